@@ -1,0 +1,18 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Portal.Domain.Common;
+
+public static class Concurrency
+{
+    /// <summary>
+    /// Makes the next save of <paramref name="entity"/> conditional on the version the caller loaded.
+    /// Returns a refusal at once when the stored version already differs.
+    /// </summary>
+    public static Refusal? Expect<T>(this DbContext db, T entity, int expectedVersion, string what) where T : class, IVersioned
+    {
+        if (entity.Version != expectedVersion)
+            return Refusal.Concurrency(what);
+        db.Entry(entity).Property(e => e.Version).OriginalValue = expectedVersion;
+        return null;
+    }
+}

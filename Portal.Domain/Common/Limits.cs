@@ -1,0 +1,19 @@
+namespace Portal.Domain.Common;
+
+/// <summary>Every length and count limit the portal enforces, in one place.</summary>
+public static class Limits
+{
+    public const int NameMaxLength = 64;
+    public const int DescriptionMaxLength = 500;
+    public const int SlugMaxLength = 40;
+    public const int EmailMaxLength = 256;
+    public const int DisplayNameMaxLength = 100;
+    public const int PasswordMinLength = 12;
+
+    /// <summary>Failed sign-ins before an account is locked.</summary>
+    public const int MaxFailedSignIns = 5;
+    public static readonly TimeSpan LockoutDuration = TimeSpan.FromMinutes(15);
+
+    public const int DefaultPageSize = 20;
+    public const int MaxPageSize = 200;
+}

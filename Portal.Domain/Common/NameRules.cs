@@ -1,0 +1,59 @@
+using System.Text.RegularExpressions;
+
+namespace Portal.Domain.Common;
+
+/// <summary>The rules every human-given name and description follows.</summary>
+public static partial class NameRules
+{
+    /// <summary>Trims a name and checks it; returns the normalized name or a field-level refusal.</summary>
+    public static Result<string> Name(string? raw, string field = "Name", int maxLength = Limits.NameMaxLength)
+    {
+        var value = raw?.Trim() ?? "";
+        if (value.Length == 0)
+            return Refusal.Invalid(field, $"{field} is required.");
+        if (value.Any(char.IsControl))
+            return Refusal.Invalid(field, $"{field} must not contain control characters such as tabs or line breaks.");
+        if (value.Length > maxLength)
+            return Refusal.Invalid(field, $"{field} must be at most {maxLength} characters (it has {value.Length}).");
+        return value;
+    }
+
+    /// <summary>Optional free text; line breaks and tabs are allowed, other control characters are not.</summary>
+    public static Result<string> Description(string? raw, string field = "Description")
+    {
+        var value = raw?.Trim() ?? "";
+        if (value.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t')))
+            return Refusal.Invalid(field, $"{field} must not contain control characters.");
+        if (value.Length > Limits.DescriptionMaxLength)
+            return Refusal.Invalid(field, $"{field} must be at most {Limits.DescriptionMaxLength} characters (it has {value.Length}).");
+        return value;
+    }
+
+    /// <summary>Derives a URL-safe slug from a display name: lower-case letters, digits and single hyphens.</summary>
+    public static string SlugFrom(string? name)
+    {
+        var lowered = (name ?? "").Trim().ToLowerInvariant();
+        var slug = NonSlugCharacters().Replace(lowered, "-").Trim('-');
+        if (slug.Length > Limits.SlugMaxLength)
+            slug = slug[..Limits.SlugMaxLength].TrimEnd('-');
+        return slug;
+    }
+
+    public static Result<string> Slug(string? raw, string field = "Slug")
+    {
+        var value = raw?.Trim() ?? "";
+        if (value.Length == 0)
+            return Refusal.Invalid(field, $"{field} is required.");
+        if (value.Length > Limits.SlugMaxLength)
+            return Refusal.Invalid(field, $"{field} must be at most {Limits.SlugMaxLength} characters (it has {value.Length}).");
+        if (!SlugPattern().IsMatch(value))
+            return Refusal.Invalid(field, $"{field} may contain only lower-case letters, digits and single hyphens, and must start and end with a letter or digit.");
+        return value;
+    }
+
+    [GeneratedRegex("[^a-z0-9]+")]
+    private static partial Regex NonSlugCharacters();
+
+    [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*$")]
+    private static partial Regex SlugPattern();
+}

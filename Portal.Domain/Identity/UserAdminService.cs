@@ -1,0 +1,152 @@
+using System.Net.Mail;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Domain.Auditing;
+using Portal.Domain.Common;
+using Portal.Domain.Data;
+using Portal.Domain.Tenancy;
+
+namespace Portal.Domain.Identity;
+
+public sealed record UserRow(string Id, string Email, string DisplayName, PlatformRole PlatformRole, bool LockedOut, int TenantCount);
+
+/// <summary>Local accounts, managed by platform admins. Each call runs in its own DI scope (UserManager is scoped).</summary>
+public sealed class UserAdminService(IServiceScopeFactory scopes, AuditLog audit, TimeProvider clock)
+{
+    public async Task<Result<Page<UserRow>>> ListUsersAsync(Actor actor, PageRequest page, CancellationToken ct = default)
+    {
+        if (!actor.CanReadPlatform) return Refusal.Forbidden();
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        var query = db.Users.AsNoTracking();
+        if (page.SafeSearch is { } search)
+            query = query.Where(u => EF.Functions.Like(u.Email!, $"%{search}%") || EF.Functions.Like(u.DisplayName, $"%{search}%"));
+        var total = await query.CountAsync(ct);
+        var now = clock.GetUtcNow();
+        var rows = await query.OrderBy(u => u.Email).Skip(page.SafeSkip).Take(page.SafeTake)
+            .Select(u => new { u.Id, u.Email, u.DisplayName, u.PlatformRole, u.LockoutEnd, Tenants = db.Memberships.Count(m => m.UserId == u.Id) })
+            .ToListAsync(ct);
+        return new Page<UserRow>(rows.Select(u => new UserRow(u.Id, u.Email ?? "", u.DisplayName, u.PlatformRole,
+            u.LockoutEnd is { } end && end > now, u.Tenants)).ToList(), total);
+    }
+
+    public async Task<Result<string>> CreateUserAsync(Actor actor, string? email, string? displayName, string? password,
+        PlatformRole platformRole, CancellationToken ct = default)
+    {
+        var subject = new AuditSubject("user.create", "User", null, email?.Trim() ?? "",
+            new { email, displayName, platformRole = platformRole.ToString() }); // the password is never recorded
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+
+        var validated = await ValidateNewUserAsync(actor, users, email, displayName, password, platformRole);
+        if (!validated.Succeeded)
+        {
+            await audit.RecordRefusalAsync(db, actor, subject, validated.Refusal!, ct);
+            return validated.Refusal!;
+        }
+
+        var user = validated.Value!;
+        var created = await users.CreateAsync(user, password!);
+        if (!created.Succeeded)
+        {
+            var refusal = ToRefusal(created);
+            await audit.RecordRefusalAsync(db, actor, subject, refusal, ct);
+            return refusal;
+        }
+
+        audit.AddSuccess(db, actor, subject with { TargetId = user.Id });
+        await db.SaveChangesAsync(ct);
+        return user.Id;
+    }
+
+    public async Task<Result> ChangePlatformRoleAsync(Actor actor, string userId, PlatformRole role, CancellationToken ct = default)
+    {
+        var subject = new AuditSubject("user.change-platform-role", "User", userId, "", new { role = role.ToString() });
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+
+        Refusal? refusal = null;
+        var user = await users.FindByIdAsync(userId);
+        if (!actor.IsPlatformAdmin) refusal = Refusal.Forbidden("Only platform admins can change platform roles.");
+        else if (user is null) refusal = Refusal.NotFound("The user");
+        else if (!Enum.IsDefined(role)) refusal = Refusal.Invalid("Role", "Choose a platform role.");
+        else if (user.PlatformRole == PlatformRole.Admin && role != PlatformRole.Admin
+                 && !await db.Users.AnyAsync(u => u.Id != userId && u.PlatformRole == PlatformRole.Admin, ct))
+            refusal = Refusal.Conflict($"{user.Email} is the last platform admin. Make someone else a platform admin first.");
+
+        if (refusal is not null)
+        {
+            await audit.RecordRefusalAsync(db, actor, subject with { TargetName = user?.Email ?? "" }, refusal, ct);
+            return refusal;
+        }
+
+        user!.PlatformRole = role;
+        var updated = await users.UpdateAsync(user);
+        if (!updated.Succeeded) return ToRefusal(updated);
+        // A new security stamp makes existing sign-ins re-read the role at their next validation.
+        await users.UpdateSecurityStampAsync(user);
+        audit.AddSuccess(db, actor, subject with { TargetName = user.Email ?? "" });
+        await db.SaveChangesAsync(ct);
+        return Result.Ok();
+    }
+
+    public async Task<Result> UnlockAsync(Actor actor, string userId, CancellationToken ct = default)
+    {
+        var subject = new AuditSubject("user.unlock", "User", userId, "");
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+        var user = await users.FindByIdAsync(userId);
+        Refusal? refusal = !actor.IsPlatformAdmin ? Refusal.Forbidden("Only platform admins can unlock accounts.")
+            : user is null ? Refusal.NotFound("The user") : null;
+        if (refusal is not null)
+        {
+            await audit.RecordRefusalAsync(db, actor, subject, refusal, ct);
+            return refusal;
+        }
+
+        await users.SetLockoutEndDateAsync(user!, null);
+        await users.ResetAccessFailedCountAsync(user!);
+        audit.AddSuccess(db, actor, subject with { TargetName = user!.Email ?? "" });
+        await db.SaveChangesAsync(ct);
+        return Result.Ok();
+    }
+
+    private async Task<Result<PortalUser>> ValidateNewUserAsync(Actor actor, UserManager<PortalUser> users, string? email,
+        string? displayName, string? password, PlatformRole platformRole)
+    {
+        if (!actor.IsPlatformAdmin) return Refusal.Forbidden("Only platform admins can create accounts.");
+        var address = email?.Trim() ?? "";
+        if (address.Length == 0) return Refusal.Invalid("Email", "Email is required.");
+        if (address.Length > Limits.EmailMaxLength || !MailAddress.TryCreate(address, out var parsed) || parsed.Address != address)
+            return Refusal.Invalid("Email", $"'{address}' is not a valid email address.");
+        var name = NameRules.Name(string.IsNullOrWhiteSpace(displayName) ? address : displayName, "Display name", Limits.DisplayNameMaxLength);
+        if (!name.Succeeded) return name.Refusal!;
+        if (!Enum.IsDefined(platformRole)) return Refusal.Invalid("Platform role", "Choose a platform role.");
+        if (string.IsNullOrEmpty(password)) return Refusal.Invalid("Password", "Password is required.");
+        if (await users.FindByEmailAsync(address) is not null)
+            return Refusal.Conflict($"An account with the email '{address}' already exists.", "Email");
+        return new PortalUser
+        {
+            UserName = address,
+            Email = address,
+            EmailConfirmed = true,
+            DisplayName = name.Value!,
+            PlatformRole = platformRole,
+            CreatedAt = clock.GetUtcNow(),
+        };
+    }
+
+    internal static Refusal ToRefusal(IdentityResult result)
+    {
+        var error = result.Errors.First();
+        var field = error.Code.StartsWith("Password", StringComparison.Ordinal) ? "Password"
+            : error.Code.Contains("Email", StringComparison.Ordinal) || error.Code.Contains("UserName", StringComparison.Ordinal) ? "Email"
+            : null;
+        var message = string.Join(" ", result.Errors.Select(e => e.Description));
+        return field is null ? Refusal.Conflict(message) : Refusal.Invalid(field, message);
+    }
+}

@@ -1,0 +1,72 @@
+using Portal.Domain.Common;
+
+namespace Portal.Domain.Regions;
+
+/// <summary>An organization-level location that groups zones; every infrastructure sits in one region and zone.</summary>
+public sealed class Region : IVersioned
+{
+    private readonly List<Zone> _zones = [];
+
+    private Region() { }
+
+    public Guid Id { get; private set; }
+    public string Name { get; private set; } = "";
+    public string Description { get; private set; } = "";
+    public DateTimeOffset CreatedAt { get; private set; }
+    public int Version { get; set; }
+    public IReadOnlyList<Zone> Zones => _zones;
+
+    public static Result<Region> Create(string? name, string? description, DateTimeOffset now)
+    {
+        var validName = NameRules.Name(name);
+        if (!validName.Succeeded) return validName.Refusal!;
+        var validDescription = NameRules.Description(description);
+        if (!validDescription.Succeeded) return validDescription.Refusal!;
+        return new Region { Id = Guid.NewGuid(), Name = validName.Value!, Description = validDescription.Value!, CreatedAt = now };
+    }
+
+    public Result Rename(string? name, string? description)
+    {
+        var validName = NameRules.Name(name);
+        if (!validName.Succeeded) return validName.Refusal!;
+        var validDescription = NameRules.Description(description);
+        if (!validDescription.Succeeded) return validDescription.Refusal!;
+        Name = validName.Value!;
+        Description = validDescription.Value!;
+        return Result.Ok();
+    }
+}
+
+/// <summary>A failure domain inside a region.</summary>
+public sealed class Zone : IVersioned
+{
+    private Zone() { }
+
+    public Guid Id { get; private set; }
+    public Guid RegionId { get; private set; }
+    public Region? Region { get; private set; }
+    public string Name { get; private set; } = "";
+    public string Description { get; private set; } = "";
+    public DateTimeOffset CreatedAt { get; private set; }
+    public int Version { get; set; }
+
+    public static Result<Zone> Create(Guid regionId, string? name, string? description, DateTimeOffset now)
+    {
+        var validName = NameRules.Name(name);
+        if (!validName.Succeeded) return validName.Refusal!;
+        var validDescription = NameRules.Description(description);
+        if (!validDescription.Succeeded) return validDescription.Refusal!;
+        return new Zone { Id = Guid.NewGuid(), RegionId = regionId, Name = validName.Value!, Description = validDescription.Value!, CreatedAt = now };
+    }
+
+    public Result Rename(string? name, string? description)
+    {
+        var validName = NameRules.Name(name);
+        if (!validName.Succeeded) return validName.Refusal!;
+        var validDescription = NameRules.Description(description);
+        if (!validDescription.Succeeded) return validDescription.Refusal!;
+        Name = validName.Value!;
+        Description = validDescription.Value!;
+        return Result.Ok();
+    }
+}

@@ -1,0 +1,119 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Domain.Auditing;
+using Portal.Domain.Common;
+using Portal.Domain.Data;
+
+namespace Portal.Domain.Regions;
+
+public sealed record RegionRow(Guid Id, string Name, string Description, int ZoneCount, int Version);
+public sealed record ZoneRow(Guid Id, Guid RegionId, string Name, string Description, int Version);
+
+/// <summary>Regions and zones: platform readers list them, platform admins change them.</summary>
+public sealed class RegionService(IDbContextFactory<PortalDbContext> dbFactory, CommandRunner commands, TimeProvider clock)
+{
+    public async Task<Result<Page<RegionRow>>> ListRegionsAsync(Actor actor, PageRequest page, CancellationToken ct = default)
+    {
+        if (!actor.CanReadPlatform) return Refusal.Forbidden();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var query = db.Regions.AsNoTracking();
+        if (page.SafeSearch is { } search)
+            query = query.Where(r => EF.Functions.Like(r.Name, $"%{search}%"));
+        var total = await query.CountAsync(ct);
+        var items = await query.OrderBy(r => r.Name).Skip(page.SafeSkip).Take(page.SafeTake)
+            .Select(r => new RegionRow(r.Id, r.Name, r.Description, r.Zones.Count, r.Version))
+            .ToListAsync(ct);
+        return new Page<RegionRow>(items, total);
+    }
+
+    public async Task<Result<IReadOnlyList<ZoneRow>>> ListZonesAsync(Actor actor, Guid regionId, CancellationToken ct = default)
+    {
+        if (!actor.CanReadPlatform) return Refusal.Forbidden();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var zones = await db.Zones.AsNoTracking().Where(z => z.RegionId == regionId).OrderBy(z => z.Name)
+            .Select(z => new ZoneRow(z.Id, z.RegionId, z.Name, z.Description, z.Version))
+            .ToListAsync(ct);
+        return zones;
+    }
+
+    public Task<Result<Guid>> CreateRegionAsync(Actor actor, string? name, string? description, CancellationToken ct = default) =>
+        commands.RunAsync<Guid>(actor, new AuditSubject("region.create", "Region", null, name?.Trim() ?? "", new { name, description }), async db =>
+        {
+            if (!actor.IsPlatformAdmin) return Refusal.Forbidden("Only platform admins can create regions.");
+            var created = Region.Create(name, description, clock.GetUtcNow());
+            if (!created.Succeeded) return created.Refusal!;
+            var region = created.Value!;
+            if (await db.Regions.AnyAsync(r => r.Name == region.Name, ct))
+                return Refusal.Conflict($"A region named '{region.Name}' already exists.", "Name");
+            db.Regions.Add(region);
+            return region.Id;
+        }, id => new AuditSubject("region.create", "Region", id.ToString(), name!.Trim(), new { name, description }), ct);
+
+    public Task<Result> UpdateRegionAsync(Actor actor, Guid id, int expectedVersion, string? name, string? description, CancellationToken ct = default) =>
+        commands.RunAsync(actor, new AuditSubject("region.update", "Region", id.ToString(), name?.Trim() ?? "", new { name, description }), async db =>
+        {
+            if (!actor.IsPlatformAdmin) return Refusal.Forbidden("Only platform admins can change regions.");
+            var region = await db.Regions.SingleOrDefaultAsync(r => r.Id == id, ct);
+            if (region is null) return Refusal.NotFound("The region");
+            if (db.Expect(region, expectedVersion, $"Region '{region.Name}'") is { } stale) return stale;
+            var renamed = region.Rename(name, description);
+            if (!renamed.Succeeded) return renamed;
+            if (await db.Regions.AnyAsync(r => r.Id != id && r.Name == region.Name, ct))
+                return Refusal.Conflict($"A region named '{region.Name}' already exists.", "Name");
+            return Result.Ok();
+        }, ct);
+
+    public Task<Result> DeleteRegionAsync(Actor actor, Guid id, CancellationToken ct = default) =>
+        commands.RunAsync(actor, new AuditSubject("region.delete", "Region", id.ToString(), ""), async db =>
+        {
+            if (!actor.IsPlatformAdmin) return Refusal.Forbidden("Only platform admins can delete regions.");
+            var region = await db.Regions.Include(r => r.Zones).SingleOrDefaultAsync(r => r.Id == id, ct);
+            if (region is null) return Refusal.NotFound("The region");
+            if (region.Zones.Count > 0)
+                return Refusal.Conflict($"Region '{region.Name}' still has zones: {Naming.List(region.Zones.Select(z => z.Name))}. Delete those zones first.");
+            db.Regions.Remove(region);
+            return Result.Ok();
+        }, ct);
+
+    public Task<Result<Guid>> CreateZoneAsync(Actor actor, Guid regionId, string? name, string? description, CancellationToken ct = default) =>
+        commands.RunAsync<Guid>(actor, new AuditSubject("zone.create", "Zone", null, name?.Trim() ?? "", new { regionId, name, description }), async db =>
+        {
+            if (!actor.IsPlatformAdmin) return Refusal.Forbidden("Only platform admins can create zones.");
+            var region = await db.Regions.SingleOrDefaultAsync(r => r.Id == regionId, ct);
+            if (region is null) return Refusal.NotFound("The region");
+            var created = Zone.Create(regionId, name, description, clock.GetUtcNow());
+            if (!created.Succeeded) return created.Refusal!;
+            var zone = created.Value!;
+            if (await db.Zones.AnyAsync(z => z.RegionId == regionId && z.Name == zone.Name, ct))
+                return Refusal.Conflict($"Region '{region.Name}' already has a zone named '{zone.Name}'.", "Name");
+            db.Zones.Add(zone);
+            return zone.Id;
+        }, id => new AuditSubject("zone.create", "Zone", id.ToString(), name!.Trim(), new { regionId, name, description }), ct);
+
+    public Task<Result> UpdateZoneAsync(Actor actor, Guid id, int expectedVersion, string? name, string? description, CancellationToken ct = default) =>
+        commands.RunAsync(actor, new AuditSubject("zone.update", "Zone", id.ToString(), name?.Trim() ?? "", new { name, description }), async db =>
+        {
+            if (!actor.IsPlatformAdmin) return Refusal.Forbidden("Only platform admins can change zones.");
+            var zone = await db.Zones.Include(z => z.Region).SingleOrDefaultAsync(z => z.Id == id, ct);
+            if (zone is null) return Refusal.NotFound("The zone");
+            if (db.Expect(zone, expectedVersion, $"Zone '{zone.Name}'") is { } stale) return stale;
+            var renamed = zone.Rename(name, description);
+            if (!renamed.Succeeded) return renamed;
+            if (await db.Zones.AnyAsync(z => z.Id != id && z.RegionId == zone.RegionId && z.Name == zone.Name, ct))
+                return Refusal.Conflict($"Region '{zone.Region!.Name}' already has a zone named '{zone.Name}'.", "Name");
+            return Result.Ok();
+        }, ct);
+
+    /// <summary>
+    /// Deletes a zone. Nothing can be placed in a zone yet; when infrastructures arrive, their placement
+    /// blocks this delete here, naming them.
+    /// </summary>
+    public Task<Result> DeleteZoneAsync(Actor actor, Guid id, CancellationToken ct = default) =>
+        commands.RunAsync(actor, new AuditSubject("zone.delete", "Zone", id.ToString(), ""), async db =>
+        {
+            if (!actor.IsPlatformAdmin) return Refusal.Forbidden("Only platform admins can delete zones.");
+            var zone = await db.Zones.SingleOrDefaultAsync(z => z.Id == id, ct);
+            if (zone is null) return Refusal.NotFound("The zone");
+            db.Zones.Remove(zone);
+            return Result.Ok();
+        }, ct);
+}

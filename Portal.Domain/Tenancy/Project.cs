@@ -1,0 +1,44 @@
+using Portal.Domain.Common;
+
+namespace Portal.Domain.Tenancy;
+
+/// <summary>A tenant's unit of organisation: every cluster and database belongs to exactly one project.</summary>
+public sealed class Project : IVersioned
+{
+    private Project() { }
+
+    public Guid Id { get; private set; }
+    public Guid TenantId { get; private set; }
+    public Tenant? Tenant { get; private set; }
+    public string Name { get; private set; } = "";
+    public string Description { get; private set; } = "";
+    public DateTimeOffset CreatedAt { get; private set; }
+    public int Version { get; set; }
+
+    public static Result<Project> Create(Guid tenantId, string? name, string? description, DateTimeOffset now)
+    {
+        var validName = NameRules.Name(name);
+        if (!validName.Succeeded) return validName.Refusal!;
+        var validDescription = NameRules.Description(description);
+        if (!validDescription.Succeeded) return validDescription.Refusal!;
+        return new Project
+        {
+            Id = Guid.NewGuid(),
+            TenantId = tenantId,
+            Name = validName.Value!,
+            Description = validDescription.Value!,
+            CreatedAt = now,
+        };
+    }
+
+    public Result Rename(string? name, string? description)
+    {
+        var validName = NameRules.Name(name);
+        if (!validName.Succeeded) return validName.Refusal!;
+        var validDescription = NameRules.Description(description);
+        if (!validDescription.Succeeded) return validDescription.Refusal!;
+        Name = validName.Value!;
+        Description = validDescription.Value!;
+        return Result.Ok();
+    }
+}

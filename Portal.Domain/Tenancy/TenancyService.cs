@@ -1,0 +1,236 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Domain.Auditing;
+using Portal.Domain.Common;
+using Portal.Domain.Data;
+
+namespace Portal.Domain.Tenancy;
+
+public sealed record TenantRow(Guid Id, string Name, string Slug, string Description, int ProjectCount, int MemberCount, TenantRole? MyRole);
+public sealed record TenantDetail(Guid Id, string Name, string Slug, string Description, DateTimeOffset CreatedAt, int Version, TenantAccess Access);
+public sealed record ProjectRow(Guid Id, Guid TenantId, string TenantName, string TenantSlug, string Name, string Description, DateTimeOffset CreatedAt, int Version, bool CanManage);
+public sealed record MemberRow(Guid Id, string UserId, string Email, string DisplayName, TenantRole Role, int Version);
+
+/// <summary>Tenants, their projects and their members, with server-side authorization on every call.</summary>
+public sealed class TenancyService(IDbContextFactory<PortalDbContext> dbFactory, CommandRunner commands, TimeProvider clock)
+{
+    // ---- tenants ----
+
+    public async Task<Page<TenantRow>> ListTenantsAsync(Actor actor, PageRequest page, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var query = TenantAccess.Visible(db, actor);
+        if (page.SafeSearch is { } search)
+            query = query.Where(t => EF.Functions.Like(t.Name, $"%{search}%") || EF.Functions.Like(t.Slug, $"%{search}%"));
+        var total = await query.CountAsync(ct);
+        var items = await query.OrderBy(t => t.Name).Skip(page.SafeSkip).Take(page.SafeTake)
+            .Select(t => new TenantRow(t.Id, t.Name, t.Slug, t.Description, t.Projects.Count, t.Memberships.Count,
+                t.Memberships.Where(m => m.UserId == actor.UserId).Select(m => (TenantRole?)m.Role).FirstOrDefault()))
+            .ToListAsync(ct);
+        return new Page<TenantRow>(items, total);
+    }
+
+    public async Task<Result<TenantDetail>> GetTenantAsync(Actor actor, string slug, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var tenant = await db.Tenants.AsNoTracking().SingleOrDefaultAsync(t => t.Slug == slug, ct);
+        if (tenant is null) return Refusal.NotFound($"Tenant '{slug}'");
+        var access = await TenantAccess.ForAsync(db, actor, tenant.Id, ct);
+        // Someone outside the tenant learns nothing, not even that it exists.
+        if (!access.CanRead) return Refusal.NotFound($"Tenant '{slug}'");
+        return new TenantDetail(tenant.Id, tenant.Name, tenant.Slug, tenant.Description, tenant.CreatedAt, tenant.Version, access);
+    }
+
+    public Task<Result<Guid>> CreateTenantAsync(Actor actor, string? name, string? slug, string? description, CancellationToken ct = default)
+    {
+        var parameters = new { name, slug, description };
+        return commands.RunAsync<Guid>(actor, new AuditSubject("tenant.create", "Tenant", null, name?.Trim() ?? "", parameters), async db =>
+        {
+            if (!actor.IsPlatformAdmin) return Refusal.Forbidden("Only platform admins can create tenants.");
+            var created = Tenant.Create(name, slug, description, clock.GetUtcNow());
+            if (!created.Succeeded) return created.Refusal!;
+            var tenant = created.Value!;
+            if (await db.Tenants.AnyAsync(t => t.Name == tenant.Name, ct))
+                return Refusal.Conflict($"A tenant named '{tenant.Name}' already exists.", "Name");
+            if (await db.Tenants.AnyAsync(t => t.Slug == tenant.Slug, ct))
+                return Refusal.Conflict($"The slug '{tenant.Slug}' is already used by another tenant.", "Slug");
+            db.Tenants.Add(tenant);
+            return tenant.Id;
+        }, id => new AuditSubject("tenant.create", "Tenant", id.ToString(), name!.Trim(), parameters), ct);
+    }
+
+    public Task<Result> UpdateTenantAsync(Actor actor, Guid id, int expectedVersion, string? name, string? description, CancellationToken ct = default) =>
+        commands.RunAsync(actor, new AuditSubject("tenant.update", "Tenant", id.ToString(), name?.Trim() ?? "", new { name, description }), async db =>
+        {
+            if (!actor.IsPlatformAdmin) return Refusal.Forbidden("Only platform admins can rename tenants.");
+            var tenant = await db.Tenants.SingleOrDefaultAsync(t => t.Id == id, ct);
+            if (tenant is null) return Refusal.NotFound("The tenant");
+            if (db.Expect(tenant, expectedVersion, $"Tenant '{tenant.Name}'") is { } stale) return stale;
+            var renamed = tenant.Rename(name, description);
+            if (!renamed.Succeeded) return renamed;
+            if (await db.Tenants.AnyAsync(t => t.Id != id && t.Name == tenant.Name, ct))
+                return Refusal.Conflict($"A tenant named '{tenant.Name}' already exists.", "Name");
+            return Result.Ok();
+        }, ct);
+
+    public Task<Result> DeleteTenantAsync(Actor actor, Guid id, CancellationToken ct = default) =>
+        commands.RunAsync(actor, new AuditSubject("tenant.delete", "Tenant", id.ToString(), ""), async db =>
+        {
+            if (!actor.IsPlatformAdmin) return Refusal.Forbidden("Only platform admins can delete tenants.");
+            var tenant = await db.Tenants.Include(t => t.Projects).Include(t => t.Memberships).SingleOrDefaultAsync(t => t.Id == id, ct);
+            if (tenant is null) return Refusal.NotFound("The tenant");
+            if (tenant.Projects.Count > 0)
+                return Refusal.Conflict($"Tenant '{tenant.Name}' still has projects: {Naming.List(tenant.Projects.Select(p => p.Name))}. Delete those projects first.");
+            db.Tenants.Remove(tenant);
+            return Result.Ok();
+        }, ct);
+
+    // ---- projects ----
+
+    /// <summary>Projects the actor can see, optionally in one tenant.</summary>
+    public async Task<Page<ProjectRow>> ListProjectsAsync(Actor actor, Guid? tenantId, PageRequest page, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var visibleTenants = TenantAccess.Visible(db, actor).Select(t => t.Id);
+        var query = db.Projects.AsNoTracking().Where(p => visibleTenants.Contains(p.TenantId));
+        if (tenantId is { } only)
+            query = query.Where(p => p.TenantId == only);
+        if (page.SafeSearch is { } search)
+            query = query.Where(p => EF.Functions.Like(p.Name, $"%{search}%") || EF.Functions.Like(p.Tenant!.Name, $"%{search}%"));
+        var total = await query.CountAsync(ct);
+        var admin = actor.IsPlatformAdmin;
+        var items = await query.OrderBy(p => p.Tenant!.Name).ThenBy(p => p.Name).Skip(page.SafeSkip).Take(page.SafeTake)
+            .Select(p => new ProjectRow(p.Id, p.TenantId, p.Tenant!.Name, p.Tenant.Slug, p.Name, p.Description, p.CreatedAt, p.Version,
+                admin || p.Tenant.Memberships.Any(m => m.UserId == actor.UserId && m.Role == TenantRole.Admin)))
+            .ToListAsync(ct);
+        return new Page<ProjectRow>(items, total);
+    }
+
+    /// <summary>Tenants in which the actor may create projects (for pickers).</summary>
+    public async Task<IReadOnlyList<TenantRow>> ManageableTenantsAsync(Actor actor, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var query = actor.IsPlatformAdmin
+            ? db.Tenants.AsNoTracking()
+            : db.Tenants.AsNoTracking().Where(t => t.Memberships.Any(m => m.UserId == actor.UserId && m.Role == TenantRole.Admin));
+        return await query.OrderBy(t => t.Name)
+            .Select(t => new TenantRow(t.Id, t.Name, t.Slug, t.Description, t.Projects.Count, t.Memberships.Count, null))
+            .ToListAsync(ct);
+    }
+
+    public Task<Result<Guid>> CreateProjectAsync(Actor actor, Guid tenantId, string? name, string? description, CancellationToken ct = default)
+    {
+        var parameters = new { tenantId, name, description };
+        return commands.RunAsync<Guid>(actor, new AuditSubject("project.create", "Project", null, name?.Trim() ?? "", parameters), async db =>
+        {
+            var tenant = await db.Tenants.SingleOrDefaultAsync(t => t.Id == tenantId, ct);
+            var access = await TenantAccess.ForAsync(db, actor, tenantId, ct);
+            if (tenant is null || !access.CanRead) return Refusal.Invalid("Tenant", "Choose a tenant.");
+            if (!access.CanManage) return Refusal.Forbidden($"Only tenant admins of '{tenant.Name}' can create projects in it.");
+            var created = Project.Create(tenantId, name, description, clock.GetUtcNow());
+            if (!created.Succeeded) return created.Refusal!;
+            var project = created.Value!;
+            if (await db.Projects.AnyAsync(p => p.TenantId == tenantId && p.Name == project.Name, ct))
+                return Refusal.Conflict($"Tenant '{tenant.Name}' already has a project named '{project.Name}'.", "Name");
+            db.Projects.Add(project);
+            return project.Id;
+        }, id => new AuditSubject("project.create", "Project", id.ToString(), name!.Trim(), parameters), ct);
+    }
+
+    public Task<Result> UpdateProjectAsync(Actor actor, Guid id, int expectedVersion, string? name, string? description, CancellationToken ct = default) =>
+        commands.RunAsync(actor, new AuditSubject("project.update", "Project", id.ToString(), name?.Trim() ?? "", new { name, description }), async db =>
+        {
+            var project = await db.Projects.Include(p => p.Tenant).SingleOrDefaultAsync(p => p.Id == id, ct);
+            if (project is null) return Refusal.NotFound("The project");
+            var access = await TenantAccess.ForAsync(db, actor, project.TenantId, ct);
+            if (!access.CanRead) return Refusal.NotFound("The project");
+            if (!access.CanManage) return Refusal.Forbidden($"Only tenant admins of '{project.Tenant!.Name}' can change its projects.");
+            if (db.Expect(project, expectedVersion, $"Project '{project.Name}'") is { } stale) return stale;
+            var renamed = project.Rename(name, description);
+            if (!renamed.Succeeded) return renamed;
+            if (await db.Projects.AnyAsync(p => p.Id != id && p.TenantId == project.TenantId && p.Name == project.Name, ct))
+                return Refusal.Conflict($"Tenant '{project.Tenant!.Name}' already has a project named '{project.Name}'.", "Name");
+            return Result.Ok();
+        }, ct);
+
+    public Task<Result> DeleteProjectAsync(Actor actor, Guid id, CancellationToken ct = default) =>
+        commands.RunAsync(actor, new AuditSubject("project.delete", "Project", id.ToString(), ""), async db =>
+        {
+            var project = await db.Projects.Include(p => p.Tenant).SingleOrDefaultAsync(p => p.Id == id, ct);
+            if (project is null) return Refusal.NotFound("The project");
+            var access = await TenantAccess.ForAsync(db, actor, project.TenantId, ct);
+            if (!access.CanRead) return Refusal.NotFound("The project");
+            if (!access.CanManage) return Refusal.Forbidden($"Only tenant admins of '{project.Tenant!.Name}' can delete its projects.");
+            db.Projects.Remove(project);
+            return Result.Ok();
+        }, ct);
+
+    // ---- members ----
+
+    public async Task<Result<IReadOnlyList<MemberRow>>> ListMembersAsync(Actor actor, Guid tenantId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var access = await TenantAccess.ForAsync(db, actor, tenantId, ct);
+        if (!access.CanRead) return Refusal.NotFound("The tenant");
+        var members = await db.Memberships.AsNoTracking().Where(m => m.TenantId == tenantId)
+            .OrderBy(m => m.User!.DisplayName).ThenBy(m => m.User!.Email)
+            .Select(m => new MemberRow(m.Id, m.UserId, m.User!.Email ?? "", m.User.DisplayName, m.Role, m.Version))
+            .ToListAsync(ct);
+        return members;
+    }
+
+    public Task<Result<Guid>> AddMemberAsync(Actor actor, Guid tenantId, string? email, TenantRole role, CancellationToken ct = default)
+    {
+        var parameters = new { tenantId, email, role = role.ToString() };
+        return commands.RunAsync<Guid>(actor, new AuditSubject("member.add", "Membership", null, email?.Trim() ?? "", parameters), async db =>
+        {
+            var tenant = await db.Tenants.SingleOrDefaultAsync(t => t.Id == tenantId, ct);
+            var access = await TenantAccess.ForAsync(db, actor, tenantId, ct);
+            if (tenant is null || !access.CanRead) return Refusal.NotFound("The tenant");
+            if (!access.CanManage) return Refusal.Forbidden($"Only tenant admins of '{tenant.Name}' can add members.");
+            if (!Enum.IsDefined(role)) return Refusal.Invalid("Role", "Choose a role.");
+            var normalized = email?.Trim().ToUpperInvariant() ?? "";
+            if (normalized.Length == 0) return Refusal.Invalid("Email", "Email is required.");
+            var user = await db.Users.SingleOrDefaultAsync(u => u.NormalizedEmail == normalized, ct);
+            if (user is null)
+                return Refusal.Invalid("Email", $"No account uses the email '{email!.Trim()}'. A platform admin creates accounts on the Users page.");
+            if (await db.Memberships.AnyAsync(m => m.TenantId == tenantId && m.UserId == user.Id, ct))
+                return Refusal.Conflict($"{user.Email} is already a member of '{tenant.Name}'.", "Email");
+            var membership = new TenantMembership(tenantId, user.Id, role, clock.GetUtcNow());
+            db.Memberships.Add(membership);
+            return membership.Id;
+        }, id => new AuditSubject("member.add", "Membership", id.ToString(), email!.Trim(), parameters), ct);
+    }
+
+    public Task<Result> ChangeMemberRoleAsync(Actor actor, Guid membershipId, int expectedVersion, TenantRole role, CancellationToken ct = default) =>
+        commands.RunAsync(actor, new AuditSubject("member.change-role", "Membership", membershipId.ToString(), "", new { role = role.ToString() }), async db =>
+        {
+            var membership = await db.Memberships.Include(m => m.Tenant).Include(m => m.User).SingleOrDefaultAsync(m => m.Id == membershipId, ct);
+            if (membership is null) return Refusal.NotFound("The membership");
+            var access = await TenantAccess.ForAsync(db, actor, membership.TenantId, ct);
+            if (!access.CanRead) return Refusal.NotFound("The membership");
+            if (!access.CanManage) return Refusal.Forbidden($"Only tenant admins of '{membership.Tenant!.Name}' can change roles.");
+            if (!Enum.IsDefined(role)) return Refusal.Invalid("Role", "Choose a role.");
+            if (db.Expect(membership, expectedVersion, $"{membership.User!.Email}'s membership") is { } stale) return stale;
+            if (membership.Role == TenantRole.Admin && role != TenantRole.Admin && await IsLastAdminAsync(db, membership, ct))
+                return Refusal.Conflict($"{membership.User!.Email} is the last tenant admin of '{membership.Tenant!.Name}'. Make someone else a tenant admin first.");
+            membership.ChangeRole(role);
+            return Result.Ok();
+        }, ct);
+
+    public Task<Result> RemoveMemberAsync(Actor actor, Guid membershipId, CancellationToken ct = default) =>
+        commands.RunAsync(actor, new AuditSubject("member.remove", "Membership", membershipId.ToString(), ""), async db =>
+        {
+            var membership = await db.Memberships.Include(m => m.Tenant).Include(m => m.User).SingleOrDefaultAsync(m => m.Id == membershipId, ct);
+            if (membership is null) return Refusal.NotFound("The membership");
+            var access = await TenantAccess.ForAsync(db, actor, membership.TenantId, ct);
+            if (!access.CanRead) return Refusal.NotFound("The membership");
+            if (!access.CanManage) return Refusal.Forbidden($"Only tenant admins of '{membership.Tenant!.Name}' can remove members.");
+            if (membership.Role == TenantRole.Admin && await IsLastAdminAsync(db, membership, ct))
+                return Refusal.Conflict($"{membership.User!.Email} is the last tenant admin of '{membership.Tenant!.Name}'. Make someone else a tenant admin first.");
+            db.Memberships.Remove(membership);
+            return Result.Ok();
+        }, ct);
+
+    private static Task<bool> IsLastAdminAsync(PortalDbContext db, TenantMembership membership, CancellationToken ct) =>
+        db.Memberships.AllAsync(m => m.TenantId != membership.TenantId || m.Role != TenantRole.Admin || m.Id == membership.Id, ct);
+}
