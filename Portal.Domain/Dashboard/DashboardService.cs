@@ -1,0 +1,31 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Domain.Common;
+using Portal.Domain.Data;
+using Portal.Domain.Tenancy;
+
+namespace Portal.Domain.Dashboard;
+
+public sealed record MyTenant(string Name, string Slug, TenantRole Role, int ProjectCount);
+
+/// <summary>What the home page summarises: counts the actor may see, and the actor's own tenants.</summary>
+public sealed record DashboardSummary(int Tenants, int Projects, int? Regions, int? Zones, int? Users, IReadOnlyList<MyTenant> MyTenants);
+
+public sealed class DashboardService(IDbContextFactory<PortalDbContext> dbFactory)
+{
+    public async Task<DashboardSummary> SummaryAsync(Actor actor, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var tenants = TenantAccess.Visible(db, actor);
+        var tenantIds = tenants.Select(t => t.Id);
+        var mine = await db.Memberships.AsNoTracking().Where(m => m.UserId == actor.UserId).OrderBy(m => m.Tenant!.Name)
+            .Select(m => new MyTenant(m.Tenant!.Name, m.Tenant.Slug, m.Role, m.Tenant.Projects.Count))
+            .ToListAsync(ct);
+        return new DashboardSummary(
+            await tenants.CountAsync(ct),
+            await db.Projects.CountAsync(p => tenantIds.Contains(p.TenantId), ct),
+            actor.CanReadPlatform ? await db.Regions.CountAsync(ct) : null,
+            actor.CanReadPlatform ? await db.Zones.CountAsync(ct) : null,
+            actor.CanReadPlatform ? await db.Users.CountAsync(ct) : null,
+            mine);
+    }
+}

@@ -1,0 +1,139 @@
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Portal.Components;
+using Portal.Components.Account;
+using Portal.Domain.Auditing;
+using Portal.Domain.Common;
+using Portal.Domain.Data;
+using Portal.Domain.Identity;
+using Portal.Domain.Regions;
+using Portal.Domain.Tenancy;
+using Portal.Identity;
+using Radzen;
+
+namespace Portal.Hosting;
+
+/// <summary>The composition root: every service, the middleware order, and first-start initialisation.</summary>
+public static class PortalHost
+{
+    public static WebApplicationBuilder AddPortal(this WebApplicationBuilder builder)
+    {
+        // Radzen's and the app's static files come from the build's static-web-assets manifest when run from
+        // build output in any environment; a published app serves them from wwwroot and this is a no-op.
+        builder.WebHost.UseStaticWebAssets();
+
+        var options = builder.Configuration.GetSection(PortalOptions.Section).Get<PortalOptions>() ?? new PortalOptions();
+        var dataPath = options.ResolveDataPath(builder.Environment.ContentRootPath);
+        Directory.CreateDirectory(dataPath);
+        var databaseFile = Path.Combine(dataPath, DatabaseSetup.DatabaseFileName);
+
+        var services = builder.Services;
+        services.AddSingleton(options);
+        services.AddSingleton(TimeProvider.System);
+        services.AddDbContextFactory<PortalDbContext>(db => DatabaseSetup.Configure(db, databaseFile));
+
+        services.AddDataProtection()
+            .SetApplicationName("Portal")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataPath, "keys")));
+
+        // Local accounts.
+        services.AddIdentityCore<PortalUser>(IdentitySettings.Configure)
+            .AddEntityFrameworkStores<PortalDbContext>()
+            .AddSignInManager()
+            .AddClaimsPrincipalFactory<PortalClaimsPrincipalFactory>()
+            .AddDefaultTokenProviders();
+        services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
+        services.ConfigureApplicationCookie(cookie =>
+        {
+            cookie.Cookie.Name = "Portal.Auth";
+            cookie.Cookie.HttpOnly = true;
+            cookie.Cookie.SameSite = SameSiteMode.Lax;
+            cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            cookie.LoginPath = "/account/login";
+            cookie.LogoutPath = "/account/logout";
+            cookie.AccessDeniedPath = "/account/access-denied";
+            cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
+            cookie.SlidingExpiration = true;
+        });
+        // Role changes and password changes reach existing sessions within a minute.
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
+        services.AddAuthorization(Policies.Configure);
+        services.AddCascadingAuthenticationState();
+        services.AddScoped<AuthenticationStateProvider, RevalidatingIdentityStateProvider>();
+        services.AddScoped<CurrentActor>();
+        services.Configure<BootstrapAdminOptions>(builder.Configuration.GetSection(BootstrapAdminOptions.Section));
+
+        // Domain services: stateless, each call opens its own short-lived context.
+        services.AddSingleton<AuditLog>();
+        services.AddSingleton<CommandRunner>();
+        services.AddSingleton<RegionService>();
+        services.AddSingleton<TenancyService>();
+        services.AddSingleton<UserAdminService>();
+        services.AddSingleton<AuditQueries>();
+        services.AddSingleton<Portal.Domain.Dashboard.DashboardService>();
+
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddRadzenComponents();
+        services.AddAntiforgery(a => a.Cookie.Name = "Portal.Antiforgery");
+        services.AddHealthChecks().AddDbContextCheck<PortalDbContext>("database");
+        return builder;
+    }
+
+    /// <summary>Creates or upgrades the database and makes sure a platform admin exists.</summary>
+    public static async Task InitializePortalAsync(this WebApplication app)
+    {
+        var factory = app.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
+        await using (var db = await factory.CreateDbContextAsync())
+            await DatabaseSetup.MigrateAsync(db);
+
+        var bootstrap = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<BootstrapAdminOptions>>().Value;
+        var created = await BootstrapAdmin.EnsureAsync(app.Services, bootstrap, app.Services.GetRequiredService<TimeProvider>());
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Portal.Startup");
+        if (created is not null)
+        {
+            logger.LogInformation("Created the bootstrap platform admin {Email}", created.Email);
+            if (created.GeneratedPassword is not null)
+            {
+                // Shown once on the console only, never through the logging pipeline.
+                Console.WriteLine();
+                Console.WriteLine("  Portal created the first platform admin account:");
+                Console.WriteLine($"    email:    {created.Email}");
+                Console.WriteLine($"    password: {created.GeneratedPassword}");
+                Console.WriteLine("  This password is shown only now. Sign in and change it under your account menu.");
+                Console.WriteLine();
+            }
+        }
+
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var addresses = app.Urls.Count > 0 ? string.Join(", ", app.Urls) : "(see the server's listening addresses above)";
+            logger.LogInformation("Portal is ready at {Addresses}. Sign in at /account/login. Data folder: {DataPath}",
+                addresses, app.Services.GetRequiredService<PortalOptions>().ResolveDataPath(app.Environment.ContentRootPath));
+        });
+    }
+
+    public static WebApplication UsePortal(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/error", createScopeForErrors: true);
+            app.UseHsts();
+        }
+
+        app.UseMiddleware<RequestLogging>();
+        app.UseStatusCodePagesWithReExecute("/not-found");
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        app.MapStaticAssets();
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync }).AllowAnonymous();
+        app.MapAccountEndpoints();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+}
