@@ -2,8 +2,10 @@ using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Portal.Domain.Auditing;
+using Portal.Domain.Catalog;
 using Portal.Domain.Common;
 using Portal.Domain.Identity;
+using Portal.Domain.Infrastructures;
 using Portal.Domain.Regions;
 using Portal.Domain.Tenancy;
 
@@ -18,6 +20,9 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
     public DbSet<Region> Regions => Set<Region>();
     public DbSet<Zone> Zones => Set<Zone>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<Infrastructure> Infrastructures => Set<Infrastructure>();
+    public DbSet<FlavorEntry> Flavors => Set<FlavorEntry>();
+    public DbSet<ImageEntry> Images => Set<ImageEntry>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

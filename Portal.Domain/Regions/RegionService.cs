@@ -103,16 +103,16 @@ public sealed class RegionService(IDbContextFactory<PortalDbContext> dbFactory, 
             return Result.Ok();
         }, ct);
 
-    /// <summary>
-    /// Deletes a zone. Nothing can be placed in a zone yet; when infrastructures arrive, their placement
-    /// blocks this delete here, naming them.
-    /// </summary>
+    /// <summary>Deletes a zone, refused while infrastructures are placed in it (the message names them).</summary>
     public Task<Result> DeleteZoneAsync(Actor actor, Guid id, CancellationToken ct = default) =>
         commands.RunAsync(actor, new AuditSubject("zone.delete", "Zone", id.ToString(), ""), async db =>
         {
             if (!actor.IsPlatformAdmin) return Refusal.Forbidden("Only platform admins can delete zones.");
             var zone = await db.Zones.SingleOrDefaultAsync(z => z.Id == id, ct);
             if (zone is null) return Refusal.NotFound("The zone");
+            var placed = await db.Infrastructures.Where(i => i.ZoneId == id).Select(i => i.Name).ToListAsync(ct);
+            if (placed.Count > 0)
+                return Refusal.Conflict($"Zone '{zone.Name}' still holds infrastructures: {Naming.List(placed)}. Move or delete them first.");
             db.Zones.Remove(zone);
             return Result.Ok();
         }, ct);

@@ -74,6 +74,9 @@ public static class PortalHost
         services.AddSingleton<TenancyService>();
         services.AddSingleton<UserAdminService>();
         services.AddSingleton<AuditQueries>();
+        services.AddSingleton<SecretProtector>();
+        services.AddSingleton<Portal.Domain.Infrastructures.InfrastructureService>();
+        services.AddSingleton<Portal.Domain.Catalog.CatalogService>();
         services.AddSingleton<Portal.Domain.Dashboard.DashboardService>();
 
         services.AddRazorComponents().AddInteractiveServerComponents();

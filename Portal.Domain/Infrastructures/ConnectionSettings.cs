@@ -1,0 +1,102 @@
+using Portal.Domain.Common;
+
+namespace Portal.Domain.Infrastructures;
+
+public enum InfrastructureProvider
+{
+    /// <summary>The in-process demo cloud: no credentials, clearly labelled, for trying Portal without a cloud.</summary>
+    Demo = 0,
+    OpenStack = 1,
+}
+
+public enum CredentialKind
+{
+    /// <summary>Application credential id + secret (preferred: scoped to one project, revocable).</summary>
+    ApplicationCredential = 0,
+    /// <summary>User name and password, scoped to a project.</summary>
+    Password = 1,
+}
+
+public enum EndpointInterfaceKind
+{
+    Public = 0,
+    Internal = 1,
+    Admin = 2,
+}
+
+/// <summary>
+/// The non-secret half of how Portal reaches a cloud. The secret half (application credential secret or
+/// password) is stored encrypted beside it and never leaves the server.
+/// </summary>
+public sealed record ConnectionSettings(
+    string AuthUrl,
+    string? RegionName,
+    EndpointInterfaceKind Interface,
+    CredentialKind CredentialKind,
+    string? ApplicationCredentialId,
+    string? UserName,
+    string? UserDomain,
+    string? ProjectName,
+    string? ProjectDomain,
+    string? CaBundlePem)
+{
+    public const int UrlMaxLength = 500;
+    public const int FieldMaxLength = 255;
+    public const int CaBundleMaxLength = 64 * 1024;
+
+    /// <summary>Checks shape only (the cloud itself is asked by the registration probe); returns trimmed settings.</summary>
+    public Result<ConnectionSettings> Validate(bool secretPresent)
+    {
+        var url = AuthUrl?.Trim() ?? "";
+        if (url.Length == 0) return Refusal.Invalid("Auth URL", "Auth URL is required, for example https://keystone.example.com:5000/v3.");
+        if (url.Length > UrlMaxLength) return Refusal.Invalid("Auth URL", $"Auth URL must be at most {UrlMaxLength} characters.");
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp) || string.IsNullOrEmpty(uri.Host))
+            return Refusal.Invalid("Auth URL", $"'{url}' is not an http(s) URL. Use the Keystone address, for example https://keystone.example.com:5000/v3.");
+        if (!string.IsNullOrEmpty(uri.UserInfo) || !string.IsNullOrEmpty(uri.Query))
+            return Refusal.Invalid("Auth URL", "Auth URL must not contain credentials or a query string.");
+        if (!Enum.IsDefined(Interface)) return Refusal.Invalid("Interface", "Choose public, internal or admin.");
+        if (!Enum.IsDefined(CredentialKind)) return Refusal.Invalid("Credential type", "Choose a credential type.");
+
+        var region = Clean(RegionName);
+        var appId = Clean(ApplicationCredentialId);
+        var user = Clean(UserName);
+        var userDomain = Clean(UserDomain);
+        var project = Clean(ProjectName);
+        var projectDomain = Clean(ProjectDomain);
+        foreach (var (field, value) in new[] { ("Region name", region), ("Application credential ID", appId), ("User name", user),
+                     ("User domain", userDomain), ("Project name", project), ("Project domain", projectDomain) })
+        {
+            if (value is null) continue;
+            if (value.Length > FieldMaxLength) return Refusal.Invalid(field, $"{field} must be at most {FieldMaxLength} characters.");
+            if (value.Any(char.IsControl)) return Refusal.Invalid(field, $"{field} must not contain control characters.");
+        }
+
+        if (CredentialKind == CredentialKind.ApplicationCredential)
+        {
+            if (appId is null) return Refusal.Invalid("Application credential ID", "Application credential ID is required.");
+            if (!secretPresent) return Refusal.Invalid("Application credential secret", "Application credential secret is required.");
+            user = userDomain = project = projectDomain = null;
+        }
+        else
+        {
+            if (user is null) return Refusal.Invalid("User name", "User name is required.");
+            if (project is null) return Refusal.Invalid("Project name", "Project name is required.");
+            if (!secretPresent) return Refusal.Invalid("Password", "Password is required.");
+            userDomain ??= "Default";
+            projectDomain ??= "Default";
+            appId = null;
+        }
+
+        var ca = string.IsNullOrWhiteSpace(CaBundlePem) ? null : CaBundlePem.Trim();
+        if (ca is not null)
+        {
+            if (ca.Length > CaBundleMaxLength) return Refusal.Invalid("CA bundle", "The CA bundle is too large (64 KiB at most).");
+            if (!ca.Contains("-----BEGIN CERTIFICATE-----", StringComparison.Ordinal))
+                return Refusal.Invalid("CA bundle", "The CA bundle must be PEM: one or more blocks starting with -----BEGIN CERTIFICATE-----.");
+        }
+
+        return new ConnectionSettings(url, region, Interface, CredentialKind, appId, user, userDomain, project, projectDomain, ca);
+    }
+
+    private static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}
