@@ -1,0 +1,108 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Portal.Domain.Common;
+using Portal.Domain.Identity;
+using Portal.Domain.Tenancy;
+
+namespace Portal.Tests.Integration.Web.Infrastructure;
+
+/// <summary>
+/// The real Portal application in memory (TestServer), with its own temporary data folder (database and
+/// data-protection keys) and a known bootstrap admin. Use one per test class (<c>IClassFixture</c>);
+/// the folder is deleted on dispose. <see cref="PortalKestrelFactory"/> adds a real Kestrel port for browsers.
+/// </summary>
+public class PortalWebFactory : WebApplicationFactory<Program>
+{
+    public const string AdminEmail = "admin@portal.test";
+    public const string AdminPassword = "correct-horse-battery-staple";
+    public const string AdminDisplayName = "Platform admin";
+
+    /// <summary>Every user created through <see cref="CreateUserAsync"/> gets this password unless told otherwise.</summary>
+    public const string DefaultUserPassword = "user-password-for-tests";
+
+    public PortalWebFactory()
+    {
+        DataPath = Path.Combine(Path.GetTempPath(), "portal-tests", $"{GetType().Name}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(DataPath);
+    }
+
+    /// <summary>The temporary <c>Portal:DataPath</c> of this application instance.</summary>
+    public string DataPath { get; }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        // Settings given here reach the app as command-line arguments, so Program's builder sees them
+        // before AddPortal reads configuration (and they beat appsettings.json).
+        builder.UseEnvironment(Environments.Development);
+        builder.UseSetting("Portal:DataPath", DataPath);
+        builder.UseSetting("BootstrapAdmin:Email", AdminEmail);
+        builder.UseSetting("BootstrapAdmin:Password", AdminPassword);
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        builder.UseSetting("Logging:LogLevel:Microsoft.AspNetCore.DataProtection", "Error");
+    }
+
+    /// <summary>An HTTP client for the in-memory server that keeps cookies and never follows redirects.</summary>
+    public HttpClient CreatePortalClient() =>
+        CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = true, AllowAutoRedirect = false });
+
+    /// <summary>The bootstrap admin as a domain <see cref="Actor"/>, for calling domain services directly.</summary>
+    public async Task<Actor> AdminActorAsync()
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+        var admin = await users.FindByEmailAsync(AdminEmail)
+            ?? throw new InvalidOperationException("The bootstrap admin was not created.");
+        return new Actor(admin.Id, admin.DisplayName, admin.PlatformRole);
+    }
+
+    /// <summary>Creates a local account through <see cref="UserAdminService"/> as the bootstrap admin; returns its id.</summary>
+    public async Task<string> CreateUserAsync(string email, PlatformRole platformRole = PlatformRole.None,
+        string password = DefaultUserPassword, string? displayName = null)
+    {
+        var service = Services.GetRequiredService<UserAdminService>();
+        var result = await service.CreateUserAsync(await AdminActorAsync(), email, displayName, password, platformRole);
+        if (!result.Succeeded)
+            throw new InvalidOperationException($"Creating test user {email} was refused: {result.Refusal!.Message}");
+        return result.Value!;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+            DeleteDataFolder();
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        DeleteDataFolder();
+        GC.SuppressFinalize(this);
+    }
+
+    private void DeleteDataFolder()
+    {
+        // SQLite pools connections; release them so the files can go.
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            try
+            {
+                if (Directory.Exists(DataPath))
+                    Directory.Delete(DataPath, recursive: true);
+                return;
+            }
+            catch (IOException) when (attempt < 4)
+            {
+                Thread.Sleep(100);
+            }
+            catch (UnauthorizedAccessException) when (attempt < 4)
+            {
+                Thread.Sleep(100);
+            }
+        }
+    }
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# The one command that runs every test: ./test.sh [extra dotnet test arguments]
+#   ./test.sh --filter "FullyQualifiedName~Portal.Tests.E2E"
+# Needs the .NET SDK (global.json) and Debian's chromium package for the browser tests.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")"
+ROOT="$(pwd)"
+CONFIGURATION=Release
+RESULTS="$ROOT/TestResults"
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1
+export DOTNET_NOLOGO=1
+export DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+# Browser tests use /usr/bin/chromium; Playwright must never download its own browsers.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+
+if [[ ! -x /usr/bin/chromium ]]; then
+    if [[ "$(id -u)" == "0" ]]; then
+        echo "==> Installing Debian's chromium package (needed by the browser tests)"
+        export DEBIAN_FRONTEND=noninteractive
+        apt_log="$(mktemp)"
+        if ! { apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium; } >"$apt_log" 2>&1; then
+            cat "$apt_log" >&2
+            echo "error: installing chromium failed (output above)" >&2
+            exit 1
+        fi
+        rm -f "$apt_log"
+    else
+        echo "error: /usr/bin/chromium is missing. The browser tests need Debian's 'chromium' package:" >&2
+        echo "         sudo apt-get install --no-install-recommends chromium" >&2
+        exit 1
+    fi
+fi
+
+echo "==> dotnet build Portal.sln -c $CONFIGURATION"
+dotnet build Portal.sln -c "$CONFIGURATION" --nologo
+
+echo "==> dotnet test (results in $RESULTS)"
+dotnet test Portal.sln -c "$CONFIGURATION" --no-build --nologo \
+    --results-directory "$RESULTS" \
+    --logger "console;verbosity=normal" \
+    --logger "trx;LogFilePrefix=Portal" \
+    "$@"
