@@ -50,7 +50,7 @@ public static class BootstrapAdmin
             UserName = options.Email,
             Email = options.Email,
             EmailConfirmed = true,
-            DisplayName = "Platform admin",
+            DisplayName = "Administrator",
             PlatformRole = PlatformRole.Admin,
             CreatedAt = clock.GetUtcNow(),
         };

@@ -13,6 +13,7 @@ using Portal.Domain.Identity;
 using Portal.Domain.Regions;
 using Portal.Domain.Tenancy;
 using Portal.Identity;
+using Portal.Jobs.OpenStack;
 using Radzen;
 
 namespace Portal.Hosting;
@@ -77,6 +78,9 @@ public static class PortalHost
         services.AddSingleton<SecretProtector>();
         services.AddSingleton<Portal.Domain.Infrastructures.InfrastructureService>();
         services.AddSingleton<Portal.Domain.Catalog.CatalogService>();
+        services.AddOpenStackClients();
+        services.AddSingleton<Portal.Jobs.Infrastructures.ConnectionProbe>();
+        services.AddSingleton<Portal.Jobs.Infrastructures.CloudCatalogReader>();
         services.AddSingleton<Portal.Domain.Dashboard.DashboardService>();
 
         services.AddRazorComponents().AddInteractiveServerComponents();
