@@ -93,7 +93,8 @@ public sealed class CatalogService(IDbContextFactory<PortalDbContext> dbFactory,
     /// <summary>Imports entries from the cloud; refused whole when any is already imported or repeated.</summary>
     public Task<Result<int>> ImportAsync(Actor actor, Guid infrastructureId, IReadOnlyList<FlavorSpec> flavors, IReadOnlyList<ImageSpec> images, CancellationToken ct = default) =>
         commands.RunAsync<int>(actor, new AuditSubject("catalog.import", "Infrastructure", infrastructureId.ToString(), "",
-            new { flavors = flavors.Select(f => f.ProviderId), images = images.Select(i => i.ProviderId) }), async db =>
+            // Counts and a sample: an import of thousands would otherwise make a huge audit row.
+            new { flavors = flavors.Count, images = images.Count, sample = flavors.Select(f => f.ProviderId).Concat(images.Select(i => i.ProviderId)).Take(20) }), async db =>
         {
             if (!actor.IsPlatformAdmin) return Refusal.Forbidden("Only platform admins can change catalogs.");
             if (!await db.Infrastructures.AnyAsync(i => i.Id == infrastructureId, ct)) return Refusal.NotFound("The infrastructure");

@@ -12,19 +12,48 @@ namespace Portal.Domain.Common;
 /// </summary>
 public sealed class CommandRunner(IDbContextFactory<PortalDbContext> dbFactory, AuditLog audit)
 {
-    public async Task<Result<T>> RunAsync<T>(Actor actor, AuditSubject subject,
+    public Task<Result<T>> RunAsync<T>(Actor actor, AuditSubject subject,
         Func<PortalDbContext, Task<Result<T>>> change, Func<T, AuditSubject>? describeSuccess = null,
+        CancellationToken ct = default) =>
+        RunCoreAsync(actor, subject, change, describeSuccess, serialized: false, ct);
+
+    /// <summary>
+    /// Like <see cref="RunAsync(Actor, AuditSubject, Func{PortalDbContext, Task{Result}}, CancellationToken)"/>, but the
+    /// checks and the save run in one write transaction taken up front, so concurrent commands run one after
+    /// another. For rules that span several rows and that no constraint can hold (such as "a tenant keeps at
+    /// least one tenant admin"), where two requests checking at the same moment could otherwise both pass.
+    /// </summary>
+    public async Task<Result> RunSerializedAsync(Actor actor, AuditSubject subject, Func<PortalDbContext, Task<Result>> change,
         CancellationToken ct = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var result = await change(db);
-        if (result.Succeeded)
+        var result = await RunCoreAsync<bool>(actor, subject, async db =>
         {
-            audit.AddSuccess(db, actor, describeSuccess?.Invoke(result.Value!) ?? subject);
-            var refusal = await TrySaveAsync(db, subject.TargetType, ct);
-            if (refusal is null)
-                return result;
-            result = refusal;
+            var outcome = await change(db);
+            return outcome.Succeeded ? true : outcome.Refusal!;
+        }, null, serialized: true, ct);
+        return result.Succeeded ? Result.Ok() : result.Refusal!;
+    }
+
+    private async Task<Result<T>> RunCoreAsync<T>(Actor actor, AuditSubject subject,
+        Func<PortalDbContext, Task<Result<T>>> change, Func<T, AuditSubject>? describeSuccess, bool serialized, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        Result<T> result;
+        // Microsoft.Data.Sqlite begins transactions IMMEDIATE: the write lock is taken before the first read.
+        await using (var transaction = serialized ? await db.Database.BeginTransactionAsync(ct) : null)
+        {
+            result = await change(db);
+            if (result.Succeeded)
+            {
+                audit.AddSuccess(db, actor, describeSuccess?.Invoke(result.Value!) ?? subject);
+                var refusal = await TrySaveAsync(db, subject.TargetType, ct);
+                if (refusal is null)
+                {
+                    if (transaction is not null) await transaction.CommitAsync(ct);
+                    return result;
+                }
+                result = refusal;
+            }
         }
 
         await audit.RecordRefusalAsync(db, actor, subject, result.Refusal!, ct);
@@ -53,13 +82,40 @@ public sealed class CommandRunner(IDbContextFactory<PortalDbContext> dbFactory, 
         {
             return Refusal.Concurrency($"This {targetType.ToLowerInvariant()}");
         }
-        catch (DbUpdateException ex) when (ex.InnerException is SqliteException { SqliteExtendedErrorCode: 2067 or 1555 })
+        catch (DbUpdateException ex) when (ex.InnerException is SqliteException { SqliteExtendedErrorCode: SqliteUnique or SqlitePrimaryKey } unique)
         {
-            return Refusal.Conflict($"Another {targetType.ToLowerInvariant()} with that name was saved at the same moment. Choose a different name.", "Name");
+            var field = UniqueField(unique.Message);
+            return Refusal.Conflict(field switch
+            {
+                "Email" => "That person was added at the same moment by someone else.",
+                "Selection" => "Some of these entries were imported at the same moment by someone else. Reload and try again.",
+                _ => $"Another {targetType.ToLowerInvariant()} with that {field.ToLowerInvariant()} was saved at the same moment. Choose a different {field.ToLowerInvariant()}.",
+            }, field);
         }
-        catch (DbUpdateException ex) when (ex.InnerException is SqliteException { SqliteExtendedErrorCode: 787 })
+        catch (DbUpdateException ex) when (ex.InnerException is SqliteException { SqliteExtendedErrorCode: SqliteForeignKey or SqliteRestrict })
         {
-            return Refusal.Conflict($"This {targetType.ToLowerInvariant()} is still referenced by something created meanwhile. Reload and try again.");
+            return Refusal.Conflict($"This {targetType.ToLowerInvariant()} changed meanwhile: something now depends on it, or something it depends on was deleted. Reload and try again.");
         }
+    }
+
+    // SQLite's extended result codes for constraint violations (sqlite.org/rescode.html).
+    private const int SqliteUnique = 2067;
+    private const int SqlitePrimaryKey = 1555;
+    private const int SqliteForeignKey = 787;
+    /// <summary>What SQLite reports for an ON DELETE RESTRICT violation (SQLITE_CONSTRAINT_TRIGGER).</summary>
+    private const int SqliteRestrict = 1811;
+
+    /// <summary>The form field behind a unique index, from SQLite's message ("UNIQUE constraint failed: Tenants.Slug").</summary>
+    internal static string UniqueField(string message)
+    {
+        var columns = message.Contains("constraint failed:", StringComparison.Ordinal) ? message[(message.IndexOf("failed:", StringComparison.Ordinal) + 7)..] : "";
+        return columns switch
+        {
+            _ when columns.Contains(".Slug", StringComparison.Ordinal) => "Slug",
+            _ when columns.Contains(".UserId", StringComparison.Ordinal) => "Email",
+            _ when columns.Contains(".ProviderId", StringComparison.Ordinal) => "Selection",
+            _ when columns.Contains("Email", StringComparison.Ordinal) => "Email",
+            _ => "Name",
+        };
     }
 }

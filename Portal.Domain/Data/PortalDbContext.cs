@@ -38,26 +38,33 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
-        BumpVersions();
+        StampRows();
         return base.SaveChanges(acceptAllChangesOnSuccess);
     }
 
     public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
-        BumpVersions();
+        StampRows();
         return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
     }
 
     /// <summary>
-    /// Every update of a versioned row increments its version; EF puts the original version in the
+    /// Keeps each named row's folded name current (see <see cref="NameKey"/>), and increments the version of
+    /// every updated versioned row; EF puts the original version in the
     /// UPDATE's WHERE clause, so a writer holding a stale version changes nothing and gets a conflict.
     /// </summary>
-    private void BumpVersions()
+    private void StampRows()
     {
         foreach (var entry in ChangeTracker.Entries<IVersioned>())
         {
             if (entry.State == EntityState.Modified)
                 entry.Entity.Version = entry.Property(e => e.Version).OriginalValue + 1;
+        }
+
+        foreach (var entry in ChangeTracker.Entries<INamed>())
+        {
+            if (entry.State is EntityState.Added or EntityState.Modified)
+                entry.Property(NameKey.Property).CurrentValue = NameKey.For(entry.Entity.Name);
         }
     }
 }

@@ -68,29 +68,42 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, AuditLog audit
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
 
-        Refusal? refusal = null;
-        var user = await users.FindByIdAsync(userId);
-        if (!actor.IsPlatformAdmin) refusal = Refusal.Forbidden("Only platform admins can change platform roles.");
-        else if (user is null) refusal = Refusal.NotFound("The user");
-        else if (!Enum.IsDefined(role)) refusal = Refusal.Invalid("Role", "Choose a platform role.");
-        else if (user.PlatformRole == PlatformRole.Admin && role != PlatformRole.Admin
-                 && !await db.Users.AnyAsync(u => u.Id != userId && u.PlatformRole == PlatformRole.Admin, ct))
-            refusal = Refusal.Conflict($"{user.Email} is the last platform admin. Make someone else a platform admin first.");
-
-        if (refusal is not null)
+        Refusal? refusal;
+        PortalUser? user;
+        // "At least one platform admin" spans rows no constraint can hold: check and save in one write
+        // transaction (IMMEDIATE on SQLite) so two admins demoting each other run one after the other.
+        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
         {
-            await audit.RecordRefusalAsync(db, actor, subject with { TargetName = user?.Email ?? "" }, refusal, ct);
-            return refusal;
+            user = await users.FindByIdAsync(userId);
+            refusal = !actor.IsPlatformAdmin ? Refusal.Forbidden("Only platform admins can change platform roles.")
+                : user is null ? Refusal.NotFound("The user")
+                : !Enum.IsDefined(role) ? Refusal.Invalid("Role", "Choose a platform role.")
+                : user.PlatformRole == PlatformRole.Admin && role != PlatformRole.Admin
+                  && !await db.Users.AnyAsync(u => u.Id != userId && u.PlatformRole == PlatformRole.Admin, ct)
+                    ? Refusal.Conflict($"{user.Email} is the last platform admin. Make someone else a platform admin first.")
+                    : null;
+
+            if (refusal is null)
+            {
+                user!.PlatformRole = role;
+                var updated = await users.UpdateAsync(user);
+                // A new security stamp makes existing sign-ins re-read the role at their next validation.
+                if (updated.Succeeded) updated = await users.UpdateSecurityStampAsync(user);
+                if (updated.Succeeded)
+                {
+                    audit.AddSuccess(db, actor, subject with { TargetName = user.Email ?? "" });
+                    await db.SaveChangesAsync(ct);
+                    await transaction.CommitAsync(ct);
+                    return Result.Ok();
+                }
+                refusal = updated.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.ConcurrencyFailure))
+                    ? Refusal.Concurrency($"The account {user.Email}")
+                    : ToRefusal(updated);
+            }
         }
 
-        user!.PlatformRole = role;
-        var updated = await users.UpdateAsync(user);
-        if (!updated.Succeeded) return ToRefusal(updated);
-        // A new security stamp makes existing sign-ins re-read the role at their next validation.
-        await users.UpdateSecurityStampAsync(user);
-        audit.AddSuccess(db, actor, subject with { TargetName = user.Email ?? "" });
-        await db.SaveChangesAsync(ct);
-        return Result.Ok();
+        await audit.RecordRefusalAsync(db, actor, subject with { TargetName = user?.Email ?? "" }, refusal, ct);
+        return refusal;
     }
 
     public async Task<Result> UnlockAsync(Actor actor, string userId, CancellationToken ct = default)
@@ -108,8 +121,14 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, AuditLog audit
             return refusal;
         }
 
-        await users.SetLockoutEndDateAsync(user!, null);
-        await users.ResetAccessFailedCountAsync(user!);
+        var unlocked = await users.SetLockoutEndDateAsync(user!, null);
+        if (unlocked.Succeeded) unlocked = await users.ResetAccessFailedCountAsync(user!);
+        if (!unlocked.Succeeded)
+        {
+            var failed = ToRefusal(unlocked);
+            await audit.RecordRefusalAsync(db, actor, subject with { TargetName = user!.Email ?? "" }, failed, ct);
+            return failed;
+        }
         audit.AddSuccess(db, actor, subject with { TargetName = user!.Email ?? "" });
         await db.SaveChangesAsync(ct);
         return Result.Ok();

@@ -50,6 +50,8 @@ public sealed record ConnectionSettings(
         var url = AuthUrl?.Trim() ?? "";
         if (url.Length == 0) return Refusal.Invalid("Auth URL", "Auth URL is required, for example https://keystone.example.com:5000/v3.");
         if (url.Length > UrlMaxLength) return Refusal.Invalid("Auth URL", $"Auth URL must be at most {UrlMaxLength} characters.");
+        // Checked before parsing: Uri silently drops tabs and line breaks, so the stored text would differ from the address called.
+        if (url.Any(char.IsControl)) return Refusal.Invalid("Auth URL", "Auth URL must not contain control characters such as tabs or line breaks.");
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp) || string.IsNullOrEmpty(uri.Host))
             return Refusal.Invalid("Auth URL", $"'{url}' is not an http(s) URL. Use the Keystone address, for example https://keystone.example.com:5000/v3.");
         if (!string.IsNullOrEmpty(uri.UserInfo) || !string.IsNullOrEmpty(uri.Query))

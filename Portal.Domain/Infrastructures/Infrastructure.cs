@@ -4,7 +4,7 @@ using Portal.Domain.Regions;
 namespace Portal.Domain.Infrastructures;
 
 /// <summary>A registered cloud, placed in one zone (and so one region), owning a catalog.</summary>
-public sealed class Infrastructure : IVersioned
+public sealed class Infrastructure : IVersioned, INamed
 {
     private Infrastructure() { }
 

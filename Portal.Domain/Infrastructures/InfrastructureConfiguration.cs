@@ -9,7 +9,7 @@ public sealed class InfrastructureConfiguration : IEntityTypeConfiguration<Infra
     public void Configure(EntityTypeBuilder<Infrastructure> builder)
     {
         builder.ToTable("Infrastructures");
-        builder.Property(i => i.Name).HasMaxLength(Limits.NameMaxLength).UseCollation("NOCASE");
+        builder.Property(i => i.Name).HasMaxLength(Limits.NameMaxLength).UseCollation("NOCASE"); // for ordering; uniqueness uses NameKey
         builder.Property(i => i.Description).HasMaxLength(Limits.DescriptionMaxLength);
         builder.Property(i => i.Provider).HasConversion<string>().HasMaxLength(16);
         builder.Property(i => i.Interface).HasConversion<string>().HasMaxLength(16);
@@ -23,7 +23,7 @@ public sealed class InfrastructureConfiguration : IEntityTypeConfiguration<Infra
         builder.Property(i => i.ProjectDomain).HasMaxLength(ConnectionSettings.FieldMaxLength);
         builder.Property(i => i.Version).IsConcurrencyToken();
         builder.Ignore(i => i.Connection);
-        builder.HasIndex(i => i.Name).IsUnique();
+        builder.MapUniqueName();
         // Restrict: a zone that holds infrastructures cannot be deleted; the service names them.
         builder.HasOne(i => i.Zone).WithMany().HasForeignKey(i => i.ZoneId).OnDelete(DeleteBehavior.Restrict);
     }

@@ -71,7 +71,7 @@ public sealed class InfrastructureService(IDbContextFactory<PortalDbContext> dbF
     {
         var trimmed = name?.Trim() ?? "";
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.Infrastructures.AnyAsync(i => i.Name == trimmed, ct);
+        return await db.Infrastructures.Named(trimmed).AnyAsync(ct);
     }
 
     /// <summary>
@@ -117,7 +117,7 @@ public sealed class InfrastructureService(IDbContextFactory<PortalDbContext> dbF
             var created = Infrastructure.Create(request.Name, request.Description, request.Provider, zone.Value!.Id, connection, protectedSecret, now);
             if (!created.Succeeded) return created.Refusal!;
             var infrastructure = created.Value!;
-            if (await db.Infrastructures.AnyAsync(i => i.Name == infrastructure.Name, ct))
+            if (await db.Infrastructures.Named(infrastructure.Name).AnyAsync(ct))
                 return Refusal.Conflict($"An infrastructure named '{infrastructure.Name}' already exists.", "Name");
             infrastructure.RecordValidation(true, request.Check.Summary, now);
             db.Infrastructures.Add(infrastructure);
@@ -137,7 +137,7 @@ public sealed class InfrastructureService(IDbContextFactory<PortalDbContext> dbF
             if (db.Expect(infrastructure, expectedVersion, $"Infrastructure '{infrastructure.Name}'") is { } stale) return stale;
             var described = infrastructure.Describe(name, description);
             if (!described.Succeeded) return described;
-            if (await db.Infrastructures.AnyAsync(i => i.Id != id && i.Name == infrastructure.Name, ct))
+            if (await db.Infrastructures.Named(infrastructure.Name).AnyAsync(i => i.Id != id, ct))
                 return Refusal.Conflict($"An infrastructure named '{infrastructure.Name}' already exists.", "Name");
             if (!await db.Zones.AnyAsync(z => z.Id == zoneId, ct)) return Refusal.Invalid("Zone", "Choose a zone.");
             infrastructure.MoveTo(zoneId);
@@ -221,7 +221,7 @@ public sealed class InfrastructureService(IDbContextFactory<PortalDbContext> dbF
             var newRegion = Region.Create(placement.NewRegionName, placement.NewRegionDescription, now);
             if (!newRegion.Succeeded) return newRegion.Refusal! with { Field = "Region name" };
             region = newRegion.Value!;
-            if (await db.Regions.AnyAsync(r => r.Name == region.Name, ct))
+            if (await db.Regions.Named(region.Name).AnyAsync(ct))
                 return Refusal.Conflict($"A region named '{region.Name}' already exists. Choose it instead of creating it.", "Region name");
             db.Regions.Add(region);
         }
@@ -229,7 +229,7 @@ public sealed class InfrastructureService(IDbContextFactory<PortalDbContext> dbF
         var newZone = Zone.Create(region.Id, placement.NewZoneName, placement.NewZoneDescription, now);
         if (!newZone.Succeeded) return newZone.Refusal! with { Field = "Zone name" };
         var zone = newZone.Value!;
-        if (await db.Zones.AnyAsync(z => z.RegionId == region.Id && z.Name == zone.Name, ct))
+        if (await db.Zones.Named(zone.Name).AnyAsync(z => z.RegionId == region.Id, ct))
             return Refusal.Conflict($"Region '{region.Name}' already has a zone named '{zone.Name}'. Choose it instead of creating it.", "Zone name");
         db.Zones.Add(zone);
         return zone;

@@ -3,7 +3,7 @@ using Portal.Domain.Common;
 namespace Portal.Domain.Regions;
 
 /// <summary>An organization-level location that groups zones; every infrastructure sits in one region and zone.</summary>
-public sealed class Region : IVersioned
+public sealed class Region : IVersioned, INamed
 {
     private readonly List<Zone> _zones = [];
 
@@ -38,7 +38,7 @@ public sealed class Region : IVersioned
 }
 
 /// <summary>A failure domain inside a region.</summary>
-public sealed class Zone : IVersioned
+public sealed class Zone : IVersioned, INamed
 {
     private Zone() { }
 

@@ -42,7 +42,7 @@ public sealed class RegionService(IDbContextFactory<PortalDbContext> dbFactory, 
             var created = Region.Create(name, description, clock.GetUtcNow());
             if (!created.Succeeded) return created.Refusal!;
             var region = created.Value!;
-            if (await db.Regions.AnyAsync(r => r.Name == region.Name, ct))
+            if (await db.Regions.Named(region.Name).AnyAsync(ct))
                 return Refusal.Conflict($"A region named '{region.Name}' already exists.", "Name");
             db.Regions.Add(region);
             return region.Id;
@@ -57,7 +57,7 @@ public sealed class RegionService(IDbContextFactory<PortalDbContext> dbFactory, 
             if (db.Expect(region, expectedVersion, $"Region '{region.Name}'") is { } stale) return stale;
             var renamed = region.Rename(name, description);
             if (!renamed.Succeeded) return renamed;
-            if (await db.Regions.AnyAsync(r => r.Id != id && r.Name == region.Name, ct))
+            if (await db.Regions.Named(region.Name).AnyAsync(r => r.Id != id, ct))
                 return Refusal.Conflict($"A region named '{region.Name}' already exists.", "Name");
             return Result.Ok();
         }, ct);
@@ -83,7 +83,7 @@ public sealed class RegionService(IDbContextFactory<PortalDbContext> dbFactory, 
             var created = Zone.Create(regionId, name, description, clock.GetUtcNow());
             if (!created.Succeeded) return created.Refusal!;
             var zone = created.Value!;
-            if (await db.Zones.AnyAsync(z => z.RegionId == regionId && z.Name == zone.Name, ct))
+            if (await db.Zones.Named(zone.Name).AnyAsync(z => z.RegionId == regionId, ct))
                 return Refusal.Conflict($"Region '{region.Name}' already has a zone named '{zone.Name}'.", "Name");
             db.Zones.Add(zone);
             return zone.Id;
@@ -98,7 +98,7 @@ public sealed class RegionService(IDbContextFactory<PortalDbContext> dbFactory, 
             if (db.Expect(zone, expectedVersion, $"Zone '{zone.Name}'") is { } stale) return stale;
             var renamed = zone.Rename(name, description);
             if (!renamed.Succeeded) return renamed;
-            if (await db.Zones.AnyAsync(z => z.Id != id && z.RegionId == zone.RegionId && z.Name == zone.Name, ct))
+            if (await db.Zones.Named(zone.Name).AnyAsync(z => z.Id != id && z.RegionId == zone.RegionId, ct))
                 return Refusal.Conflict($"Region '{zone.Region!.Name}' already has a zone named '{zone.Name}'.", "Name");
             return Result.Ok();
         }, ct);

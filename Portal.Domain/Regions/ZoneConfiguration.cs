@@ -9,9 +9,9 @@ public sealed class ZoneConfiguration : IEntityTypeConfiguration<Zone>
     public void Configure(EntityTypeBuilder<Zone> builder)
     {
         builder.ToTable("Zones");
-        builder.Property(z => z.Name).HasMaxLength(Limits.NameMaxLength).UseCollation("NOCASE");
+        builder.Property(z => z.Name).HasMaxLength(Limits.NameMaxLength).UseCollation("NOCASE"); // for ordering; uniqueness uses NameKey
         builder.Property(z => z.Description).HasMaxLength(Limits.DescriptionMaxLength);
         builder.Property(z => z.Version).IsConcurrencyToken();
-        builder.HasIndex(z => new { z.RegionId, z.Name }).IsUnique();
+        builder.MapUniqueName(nameof(Zone.RegionId));
     }
 }

@@ -3,7 +3,7 @@ using Portal.Domain.Common;
 namespace Portal.Domain.Tenancy;
 
 /// <summary>A tenant's unit of organisation: every cluster and database belongs to exactly one project.</summary>
-public sealed class Project : IVersioned
+public sealed class Project : IVersioned, INamed
 {
     private Project() { }
 

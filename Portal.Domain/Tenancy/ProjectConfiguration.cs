@@ -9,9 +9,9 @@ public sealed class ProjectConfiguration : IEntityTypeConfiguration<Project>
     public void Configure(EntityTypeBuilder<Project> builder)
     {
         builder.ToTable("Projects");
-        builder.Property(p => p.Name).HasMaxLength(Limits.NameMaxLength).UseCollation("NOCASE");
+        builder.Property(p => p.Name).HasMaxLength(Limits.NameMaxLength).UseCollation("NOCASE"); // for ordering; uniqueness uses NameKey
         builder.Property(p => p.Description).HasMaxLength(Limits.DescriptionMaxLength);
         builder.Property(p => p.Version).IsConcurrencyToken();
-        builder.HasIndex(p => new { p.TenantId, p.Name }).IsUnique();
+        builder.MapUniqueName(nameof(Project.TenantId));
     }
 }

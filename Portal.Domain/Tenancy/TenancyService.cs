@@ -49,7 +49,7 @@ public sealed class TenancyService(IDbContextFactory<PortalDbContext> dbFactory,
             var created = Tenant.Create(name, slug, description, clock.GetUtcNow());
             if (!created.Succeeded) return created.Refusal!;
             var tenant = created.Value!;
-            if (await db.Tenants.AnyAsync(t => t.Name == tenant.Name, ct))
+            if (await db.Tenants.Named(tenant.Name).AnyAsync(ct))
                 return Refusal.Conflict($"A tenant named '{tenant.Name}' already exists.", "Name");
             if (await db.Tenants.AnyAsync(t => t.Slug == tenant.Slug, ct))
                 return Refusal.Conflict($"The slug '{tenant.Slug}' is already used by another tenant.", "Slug");
@@ -67,7 +67,7 @@ public sealed class TenancyService(IDbContextFactory<PortalDbContext> dbFactory,
             if (db.Expect(tenant, expectedVersion, $"Tenant '{tenant.Name}'") is { } stale) return stale;
             var renamed = tenant.Rename(name, description);
             if (!renamed.Succeeded) return renamed;
-            if (await db.Tenants.AnyAsync(t => t.Id != id && t.Name == tenant.Name, ct))
+            if (await db.Tenants.Named(tenant.Name).AnyAsync(t => t.Id != id, ct))
                 return Refusal.Conflict($"A tenant named '{tenant.Name}' already exists.", "Name");
             return Result.Ok();
         }, ct);
@@ -129,7 +129,7 @@ public sealed class TenancyService(IDbContextFactory<PortalDbContext> dbFactory,
             var created = Project.Create(tenantId, name, description, clock.GetUtcNow());
             if (!created.Succeeded) return created.Refusal!;
             var project = created.Value!;
-            if (await db.Projects.AnyAsync(p => p.TenantId == tenantId && p.Name == project.Name, ct))
+            if (await db.Projects.Named(project.Name).AnyAsync(p => p.TenantId == tenantId, ct))
                 return Refusal.Conflict($"Tenant '{tenant.Name}' already has a project named '{project.Name}'.", "Name");
             db.Projects.Add(project);
             return project.Id;
@@ -147,7 +147,7 @@ public sealed class TenancyService(IDbContextFactory<PortalDbContext> dbFactory,
             if (db.Expect(project, expectedVersion, $"Project '{project.Name}'") is { } stale) return stale;
             var renamed = project.Rename(name, description);
             if (!renamed.Succeeded) return renamed;
-            if (await db.Projects.AnyAsync(p => p.Id != id && p.TenantId == project.TenantId && p.Name == project.Name, ct))
+            if (await db.Projects.Named(project.Name).AnyAsync(p => p.Id != id && p.TenantId == project.TenantId, ct))
                 return Refusal.Conflict($"Tenant '{project.Tenant!.Name}' already has a project named '{project.Name}'.", "Name");
             return Result.Ok();
         }, ct);
@@ -202,7 +202,7 @@ public sealed class TenancyService(IDbContextFactory<PortalDbContext> dbFactory,
     }
 
     public Task<Result> ChangeMemberRoleAsync(Actor actor, Guid membershipId, int expectedVersion, TenantRole role, CancellationToken ct = default) =>
-        commands.RunAsync(actor, new AuditSubject("member.change-role", "Membership", membershipId.ToString(), "", new { role = role.ToString() }), async db =>
+        commands.RunSerializedAsync(actor, new AuditSubject("member.change-role", "Membership", membershipId.ToString(), "", new { role = role.ToString() }), async db =>
         {
             var membership = await db.Memberships.Include(m => m.Tenant).Include(m => m.User).SingleOrDefaultAsync(m => m.Id == membershipId, ct);
             if (membership is null) return Refusal.NotFound("The membership");
@@ -218,7 +218,7 @@ public sealed class TenancyService(IDbContextFactory<PortalDbContext> dbFactory,
         }, ct);
 
     public Task<Result> RemoveMemberAsync(Actor actor, Guid membershipId, CancellationToken ct = default) =>
-        commands.RunAsync(actor, new AuditSubject("member.remove", "Membership", membershipId.ToString(), ""), async db =>
+        commands.RunSerializedAsync(actor, new AuditSubject("member.remove", "Membership", membershipId.ToString(), ""), async db =>
         {
             var membership = await db.Memberships.Include(m => m.Tenant).Include(m => m.User).SingleOrDefaultAsync(m => m.Id == membershipId, ct);
             if (membership is null) return Refusal.NotFound("The membership");

@@ -3,7 +3,7 @@ using Portal.Domain.Common;
 namespace Portal.Domain.Tenancy;
 
 /// <summary>A customer account: owns projects, and its members see only what belongs to it.</summary>
-public sealed class Tenant : IVersioned
+public sealed class Tenant : IVersioned, INamed
 {
     private readonly List<Project> _projects = [];
     private readonly List<TenantMembership> _memberships = [];

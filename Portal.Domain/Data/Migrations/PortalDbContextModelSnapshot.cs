@@ -464,6 +464,11 @@ namespace Portal.Domain.Data.Migrations
                         .HasColumnType("TEXT")
                         .UseCollation("NOCASE");
 
+                    b.Property<string>("NameKey")
+                        .IsRequired()
+                        .HasMaxLength(192)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ProjectDomain")
                         .HasMaxLength(255)
                         .HasColumnType("TEXT");
@@ -501,7 +506,7 @@ namespace Portal.Domain.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("Name")
+                    b.HasIndex("NameKey")
                         .IsUnique();
 
                     b.HasIndex("ZoneId");
@@ -529,13 +534,18 @@ namespace Portal.Domain.Data.Migrations
                         .HasColumnType("TEXT")
                         .UseCollation("NOCASE");
 
+                    b.Property<string>("NameKey")
+                        .IsRequired()
+                        .HasMaxLength(192)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 
-                    b.HasIndex("Name")
+                    b.HasIndex("NameKey")
                         .IsUnique();
 
                     b.ToTable("Regions", (string)null);
@@ -561,6 +571,11 @@ namespace Portal.Domain.Data.Migrations
                         .HasColumnType("TEXT")
                         .UseCollation("NOCASE");
 
+                    b.Property<string>("NameKey")
+                        .IsRequired()
+                        .HasMaxLength(192)
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("RegionId")
                         .HasColumnType("TEXT");
 
@@ -570,7 +585,7 @@ namespace Portal.Domain.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("RegionId", "Name")
+                    b.HasIndex("RegionId", "NameKey")
                         .IsUnique();
 
                     b.ToTable("Zones", (string)null);
@@ -596,6 +611,11 @@ namespace Portal.Domain.Data.Migrations
                         .HasColumnType("TEXT")
                         .UseCollation("NOCASE");
 
+                    b.Property<string>("NameKey")
+                        .IsRequired()
+                        .HasMaxLength(192)
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("TenantId")
                         .HasColumnType("TEXT");
 
@@ -605,7 +625,7 @@ namespace Portal.Domain.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("TenantId", "Name")
+                    b.HasIndex("TenantId", "NameKey")
                         .IsUnique();
 
                     b.ToTable("Projects", (string)null);
@@ -631,6 +651,11 @@ namespace Portal.Domain.Data.Migrations
                         .HasColumnType("TEXT")
                         .UseCollation("NOCASE");
 
+                    b.Property<string>("NameKey")
+                        .IsRequired()
+                        .HasMaxLength(192)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Slug")
                         .IsRequired()
                         .HasMaxLength(40)
@@ -642,7 +667,7 @@ namespace Portal.Domain.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("Name")
+                    b.HasIndex("NameKey")
                         .IsUnique();
 
                     b.HasIndex("Slug")

@@ -18,7 +18,7 @@ public class PortalWebFactory : WebApplicationFactory<Program>
 {
     public const string AdminEmail = "admin@portal.test";
     public const string AdminPassword = "correct-horse-battery-staple";
-    public const string AdminDisplayName = "Platform admin";
+    public const string AdminDisplayName = "Administrator";
 
     /// <summary>Every user created through <see cref="CreateUserAsync"/> gets this password unless told otherwise.</summary>
     public const string DefaultUserPassword = "user-password-for-tests";

@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace Portal.Domain.Data.Migrations
 {
     /// <inheritdoc />
-    public partial class InitialTenancyAndRegions : Migration
+    public partial class InitialSchema : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -82,7 +82,8 @@ namespace Portal.Domain.Data.Migrations
                     Name = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false, collation: "NOCASE"),
                     Description = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    Version = table.Column<int>(type: "INTEGER", nullable: false)
+                    Version = table.Column<int>(type: "INTEGER", nullable: false),
+                    NameKey = table.Column<string>(type: "TEXT", maxLength: 192, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -98,7 +99,8 @@ namespace Portal.Domain.Data.Migrations
                     Slug = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
                     Description = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    Version = table.Column<int>(type: "INTEGER", nullable: false)
+                    Version = table.Column<int>(type: "INTEGER", nullable: false),
+                    NameKey = table.Column<string>(type: "TEXT", maxLength: 192, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -220,7 +222,8 @@ namespace Portal.Domain.Data.Migrations
                     Name = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false, collation: "NOCASE"),
                     Description = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    Version = table.Column<int>(type: "INTEGER", nullable: false)
+                    Version = table.Column<int>(type: "INTEGER", nullable: false),
+                    NameKey = table.Column<string>(type: "TEXT", maxLength: 192, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -242,7 +245,8 @@ namespace Portal.Domain.Data.Migrations
                     Name = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false, collation: "NOCASE"),
                     Description = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    Version = table.Column<int>(type: "INTEGER", nullable: false)
+                    Version = table.Column<int>(type: "INTEGER", nullable: false),
+                    NameKey = table.Column<string>(type: "TEXT", maxLength: 192, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -279,6 +283,105 @@ namespace Portal.Domain.Data.Migrations
                         name: "FK_TenantMemberships_Tenants_TenantId",
                         column: x => x.TenantId,
                         principalTable: "Tenants",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Infrastructures",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false, collation: "NOCASE"),
+                    Description = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
+                    Provider = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    ZoneId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    AuthUrl = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
+                    RegionName = table.Column<string>(type: "TEXT", maxLength: 255, nullable: true),
+                    Interface = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    CredentialKind = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    ApplicationCredentialId = table.Column<string>(type: "TEXT", maxLength: 255, nullable: true),
+                    UserName = table.Column<string>(type: "TEXT", maxLength: 255, nullable: true),
+                    UserDomain = table.Column<string>(type: "TEXT", maxLength: 255, nullable: true),
+                    ProjectName = table.Column<string>(type: "TEXT", maxLength: 255, nullable: true),
+                    ProjectDomain = table.Column<string>(type: "TEXT", maxLength: 255, nullable: true),
+                    CaBundlePem = table.Column<string>(type: "TEXT", nullable: true),
+                    ProtectedSecret = table.Column<string>(type: "TEXT", nullable: true),
+                    LastValidatedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    LastValidationSucceeded = table.Column<bool>(type: "INTEGER", nullable: false),
+                    LastValidationSummary = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false),
+                    NameKey = table.Column<string>(type: "TEXT", maxLength: 192, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Infrastructures", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Infrastructures_Zones_ZoneId",
+                        column: x => x.ZoneId,
+                        principalTable: "Zones",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "CatalogFlavors",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Vcpus = table.Column<int>(type: "INTEGER", nullable: false),
+                    RamMb = table.Column<int>(type: "INTEGER", nullable: false),
+                    DiskGb = table.Column<int>(type: "INTEGER", nullable: false),
+                    InfrastructureId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ProviderId = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
+                    ProviderName = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false, collation: "NOCASE"),
+                    Description = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
+                    Enabled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    MissingFromCloud = table.Column<bool>(type: "INTEGER", nullable: false),
+                    ImportedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    LastSeenAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_CatalogFlavors", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_CatalogFlavors_Infrastructures_InfrastructureId",
+                        column: x => x.InfrastructureId,
+                        principalTable: "Infrastructures",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "CatalogImages",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    MinRamMb = table.Column<int>(type: "INTEGER", nullable: false),
+                    MinDiskGb = table.Column<int>(type: "INTEGER", nullable: false),
+                    KubernetesVersion = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    OsDistro = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    InfrastructureId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ProviderId = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
+                    ProviderName = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false, collation: "NOCASE"),
+                    Description = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
+                    Enabled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    MissingFromCloud = table.Column<bool>(type: "INTEGER", nullable: false),
+                    ImportedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    LastSeenAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_CatalogImages", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_CatalogImages_Infrastructures_InfrastructureId",
+                        column: x => x.InfrastructureId,
+                        principalTable: "Infrastructures",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -331,15 +434,48 @@ namespace Portal.Domain.Data.Migrations
                 column: "At");
 
             migrationBuilder.CreateIndex(
-                name: "IX_Projects_TenantId_Name",
-                table: "Projects",
-                columns: new[] { "TenantId", "Name" },
+                name: "IX_CatalogFlavors_InfrastructureId_Name",
+                table: "CatalogFlavors",
+                columns: new[] { "InfrastructureId", "Name" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CatalogFlavors_InfrastructureId_ProviderId",
+                table: "CatalogFlavors",
+                columns: new[] { "InfrastructureId", "ProviderId" },
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "IX_Regions_Name",
+                name: "IX_CatalogImages_InfrastructureId_Name",
+                table: "CatalogImages",
+                columns: new[] { "InfrastructureId", "Name" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CatalogImages_InfrastructureId_ProviderId",
+                table: "CatalogImages",
+                columns: new[] { "InfrastructureId", "ProviderId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Infrastructures_NameKey",
+                table: "Infrastructures",
+                column: "NameKey",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Infrastructures_ZoneId",
+                table: "Infrastructures",
+                column: "ZoneId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Projects_TenantId_NameKey",
+                table: "Projects",
+                columns: new[] { "TenantId", "NameKey" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Regions_NameKey",
                 table: "Regions",
-                column: "Name",
+                column: "NameKey",
                 unique: true);
 
             migrationBuilder.CreateIndex(
@@ -354,9 +490,9 @@ namespace Portal.Domain.Data.Migrations
                 column: "UserId");
 
             migrationBuilder.CreateIndex(
-                name: "IX_Tenants_Name",
+                name: "IX_Tenants_NameKey",
                 table: "Tenants",
-                column: "Name",
+                column: "NameKey",
                 unique: true);
 
             migrationBuilder.CreateIndex(
@@ -366,9 +502,9 @@ namespace Portal.Domain.Data.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "IX_Zones_RegionId_Name",
+                name: "IX_Zones_RegionId_NameKey",
                 table: "Zones",
-                columns: new[] { "RegionId", "Name" },
+                columns: new[] { "RegionId", "NameKey" },
                 unique: true);
         }
 
@@ -394,22 +530,31 @@ namespace Portal.Domain.Data.Migrations
                 name: "AuditEntries");
 
             migrationBuilder.DropTable(
+                name: "CatalogFlavors");
+
+            migrationBuilder.DropTable(
+                name: "CatalogImages");
+
+            migrationBuilder.DropTable(
                 name: "Projects");
 
             migrationBuilder.DropTable(
                 name: "TenantMemberships");
 
             migrationBuilder.DropTable(
-                name: "Zones");
+                name: "AspNetRoles");
 
             migrationBuilder.DropTable(
-                name: "AspNetRoles");
+                name: "Infrastructures");
 
             migrationBuilder.DropTable(
                 name: "AspNetUsers");
 
             migrationBuilder.DropTable(
                 name: "Tenants");
+
+            migrationBuilder.DropTable(
+                name: "Zones");
 
             migrationBuilder.DropTable(
                 name: "Regions");

@@ -11,8 +11,8 @@ using Portal.Domain.Data;
 namespace Portal.Domain.Data.Migrations
 {
     [DbContext(typeof(PortalDbContext))]
-    [Migration("20261122005606_InitialTenancyAndRegions")]
-    partial class InitialTenancyAndRegions
+    [Migration("20261122012338_InitialSchema")]
+    partial class InitialSchema
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -203,6 +203,141 @@ namespace Portal.Domain.Data.Migrations
                     b.ToTable("AuditEntries", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Domain.Catalog.FlavorEntry", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("DiskGb")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ImportedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("InfrastructureId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LastSeenAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("MissingFromCloud")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .UseCollation("NOCASE");
+
+                    b.Property<string>("ProviderId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProviderName")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("RamMb")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Vcpus")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("InfrastructureId", "Name");
+
+                    b.HasIndex("InfrastructureId", "ProviderId")
+                        .IsUnique();
+
+                    b.ToTable("CatalogFlavors", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Domain.Catalog.ImageEntry", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ImportedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("InfrastructureId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("KubernetesVersion")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LastSeenAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("MinDiskGb")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("MinRamMb")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("MissingFromCloud")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .UseCollation("NOCASE");
+
+                    b.Property<string>("OsDistro")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProviderId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProviderName")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("InfrastructureId", "Name");
+
+                    b.HasIndex("InfrastructureId", "ProviderId")
+                        .IsUnique();
+
+                    b.ToTable("CatalogImages", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Domain.Identity.PortalUser", b =>
                 {
                     b.Property<string>("Id")
@@ -280,6 +415,108 @@ namespace Portal.Domain.Data.Migrations
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Domain.Infrastructures.Infrastructure", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ApplicationCredentialId")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AuthUrl")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CaBundlePem")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CredentialKind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Interface")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LastValidatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("LastValidationSucceeded")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LastValidationSummary")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .UseCollation("NOCASE");
+
+                    b.Property<string>("NameKey")
+                        .IsRequired()
+                        .HasMaxLength(192)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProjectDomain")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProjectName")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProtectedSecret")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Provider")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RegionName")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserDomain")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserName")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ZoneId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NameKey")
+                        .IsUnique();
+
+                    b.HasIndex("ZoneId");
+
+                    b.ToTable("Infrastructures", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Domain.Regions.Region", b =>
                 {
                     b.Property<Guid>("Id")
@@ -300,13 +537,18 @@ namespace Portal.Domain.Data.Migrations
                         .HasColumnType("TEXT")
                         .UseCollation("NOCASE");
 
+                    b.Property<string>("NameKey")
+                        .IsRequired()
+                        .HasMaxLength(192)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 
-                    b.HasIndex("Name")
+                    b.HasIndex("NameKey")
                         .IsUnique();
 
                     b.ToTable("Regions", (string)null);
@@ -332,6 +574,11 @@ namespace Portal.Domain.Data.Migrations
                         .HasColumnType("TEXT")
                         .UseCollation("NOCASE");
 
+                    b.Property<string>("NameKey")
+                        .IsRequired()
+                        .HasMaxLength(192)
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("RegionId")
                         .HasColumnType("TEXT");
 
@@ -341,7 +588,7 @@ namespace Portal.Domain.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("RegionId", "Name")
+                    b.HasIndex("RegionId", "NameKey")
                         .IsUnique();
 
                     b.ToTable("Zones", (string)null);
@@ -367,6 +614,11 @@ namespace Portal.Domain.Data.Migrations
                         .HasColumnType("TEXT")
                         .UseCollation("NOCASE");
 
+                    b.Property<string>("NameKey")
+                        .IsRequired()
+                        .HasMaxLength(192)
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("TenantId")
                         .HasColumnType("TEXT");
 
@@ -376,7 +628,7 @@ namespace Portal.Domain.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("TenantId", "Name")
+                    b.HasIndex("TenantId", "NameKey")
                         .IsUnique();
 
                     b.ToTable("Projects", (string)null);
@@ -402,6 +654,11 @@ namespace Portal.Domain.Data.Migrations
                         .HasColumnType("TEXT")
                         .UseCollation("NOCASE");
 
+                    b.Property<string>("NameKey")
+                        .IsRequired()
+                        .HasMaxLength(192)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Slug")
                         .IsRequired()
                         .HasMaxLength(40)
@@ -413,7 +670,7 @@ namespace Portal.Domain.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("Name")
+                    b.HasIndex("NameKey")
                         .IsUnique();
 
                     b.HasIndex("Slug")
@@ -506,6 +763,39 @@ namespace Portal.Domain.Data.Migrations
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Domain.Catalog.FlavorEntry", b =>
+                {
+                    b.HasOne("Portal.Domain.Infrastructures.Infrastructure", "Infrastructure")
+                        .WithMany()
+                        .HasForeignKey("InfrastructureId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Infrastructure");
+                });
+
+            modelBuilder.Entity("Portal.Domain.Catalog.ImageEntry", b =>
+                {
+                    b.HasOne("Portal.Domain.Infrastructures.Infrastructure", "Infrastructure")
+                        .WithMany()
+                        .HasForeignKey("InfrastructureId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Infrastructure");
+                });
+
+            modelBuilder.Entity("Portal.Domain.Infrastructures.Infrastructure", b =>
+                {
+                    b.HasOne("Portal.Domain.Regions.Zone", "Zone")
+                        .WithMany()
+                        .HasForeignKey("ZoneId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Zone");
                 });
 
             modelBuilder.Entity("Portal.Domain.Regions.Zone", b =>

@@ -1,0 +1,163 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Domain.Auditing;
+using Portal.Domain.Catalog;
+using Portal.Domain.Common;
+using Portal.Domain.Data;
+using Portal.Domain.Identity;
+using Portal.Domain.Infrastructures;
+using Portal.Domain.Regions;
+using Portal.Domain.Tenancy;
+using Portal.Jobs.DemoCloud;
+using Portal.Jobs.Infrastructures;
+using Portal.Jobs.OpenStack;
+using Portal.Tests.Support;
+
+namespace Portal.Tests.Integration.Infrastructures;
+
+/// <summary>
+/// A real, migrated SQLite file in its own temporary folder with the infrastructure and catalog services wired as
+/// <c>PortalHost</c> wires them: Data Protection with keys in the folder, the OpenStack client factory and the
+/// in-process demo cloud, the probe and the catalog reader. The clock is a <see cref="ManualTimeProvider"/>.
+/// One per test; the folder is deleted on dispose.
+/// </summary>
+public sealed class InfrastructureTestHost : IAsyncDisposable
+{
+    private readonly ServiceProvider _services;
+
+    private InfrastructureTestHost(string folder, string file, ServiceProvider services, ManualTimeProvider clock)
+    {
+        Folder = folder;
+        File = file;
+        _services = services;
+        Clock = clock;
+    }
+
+    public string Folder { get; }
+    public string File { get; }
+    public ManualTimeProvider Clock { get; }
+    public IServiceProvider Services => _services;
+
+    public InfrastructureService Infrastructures => _services.GetRequiredService<InfrastructureService>();
+    public CatalogService Catalog => _services.GetRequiredService<CatalogService>();
+    public RegionService Regions => _services.GetRequiredService<RegionService>();
+    public ConnectionProbe Probe => _services.GetRequiredService<ConnectionProbe>();
+    public CloudCatalogReader Reader => _services.GetRequiredService<CloudCatalogReader>();
+    public DemoCloudService DemoCloud => _services.GetRequiredService<DemoCloudService>();
+    public SecretProtector Secrets => _services.GetRequiredService<SecretProtector>();
+
+    public static async Task<InfrastructureTestHost> CreateAsync(DemoCloudOptions? demoOptions = null)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "portal-tests", $"infrastructures-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(folder);
+        var file = Path.Combine(folder, DatabaseSetup.DatabaseFileName);
+        var clock = new ManualTimeProvider();
+
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton<TimeProvider>(clock);
+        services.AddDbContextFactory<PortalDbContext>(options => DatabaseSetup.Configure(options, file));
+        services.AddDataProtection()
+            .SetApplicationName("Portal.Tests")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(folder, "keys")));
+        services.AddIdentityCore<PortalUser>(IdentitySettings.Configure)
+            .AddEntityFrameworkStores<PortalDbContext>();
+        services.AddSingleton<AuditLog>();
+        services.AddSingleton<CommandRunner>();
+        services.AddSingleton<SecretProtector>();
+        services.AddSingleton<RegionService>();
+        services.AddSingleton<InfrastructureService>();
+        services.AddSingleton<CatalogService>();
+        // Fast retries: a test that makes the cloud fail must not wait for production backoff delays.
+        services.AddOpenStackClients(new OpenStackClientOptions { RetryBaseDelay = TimeSpan.FromMilliseconds(1), MaxRetryDelay = TimeSpan.FromMilliseconds(5) },
+            demoOptions);
+        services.AddSingleton<ConnectionProbe>();
+        services.AddSingleton<CloudCatalogReader>();
+
+        var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+        var host = new InfrastructureTestHost(folder, file, provider, clock);
+        try
+        {
+            await using var db = host.NewContext();
+            await DatabaseSetup.MigrateAsync(db);
+            return host;
+        }
+        catch
+        {
+            await host.DisposeAsync();
+            throw;
+        }
+    }
+
+    public PortalDbContext NewContext() =>
+        _services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContext();
+
+    public async Task<int> CountAsync<T>() where T : class
+    {
+        await using var db = NewContext();
+        return await db.Set<T>().CountAsync();
+    }
+
+    /// <summary>Every audit entry, oldest first (ties in insertion order are not guaranteed).</summary>
+    public async Task<IReadOnlyList<AuditEntry>> AuditEntriesAsync()
+    {
+        await using var db = NewContext();
+        var entries = await db.AuditEntries.AsNoTracking().ToListAsync();
+        return entries.OrderBy(e => e.At).ToList();
+    }
+
+    /// <summary>A local account (no password) returned as the actor the services see.</summary>
+    public async Task<Actor> AddUserAsync(string email, PlatformRole role)
+    {
+        var user = new PortalUser
+        {
+            UserName = email,
+            Email = email,
+            EmailConfirmed = true,
+            DisplayName = email,
+            PlatformRole = role,
+            CreatedAt = Clock.GetUtcNow(),
+        };
+        await using var scope = _services.CreateAsyncScope();
+        var created = await scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>().CreateAsync(user);
+        Assert.True(created.Succeeded, string.Join(" ", created.Errors.Select(e => e.Description)));
+        return new Actor(user.Id, user.DisplayName, role);
+    }
+
+    public async Task<(Guid RegionId, Guid ZoneId)> SeedZoneAsync(string regionName = "Frankfurt", string zoneName = "fra-a")
+    {
+        await using var db = NewContext();
+        var region = await db.Regions.SingleOrDefaultAsync(r => r.Name == regionName);
+        if (region is null)
+        {
+            region = Region.Create(regionName, null, Clock.GetUtcNow()).ShouldSucceed();
+            db.Regions.Add(region);
+        }
+        var zone = Zone.Create(region.Id, zoneName, null, Clock.GetUtcNow()).ShouldSucceed();
+        db.Zones.Add(zone);
+        await db.SaveChangesAsync();
+        return (region.Id, zone.Id);
+    }
+
+    /// <summary>Registers the demo cloud in a fresh zone through the service (audited, like the wizard).</summary>
+    public async Task<Guid> RegisterDemoAsync(Actor admin, string name = "Demo", IReadOnlyList<FlavorSpec>? flavors = null,
+        IReadOnlyList<ImageSpec>? images = null)
+    {
+        var (_, zoneId) = await SeedZoneAsync("Region " + name, "zone-" + Guid.NewGuid().ToString("N")[..8]);
+        var request = new RegistrationRequest(name, null, InfrastructureProvider.Demo, Placement.Existing(zoneId), null, null,
+            new ConnectionCheck(true, "Authenticated; demo."), flavors ?? [], images ?? []);
+        return (await Infrastructures.RegisterAsync(admin, request)).ShouldSucceed();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        using (var connection = new SqliteConnection(SqlitePragmas.ConnectionString(File)))
+            SqliteConnection.ClearPool(connection);
+        if (Directory.Exists(Folder))
+            Directory.Delete(Folder, recursive: true);
+    }
+}

@@ -1,0 +1,38 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace Portal.Tests.Support;
+
+/// <summary>
+/// Lets a test run something just before the next <c>SaveChanges</c> of any portal context, after the
+/// service under test has loaded and checked its data: the way to simulate another writer committing
+/// "at the same moment" and prove the database-level guards (version check, unique indexes, foreign keys).
+/// The action runs once; saves it makes itself are not intercepted.
+/// </summary>
+public sealed class SaveHook : SaveChangesInterceptor
+{
+    private Func<Task>? _next;
+
+    public void BeforeNextSave(Func<Task> action)
+    {
+        if (Interlocked.CompareExchange(ref _next, action, null) is not null)
+            throw new InvalidOperationException("A save hook is already armed.");
+    }
+
+    public bool IsArmed => Volatile.Read(ref _next) is not null;
+
+    public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData,
+        InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        if (Interlocked.Exchange(ref _next, null) is { } action)
+            await action();
+        return result;
+    }
+
+    public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
+    {
+        if (Interlocked.Exchange(ref _next, null) is { } action)
+            action().GetAwaiter().GetResult();
+        return result;
+    }
+}
