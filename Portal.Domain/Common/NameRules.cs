@@ -18,6 +18,16 @@ public static partial class NameRules
         return value;
     }
 
+    /// <summary>A name and an optional description, checked together (the pair most entities carry).</summary>
+    public static Result<NamedText> NameAndDescription(string? name, string? description)
+    {
+        var validName = Name(name);
+        if (!validName.Succeeded) return validName.Refusal!;
+        var validDescription = Description(description);
+        if (!validDescription.Succeeded) return validDescription.Refusal!;
+        return new NamedText(validName.Value!, validDescription.Value!);
+    }
+
     /// <summary>Optional free text; line breaks and tabs are allowed, other control characters are not.</summary>
     public static Result<string> Description(string? raw, string field = "Description")
     {
@@ -57,3 +67,6 @@ public static partial class NameRules
     [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*$")]
     private static partial Regex SlugPattern();
 }
+
+/// <summary>A validated name and description.</summary>
+public readonly record struct NamedText(string Name, string Description);

@@ -40,10 +40,8 @@ public sealed class Infrastructure : IVersioned, INamed
     public static Result<Infrastructure> Create(string? name, string? description, InfrastructureProvider provider, Guid zoneId,
         ConnectionSettings? connection, string? protectedSecret, DateTimeOffset now)
     {
-        var validName = NameRules.Name(name);
-        if (!validName.Succeeded) return validName.Refusal!;
-        var validDescription = NameRules.Description(description);
-        if (!validDescription.Succeeded) return validDescription.Refusal!;
+        var valid = NameRules.NameAndDescription(name, description);
+        if (!valid.Succeeded) return valid.Refusal!;
         if (!Enum.IsDefined(provider)) return Refusal.Invalid("Provider", "Choose a provider.");
         if (provider == InfrastructureProvider.OpenStack && connection is null)
             return Refusal.Invalid("Auth URL", "An OpenStack infrastructure needs its connection details.");
@@ -51,8 +49,8 @@ public sealed class Infrastructure : IVersioned, INamed
         var infrastructure = new Infrastructure
         {
             Id = Guid.NewGuid(),
-            Name = validName.Value!,
-            Description = validDescription.Value!,
+            Name = valid.Value.Name,
+            Description = valid.Value.Description,
             Provider = provider,
             ZoneId = zoneId,
             CreatedAt = now,
@@ -69,12 +67,9 @@ public sealed class Infrastructure : IVersioned, INamed
 
     public Result Describe(string? name, string? description)
     {
-        var validName = NameRules.Name(name);
-        if (!validName.Succeeded) return validName.Refusal!;
-        var validDescription = NameRules.Description(description);
-        if (!validDescription.Succeeded) return validDescription.Refusal!;
-        Name = validName.Value!;
-        Description = validDescription.Value!;
+        var valid = NameRules.NameAndDescription(name, description);
+        if (!valid.Succeeded) return valid.Refusal!;
+        (Name, Description) = valid.Value;
         return Result.Ok();
     }
 

@@ -18,21 +18,16 @@ public sealed class Region : IVersioned, INamed
 
     public static Result<Region> Create(string? name, string? description, DateTimeOffset now)
     {
-        var validName = NameRules.Name(name);
-        if (!validName.Succeeded) return validName.Refusal!;
-        var validDescription = NameRules.Description(description);
-        if (!validDescription.Succeeded) return validDescription.Refusal!;
-        return new Region { Id = Guid.NewGuid(), Name = validName.Value!, Description = validDescription.Value!, CreatedAt = now };
+        var valid = NameRules.NameAndDescription(name, description);
+        if (!valid.Succeeded) return valid.Refusal!;
+        return new Region { Id = Guid.NewGuid(), Name = valid.Value.Name, Description = valid.Value.Description, CreatedAt = now };
     }
 
     public Result Rename(string? name, string? description)
     {
-        var validName = NameRules.Name(name);
-        if (!validName.Succeeded) return validName.Refusal!;
-        var validDescription = NameRules.Description(description);
-        if (!validDescription.Succeeded) return validDescription.Refusal!;
-        Name = validName.Value!;
-        Description = validDescription.Value!;
+        var valid = NameRules.NameAndDescription(name, description);
+        if (!valid.Succeeded) return valid.Refusal!;
+        (Name, Description) = valid.Value;
         return Result.Ok();
     }
 }
@@ -52,21 +47,16 @@ public sealed class Zone : IVersioned, INamed
 
     public static Result<Zone> Create(Guid regionId, string? name, string? description, DateTimeOffset now)
     {
-        var validName = NameRules.Name(name);
-        if (!validName.Succeeded) return validName.Refusal!;
-        var validDescription = NameRules.Description(description);
-        if (!validDescription.Succeeded) return validDescription.Refusal!;
-        return new Zone { Id = Guid.NewGuid(), RegionId = regionId, Name = validName.Value!, Description = validDescription.Value!, CreatedAt = now };
+        var valid = NameRules.NameAndDescription(name, description);
+        if (!valid.Succeeded) return valid.Refusal!;
+        return new Zone { Id = Guid.NewGuid(), RegionId = regionId, Name = valid.Value.Name, Description = valid.Value.Description, CreatedAt = now };
     }
 
     public Result Rename(string? name, string? description)
     {
-        var validName = NameRules.Name(name);
-        if (!validName.Succeeded) return validName.Refusal!;
-        var validDescription = NameRules.Description(description);
-        if (!validDescription.Succeeded) return validDescription.Refusal!;
-        Name = validName.Value!;
-        Description = validDescription.Value!;
+        var valid = NameRules.NameAndDescription(name, description);
+        if (!valid.Succeeded) return valid.Refusal!;
+        (Name, Description) = valid.Value;
         return Result.Ok();
     }
 }

@@ -17,28 +17,23 @@ public sealed class Project : IVersioned, INamed
 
     public static Result<Project> Create(Guid tenantId, string? name, string? description, DateTimeOffset now)
     {
-        var validName = NameRules.Name(name);
-        if (!validName.Succeeded) return validName.Refusal!;
-        var validDescription = NameRules.Description(description);
-        if (!validDescription.Succeeded) return validDescription.Refusal!;
+        var valid = NameRules.NameAndDescription(name, description);
+        if (!valid.Succeeded) return valid.Refusal!;
         return new Project
         {
             Id = Guid.NewGuid(),
             TenantId = tenantId,
-            Name = validName.Value!,
-            Description = validDescription.Value!,
+            Name = valid.Value.Name,
+            Description = valid.Value.Description,
             CreatedAt = now,
         };
     }
 
     public Result Rename(string? name, string? description)
     {
-        var validName = NameRules.Name(name);
-        if (!validName.Succeeded) return validName.Refusal!;
-        var validDescription = NameRules.Description(description);
-        if (!validDescription.Succeeded) return validDescription.Refusal!;
-        Name = validName.Value!;
-        Description = validDescription.Value!;
+        var valid = NameRules.NameAndDescription(name, description);
+        if (!valid.Succeeded) return valid.Refusal!;
+        (Name, Description) = valid.Value;
         return Result.Ok();
     }
 }

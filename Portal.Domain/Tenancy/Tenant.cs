@@ -42,12 +42,9 @@ public sealed class Tenant : IVersioned, INamed
 
     public Result Rename(string? name, string? description)
     {
-        var validName = NameRules.Name(name);
-        if (!validName.Succeeded) return validName.Refusal!;
-        var validDescription = NameRules.Description(description);
-        if (!validDescription.Succeeded) return validDescription.Refusal!;
-        Name = validName.Value!;
-        Description = validDescription.Value!;
+        var valid = NameRules.NameAndDescription(name, description);
+        if (!valid.Succeeded) return valid.Refusal!;
+        (Name, Description) = valid.Value;
         return Result.Ok();
     }
 }
