@@ -59,7 +59,7 @@ public sealed class TenantsAndProjectsTests(PortalBrowserFixture fixture, ITestO
         await dialog.GetByLabel("Email", new() { Exact = true }).FillAsync(memberEmail);
         await dialog.Button("Add member").ClickAsync();
         await Expect(dialog).ToBeHiddenAsync();
-        await Expect(page.Locator("[aria-label='Members']").GetByText(memberEmail)).ToBeVisibleAsync();
+        await Expect(page.Locator("[aria-label='Members']").GetByText(memberEmail, new() { Exact = true })).ToBeVisibleAsync();
         await SnapshotAsync("tenant-members");
 
         // Another tenant the member does not belong to.

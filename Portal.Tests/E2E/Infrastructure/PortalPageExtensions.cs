@@ -77,7 +77,11 @@ public static class PortalPageExtensions
     public static async Task SignOutAsync(this IPage page)
     {
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath.Equals("/account/login", StringComparison.OrdinalIgnoreCase));
+        // Wait for the navigation to commit, then for the page itself: waiting for the "load" event after a
+        // form post and redirect was seen to time out now and then on a busy machine.
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath.Equals("/account/login", StringComparison.OrdinalIgnoreCase),
+            new() { WaitUntil = WaitUntilState.Commit });
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in", Exact = true })).ToBeVisibleAsync();
     }
 
     /// <summary>The header's signed-in user name.</summary>
