@@ -1,0 +1,89 @@
+using System.Text.Json.Nodes;
+
+namespace Portal.Jobs.DemoCloud.Kubernetes;
+
+/// <summary>
+/// A resource type the demo API serves: group ("" for core), version, kind, plural, scope. <see cref="Validate"/> may
+/// refuse an object the way the real API (or a CRD's OpenAPI schema) would: it returns "field: problem" texts.
+/// </summary>
+public sealed partial record DemoResourceKind(string Group, string Version, string Kind, string Plural, bool Namespaced)
+{
+    public string Singular { get; init; } = Kind.ToLowerInvariant();
+
+    public IReadOnlyList<string> ShortNames { get; init; } = [];
+
+    /// <summary>Whether the type has a status subresource (apply and updates never change status then).</summary>
+    public bool HasStatus { get; init; } = true;
+
+    /// <summary>Schema-like checks: the problems of an object (empty when valid).</summary>
+    public Func<JsonObject, IEnumerable<string>>? Validate { get; init; }
+
+    public string ApiVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";
+
+    /// <summary>How the API server names the type in messages: <c>clusters.postgresql.cnpg.io</c>, or <c>secrets</c> for core.</summary>
+    public string Resource => Group.Length == 0 ? Plural : $"{Plural}.{Group}";
+
+    internal string Key => $"{Group}/{Version}/{Plural}";
+
+    public const string CoreGroup = "";
+    public const string ClusterApiGroup = "cluster.x-k8s.io";
+    public const string InfrastructureGroup = "infrastructure.cluster.x-k8s.io";
+    public const string ControlPlaneGroup = "controlplane.cluster.x-k8s.io";
+    public const string BootstrapGroup = "bootstrap.cluster.x-k8s.io";
+    public const string CloudNativePgGroup = "postgresql.cnpg.io";
+
+    /// <summary>
+    /// What every demo cluster serves: the core and RBAC types an operator install needs, apps/v1, CRDs and webhooks,
+    /// Cluster API (core, CAPO infrastructure, kubeadm control plane and bootstrap, Kamaji) and CloudNativePG.
+    /// </summary>
+    public static IReadOnlyList<DemoResourceKind> BuiltIn { get; } =
+    [
+        new(CoreGroup, "v1", "Namespace", "namespaces", false) { ShortNames = ["ns"] },
+        new(CoreGroup, "v1", "Secret", "secrets", true) { HasStatus = false },
+        new(CoreGroup, "v1", "ConfigMap", "configmaps", true) { HasStatus = false, ShortNames = ["cm"] },
+        new(CoreGroup, "v1", "Service", "services", true) { ShortNames = ["svc"] },
+        new(CoreGroup, "v1", "ServiceAccount", "serviceaccounts", true) { HasStatus = false, ShortNames = ["sa"] },
+        new(CoreGroup, "v1", "Pod", "pods", true) { ShortNames = ["po"] },
+        new(CoreGroup, "v1", "PersistentVolumeClaim", "persistentvolumeclaims", true) { ShortNames = ["pvc"] },
+        new(CoreGroup, "v1", "Node", "nodes", false) { ShortNames = ["no"] },
+        new("apps", "v1", "Deployment", "deployments", true) { ShortNames = ["deploy"] },
+        new("apps", "v1", "StatefulSet", "statefulsets", true) { ShortNames = ["sts"] },
+        new("apps", "v1", "DaemonSet", "daemonsets", true) { ShortNames = ["ds"] },
+        new("rbac.authorization.k8s.io", "v1", "Role", "roles", true) { HasStatus = false },
+        new("rbac.authorization.k8s.io", "v1", "RoleBinding", "rolebindings", true) { HasStatus = false },
+        new("rbac.authorization.k8s.io", "v1", "ClusterRole", "clusterroles", false) { HasStatus = false },
+        new("rbac.authorization.k8s.io", "v1", "ClusterRoleBinding", "clusterrolebindings", false) { HasStatus = false },
+        new("apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions", false) { ShortNames = ["crd", "crds"] },
+        new("admissionregistration.k8s.io", "v1", "MutatingWebhookConfiguration", "mutatingwebhookconfigurations", false) { HasStatus = false },
+        new("admissionregistration.k8s.io", "v1", "ValidatingWebhookConfiguration", "validatingwebhookconfigurations", false) { HasStatus = false },
+        new(ClusterApiGroup, "v1beta1", "Cluster", "clusters", true) { ShortNames = ["cl"] },
+        new(ClusterApiGroup, "v1beta1", "MachineDeployment", "machinedeployments", true) { ShortNames = ["md"] },
+        new(ClusterApiGroup, "v1beta1", "MachineHealthCheck", "machinehealthchecks", true) { ShortNames = ["mhc"] },
+        new(InfrastructureGroup, "v1beta1", "OpenStackCluster", "openstackclusters", true) { ShortNames = ["osc"] },
+        new(InfrastructureGroup, "v1beta1", "OpenStackMachineTemplate", "openstackmachinetemplates", true) { HasStatus = false, ShortNames = ["osmt"] },
+        new(ControlPlaneGroup, "v1beta1", "KubeadmControlPlane", "kubeadmcontrolplanes", true) { ShortNames = ["kcp"], Validate = ValidateReplicas },
+        new(ControlPlaneGroup, "v1alpha1", "KamajiControlPlane", "kamajicontrolplanes", true) { ShortNames = ["ktcp"] },
+        new(BootstrapGroup, "v1beta1", "KubeadmConfigTemplate", "kubeadmconfigtemplates", true) { HasStatus = false },
+        new(CloudNativePgGroup, "v1", "Cluster", "clusters", true) { Validate = ValidatePostgresCluster },
+        new(CloudNativePgGroup, "v1", "Backup", "backups", true),
+        new(CloudNativePgGroup, "v1", "ScheduledBackup", "scheduledbackups", true),
+        new(CloudNativePgGroup, "v1", "Pooler", "poolers", true),
+    ];
+
+    private static IEnumerable<string> ValidateReplicas(JsonObject resource)
+    {
+        if (DemoKubeJson.Number(resource["spec"]?["replicas"]) is { } count && count < 0)
+            yield return $"spec.replicas: Invalid value: {count}: spec.replicas in body should be greater than or equal to 0";
+    }
+
+    private static IEnumerable<string> ValidatePostgresCluster(JsonObject resource)
+    {
+        if (DemoKubeJson.Number(resource["spec"]?["instances"]) is { } count && count < 1)
+            yield return $"spec.instances: Invalid value: {count}: spec.instances in body should be greater than or equal to 1";
+        if (resource["spec"]?["storage"]?["size"] is JsonValue size && size.TryGetValue<string>(out var text) && !StorageSize().IsMatch(text))
+            yield return $"spec.storage.size: Invalid value: \"{text}\": spec.storage.size in body should match '^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$'";
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))))?$")]
+    private static partial System.Text.RegularExpressions.Regex StorageSize();
+}

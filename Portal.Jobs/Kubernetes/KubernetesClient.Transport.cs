@@ -1,0 +1,308 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Logging;
+
+namespace Portal.Jobs.Kubernetes;
+
+public sealed partial class KubernetesClient
+{
+    private static readonly MediaTypeWithQualityHeaderValue AcceptJson = new("application/json");
+
+    /// <summary>An HTTP answer, read in full within one attempt.</summary>
+    private sealed record RawResponse(int Status, string? ReasonPhrase, byte[] Body, string? MediaType, Uri? Location, int Attempts)
+    {
+        public bool IsSuccess => Status is >= 200 and < 300;
+    }
+
+    /// <summary>
+    /// Sends one request with a per-attempt timeout, retrying transient faults with exponential backoff: 5xx and 429
+    /// answers, dropped connections and timeouts. Every call the client makes is safe to repeat (GET, server-side
+    /// apply, DELETE), so the method does not matter. At most <see cref="KubernetesClientOptions.MaxRetries"/> retries.
+    /// Non-transient HTTP answers (including 4xx) come back as a <see cref="RawResponse"/> for the caller to map.
+    /// </summary>
+    private async Task<KubeResult<RawResponse>> SendAsync(HttpMethod method, string pathAndQuery, byte[]? body, string? contentType, Call call, CancellationToken ct)
+    {
+        var url = new Uri(_baseUrl + pathAndQuery);
+        var maxAttempts = 1 + Math.Max(0, _options.MaxRetries);
+        for (var attempt = 1; ; attempt++)
+        {
+            KubeError failure;
+            bool transient;
+            TimeSpan? retryAfter = null;
+            using (var request = new HttpRequestMessage(method, url))
+            using (var attemptCts = CancellationTokenSource.CreateLinkedTokenSource(ct))
+            {
+                request.Headers.Accept.Add(AcceptJson);
+                request.Headers.TryAddWithoutValidation("User-Agent", _options.UserAgent);
+                if (_connection.Credential.Token is { Length: > 0 } token)
+                    request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                if (body is not null)
+                    request.Content = new ByteArrayContent(body) { Headers = { ContentType = new MediaTypeHeaderValue(contentType ?? "application/json") } };
+                attemptCts.CancelAfter(_options.RequestTimeout);
+                var started = Stopwatch.GetTimestamp();
+                try
+                {
+                    using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, attemptCts.Token).ConfigureAwait(false);
+                    var bytes = await response.Content.ReadAsByteArrayAsync(attemptCts.Token).ConfigureAwait(false);
+                    var status = (int)response.StatusCode;
+                    LogResponse(_log, method.Method, url.AbsolutePath, status, Stopwatch.GetElapsedTime(started).TotalMilliseconds, attempt);
+                    var raw = new RawResponse(status, response.ReasonPhrase, bytes, response.Content.Headers.ContentType?.MediaType, response.Headers.Location, attempt);
+                    if (!IsTransientStatus(status) || attempt >= maxAttempts)
+                        return raw;
+                    transient = true;
+                    failure = MapStatus(call, pathAndQuery, raw);
+                    retryAfter = RetryAfter(response.Headers.RetryAfter);
+                }
+                catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                {
+                    throw;
+                }
+                catch (OperationCanceledException)
+                {
+                    failure = TimeoutError(call, url, attempt);
+                    transient = true;
+                }
+                catch (HttpRequestException ex)
+                {
+                    (failure, transient) = Classify(ex, call, url, attempt);
+                }
+                catch (IOException ex)
+                {
+                    (failure, transient) = Classify(new HttpRequestException(HttpRequestError.Unknown, ex.Message, ex), call, url, attempt);
+                }
+            }
+
+            if (!transient || attempt >= maxAttempts)
+                return failure;
+            var delay = Backoff(attempt, retryAfter);
+            LogRetry(_log, method.Method, url.AbsolutePath, failure.Kind, attempt, delay.TotalMilliseconds);
+            await Task.Delay(delay, ct).ConfigureAwait(false);
+        }
+    }
+
+    private static bool IsTransientStatus(int status) => status is 429 or >= 500 and <= 599 and not 501 and not 505;
+
+    private TimeSpan Backoff(int attempt, TimeSpan? retryAfter)
+    {
+        var exponential = _options.RetryBaseDelay * Math.Pow(2, attempt - 1);
+        var jittered = exponential * (0.8 + Random.Shared.NextDouble() * 0.4);
+        var delay = retryAfter is { } after && after > jittered ? after : jittered;
+        return delay > _options.MaxRetryDelay ? _options.MaxRetryDelay : delay;
+    }
+
+    private TimeSpan? RetryAfter(RetryConditionHeaderValue? header)
+    {
+        if (header?.Delta is { } delta)
+            return delta;
+        if (header?.Date is { } date)
+        {
+            var wait = date - _clock.GetUtcNow();
+            return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
+        }
+        return null;
+    }
+
+    // ---- Failures without an answer ------------------------------------------------------------------------
+
+    private KubeError TimeoutError(Call call, Uri url, int attempts) =>
+        new(KubeErrorKind.Timeout,
+            $"The API server at {url.Authority} did not answer within {Seconds(_options.RequestTimeout)}{Tries(attempts)} when asked to {call.What}. " +
+            "The server may be overloaded, or a firewall may be silently dropping traffic to this address.");
+
+    private (KubeError Error, bool Transient) Classify(HttpRequestException ex, Call call, Uri url, int attempts)
+    {
+        var host = url.Host;
+        var authority = url.Authority;
+        var socket = Find<SocketException>(ex);
+        if (Find<TimeoutException>(ex) is not null || socket?.SocketErrorCode == SocketError.TimedOut)
+            return (TimeoutError(call, url, attempts), true);
+
+        switch (ex.HttpRequestError)
+        {
+            case HttpRequestError.NameResolutionError:
+                return (Unreachable($"Could not reach the API server: the host name \"{host}\" could not be resolved (DNS lookup failed). " +
+                                    "Check the server address in the kubeconfig and that this server's DNS can resolve the name."), false);
+            case HttpRequestError.SecureConnectionError:
+                return (TlsError(url, ex), false);
+            case HttpRequestError.ConfigurationLimitExceeded:
+                return (new KubeError(KubeErrorKind.Malformed,
+                    $"The API server's answer when asked to {call.What} is larger than the {_options.MaxResponseBytes / (1024 * 1024)} MB Portal accepts."), false);
+            case HttpRequestError.InvalidResponse:
+            case HttpRequestError.HttpProtocolError:
+                return (new KubeError(KubeErrorKind.Malformed,
+                    $"{authority} answered with something that is not valid HTTP. If the API server uses TLS (it almost always does), " +
+                    "the server address must start with https://."), false);
+            case HttpRequestError.ResponseEnded:
+                return (Unreachable($"The API server at {authority} closed the connection before answering when asked to {call.What}{Tries(attempts)}. " +
+                                    "If the server address uses http://, check whether the server expects https://."), true);
+        }
+
+        if (Find<AuthenticationException>(ex) is not null)
+            return (TlsError(url, ex), false);
+
+        switch (socket?.SocketErrorCode)
+        {
+            case SocketError.ConnectionRefused:
+                return (Unreachable($"Could not reach the API server: nothing accepted a connection at {authority} (connection refused). " +
+                                    "Check the server address and port (usually 6443), that the cluster is running, and that a firewall allows this server to reach it."), false);
+            case SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain:
+                return (Unreachable($"Could not reach the API server: the host name \"{host}\" could not be resolved (DNS lookup failed). " +
+                                    "Check the server address in the kubeconfig and that this server's DNS can resolve the name."), false);
+            case SocketError.HostUnreachable or SocketError.NetworkUnreachable or SocketError.HostDown or SocketError.NetworkDown:
+                return (Unreachable($"Could not reach the API server at {authority}: there is no network route to the host. Check the address and this server's network access."), false);
+            case SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.Shutdown:
+                return (Unreachable($"The API server at {authority} reset the connection when asked to {call.What}{Tries(attempts)}."), true);
+        }
+
+        if (Find<IOException>(ex) is not null)
+            return (Unreachable($"The connection to the API server at {authority} broke when asked to {call.What}{Tries(attempts)}."), true);
+        return (Unreachable($"Could not reach the API server at {authority} to {call.What}. Check the server address and this server's network access."), false);
+
+        static KubeError Unreachable(string message) => new(KubeErrorKind.Unreachable, message);
+    }
+
+    private KubeError TlsError(Uri url, HttpRequestException ex)
+    {
+        var reason = _tls?.LastRejection(url.Host);
+        string hint;
+        if (!string.IsNullOrWhiteSpace(_connection.CertificateAuthorityPem))
+        {
+            hint = "Check that the kubeconfig's certificate-authority-data is the CA that issued the API server's certificate, and that " +
+                   "the server address (or tls-server-name) is a name the certificate carries.";
+        }
+        else
+        {
+            hint = "If the cluster uses its own certificate authority (most do), the kubeconfig needs its certificate-authority-data; " +
+                   "also check that the server address is a name the certificate carries.";
+        }
+        if (reason is null && _connection.Credential.HasClientCertificate)
+            hint += " The server may also have refused the client certificate.";
+        var plain = url.Scheme == Uri.UriSchemeHttps && reason is null && Find<AuthenticationException>(ex) is null
+            ? " If the server does not use TLS at all, the address must start with http://."
+            : string.Empty;
+        return new KubeError(KubeErrorKind.TlsFailure,
+            $"The secure (TLS) connection to the API server at {url.Authority} failed{(reason is null ? string.Empty : $": {reason}")}. {hint}{plain}");
+    }
+
+    // ---- Failures with an answer ----------------------------------------------------------------------------
+
+    private KubeError MapStatus(Call call, string path, RawResponse raw)
+    {
+        var status = raw.Status;
+        var (said, reason) = ServerSays(raw);
+        var code = $"{status} {raw.ReasonPhrase ?? ((HttpStatusCode)status).ToString()}".Trim();
+        var quoted = said is null ? string.Empty : $" The API server said: \"{said}\"";
+        var error = status switch
+        {
+            401 => new KubeError(KubeErrorKind.Unauthorized,
+                $"The API server at {Authority} rejected the credentials ({code}) when asked to {call.What}. {CredentialHint()}"),
+            403 => new KubeError(KubeErrorKind.Forbidden,
+                $"The API server refused to {call.What} ({code}): the kubeconfig's user lacks the permission (RBAC) for it.{quoted}"),
+            404 => new KubeError(KubeErrorKind.NotFound, NotFoundMessage(call, code, said)),
+            409 => new KubeError(KubeErrorKind.Conflict, $"Could not {call.What}: conflict ({code}).{quoted}"),
+            410 => new KubeError(KubeErrorKind.Conflict, $"Could not {call.What}: the list changed too much while it was read ({code}); try again.{quoted}"),
+            422 => new KubeError(KubeErrorKind.Invalid, $"The API server refused to {call.What}: {said ?? "the object is invalid"} ({code})."),
+            400 => new KubeError(KubeErrorKind.Invalid, $"The API server refused the request to {call.What} as malformed ({code}).{quoted}"),
+            405 => new KubeError(KubeErrorKind.Unexpected, $"The API server does not allow the request to {call.What} ({code}).{quoted}"),
+            415 when call.IsApply => new KubeError(KubeErrorKind.Unexpected,
+                $"The API server does not accept server-side apply ({code}); Portal needs Kubernetes 1.18 or later.{quoted}"),
+            429 or >= 500 and <= 599 => new KubeError(KubeErrorKind.ServerError,
+                $"The API server at {Authority} failed to {call.What} ({code}){Tries(raw.Attempts)}. It may be overloaded or unhealthy; try again later.{quoted}"),
+            >= 300 and < 400 => new KubeError(KubeErrorKind.Unexpected,
+                $"The server address redirects ({code}){(raw.Location is null ? string.Empty : $" to {raw.Location.GetLeftPart(UriPartial.Path)}")}; " +
+                "use the address of the Kubernetes API itself (often https:// instead of http://)."),
+            _ => new KubeError(KubeErrorKind.Unexpected, $"The API server answered {code} when asked to {call.What} ({PathOnly(path)}).{quoted}"),
+        };
+        return error with { StatusCode = status, Reason = reason };
+    }
+
+    private string NotFoundMessage(Call call, string code, string? said)
+    {
+        var hint = call.Type is { } type && _discovery.WasGuessed(_serverKey, type.ApiVersion)
+            ? $" The cluster may not serve {type.ApiVersion} at all: is the custom resource definition for {type.Kind} installed?"
+            : string.Empty;
+        if (call.Target is { } target)
+            return $"{target} does not exist ({code}).{hint}";
+        return $"Nothing answers at that path when asked to {call.What} ({code}).{hint}{(said is null ? string.Empty : $" The API server said: \"{said}\"")}";
+    }
+
+    private string CredentialHint() => _connection.Credential.Kind switch
+    {
+        KubeAuthKind.BearerToken =>
+            "The token may have expired or been revoked; get a new token (for a service account: kubectl create token) and update the kubeconfig.",
+        KubeAuthKind.ClientCertificate or KubeAuthKind.ClientCertificateAndToken =>
+            "The client certificate may have expired, or not be issued by this cluster's client CA; export a fresh kubeconfig.",
+        _ => "Check the kubeconfig's credentials.",
+    };
+
+    /// <summary>The message and reason of a Kubernetes Status body (or a short plain-text body), with secrets masked.</summary>
+    private (string? Message, string? Reason) ServerSays(RawResponse raw)
+    {
+        if (raw.Body.Length == 0)
+            return (null, null);
+        string? text = null;
+        string? reason = null;
+        try
+        {
+            if (JsonNode.Parse(raw.Body) is JsonObject status)
+            {
+                text = KubeJson.String(status, "message");
+                reason = KubeJson.String(status, "reason");
+            }
+        }
+        catch (JsonException)
+        {
+            if (raw.Body.Length <= 2048)
+                text = WhitespaceRun().Replace(TagPattern().Replace(Encoding.UTF8.GetString(raw.Body), " "), " ").Trim();
+        }
+        if (string.IsNullOrWhiteSpace(text))
+            return (null, reason);
+        text = text.Trim();
+        foreach (var secret in _secrets)
+            text = text.Replace(secret, "***", StringComparison.Ordinal);
+        text = TokenLike().Replace(text, "***");
+        if (text.Length > 600)
+            text = text[..600] + "…";
+        return (text, reason);
+    }
+
+    private static T? Find<T>(Exception ex) where T : Exception
+    {
+        for (Exception? current = ex; current is not null; current = current.InnerException)
+        {
+            if (current is T match)
+                return match;
+        }
+        return null;
+    }
+
+    private static string Seconds(TimeSpan span) =>
+        span.TotalSeconds >= 1 ? $"{span.TotalSeconds:0.#} s" : $"{span.TotalMilliseconds:0} ms";
+
+    private static string Tries(int attempts) => attempts > 1 ? $" ({attempts} attempts)" : string.Empty;
+
+    [GeneratedRegex("[A-Za-z0-9_=-]{40,}")]
+    private static partial Regex TokenLike();
+
+    [GeneratedRegex("<[^>]+>")]
+    private static partial Regex TagPattern();
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex WhitespaceRun();
+
+    [LoggerMessage(EventId = 4201, Level = LogLevel.Debug, Message = "Kubernetes {Method} {Path} answered {Status} in {ElapsedMs:0} ms (attempt {Attempt})")]
+    private static partial void LogResponse(ILogger logger, string method, string path, int status, double elapsedMs, int attempt);
+
+    [LoggerMessage(EventId = 4202, Level = LogLevel.Warning, Message = "Kubernetes {Method} {Path} failed transiently ({Kind}) on attempt {Attempt}; retrying in {DelayMs:0} ms")]
+    private static partial void LogRetry(ILogger logger, string method, string path, KubeErrorKind kind, int attempt, double delayMs);
+
+    [LoggerMessage(EventId = 4203, Level = LogLevel.Debug, Message = "Kubernetes discovery of {GroupVersion} unavailable ({Status}); guessing the plural name")]
+    private static partial void LogDiscoveryFallback(ILogger logger, string groupVersion, int status);
+}
