@@ -6,12 +6,13 @@ using Portal.Domain.Catalog;
 using Portal.Domain.Common;
 using Portal.Domain.Identity;
 using Portal.Domain.Infrastructures;
+using Portal.Domain.Operations;
 using Portal.Domain.Regions;
 using Portal.Domain.Tenancy;
 
 namespace Portal.Domain.Data;
 
-/// <summary>The portal's one database: identity, tenancy, placement, and the audit trail.</summary>
+/// <summary>The portal's one database: identity, tenancy, placement, the audit trail, and the action history (operations).</summary>
 public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) : IdentityDbContext<PortalUser>(options)
 {
     public DbSet<Tenant> Tenants => Set<Tenant>();
@@ -23,6 +24,8 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
     public DbSet<Infrastructure> Infrastructures => Set<Infrastructure>();
     public DbSet<FlavorEntry> Flavors => Set<FlavorEntry>();
     public DbSet<ImageEntry> Images => Set<ImageEntry>();
+    public DbSet<Operation> Operations => Set<Operation>();
+    public DbSet<OperationStep> OperationSteps => Set<OperationStep>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -13,7 +13,9 @@ using Portal.Domain.Identity;
 using Portal.Domain.Regions;
 using Portal.Domain.Tenancy;
 using Portal.Identity;
+using Portal.Jobs.Kubernetes;
 using Portal.Jobs.OpenStack;
+using Portal.Jobs.Operations;
 using Radzen;
 
 namespace Portal.Hosting;
@@ -81,12 +83,14 @@ public static class PortalHost
         services.AddOpenStackClients();
         services.AddSingleton<Portal.Jobs.Infrastructures.ConnectionProbe>();
         services.AddSingleton<Portal.Jobs.Infrastructures.CloudCatalogReader>();
+        services.AddKubernetesClients();
+        services.AddOperationsEngine(databaseFile);
         services.AddSingleton<Portal.Domain.Dashboard.DashboardService>();
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddRadzenComponents();
         services.AddAntiforgery(a => a.Cookie.Name = "Portal.Antiforgery");
-        services.AddHealthChecks().AddDbContextCheck<PortalDbContext>("database");
+        services.AddHealthChecks().AddDbContextCheck<PortalDbContext>("database").AddOperationsEngineCheck();
         return builder;
     }
 

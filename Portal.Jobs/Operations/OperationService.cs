@@ -1,0 +1,239 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Portal.Domain.Auditing;
+using Portal.Domain.Common;
+using Portal.Domain.Data;
+using Portal.Domain.Operations;
+
+namespace Portal.Jobs.Operations;
+
+/// <summary>
+/// The operations engine's front door: queue operations, retry and cancel them, read the action history and the
+/// engine's health.
+/// </summary>
+/// <remarks>
+/// Queuing is outbox-style: the Operation row is committed first, then the Quartz job is scheduled (keyed by the
+/// operation id). Scheduling inside an EF transaction dead-locks on SQLite (EF's <c>BEGIN IMMEDIATE</c> against
+/// Quartz's own lock), and the job tolerates a missing or finished row. If the process dies between the two, the
+/// start-up sweep schedules the queued row.
+/// </remarks>
+public sealed class OperationService(IDbContextFactory<PortalDbContext> dbFactory, OperationHandlers handlers, OperationsEngine engine,
+    OperationNotifier notifier, AuditLog audit, TimeProvider clock, ILogger<OperationService> logger)
+{
+    private const int MaxConflicts = 10;
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>
+    /// Builds a Queued operation with the step log of the kind's handler, for a caller that saves it in its own
+    /// transaction together with its own change (for example the platform row it is about). After that commit,
+    /// call <see cref="DispatchAsync"/>. An unknown kind is a wiring error and throws.
+    /// </summary>
+    public Operation Prepare(Actor requestedBy, OperationRequest request)
+    {
+        var handler = handlers.Get(request.Kind);
+        var parameters = request.Parameters is null ? "{}" : JsonSerializer.Serialize(request.Parameters, Json);
+        return Operation.Create(handler.Kind, request.Target, parameters, requestedBy, handler.Steps.Select(s => s.Name).ToList(), clock.GetUtcNow());
+    }
+
+    /// <summary>Hands a committed operation to the scheduler. Never call it inside a transaction.</summary>
+    public async Task DispatchAsync(Guid operationId, CancellationToken ct = default)
+    {
+        try
+        {
+            await engine.DispatchAsync(operationId, ct: ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The row is committed and stays Queued: the sweep dispatches it. The request itself succeeded.
+            logger.LogError(ex, "Operation {OperationId} is queued but could not be scheduled now; the engine's sweep picks it up", operationId);
+        }
+    }
+
+    /// <summary>
+    /// Records and queues an operation on its own (no other change to commit with it). The caller has already
+    /// authorized and audited the action the operation carries out; returns the operation's id.
+    /// </summary>
+    public async Task<Guid> EnqueueAsync(Actor requestedBy, OperationRequest request, CancellationToken ct = default)
+    {
+        var operation = Prepare(requestedBy, request);
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            db.Operations.Add(operation);
+            await db.SaveChangesAsync(ct);
+        }
+        notifier.Publish(OperationChanged.Of(operation));
+        await DispatchAsync(operation.Id, ct);
+        return operation.Id;
+    }
+
+    /// <summary>Runs a Failed operation again from its first unfinished step. Platform admins only.</summary>
+    public async Task<Result> RetryAsync(Actor actor, Guid operationId, CancellationToken ct = default)
+    {
+        var result = await ChangeAsync(actor, operationId, "operation.retry", "Only platform admins can retry operations.",
+            (operation, now) => operation.Retry(actor, now), ct);
+        if (result.Succeeded)
+            await DispatchAsync(operationId, ct);
+        return result;
+    }
+
+    /// <summary>
+    /// Cancels a Queued operation at once, or asks a Running one to stop at its next safe point (between steps,
+    /// or when the running step honours its cancellation token). Records who asked. Platform admins only.
+    /// </summary>
+    public async Task<Result> CancelAsync(Actor actor, Guid operationId, CancellationToken ct = default)
+    {
+        OperationState? stateAfter = null;
+        var result = await ChangeAsync(actor, operationId, "operation.cancel", "Only platform admins can cancel operations.",
+            (operation, now) =>
+            {
+                var outcome = operation.RequestCancel(actor, now);
+                stateAfter = operation.State;
+                return outcome;
+            }, ct);
+        if (!result.Succeeded) return result;
+        try
+        {
+            if (stateAfter == OperationState.Cancelled)
+                await engine.RemoveAsync(operationId, ct);
+            else
+                await engine.InterruptAsync(operationId, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The request is recorded; the run sees it before its next step.
+            logger.LogWarning(ex, "Could not signal the cancellation of operation {OperationId} to the scheduler", operationId);
+        }
+        return result;
+    }
+
+    public async Task<Result<OperationView>> GetAsync(Actor actor, Guid operationId, CancellationToken ct = default)
+    {
+        if (!actor.CanReadPlatform) return Refusal.Forbidden();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var page = await ViewsAsync(db, db.Operations.AsNoTracking().Where(o => o.Id == operationId), new PageRequest(0, 1), ct);
+        return page.Items.Count == 1 ? page.Items[0] : Refusal.NotFound("The operation");
+    }
+
+    /// <summary>One resource's action history, newest first, with step logs.</summary>
+    public async Task<Result<Page<OperationView>>> ListForTargetAsync(Actor actor, string targetType, string targetId, PageRequest page,
+        CancellationToken ct = default)
+    {
+        if (!actor.CanReadPlatform) return Refusal.Forbidden();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var query = db.Operations.AsNoTracking().Where(o => o.TargetType == targetType && o.TargetId == targetId);
+        return await ViewsAsync(db, query, page, ct);
+    }
+
+    /// <summary>Every operation matching the filter, newest first, with step logs. Platform readers.</summary>
+    public async Task<Result<Page<OperationView>>> ListAsync(Actor actor, OperationFilter filter, PageRequest page, CancellationToken ct = default)
+    {
+        if (!actor.CanReadPlatform) return Refusal.Forbidden();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var query = db.Operations.AsNoTracking();
+        if (filter.State is { } state)
+            query = query.Where(o => o.State == state);
+        if (Text(filter.Kind) is { } kind)
+            query = query.Where(o => EF.Functions.Like(o.Kind, $"%{kind}%"));
+        if (Text(filter.Target) is { } target)
+            query = query.Where(o => EF.Functions.Like(o.TargetName, $"%{target}%") || EF.Functions.Like(o.TargetType, $"%{target}%")
+                || o.TargetId == target);
+        if (Text(filter.RequestedBy) is { } user)
+            query = query.Where(o => EF.Functions.Like(o.RequestedByName, $"%{user}%"));
+        if (filter.From is { } from)
+            query = query.Where(o => o.CreatedAt >= from.ToUniversalTime());
+        if (filter.To is { } to)
+            query = query.Where(o => o.CreatedAt <= to.ToUniversalTime());
+        return await ViewsAsync(db, query, page, ct);
+    }
+
+    /// <summary>The kinds that exist: those the installed handlers run and those found in the history.</summary>
+    public async Task<IReadOnlyList<string>> ListKindsAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var recorded = await db.Operations.AsNoTracking().Select(o => o.Kind).Distinct().ToListAsync(ct);
+        return recorded.Concat(handlers.Kinds).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+    }
+
+    public async Task<EngineHealth> GetHealthAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var counts = await db.Operations.AsNoTracking()
+            .Where(o => o.State == OperationState.Queued || o.State == OperationState.Running)
+            .GroupBy(o => o.State)
+            .Select(g => new { State = g.Key, Count = g.Count() })
+            .ToListAsync(ct);
+        var oldestQueued = await db.Operations.AsNoTracking().Where(o => o.State == OperationState.Queued)
+            .OrderBy(o => o.CreatedAt).Select(o => (DateTimeOffset?)o.CreatedAt).FirstOrDefaultAsync(ct);
+        return new EngineHealth(engine.IsRunning,
+            counts.FirstOrDefault(c => c.State == OperationState.Queued)?.Count ?? 0,
+            counts.FirstOrDefault(c => c.State == OperationState.Running)?.Count ?? 0,
+            await engine.ExecutingCountAsync(ct),
+            oldestQueued);
+    }
+
+    /// <summary>
+    /// Applies a person's request to the operation, audited. The engine writes the row often; a conflict with it
+    /// is not the person's problem, so the request is decided again on the fresh row instead of being refused.
+    /// </summary>
+    private async Task<Result> ChangeAsync(Actor actor, Guid operationId, string action, string forbidden,
+        Func<Operation, DateTimeOffset, Result> change, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var subject = new AuditSubject(action, "Operation", operationId.ToString(), operationId.ToString());
+        for (var conflicts = 0; ; conflicts++)
+        {
+            db.ChangeTracker.Clear();
+            Result result;
+            var operation = await db.Operations.Include(o => o.Steps).SingleOrDefaultAsync(o => o.Id == operationId, ct);
+            if (operation is not null)
+                subject = subject with { TargetName = $"{operation.Kind} on {operation.TargetType} {operation.TargetName}" };
+            if (!actor.IsPlatformAdmin)
+                result = Refusal.Forbidden(forbidden);
+            else if (operation is null)
+                result = Refusal.NotFound("The operation");
+            else
+                result = change(operation, clock.GetUtcNow());
+
+            if (!result.Succeeded)
+            {
+                await audit.RecordRefusalAsync(db, actor, subject, result.Refusal!, ct);
+                return result;
+            }
+            audit.AddSuccess(db, actor, subject);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                notifier.Publish(OperationChanged.Of(operation!));
+                return result;
+            }
+            catch (DbUpdateConcurrencyException) when (conflicts < MaxConflicts)
+            {
+                // The engine moved the operation on meanwhile; decide again on what it is now.
+            }
+        }
+    }
+
+    private static async Task<Page<OperationView>> ViewsAsync(PortalDbContext db, IQueryable<Operation> query, PageRequest page, CancellationToken ct)
+    {
+        var total = await query.CountAsync(ct);
+        var rows = await query.OrderByDescending(o => o.CreatedAt).ThenBy(o => o.Id).Skip(page.SafeSkip).Take(page.SafeTake)
+            .Select(o => new
+            {
+                o.Id, o.Kind, o.TargetType, o.TargetId, o.TargetName, o.Parameters, o.State, o.RequestedByName, o.CreatedAt, o.StartedAt,
+                o.FinishedAt, o.Attempt, o.CancelRequested, o.CancelledByName, o.Error,
+            })
+            .ToListAsync(ct);
+        var ids = rows.Select(r => r.Id).ToList();
+        var steps = (await db.OperationSteps.AsNoTracking().Where(s => ids.Contains(s.OperationId)).ToListAsync(ct))
+            .ToLookup(s => s.OperationId);
+        var items = rows.Select(r => new OperationView(r.Id, r.Kind, r.TargetType, r.TargetId, r.TargetName, r.Parameters, r.State,
+                r.RequestedByName, r.CreatedAt, r.StartedAt, r.FinishedAt, r.Attempt, r.CancelRequested, r.CancelledByName, r.Error,
+                steps[r.Id].OrderBy(s => s.Index)
+                    .Select(s => new OperationStepView(s.Index, s.Name, s.State, s.StartedAt, s.FinishedAt, s.Message)).ToList()))
+            .ToList();
+        return new Page<OperationView>(items, total);
+    }
+
+    private static string? Text(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}

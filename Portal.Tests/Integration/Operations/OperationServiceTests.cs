@@ -1,0 +1,192 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Portal.Domain.Common;
+using Portal.Domain.Operations;
+using Portal.Domain.Tenancy;
+using Portal.Jobs.Operations;
+using Portal.Tests.Support;
+
+namespace Portal.Tests.Integration.Operations;
+
+/// <summary>The service's rules (who may retry and cancel, which states allow it), its queries and the engine's health.</summary>
+public sealed class OperationServiceTests : IDisposable
+{
+    private readonly TestFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public async Task RetryAsync_ByAViewer_IsForbiddenAndChangesNothing()
+    {
+        var handler = new ScriptedHandler("test.fails", ("apply", (_, _) => Task.FromResult(StepOutcome.Failed("Broken."))));
+        await using var host = await OperationsTestHost.CreateAsync(_folder, [handler]);
+        var id = await host.EnqueueAsync("test.fails");
+        await host.WaitUntilFinishedAsync(id);
+
+        (await host.Operations.RetryAsync(OperationsTestHost.Viewer, id)).ShouldBeRefused(RefusalKind.Forbidden);
+        (await host.Operations.CancelAsync(OperationsTestHost.Viewer, id)).ShouldBeRefused(RefusalKind.Forbidden);
+
+        var operation = await host.LoadAsync(id);
+        Assert.Equal(OperationState.Failed, operation.State);
+        Assert.Equal(1, operation.Attempt);
+        Assert.Equal(1, handler.Entered("apply"));
+    }
+
+    [Fact]
+    public async Task RetryAsync_SucceededOperation_IsRefusedAsAConflict()
+    {
+        await using var host = await OperationsTestHost.CreateAsync(_folder, [new ScriptedHandler("test.ok", ("apply", ScriptedHandler.Succeeds()))]);
+        var id = await host.EnqueueAsync("test.ok");
+        await host.WaitUntilFinishedAsync(id);
+
+        var refusal = (await host.Operations.RetryAsync(OperationsTestHost.Admin, id)).ShouldBeRefused(RefusalKind.Conflict);
+
+        Assert.Contains("succeeded", refusal.Message);
+    }
+
+    [Fact]
+    public async Task RetryAsync_UnknownOperation_IsNotFound()
+    {
+        await using var host = await OperationsTestHost.CreateAsync(_folder, []);
+
+        (await host.Operations.RetryAsync(OperationsTestHost.Admin, Guid.NewGuid())).ShouldBeRefused(RefusalKind.NotFound);
+    }
+
+    [Fact]
+    public async Task Prepare_UnknownKind_ThrowsBecauseItIsAWiringError()
+    {
+        await using var host = await OperationsTestHost.CreateAsync(_folder, [], start: false);
+
+        var error = Assert.Throws<InvalidOperationException>(() => host.Operations.Prepare(OperationsTestHost.Admin,
+            new OperationRequest("nobody.handles-this", new OperationTarget("Platform", "p-1", "pg"))));
+        Assert.Contains("AddOperationHandler", error.Message);
+    }
+
+    [Fact]
+    public void OperationHandlers_TwoForOneKind_ThrowAtStartUp()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => new OperationHandlers(
+            [new ScriptedHandler("test.same", ("a", ScriptedHandler.Succeeds())), new ScriptedHandler("test.same", ("b", ScriptedHandler.Succeeds()))]));
+        Assert.Contains("test.same", error.Message);
+    }
+
+    [Fact]
+    public async Task ListForTargetAsync_PagesOneResourcesHistoryNewestFirstWithSteps()
+    {
+        await using var host = await OperationsTestHost.CreateAsync(_folder,
+            [new ScriptedHandler("test.ok", ("apply", ScriptedHandler.Succeeds()), ("verify", ScriptedHandler.Succeeds()))], start: false);
+        var ids = new List<Guid>();
+        for (var i = 0; i < 3; i++)
+            ids.Add(await host.EnqueueAsync("test.ok", targetId: "pg-1"));
+        await host.EnqueueAsync("test.ok", targetId: "pg-2");
+
+        var first = (await host.Operations.ListForTargetAsync(OperationsTestHost.Viewer, "Platform", "pg-1", new PageRequest(0, 2))).ShouldSucceed();
+        var second = (await host.Operations.ListForTargetAsync(OperationsTestHost.Viewer, "Platform", "pg-1", new PageRequest(2, 2))).ShouldSucceed();
+
+        Assert.Equal(3, first.Total);
+        Assert.Equal(2, first.Items.Count);
+        Assert.Single(second.Items);
+        var listed = first.Items.Concat(second.Items).ToList();
+        Assert.Equal(ids.Order(), listed.Select(o => o.Id).Order());
+        Assert.True(listed.Zip(listed.Skip(1)).All(p => p.First.CreatedAt >= p.Second.CreatedAt));
+        Assert.All(listed, o => Assert.Equal(["apply", "verify"], o.Steps.Select(s => s.Name)));
+        Assert.All(listed, o => Assert.True(o.CanCancel));
+        Assert.All(listed, o => Assert.Equal("Ada Admin", o.RequestedByName));
+    }
+
+    [Fact]
+    public async Task ListAsync_Filters_ByStateKindTargetUserAndTime()
+    {
+        var handlers = new IOperationHandler[]
+        {
+            new ScriptedHandler("postgres-platform.create", ("apply", ScriptedHandler.Succeeds())),
+            new ScriptedHandler("postgres-platform.delete", ("apply", (_, _) => Task.FromResult(StepOutcome.Failed("Blocked.")))),
+        };
+        await using var host = await OperationsTestHost.CreateAsync(_folder, handlers);
+        var bob = new Actor("user-bob", "Bob Builder", PlatformRole.Admin);
+        var created = await host.EnqueueAsync("postgres-platform.create", targetId: "alpha");
+        var deleted = await host.EnqueueAsync("postgres-platform.delete", targetId: "beta", requestedBy: bob);
+        await host.WaitUntilFinishedAsync(created);
+        await host.WaitUntilFinishedAsync(deleted);
+        var viewer = OperationsTestHost.Viewer;
+        var all = new PageRequest();
+
+        Assert.Equal([deleted], await IdsAsync(new OperationFilter(State: OperationState.Failed)));
+        Assert.Equal([created], await IdsAsync(new OperationFilter(Kind: "create")));
+        Assert.Equal([deleted], await IdsAsync(new OperationFilter(Target: "platform beta")));
+        Assert.Equal([created], await IdsAsync(new OperationFilter(Target: "alpha")));
+        Assert.Equal([deleted], await IdsAsync(new OperationFilter(RequestedBy: "bob")));
+        Assert.Equal(2, (await IdsAsync(new OperationFilter(From: DateTimeOffset.UtcNow.AddMinutes(-5)))).Count);
+        Assert.Empty(await IdsAsync(new OperationFilter(To: DateTimeOffset.UtcNow.AddMinutes(-5))));
+        (await host.Operations.ListAsync(new Actor("user-none", "Nobody", PlatformRole.None), new OperationFilter(), all))
+            .ShouldBeRefused(RefusalKind.Forbidden);
+        Assert.Equal(["postgres-platform.create", "postgres-platform.delete"], await host.Operations.ListKindsAsync());
+
+        async Task<IReadOnlyList<Guid>> IdsAsync(OperationFilter filter) =>
+            (await host.Operations.ListAsync(viewer, filter, all)).ShouldSucceed().Items.Select(o => o.Id).ToList();
+    }
+
+    [Fact]
+    public async Task GetHealthAsync_ReportsSchedulerQueueDepthAndRunning()
+    {
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var handler = new ScriptedHandler("test.slow", ("apply", async (_, _) =>
+        {
+            entered.TrySetResult();
+            await release.Task;
+            return StepOutcome.Succeeded();
+        }));
+        await using var host = await OperationsTestHost.CreateAsync(_folder, [handler], start: false);
+        await host.EnqueueAsync("test.slow", targetId: "a");
+        await host.EnqueueAsync("test.slow", targetId: "b");
+
+        var stopped = await host.Operations.GetHealthAsync();
+        await host.Engine.StartAsync(CancellationToken.None);
+        await entered.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await OperationsEngineTests.WaitUntilAsync(async () => (await host.Operations.GetHealthAsync()).Running == 2);
+        var running = await host.Operations.GetHealthAsync();
+        release.SetResult();
+
+        Assert.False(stopped.SchedulerRunning);
+        Assert.Equal(2, stopped.Queued);
+        Assert.NotNull(stopped.OldestQueuedAt);
+        Assert.Contains("not running", stopped.Summary);
+        Assert.True(running.SchedulerRunning);
+        Assert.Equal(0, running.Queued);
+        Assert.Equal(2, running.Running);
+        Assert.Equal(2, running.ExecutingHere);
+    }
+
+    [Fact]
+    public async Task MigrateAsync_FreshDatabase_CreatesQuartzTablesWithTheCurrentColumns()
+    {
+        await using var host = await OperationsTestHost.CreateAsync(_folder, [], start: false);
+        await using var db = host.NewContext();
+        await db.Database.OpenConnectionAsync();
+        var connection = (SqliteConnection)db.Database.GetDbConnection();
+
+        var tables = await ListAsync(connection, "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'QRTZ%' ORDER BY name");
+        var triggerColumns = await ListAsync(connection, "SELECT name FROM pragma_table_info('QRTZ_TRIGGERS')");
+        var firedColumns = await ListAsync(connection, "SELECT name FROM pragma_table_info('QRTZ_FIRED_TRIGGERS')");
+
+        Assert.Equal(["QRTZ_BLOB_TRIGGERS", "QRTZ_CALENDARS", "QRTZ_CRON_TRIGGERS", "QRTZ_FIRED_TRIGGERS", "QRTZ_JOB_DETAILS", "QRTZ_LOCKS",
+            "QRTZ_PAUSED_TRIGGER_GRPS", "QRTZ_SCHEDULER_STATE", "QRTZ_SIMPLE_TRIGGERS", "QRTZ_SIMPROP_TRIGGERS", "QRTZ_TRIGGERS"], tables);
+        Assert.Superset(new HashSet<string> { "MISFIRE_ORIG_FIRE_TIME", "EXECUTION_GROUP", "PREFERRED_NODE", "PREFERRED_NODE_AUTO" }, triggerColumns.ToHashSet());
+        Assert.Contains("EXECUTION_GROUP", firedColumns);
+        // Quartz validates the schema when the scheduler starts (performSchemaValidation).
+        await host.Engine.StartAsync(CancellationToken.None);
+        Assert.True(host.Engine.IsRunning);
+    }
+
+    private static async Task<List<string>> ListAsync(SqliteConnection connection, string sql)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await using var reader = await command.ExecuteReaderAsync();
+        var names = new List<string>();
+        while (await reader.ReadAsync())
+            names.Add(reader.GetString(0));
+        return names;
+    }
+}

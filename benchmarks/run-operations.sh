@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Operations engine benchmark (issue 4): builds benchmarks/Portal.OperationsBenchmark in Release and runs it.
+#   benchmarks/run-operations.sh                # 1,000 no-op operations, burst and paced at 200/s
+#   benchmarks/run-operations.sh --count 5000   # more operations
+#   benchmarks/run-operations.sh --rate 300     # pace the second scenario differently
+#   benchmarks/run-operations.sh --keep         # keep the SQLite files (under $TMPDIR/portal-operations-benchmark-<pid>)
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+export DOTNET_CLI_TELEMETRY_OPTOUT=1
+export DOTNET_NOLOGO=1
+export DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+PROJECT=benchmarks/Portal.OperationsBenchmark/Portal.OperationsBenchmark.csproj
+echo "==> Building $PROJECT (Release)"
+dotnet build "$PROJECT" -c Release -nologo -v quiet -clp:ErrorsOnly
+
+echo "==> Running"
+exec benchmarks/Portal.OperationsBenchmark/bin/Release/net9.0/linux-x64/Portal.OperationsBenchmark "$@"
