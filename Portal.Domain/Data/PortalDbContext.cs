@@ -8,6 +8,7 @@ using Portal.Domain.Identity;
 using Portal.Domain.Infrastructures;
 using Portal.Domain.Operations;
 using Portal.Domain.Regions;
+using Portal.Domain.ServiceConfigs;
 using Portal.Domain.Tenancy;
 
 namespace Portal.Domain.Data;
@@ -24,6 +25,8 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
     public DbSet<Infrastructure> Infrastructures => Set<Infrastructure>();
     public DbSet<FlavorEntry> Flavors => Set<FlavorEntry>();
     public DbSet<ImageEntry> Images => Set<ImageEntry>();
+    public DbSet<ServiceConfig> ServiceConfigs => Set<ServiceConfig>();
+    public DbSet<ServicePlatform> ServicePlatforms => Set<ServicePlatform>();
     public DbSet<Operation> Operations => Set<Operation>();
     public DbSet<OperationStep> OperationSteps => Set<OperationStep>();
 

@@ -190,13 +190,16 @@ public sealed class InfrastructureService(IDbContextFactory<PortalDbContext> dbF
         return (infrastructure.Provider, infrastructure.Connection, secret);
     }
 
-    /// <summary>Deletes an infrastructure and its catalog.</summary>
+    /// <summary>Deletes an infrastructure and its catalog; refused while it has Service Configs.</summary>
     public Task<Result> DeleteAsync(Actor actor, Guid id, CancellationToken ct = default) =>
         commands.RunAsync(actor, new AuditSubject("infrastructure.delete", "Infrastructure", id.ToString(), ""), async db =>
         {
             if (!actor.IsPlatformAdmin) return Refusal.Forbidden("Only platform admins can delete infrastructures.");
             var infrastructure = await db.Infrastructures.SingleOrDefaultAsync(i => i.Id == id, ct);
             if (infrastructure is null) return Refusal.NotFound("The infrastructure");
+            var configs = await db.ServiceConfigs.Where(s => s.InfrastructureId == id).Select(s => s.Name).ToListAsync(ct);
+            if (configs.Count > 0)
+                return Refusal.Conflict($"'{infrastructure.Name}' still has Service Configs: {Naming.List(configs)}. Delete them first.");
             db.Infrastructures.Remove(infrastructure);
             return Result.Ok();
         }, ct);

@@ -85,6 +85,13 @@ public static class PortalHost
         services.AddSingleton<Portal.Jobs.Infrastructures.CloudCatalogReader>();
         services.AddKubernetesClients();
         services.AddOperationsEngine(databaseFile);
+        services.AddSingleton<Portal.Domain.ServiceConfigs.ServiceConfigService>();
+        services.AddSingleton<Portal.Jobs.ServiceConfigs.PlatformClusters>();
+        services.AddSingleton<Portal.Jobs.ServiceConfigs.PlatformCommands>();
+        services.AddOperationHandler<Portal.Jobs.ServiceConfigs.CreatePostgresPlatformHandler>();
+        services.AddOperationHandler<Portal.Jobs.ServiceConfigs.UpgradePostgresPlatformHandler>();
+        services.AddOperationHandler<Portal.Jobs.ServiceConfigs.DeletePostgresPlatformHandler>();
+        services.AddHostedService<Portal.Jobs.ServiceConfigs.PlatformOperationObserver>();
         services.AddSingleton<Portal.Domain.Dashboard.DashboardService>();
 
         services.AddRazorComponents().AddInteractiveServerComponents();

@@ -714,6 +714,133 @@ namespace Portal.Domain.Data.Migrations
                     b.ToTable("Zones", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Domain.ServiceConfigs.ServiceConfig", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("InfrastructureId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .UseCollation("NOCASE");
+
+                    b.Property<string>("NameKey")
+                        .IsRequired()
+                        .HasMaxLength(192)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("OfferedToAllTenants")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("InfrastructureId", "NameKey")
+                        .IsUnique();
+
+                    b.ToTable("ServiceConfigs", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Domain.ServiceConfigs.ServiceConfigOffer", b =>
+                {
+                    b.Property<Guid>("ServiceConfigId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ServiceConfigId", "TenantId");
+
+                    b.HasIndex("TenantId");
+
+                    b.ToTable("ServiceConfigOffers", (string)null);
+                });
+
+            modelBuilder.Entity("Portal.Domain.ServiceConfigs.ServicePlatform", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ClusterServer")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ExternalNetworkId")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ExternalNetworkName")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OperatorVersion")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PostgresMode")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProtectedKubeconfig")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ServiceConfigId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StateReason")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TargetOperatorVersion")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ServiceConfigId", "Kind")
+                        .IsUnique();
+
+                    b.ToTable("ServicePlatforms", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Domain.Tenancy.Project", b =>
                 {
                     b.Property<Guid>("Id")
@@ -938,6 +1065,45 @@ namespace Portal.Domain.Data.Migrations
                     b.Navigation("Region");
                 });
 
+            modelBuilder.Entity("Portal.Domain.ServiceConfigs.ServiceConfig", b =>
+                {
+                    b.HasOne("Portal.Domain.Infrastructures.Infrastructure", "Infrastructure")
+                        .WithMany()
+                        .HasForeignKey("InfrastructureId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Infrastructure");
+                });
+
+            modelBuilder.Entity("Portal.Domain.ServiceConfigs.ServiceConfigOffer", b =>
+                {
+                    b.HasOne("Portal.Domain.ServiceConfigs.ServiceConfig", null)
+                        .WithMany("Offers")
+                        .HasForeignKey("ServiceConfigId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Portal.Domain.Tenancy.Tenant", "Tenant")
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Tenant");
+                });
+
+            modelBuilder.Entity("Portal.Domain.ServiceConfigs.ServicePlatform", b =>
+                {
+                    b.HasOne("Portal.Domain.ServiceConfigs.ServiceConfig", "ServiceConfig")
+                        .WithMany("Platforms")
+                        .HasForeignKey("ServiceConfigId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("ServiceConfig");
+                });
+
             modelBuilder.Entity("Portal.Domain.Tenancy.Project", b =>
                 {
                     b.HasOne("Portal.Domain.Tenancy.Tenant", "Tenant")
@@ -976,6 +1142,13 @@ namespace Portal.Domain.Data.Migrations
             modelBuilder.Entity("Portal.Domain.Regions.Region", b =>
                 {
                     b.Navigation("Zones");
+                });
+
+            modelBuilder.Entity("Portal.Domain.ServiceConfigs.ServiceConfig", b =>
+                {
+                    b.Navigation("Offers");
+
+                    b.Navigation("Platforms");
                 });
 
             modelBuilder.Entity("Portal.Domain.Tenancy.Tenant", b =>

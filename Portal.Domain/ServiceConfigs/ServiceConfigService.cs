@@ -1,0 +1,282 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Domain.Auditing;
+using Portal.Domain.Common;
+using Portal.Domain.Data;
+using Portal.Domain.Operations;
+
+namespace Portal.Domain.ServiceConfigs;
+
+public sealed record PlatformSummary(Guid Id, PlatformKind Kind, bool Enabled, PlatformState State, string StateReason,
+    string? ExternalNetworkName, PostgresMode? PostgresMode, string? OperatorVersion);
+
+public sealed record ServiceConfigRow(Guid Id, Guid InfrastructureId, string Name, string Description, bool OfferedToAllTenants,
+    IReadOnlyList<Guid> OfferedTenantIds, IReadOnlyList<string> OfferedTenantNames, IReadOnlyList<PlatformSummary> Platforms, int Version);
+
+public sealed record PlatformDetail(Guid Id, Guid ServiceConfigId, string ServiceConfigName, Guid InfrastructureId, string InfrastructureName,
+    PlatformKind Kind, bool Enabled, PlatformState State, string StateReason, string? ExternalNetworkId, string? ExternalNetworkName,
+    PostgresMode? PostgresMode, string? OperatorVersion, string? TargetOperatorVersion, bool HasKubeconfig, string? ClusterServer,
+    DateTimeOffset CreatedAt, int Version)
+{
+    public string Title => Kind == PlatformKind.Mks ? "MKS network platform" : "PostgreSQL platform";
+}
+
+/// <summary>A platform change that started an operation: the engine must schedule it once this commits.</summary>
+public sealed record StartedOperation(Guid PlatformId, Guid OperationId);
+
+/// <summary>
+/// Service Configs and their platforms: the rules (one platform per kind, PostgreSQL needs MKS, Managed needs
+/// an enabled MKS, ordered deletion) and their persistence. Platform changes that run in the cluster are
+/// recorded as an Operation in the same transaction; the caller schedules it after commit.
+/// </summary>
+public sealed class ServiceConfigService(IDbContextFactory<PortalDbContext> dbFactory, CommandRunner commands, SecretProtector secrets, TimeProvider clock)
+{
+    public const string PlatformTargetType = "ServicePlatform";
+
+    public async Task<Result<IReadOnlyList<ServiceConfigRow>>> ListAsync(Actor actor, Guid infrastructureId, CancellationToken ct = default)
+    {
+        if (!actor.CanReadPlatform) return Refusal.Forbidden();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var configs = await db.ServiceConfigs.AsNoTracking().Where(s => s.InfrastructureId == infrastructureId).OrderBy(s => s.Name)
+            .Select(s => new
+            {
+                s.Id, s.InfrastructureId, s.Name, s.Description, s.OfferedToAllTenants, s.Version,
+                Offers = s.Offers.Select(o => new { o.TenantId, o.Tenant!.Name }).ToList(),
+                Platforms = s.Platforms.OrderBy(p => p.Kind).Select(p => new PlatformSummary(p.Id, p.Kind, p.Enabled, p.State, p.StateReason,
+                    p.ExternalNetworkName, p.PostgresMode, p.OperatorVersion)).ToList(),
+            })
+            .ToListAsync(ct);
+        return configs.Select(s => new ServiceConfigRow(s.Id, s.InfrastructureId, s.Name, s.Description, s.OfferedToAllTenants,
+            s.Offers.Select(o => o.TenantId).ToList(), s.Offers.Select(o => o.Name).Order().ToList(), s.Platforms, s.Version)).ToList();
+    }
+
+    public Task<Result<Guid>> CreateAsync(Actor actor, Guid infrastructureId, string? name, string? description, bool offeredToAll,
+        IReadOnlyCollection<Guid> tenantIds, CancellationToken ct = default)
+    {
+        var subject = new AuditSubject("service-config.create", "ServiceConfig", null, name?.Trim() ?? "", new { infrastructureId, name, description, offeredToAll, tenantIds });
+        return commands.RunAsync<Guid>(actor, subject, async db =>
+        {
+            if (!actor.IsPlatformAdmin) return Refusal.Forbidden("Only platform admins can create Service Configs.");
+            var infrastructure = await db.Infrastructures.SingleOrDefaultAsync(i => i.Id == infrastructureId, ct);
+            if (infrastructure is null) return Refusal.NotFound("The infrastructure");
+            var created = ServiceConfig.Create(infrastructureId, name, description, clock.GetUtcNow());
+            if (!created.Succeeded) return created.Refusal!;
+            var config = created.Value!;
+            if (await db.ServiceConfigs.Named(config.Name).AnyAsync(s => s.InfrastructureId == infrastructureId, ct))
+                return Refusal.Conflict($"'{infrastructure.Name}' already has a Service Config named '{config.Name}'.", "Name");
+            if (await UnknownTenantAsync(db, tenantIds, ct) is { } unknown) return unknown;
+            var offered = config.OfferTo(offeredToAll, tenantIds);
+            if (!offered.Succeeded) return offered.Refusal!;
+            db.ServiceConfigs.Add(config);
+            return config.Id;
+        }, id => subject with { TargetId = id.ToString() }, ct);
+    }
+
+    public Task<Result> UpdateAsync(Actor actor, Guid id, int expectedVersion, string? name, string? description, bool offeredToAll,
+        IReadOnlyCollection<Guid> tenantIds, CancellationToken ct = default) =>
+        commands.RunAsync(actor, new AuditSubject("service-config.update", "ServiceConfig", id.ToString(), name?.Trim() ?? "",
+            new { name, description, offeredToAll, tenantIds }), async db =>
+        {
+            if (!actor.IsPlatformAdmin) return Refusal.Forbidden("Only platform admins can change Service Configs.");
+            var config = await db.ServiceConfigs.Include(s => s.Offers).SingleOrDefaultAsync(s => s.Id == id, ct);
+            if (config is null) return Refusal.NotFound("The Service Config");
+            if (db.Expect(config, expectedVersion, $"Service Config '{config.Name}'") is { } stale) return stale;
+            var renamed = config.Rename(name, description);
+            if (!renamed.Succeeded) return renamed;
+            if (await db.ServiceConfigs.Named(config.Name).AnyAsync(s => s.Id != id && s.InfrastructureId == config.InfrastructureId, ct))
+                return Refusal.Conflict($"This infrastructure already has a Service Config named '{config.Name}'.", "Name");
+            if (await UnknownTenantAsync(db, tenantIds, ct) is { } unknown) return unknown;
+            return config.OfferTo(offeredToAll, tenantIds);
+        }, ct);
+
+    public Task<Result> DeleteAsync(Actor actor, Guid id, CancellationToken ct = default) =>
+        commands.RunAsync(actor, new AuditSubject("service-config.delete", "ServiceConfig", id.ToString(), ""), async db =>
+        {
+            if (!actor.IsPlatformAdmin) return Refusal.Forbidden("Only platform admins can delete Service Configs.");
+            var config = await db.ServiceConfigs.Include(s => s.Platforms).SingleOrDefaultAsync(s => s.Id == id, ct);
+            if (config is null) return Refusal.NotFound("The Service Config");
+            if (config.Platforms.Count > 0)
+                return Refusal.Conflict($"Service Config '{config.Name}' still has platforms: {Naming.List(config.Platforms.Select(p => p.Describe()))}. Delete them first (PostgreSQL before MKS).");
+            db.ServiceConfigs.Remove(config);
+            return Result.Ok();
+        }, ct);
+
+    public async Task<Result<PlatformDetail>> GetPlatformAsync(Actor actor, Guid platformId, CancellationToken ct = default)
+    {
+        if (!actor.CanReadPlatform) return Refusal.Forbidden();
+        var detail = await FindPlatformAsync(platformId, ct);
+        return detail is null ? Refusal.NotFound("The platform") : detail;
+    }
+
+    /// <summary>A platform as the engine's operations read it (no actor: not for pages).</summary>
+    public async Task<PlatformDetail?> FindPlatformAsync(Guid platformId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.ServicePlatforms.AsNoTracking().Where(p => p.Id == platformId)
+            .Select(p => new PlatformDetail(p.Id, p.ServiceConfigId, p.ServiceConfig!.Name, p.ServiceConfig.InfrastructureId, p.ServiceConfig.Infrastructure!.Name,
+                p.Kind, p.Enabled, p.State, p.StateReason, p.ExternalNetworkId, p.ExternalNetworkName, p.PostgresMode, p.OperatorVersion,
+                p.TargetOperatorVersion, p.ProtectedKubeconfig != null, p.ClusterServer, p.CreatedAt, p.Version))
+            .SingleOrDefaultAsync(ct);
+    }
+
+    /// <summary>The infrastructure a Service Config belongs to.</summary>
+    public async Task<Guid?> InfrastructureOfAsync(Guid serviceConfigId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.ServiceConfigs.Where(s => s.Id == serviceConfigId).Select(s => (Guid?)s.InfrastructureId).SingleOrDefaultAsync(ct);
+    }
+
+    /// <summary>The external network of a Service Config's MKS platform: the single source of it for every cluster.</summary>
+    public async Task<string?> MksNetworkAsync(Guid serviceConfigId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.ServicePlatforms.Where(p => p.ServiceConfigId == serviceConfigId && p.Kind == PlatformKind.Mks)
+            .Select(p => p.ExternalNetworkId).SingleOrDefaultAsync(ct);
+    }
+
+    /// <summary>The platform's kubeconfig, decrypted, for server code that talks to its cluster. Never hand it to a page.</summary>
+    public async Task<string?> GetKubeconfigAsync(Guid platformId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var stored = await db.ServicePlatforms.AsNoTracking().Where(p => p.Id == platformId).Select(p => p.ProtectedKubeconfig).SingleOrDefaultAsync(ct);
+        return stored is null ? null : secrets.Unprotect(stored);
+    }
+
+    /// <summary>Adds the MKS network platform; the caller has checked that the cloud lists the network.</summary>
+    public Task<Result<Guid>> CreateMksPlatformAsync(Actor actor, Guid serviceConfigId, string? networkId, string? networkName, CancellationToken ct = default)
+    {
+        var subject = new AuditSubject("mks-platform.create", PlatformTargetType, null, "MKS network platform", new { serviceConfigId, networkId, networkName });
+        return commands.RunAsync<Guid>(actor, subject, async db =>
+        {
+            if (!actor.IsPlatformAdmin) return Refusal.Forbidden("Only platform admins can add platforms.");
+            var config = await db.ServiceConfigs.Include(s => s.Platforms).SingleOrDefaultAsync(s => s.Id == serviceConfigId, ct);
+            if (config is null) return Refusal.NotFound("The Service Config");
+            if (config.Platforms.Any(p => p.Kind == PlatformKind.Mks))
+                return Refusal.Conflict($"Service Config '{config.Name}' already has an MKS network platform; there is at most one per kind.");
+            if (string.IsNullOrWhiteSpace(networkId)) return Refusal.Invalid("External network", "Choose the external network clusters attach to.");
+            var platform = ServicePlatform.CreateMks(serviceConfigId, networkId.Trim(), string.IsNullOrWhiteSpace(networkName) ? networkId.Trim() : networkName.Trim(), clock.GetUtcNow());
+            db.ServicePlatforms.Add(platform);
+            return platform.Id;
+        }, id => subject with { TargetId = id.ToString() }, ct);
+    }
+
+    /// <summary>
+    /// Adds a PostgreSQL platform in the given mode and records its create operation. Needs an MKS platform in the
+    /// Service Config (enabled, for Managed); Managed tools and External need a kubeconfig the caller validated.
+    /// </summary>
+    public Task<Result<StartedOperation>> CreatePostgresPlatformAsync(Actor actor, Guid serviceConfigId, PostgresMode mode, string? operatorVersion,
+        string? kubeconfig, string? clusterServer, Func<OperationTarget, Operation> prepareOperation, CancellationToken ct = default)
+    {
+        var parameters = new { serviceConfigId, mode = mode.ToString(), operatorVersion, kubeconfig = kubeconfig is null ? null : "(redacted)", clusterServer };
+        var subject = new AuditSubject("postgres-platform.create", PlatformTargetType, null, "PostgreSQL platform", parameters);
+        return commands.RunAsync<StartedOperation>(actor, subject, async db =>
+        {
+            if (!actor.IsPlatformAdmin) return Refusal.Forbidden("Only platform admins can add platforms.");
+            if (!Enum.IsDefined(mode)) return Refusal.Invalid("Mode", "Choose Managed, Managed tools or External.");
+            var config = await db.ServiceConfigs.Include(s => s.Platforms).SingleOrDefaultAsync(s => s.Id == serviceConfigId, ct);
+            if (config is null) return Refusal.NotFound("The Service Config");
+            if (config.Platforms.Any(p => p.Kind == PlatformKind.PostgreSql))
+                return Refusal.Conflict($"Service Config '{config.Name}' already has a PostgreSQL platform; there is at most one per kind.");
+            var mks = config.Platforms.SingleOrDefault(p => p.Kind == PlatformKind.Mks);
+            if (mks is null)
+                return Refusal.Conflict($"Add the MKS network platform to '{config.Name}' first: every PostgreSQL platform builds on it.");
+            if (mode == PostgresMode.Managed && !mks.Enabled)
+                return Refusal.Conflict($"The MKS network platform of '{config.Name}' is disabled, so no new Managed PostgreSQL platform can use it. Enable it first, or choose another mode.");
+            var version = operatorVersion ?? ServicePlatform.PostgresOperatorVersions[^1];
+            if (!ServicePlatform.PostgresOperatorVersions.Contains(version))
+                return Refusal.Invalid("Operator version", $"Choose one of the supported operator versions: {string.Join(", ", ServicePlatform.PostgresOperatorVersions)}.");
+            if (mode != PostgresMode.Managed && string.IsNullOrWhiteSpace(kubeconfig))
+                return Refusal.Invalid("Kubeconfig", "Paste or upload the kubeconfig of the cluster.");
+            var now = clock.GetUtcNow();
+            var platform = ServicePlatform.CreatePostgres(serviceConfigId, mode, version,
+                mode == PostgresMode.Managed ? null : secrets.Protect(kubeconfig!), mode == PostgresMode.Managed ? null : clusterServer, now);
+            db.ServicePlatforms.Add(platform);
+            var operation = prepareOperation(Target(platform, config.Name));
+            db.Operations.Add(operation);
+            return new StartedOperation(platform.Id, operation.Id);
+        }, started => subject with { TargetId = started.PlatformId.ToString() }, ct);
+    }
+
+    public Task<Result> SetEnabledAsync(Actor actor, Guid platformId, int expectedVersion, bool enabled, CancellationToken ct = default) =>
+        commands.RunAsync(actor, new AuditSubject(enabled ? "platform.enable" : "platform.disable", PlatformTargetType, platformId.ToString(), ""), async db =>
+        {
+            if (!actor.IsPlatformAdmin) return Refusal.Forbidden("Only platform admins can enable or disable platforms.");
+            var platform = await db.ServicePlatforms.SingleOrDefaultAsync(p => p.Id == platformId, ct);
+            if (platform is null) return Refusal.NotFound("The platform");
+            if (db.Expect(platform, expectedVersion, $"The {platform.Describe()}") is { } stale) return stale;
+            platform.SetEnabled(enabled);
+            return Result.Ok();
+        }, ct);
+
+    public Task<Result<Guid>> UpgradeAsync(Actor actor, Guid platformId, int expectedVersion, string? version,
+        Func<OperationTarget, Operation> prepareOperation, CancellationToken ct = default)
+    {
+        var subject = new AuditSubject("postgres-platform.upgrade", PlatformTargetType, platformId.ToString(), "", new { version });
+        return commands.RunAsync<Guid>(actor, subject, async db =>
+        {
+            if (!actor.IsPlatformAdmin) return Refusal.Forbidden("Only platform admins can upgrade platforms.");
+            var platform = await db.ServicePlatforms.Include(p => p.ServiceConfig).SingleOrDefaultAsync(p => p.Id == platformId, ct);
+            if (platform is null) return Refusal.NotFound("The platform");
+            if (db.Expect(platform, expectedVersion, $"The {platform.Describe()}") is { } stale) return stale;
+            var upgrade = platform.BeginUpgrade(version ?? "");
+            if (!upgrade.Succeeded) return upgrade.Refusal!;
+            var operation = prepareOperation(Target(platform, platform.ServiceConfig!.Name));
+            db.Operations.Add(operation);
+            return operation.Id;
+        }, ct: ct);
+    }
+
+    /// <summary>
+    /// Deletes a platform in order: the MKS platform only once no PostgreSQL platform builds on it (it is data only
+    /// and goes at once); a PostgreSQL platform through a delete operation (returned), which removes the row at its end.
+    /// </summary>
+    public Task<Result<Guid?>> DeletePlatformAsync(Actor actor, Guid platformId, Func<OperationTarget, Operation> prepareOperation, CancellationToken ct = default)
+    {
+        var subject = new AuditSubject("platform.delete", PlatformTargetType, platformId.ToString(), "");
+        return commands.RunAsync<Guid?>(actor, subject, async db =>
+        {
+            if (!actor.IsPlatformAdmin) return Refusal.Forbidden("Only platform admins can delete platforms.");
+            var platform = await db.ServicePlatforms.Include(p => p.ServiceConfig).SingleOrDefaultAsync(p => p.Id == platformId, ct);
+            if (platform is null) return Refusal.NotFound("The platform");
+            if (platform.Kind == PlatformKind.Mks)
+            {
+                if (await db.ServicePlatforms.AnyAsync(p => p.ServiceConfigId == platform.ServiceConfigId && p.Kind == PlatformKind.PostgreSql, ct))
+                    return Refusal.Conflict($"The PostgreSQL platform of '{platform.ServiceConfig!.Name}' builds on this MKS network platform. Delete the PostgreSQL platform first.");
+                db.ServicePlatforms.Remove(platform);
+                return (Guid?)null;
+            }
+
+            var deleting = platform.BeginDelete();
+            if (!deleting.Succeeded) return deleting.Refusal!;
+            var operation = prepareOperation(Target(platform, platform.ServiceConfig!.Name));
+            db.Operations.Add(operation);
+            return operation.Id;
+        }, ct: ct);
+    }
+
+    /// <summary>Called by the platform's operations as they finish (engine, not a person: not audited).</summary>
+    public async Task ApplyOutcomeAsync(Guid platformId, Action<ServicePlatform> change, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var platform = await db.ServicePlatforms.SingleOrDefaultAsync(p => p.Id == platformId, ct);
+        if (platform is null) return;
+        change(platform);
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>Removes a deleted PostgreSQL platform's row at the end of its delete operation (idempotent).</summary>
+    public async Task RemovePlatformAsync(Guid platformId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await db.ServicePlatforms.Where(p => p.Id == platformId).ExecuteDeleteAsync(ct);
+    }
+
+    public static OperationTarget Target(ServicePlatform platform, string serviceConfigName) =>
+        new(PlatformTargetType, platform.Id.ToString(), $"{platform.Describe()} of {serviceConfigName}");
+
+    private static async Task<Refusal?> UnknownTenantAsync(PortalDbContext db, IReadOnlyCollection<Guid> tenantIds, CancellationToken ct)
+    {
+        if (tenantIds.Count == 0) return null;
+        var known = await db.Tenants.CountAsync(t => tenantIds.Contains(t.Id), ct);
+        return known == tenantIds.Distinct().Count() ? null : Refusal.Invalid("Tenants", "One of the chosen tenants no longer exists. Reload and choose again.");
+    }
+}

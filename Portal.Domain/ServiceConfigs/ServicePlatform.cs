@@ -1,0 +1,174 @@
+using Portal.Domain.Common;
+
+namespace Portal.Domain.ServiceConfigs;
+
+public enum PlatformKind
+{
+    /// <summary>Managed Kubernetes network platform: data only, holds the external network.</summary>
+    Mks = 0,
+    /// <summary>PostgreSQL through the CloudNativePG operator.</summary>
+    PostgreSql = 1,
+}
+
+public enum PostgresMode
+{
+    /// <summary>Portal provisions and owns a backing Kubernetes cluster, then installs the operator on it.</summary>
+    Managed = 0,
+    /// <summary>The operator is installed onto a cluster the operator brings (kubeconfig).</summary>
+    ManagedTools = 1,
+    /// <summary>Record only: a database managed elsewhere; a kubeconfig connects the cluster it runs on.</summary>
+    External = 2,
+}
+
+public enum PlatformState
+{
+    /// <summary>Its create operation is running.</summary>
+    Provisioning = 0,
+    Active = 1,
+    Upgrading = 2,
+    Deleting = 3,
+    /// <summary>Its last operation failed; retry it from the platform's history, or delete the platform.</summary>
+    Failed = 4,
+}
+
+/// <summary>
+/// The configuration of one managed service inside a Service Config; at most one per kind. Enabling and
+/// disabling gates new use only and never tears anything down.
+/// </summary>
+public sealed class ServicePlatform : IVersioned
+{
+    /// <summary>CloudNativePG operator versions Portal can install, oldest first.</summary>
+    public static readonly IReadOnlyList<string> PostgresOperatorVersions = ["1.24.4", "1.25.2", "1.26.1"];
+
+    private ServicePlatform() { }
+
+    public Guid Id { get; private set; }
+    public Guid ServiceConfigId { get; private set; }
+    public ServiceConfig? ServiceConfig { get; private set; }
+    public PlatformKind Kind { get; private set; }
+    public bool Enabled { get; private set; } = true;
+    public PlatformState State { get; private set; }
+    public string StateReason { get; private set; } = "";
+
+    // MKS network platform
+    public string? ExternalNetworkId { get; private set; }
+    public string? ExternalNetworkName { get; private set; }
+
+    // PostgreSQL platform
+    public PostgresMode? PostgresMode { get; private set; }
+    public string? OperatorVersion { get; private set; }
+    /// <summary>The target version while an upgrade runs.</summary>
+    public string? TargetOperatorVersion { get; private set; }
+    /// <summary>Kubeconfig of the cluster (Managed tools, External), encrypted; never sent to a browser.</summary>
+    public string? ProtectedKubeconfig { get; private set; }
+    /// <summary>The cluster's API server as the kubeconfig names it (not secret; shown).</summary>
+    public string? ClusterServer { get; private set; }
+
+    public DateTimeOffset CreatedAt { get; private set; }
+    public int Version { get; set; }
+
+    public static ServicePlatform CreateMks(Guid serviceConfigId, string networkId, string networkName, DateTimeOffset now) => new()
+    {
+        Id = Guid.NewGuid(),
+        ServiceConfigId = serviceConfigId,
+        Kind = PlatformKind.Mks,
+        State = PlatformState.Active, // data only: available at once
+        ExternalNetworkId = networkId,
+        ExternalNetworkName = networkName,
+        CreatedAt = now,
+    };
+
+    public static ServicePlatform CreatePostgres(Guid serviceConfigId, PostgresMode mode, string operatorVersion, string? protectedKubeconfig,
+        string? clusterServer, DateTimeOffset now) => new()
+    {
+        Id = Guid.NewGuid(),
+        ServiceConfigId = serviceConfigId,
+        Kind = PlatformKind.PostgreSql,
+        State = PlatformState.Provisioning,
+        PostgresMode = mode,
+        TargetOperatorVersion = operatorVersion,
+        ProtectedKubeconfig = protectedKubeconfig,
+        ClusterServer = clusterServer,
+        CreatedAt = now,
+    };
+
+    public void SetEnabled(bool enabled) => Enabled = enabled;
+
+    /// <summary>The create or upgrade operation finished.</summary>
+    public void MarkActive()
+    {
+        if (State is not (PlatformState.Provisioning or PlatformState.Upgrading or PlatformState.Failed))
+            throw new InvalidOperationException($"A {State} platform cannot become active.");
+        if (TargetOperatorVersion is not null)
+        {
+            OperatorVersion = TargetOperatorVersion;
+            TargetOperatorVersion = null;
+        }
+        State = PlatformState.Active;
+        StateReason = "";
+    }
+
+    /// <summary>An operation on the platform failed; the reason is shown on its page.</summary>
+    public void MarkFailed(string reason)
+    {
+        if (State is PlatformState.Active)
+            throw new InvalidOperationException("An active platform has no operation that could fail.");
+        State = PlatformState.Failed;
+        StateReason = reason.Length > 1000 ? reason[..1000] : reason;
+    }
+
+    /// <summary>A failed operation is being retried.</summary>
+    public void Resume(PlatformState state)
+    {
+        if (State != PlatformState.Failed)
+            throw new InvalidOperationException($"Only a failed platform can be resumed; this one is {State}.");
+        State = state;
+        StateReason = "";
+    }
+
+    public Result BeginUpgrade(string version)
+    {
+        if (Kind != PlatformKind.PostgreSql)
+            return Refusal.Invalid("Version", "Only tool platforms such as PostgreSQL have versions to upgrade.");
+        if (PostgresMode == ServiceConfigs.PostgresMode.External)
+            return Refusal.Invalid("Version", "An External platform runs nothing Portal installed, so there is nothing to upgrade.");
+        if (State != PlatformState.Active)
+            return Refusal.Conflict($"The platform is {State.ToString().ToLowerInvariant()}; it can be upgraded once it is active.");
+        var index = PostgresOperatorVersions.ToList().IndexOf(version);
+        if (index < 0)
+            return Refusal.Invalid("Version", $"Choose one of the supported operator versions: {string.Join(", ", PostgresOperatorVersions)}.");
+        var current = OperatorVersion is null ? -1 : PostgresOperatorVersions.ToList().IndexOf(OperatorVersion);
+        if (index <= current)
+            return Refusal.Invalid("Version", $"Version {version} is not newer than the installed {OperatorVersion}.");
+        TargetOperatorVersion = version;
+        State = PlatformState.Upgrading;
+        return Result.Ok();
+    }
+
+    /// <summary>A cancelled upgrade: the platform stays on the version it runs.</summary>
+    public void AbandonUpgrade()
+    {
+        if (State is not (PlatformState.Upgrading or PlatformState.Failed))
+            throw new InvalidOperationException($"A {State} platform has no upgrade to abandon.");
+        TargetOperatorVersion = null;
+        State = PlatformState.Active;
+        StateReason = "";
+    }
+
+    public Result BeginDelete()
+    {
+        if (State is PlatformState.Deleting)
+            return Refusal.Conflict("The platform is already being deleted.");
+        if (State is PlatformState.Provisioning or PlatformState.Upgrading)
+            return Refusal.Conflict($"The platform is {State.ToString().ToLowerInvariant()}. Cancel that operation or wait for it to finish first.");
+        State = PlatformState.Deleting;
+        StateReason = "";
+        return Result.Ok();
+    }
+
+    public string Describe() => Kind switch
+    {
+        PlatformKind.Mks => "MKS network platform",
+        PlatformKind.PostgreSql => "PostgreSQL platform",
+    };
+}

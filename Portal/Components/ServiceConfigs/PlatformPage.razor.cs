@@ -1,0 +1,105 @@
+using Microsoft.AspNetCore.Components;
+using Portal.Components.Shared;
+using Portal.Domain.Common;
+using Portal.Domain.ServiceConfigs;
+using Portal.Identity;
+using Portal.Jobs.Operations;
+using Portal.Jobs.ServiceConfigs;
+using Radzen;
+
+namespace Portal.Components.ServiceConfigs;
+
+public sealed partial class PlatformPage : IDisposable
+{
+    [Parameter] public Guid Id { get; set; }
+
+    [Inject] private ServiceConfigService ServiceConfigs { get; set; } = default!;
+    [Inject] private PlatformCommands Platforms { get; set; } = default!;
+    [Inject] private OperationNotifier Notifier { get; set; } = default!;
+    [Inject] private CurrentActor CurrentActor { get; set; } = default!;
+    [Inject] private DialogService Dialogs { get; set; } = default!;
+    [Inject] private NotificationService Notifications { get; set; } = default!;
+    [Inject] private NavigationManager Navigation { get; set; } = default!;
+
+    private PlatformDetail? _platform;
+    private bool _notFound;
+    private bool _canManage;
+    private Refusal? _refusal;
+    private string? _upgradeTo;
+    private IDisposable? _subscription;
+
+    private IReadOnlyList<string> NewerVersions => _platform?.OperatorVersion is { } current
+        ? ServicePlatform.PostgresOperatorVersions.SkipWhile(v => v != current).Skip(1).ToList()
+        : [];
+
+    protected override async Task OnParametersSetAsync()
+    {
+        await LoadAsync();
+        _subscription?.Dispose();
+        // The platform's state follows its operations: refresh whenever one of them changes.
+        _subscription = Notifier.SubscribeToTarget(ServiceConfigService.PlatformTargetType, Id.ToString(), _ => InvokeAsync(async () =>
+        {
+            await LoadAsync();
+            StateHasChanged();
+        }));
+    }
+
+    private async Task LoadAsync()
+    {
+        var actor = await CurrentActor.GetAsync();
+        _canManage = actor.IsPlatformAdmin;
+        var result = await ServiceConfigs.GetPlatformAsync(actor, Id);
+        _platform = result.Value;
+        _notFound = !result.Succeeded;
+        _upgradeTo ??= NewerVersions.LastOrDefault();
+    }
+
+    private async Task ToggleAsync()
+    {
+        var platform = _platform!;
+        var result = await ServiceConfigs.SetEnabledAsync(await CurrentActor.GetAsync(), platform.Id, platform.Version, !platform.Enabled);
+        _refusal = result.Refusal;
+        if (result.Succeeded) Notifications.Notify(NotificationSeverity.Success, platform.Enabled ? "Platform disabled for new use" : "Platform enabled");
+        await LoadAsync();
+    }
+
+    private async Task UpgradeAsync()
+    {
+        var platform = _platform!;
+        if (!await Dialogs.ConfirmAsync("Upgrade the operator", $"Upgrade CloudNativePG from {platform.OperatorVersion} to {_upgradeTo}? Databases keep running while the operator is replaced.", "Upgrade"))
+            return;
+        var result = await Platforms.UpgradeAsync(await CurrentActor.GetAsync(), platform.Id, platform.Version, _upgradeTo);
+        _refusal = result.Refusal;
+        if (result.Succeeded) Notifications.Notify(NotificationSeverity.Info, "Upgrade started", "Its progress shows in the action history.");
+        _upgradeTo = null;
+        await LoadAsync();
+    }
+
+    private async Task DeleteAsync()
+    {
+        var platform = _platform!;
+        var what = platform.Kind == PlatformKind.Mks
+            ? "Delete the MKS network platform? It holds only data; nothing in the cloud changes."
+            : platform.PostgresMode switch
+            {
+                PostgresMode.Managed => "Delete the PostgreSQL platform and its backing cluster? This cannot be undone.",
+                PostgresMode.ManagedTools => "Delete the PostgreSQL platform? Portal removes the operator it installed from your cluster. This cannot be undone.",
+                _ => "Delete the PostgreSQL platform record? Nothing runs that Portal installed.",
+            };
+        if (!await Dialogs.ConfirmAsync("Delete platform", what, "Delete platform"))
+            return;
+        var result = await Platforms.DeleteAsync(await CurrentActor.GetAsync(), platform.Id);
+        _refusal = result.Refusal;
+        if (!result.Succeeded) return;
+        if (platform.Kind == PlatformKind.Mks)
+        {
+            Notifications.Notify(NotificationSeverity.Success, "MKS network platform deleted");
+            Navigation.NavigateTo($"infrastructures/{platform.InfrastructureId}");
+            return;
+        }
+        Notifications.Notify(NotificationSeverity.Info, "Deletion started", "Its progress shows in the action history.");
+        await LoadAsync();
+    }
+
+    public void Dispose() => _subscription?.Dispose();
+}
