@@ -32,7 +32,7 @@ public sealed class PlatformOperationObserver(OperationNotifier notifier, IDbCon
 
     private async Task OnChangedAsync(OperationChanged change)
     {
-        if (change.TargetType != ServiceConfigService.PlatformTargetType || change.StepIndex is not null || !Guid.TryParse(change.TargetId, out var platformId))
+        if (change.TargetType != ServiceConfigService.PlatformTargetType || !Guid.TryParse(change.TargetId, out var platformId))
             return;
         try
         {
