@@ -23,6 +23,10 @@ public sealed class CommandRunner(IDbContextFactory<PortalDbContext> dbFactory, 
     /// another. For rules that span several rows and that no constraint can hold (such as "a tenant keeps at
     /// least one tenant admin"), where two requests checking at the same moment could otherwise both pass.
     /// </summary>
+    public Task<Result<T>> RunSerializedAsync<T>(Actor actor, AuditSubject subject, Func<PortalDbContext, Task<Result<T>>> change,
+        Func<T, AuditSubject>? describeSuccess = null, CancellationToken ct = default) =>
+        RunCoreAsync(actor, subject, change, describeSuccess, serialized: true, ct);
+
     public async Task<Result> RunSerializedAsync(Actor actor, AuditSubject subject, Func<PortalDbContext, Task<Result>> change,
         CancellationToken ct = default)
     {
@@ -89,6 +93,7 @@ public sealed class CommandRunner(IDbContextFactory<PortalDbContext> dbFactory, 
             {
                 "Email" => "That person was added at the same moment by someone else.",
                 "Selection" => "Some of these entries were imported at the same moment by someone else. Reload and try again.",
+                "Kind" => "A platform of this kind was added to the Service Config at the same moment by someone else. There is at most one per kind.",
                 _ => $"Another {targetType.ToLowerInvariant()} with that {field.ToLowerInvariant()} was saved at the same moment. Choose a different {field.ToLowerInvariant()}.",
             }, field);
         }
@@ -114,6 +119,7 @@ public sealed class CommandRunner(IDbContextFactory<PortalDbContext> dbFactory, 
             _ when columns.Contains(".Slug", StringComparison.Ordinal) => "Slug",
             _ when columns.Contains(".UserId", StringComparison.Ordinal) => "Email",
             _ when columns.Contains(".ProviderId", StringComparison.Ordinal) => "Selection",
+            _ when columns.Contains(".Kind", StringComparison.Ordinal) => "Kind",
             _ when columns.Contains("Email", StringComparison.Ordinal) => "Email",
             _ => "Name",
         };

@@ -12,7 +12,11 @@ public static class Concurrency
     {
         if (entity.Version != expectedVersion)
             return Refusal.Concurrency(what);
-        db.Entry(entity).Property(e => e.Version).OriginalValue = expectedVersion;
+        var version = db.Entry(entity).Property(e => e.Version);
+        version.OriginalValue = expectedVersion;
+        // Always write the row, even when the change touches only related rows or sets a value it already has:
+        // the UPDATE ... WHERE Version = expected is what catches a writer that came in between.
+        version.IsModified = true;
         return null;
     }
 }

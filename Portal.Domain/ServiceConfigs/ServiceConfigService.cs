@@ -118,6 +118,15 @@ public sealed class ServiceConfigService(IDbContextFactory<PortalDbContext> dbFa
             .SingleOrDefaultAsync(ct);
     }
 
+    /// <summary>Whether any operation on the platform completed the named step (e.g. installed the operator).</summary>
+    public async Task<bool> HasSucceededStepAsync(Guid platformId, string stepName, CancellationToken ct = default)
+    {
+        var target = platformId.ToString();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.OperationSteps.AnyAsync(s => s.Name == stepName && s.State == StepState.Succeeded
+            && db.Operations.Any(o => o.Id == s.OperationId && o.TargetType == PlatformTargetType && o.TargetId == target), ct);
+    }
+
     /// <summary>The infrastructure a Service Config belongs to.</summary>
     public async Task<Guid?> InfrastructureOfAsync(Guid serviceConfigId, CancellationToken ct = default)
     {
@@ -168,7 +177,9 @@ public sealed class ServiceConfigService(IDbContextFactory<PortalDbContext> dbFa
     {
         var parameters = new { serviceConfigId, mode = mode.ToString(), operatorVersion, kubeconfig = kubeconfig is null ? null : "(redacted)", clusterServer };
         var subject = new AuditSubject("postgres-platform.create", PlatformTargetType, null, "PostgreSQL platform", parameters);
-        return commands.RunAsync<StartedOperation>(actor, subject, async db =>
+        // Serialized: the checks read other rows (the MKS platform, other platforms on the same cluster) that a
+        // concurrent delete or disable could change between the check and the save.
+        return commands.RunSerializedAsync<StartedOperation>(actor, subject, async db =>
         {
             if (!actor.IsPlatformAdmin) return Refusal.Forbidden("Only platform admins can add platforms.");
             if (!Enum.IsDefined(mode)) return Refusal.Invalid("Mode", "Choose Managed, Managed tools or External.");
@@ -186,6 +197,14 @@ public sealed class ServiceConfigService(IDbContextFactory<PortalDbContext> dbFa
                 return Refusal.Invalid("Operator version", $"Choose one of the supported operator versions: {string.Join(", ", ServicePlatform.PostgresOperatorVersions)}.");
             if (mode != PostgresMode.Managed && string.IsNullOrWhiteSpace(kubeconfig))
                 return Refusal.Invalid("Kubeconfig", "Paste or upload the kubeconfig of the cluster.");
+            if (mode == PostgresMode.ManagedTools && clusterServer is not null)
+            {
+                // One operator per cluster: a second platform installing it would take over (and on delete remove) the first's.
+                var sharing = await db.ServicePlatforms.Where(p => p.PostgresMode == PostgresMode.ManagedTools && p.ClusterServer == clusterServer)
+                    .Select(p => p.ServiceConfig!.Name).FirstOrDefaultAsync(ct);
+                if (sharing is not null)
+                    return Refusal.Conflict($"The PostgreSQL platform of Service Config '{sharing}' already manages the operator on {clusterServer}. Use that Service Config, or another cluster.", "Kubeconfig");
+            }
             var now = clock.GetUtcNow();
             var platform = ServicePlatform.CreatePostgres(serviceConfigId, mode, version,
                 mode == PostgresMode.Managed ? null : secrets.Protect(kubeconfig!), mode == PostgresMode.Managed ? null : clusterServer, now);
@@ -197,7 +216,7 @@ public sealed class ServiceConfigService(IDbContextFactory<PortalDbContext> dbFa
     }
 
     public Task<Result> SetEnabledAsync(Actor actor, Guid platformId, int expectedVersion, bool enabled, CancellationToken ct = default) =>
-        commands.RunAsync(actor, new AuditSubject(enabled ? "platform.enable" : "platform.disable", PlatformTargetType, platformId.ToString(), ""), async db =>
+        commands.RunSerializedAsync(actor, new AuditSubject(enabled ? "platform.enable" : "platform.disable", PlatformTargetType, platformId.ToString(), ""), async db =>
         {
             if (!actor.IsPlatformAdmin) return Refusal.Forbidden("Only platform admins can enable or disable platforms.");
             var platform = await db.ServicePlatforms.SingleOrDefaultAsync(p => p.Id == platformId, ct);
@@ -232,7 +251,8 @@ public sealed class ServiceConfigService(IDbContextFactory<PortalDbContext> dbFa
     public Task<Result<Guid?>> DeletePlatformAsync(Actor actor, Guid platformId, Func<OperationTarget, Operation> prepareOperation, CancellationToken ct = default)
     {
         var subject = new AuditSubject("platform.delete", PlatformTargetType, platformId.ToString(), "");
-        return commands.RunAsync<Guid?>(actor, subject, async db =>
+        // Serialized: deleting the MKS platform checks that no PostgreSQL platform builds on it.
+        return commands.RunSerializedAsync<Guid?>(actor, subject, async db =>
         {
             if (!actor.IsPlatformAdmin) return Refusal.Forbidden("Only platform admins can delete platforms.");
             var platform = await db.ServicePlatforms.Include(p => p.ServiceConfig).SingleOrDefaultAsync(p => p.Id == platformId, ct);

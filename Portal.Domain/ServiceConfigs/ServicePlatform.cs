@@ -86,7 +86,8 @@ public sealed class ServicePlatform : IVersioned
         Kind = PlatformKind.PostgreSql,
         State = PlatformState.Provisioning,
         PostgresMode = mode,
-        TargetOperatorVersion = operatorVersion,
+        // External runs nothing Portal installs: it has no operator version of Portal's.
+        TargetOperatorVersion = mode == ServiceConfigs.PostgresMode.External ? null : operatorVersion,
         ProtectedKubeconfig = protectedKubeconfig,
         ClusterServer = clusterServer,
         CreatedAt = now,
@@ -132,7 +133,8 @@ public sealed class ServicePlatform : IVersioned
             return Refusal.Invalid("Version", "Only tool platforms such as PostgreSQL have versions to upgrade.");
         if (PostgresMode == ServiceConfigs.PostgresMode.External)
             return Refusal.Invalid("Version", "An External platform runs nothing Portal installed, so there is nothing to upgrade.");
-        if (State != PlatformState.Active)
+        // A failed platform that runs an operator (an upgrade failed or was cancelled part-way) may be upgraded again.
+        if (State != PlatformState.Active && !(State == PlatformState.Failed && OperatorVersion is not null))
             return Refusal.Conflict($"The platform is {State.ToString().ToLowerInvariant()}; it can be upgraded once it is active.");
         var index = PostgresOperatorVersions.ToList().IndexOf(version);
         if (index < 0)

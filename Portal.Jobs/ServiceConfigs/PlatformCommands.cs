@@ -10,7 +10,7 @@ namespace Portal.Jobs.ServiceConfigs;
 /// Platform changes that need the outside world before or after the rules: the cloud's list of external
 /// networks (MKS), kubeconfig validation (PostgreSQL), and handing the recorded operation to the engine.
 /// </summary>
-public sealed class PlatformCommands(ServiceConfigService configs, CloudCatalogReader cloud, OperationService operations)
+public sealed class PlatformCommands(ServiceConfigService configs, CloudCatalogReader cloud, OperationService operations, PlatformClusters clusters)
 {
     /// <summary>Parses a kubeconfig and describes it without its secrets, or says precisely what is wrong with it.</summary>
     public static Result<string> Summarize(string kubeconfig)
@@ -38,6 +38,9 @@ public sealed class PlatformCommands(ServiceConfigService configs, CloudCatalogR
         CancellationToken ct = default)
     {
         string? server = null;
+        if (mode == PostgresMode.Managed && await configs.InfrastructureOfAsync(serviceConfigId, ct) is { } infrastructureId
+            && await clusters.ManagementClusterAsync(infrastructureId, ct) is { Succeeded: false } management)
+            return Refusal.Invalid("Mode", management.Error!.Message);
         if (mode != PostgresMode.Managed && !string.IsNullOrWhiteSpace(kubeconfig))
         {
             var parsed = Kubeconfig.Validate(kubeconfig);

@@ -43,7 +43,8 @@ public sealed class PlatformOperationObserver(OperationNotifier notifier, IDbCon
                     await configs.ApplyOutcomeAsync(platformId, p => { if (p.State != PlatformState.Active) p.MarkFailed(error); });
                     break;
                 case OperationState.Cancelled:
-                    await configs.ApplyOutcomeAsync(platformId, p => Cancelled(p, change.Kind));
+                    var applied = change.Kind == UpgradePostgresPlatformHandler.OperationKind && await UpgradeAppliedAsync(change.OperationId);
+                    await configs.ApplyOutcomeAsync(platformId, p => Cancelled(p, change.Kind, applied));
                     break;
                 case OperationState.Queued or OperationState.Running:
                     await configs.ApplyOutcomeAsync(platformId, p => { if (p.State == PlatformState.Failed) p.Resume(Resumed(change.Kind)); });
@@ -56,9 +57,16 @@ public sealed class PlatformOperationObserver(OperationNotifier notifier, IDbCon
         }
     }
 
-    private static void Cancelled(ServicePlatform platform, string kind)
+    private static void Cancelled(ServicePlatform platform, string kind, bool upgradeApplied)
     {
-        if (kind == UpgradePostgresPlatformHandler.OperationKind) platform.AbandonUpgrade();
+        if (kind == UpgradePostgresPlatformHandler.OperationKind)
+        {
+            // Once the new operator was applied the cluster may run it: do not claim the old version.
+            if (upgradeApplied)
+                platform.MarkFailed($"The upgrade to {platform.TargetOperatorVersion} was cancelled after the new operator was applied; the cluster may run either version. Upgrade again to finish.");
+            else
+                platform.AbandonUpgrade();
+        }
         else if (platform.State != PlatformState.Active)
             platform.MarkFailed(kind == DeletePostgresPlatformHandler.OperationKind
                 ? "Deletion was cancelled part-way. Delete the platform again to finish."
@@ -71,6 +79,13 @@ public sealed class PlatformOperationObserver(OperationNotifier notifier, IDbCon
         DeletePostgresPlatformHandler.OperationKind => PlatformState.Deleting,
         _ => PlatformState.Provisioning,
     };
+
+    private async Task<bool> UpgradeAppliedAsync(Guid operationId)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync();
+        return await db.OperationSteps.AnyAsync(s => s.OperationId == operationId && s.Name == UpgradePostgresPlatformHandler.ApplyStep
+            && s.State == StepState.Succeeded);
+    }
 
     private async Task<string> ErrorOfAsync(Guid operationId)
     {

@@ -69,8 +69,15 @@ public abstract class PostgresPlatformHandler(ServiceConfigService configs, Plat
         {
             var status = await client.Value!.GetStatusAsync("apps/v1", "Deployment", PlatformManifests.OperatorNamespace, PlatformManifests.OperatorDeployment, ct);
             if (!status.Succeeded) return (null, FromError(status.Error!, "Could not read the operator's status"));
-            var available = status.Value!.Condition("Available");
-            if (available is { IsTrue: true }) return (StepOutcome.Succeeded("The operator is available."), null);
+            // As `kubectl rollout status` does: the controller has seen the latest spec and every replica runs it.
+            // Available alone is still True from the old version while a rolling update begins.
+            var current = status.Value!;
+            var desired = KubeJson.Long(current.Status, "replicas") ?? 1;
+            var rolledOut = current.IsCurrent
+                && (KubeJson.Long(current.Status, "updatedReplicas") ?? 0) >= desired
+                && (KubeJson.Long(current.Status, "availableReplicas") ?? 0) >= desired;
+            var available = current.Condition("Available");
+            if (rolledOut && available is { IsTrue: true }) return (StepOutcome.Succeeded("The operator is available."), null);
             if (available is { IsFalse: true, Reason: not ("MinimumReplicasUnavailable" or null) })
                 return (StepOutcome.Failed($"The operator did not become available: {available.Reason}: {available.Message}"), null);
             return (null, null);
@@ -107,6 +114,7 @@ public sealed class CreatePostgresPlatformHandler(ServiceConfigService configs, 
     : PostgresPlatformHandler(configs, clusters, clock)
 {
     public const string OperationKind = "postgres-platform.create";
+    public const string InstallStep = "Install the CloudNativePG operator";
 
     public override string Kind => OperationKind;
 
@@ -115,7 +123,7 @@ public sealed class CreatePostgresPlatformHandler(ServiceConfigService configs, 
         new("Provision the backing cluster", ProvisionAsync),
         new("Wait for the backing cluster", WaitForBackingClusterAsync),
         new("Connect to the cluster", ConnectAsync),
-        new("Install the CloudNativePG operator", InstallAsync),
+        new(InstallStep, InstallAsync),
         new("Wait for the operator to become available", WaitForOperatorUnlessExternalAsync),
         new("Activate the platform", ActivateAsync),
     ];
@@ -189,13 +197,14 @@ public sealed class UpgradePostgresPlatformHandler(ServiceConfigService configs,
     : PostgresPlatformHandler(configs, clusters, clock)
 {
     public const string OperationKind = "postgres-platform.upgrade";
+    public const string ApplyStep = "Upgrade the CloudNativePG operator";
 
     public override string Kind => OperationKind;
 
     public override IReadOnlyList<OperationStepDefinition> Steps =>
     [
         new("Connect to the cluster", ConnectAsync),
-        new("Upgrade the CloudNativePG operator", UpgradeAsync),
+        new(ApplyStep, UpgradeAsync),
         new("Wait for the operator to become available", WaitForOperatorAsync),
         new("Record the new version", RecordAsync),
     ];
@@ -239,6 +248,8 @@ public sealed class DeletePostgresPlatformHandler(ServiceConfigService configs, 
         if (platform is null) return StepOutcome.Skipped("The platform is already gone.");
         if (platform.PostgresMode != PostgresMode.ManagedTools)
             return StepOutcome.Skipped(platform.PostgresMode == PostgresMode.External ? "External: Portal installed nothing." : "Managed: removed with the backing cluster.");
+        if (platform.OperatorVersion is null && !await Configs.HasSucceededStepAsync(platform.Id, CreatePostgresPlatformHandler.InstallStep, ct))
+            return StepOutcome.Skipped("The operator was never installed on the cluster; nothing to remove there.");
         var client = await Clusters.WorkloadClusterAsync(platform, ct);
         if (!client.Succeeded) return FromError(client.Error!, "Could not reach the cluster");
         var deployment = await client.Value!.DeleteAsync("apps/v1", "Deployment", PlatformManifests.OperatorNamespace, PlatformManifests.OperatorDeployment, ct);
