@@ -60,7 +60,11 @@ public sealed class OperationsEngine(IServiceProvider services, OperationsOption
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         if (_scheduler is not { IsShutdown: false } scheduler) return;
-        _logger.LogInformation("Operations engine stopping; waiting for running steps to finish");
+        _logger.LogInformation("Operations engine stopping; interrupting running steps (they resume at the next start)");
+        // Steps may wait a long time (a cluster coming up). Signal their tokens so they stop now: the executor leaves
+        // such an operation Running with the step unfinished, and the next start resumes it from that step.
+        foreach (var running in await scheduler.GetCurrentlyExecutingJobs(cancellationToken))
+            await scheduler.Interrupt(running.JobDetail.Key, cancellationToken);
         await scheduler.Shutdown(waitForJobsToComplete: true, cancellationToken);
     }
 

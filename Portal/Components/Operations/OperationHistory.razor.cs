@@ -29,6 +29,9 @@ public sealed partial class OperationHistory : IDisposable
     private IDisposable? _subscription;
     private LiveRefresh? _live;
     private (string Type, string Id)? _subscribedTo;
+    // Rows the person expanded: a live reload replaces the rows, and they are expanded again after it renders.
+    private readonly HashSet<Guid> _expanded = [];
+    private bool _reexpand;
 
     protected override async Task OnInitializedAsync()
     {
@@ -56,7 +59,21 @@ public sealed partial class OperationHistory : IDisposable
         _rows = page.Value?.Items ?? [];
         _count = page.Value?.Total ?? 0;
         _loading = false;
+        _reexpand = _expanded.Count > 0;
     }
+
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        if (!_reexpand || _grid is null || _rows is null) return;
+        _reexpand = false;
+        var rows = _rows.Where(r => _expanded.Contains(r.Id)).ToList();
+        if (rows.Count > 0)
+            await _grid.ExpandRows(rows);
+    }
+
+    private void Expanded(OperationView row) => _expanded.Add(row.Id);
+
+    private void Collapsed(OperationView row) => _expanded.Remove(row.Id);
 
     private async Task ReloadAsync()
     {

@@ -31,4 +31,7 @@ public abstract class FormDialogBase : ComponentBase
     }
 
     protected void Cancel() => Dialogs.Close(false);
+
+    /// <summary>Forgets the last refusal, once the input it was about has been corrected.</summary>
+    protected void ClearRefusal() => Refused = null;
 }
