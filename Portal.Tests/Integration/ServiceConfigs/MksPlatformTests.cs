@@ -47,6 +47,8 @@ public sealed class MksPlatformTests : IAsyncLifetime
             .ShouldBeRefused(RefusalKind.Invalid, "External network");
 
         Assert.Equal(0, await _host.CountAsync<ServicePlatform>());
+        // Refused before the rules ran (the cloud does not list it), and still on the audit trail.
+        Assert.Single(await _host.AuditEntriesAsync(), a => a.Action == "mks-platform.create" && a.Outcome == Portal.Domain.Auditing.AuditOutcome.Refused);
     }
 
     [Fact]

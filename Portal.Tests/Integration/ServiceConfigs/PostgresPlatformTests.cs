@@ -259,4 +259,16 @@ public sealed class PostgresPlatformTests : IAsyncLifetime
         var refused = Assert.Single(await _host.AuditEntriesAsync(), a => a.Action == "postgres-platform.create" && a.Outcome == AuditOutcome.Refused);
         Assert.DoesNotContain(DemoKubernetesApi.Token, refused.Parameters);
     }
+
+    [Fact]
+    public async Task CreatePostgresAsync_KubeconfigThatDoesNotParse_IsAuditedAsRefusedWithoutTheKubeconfig()
+    {
+        var broken = DemoKubernetesApi.Kubeconfig.Replace("current-context:", "current-context: nowhere\n# was:");
+
+        var refusal = (await CreateAsync(PostgresMode.ManagedTools, broken)).ShouldBeRefused(RefusalKind.Invalid, "Kubeconfig");
+
+        var refused = Assert.Single(await _host.AuditEntriesAsync(), a => a.Action == "postgres-platform.create" && a.Outcome == AuditOutcome.Refused);
+        Assert.Equal(refusal.Message, refused.Reason);
+        Assert.DoesNotContain(DemoKubernetesApi.Token, refused.Parameters);
+    }
 }
