@@ -29,6 +29,7 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
     public DbSet<ServicePlatform> ServicePlatforms => Set<ServicePlatform>();
     public DbSet<Operation> Operations => Set<Operation>();
     public DbSet<OperationStep> OperationSteps => Set<OperationStep>();
+    public DbSet<UnmatchedDirectoryGroup> UnmatchedDirectoryGroups => Set<UnmatchedDirectoryGroup>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

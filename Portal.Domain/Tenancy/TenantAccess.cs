@@ -13,10 +13,12 @@ public sealed record TenantAccess(TenantRole? Role, bool IsPlatformAdmin, bool I
 
     public static async Task<TenantAccess> ForAsync(PortalDbContext db, Actor actor, Guid tenantId, CancellationToken ct)
     {
-        var role = await db.Memberships.AsNoTracking()
+        // Local and directory grants may both exist; the highest role wins. Roles are stored as text, so compare here.
+        var roles = await db.Memberships.AsNoTracking()
             .Where(m => m.TenantId == tenantId && m.UserId == actor.UserId)
-            .Select(m => (TenantRole?)m.Role)
-            .SingleOrDefaultAsync(ct);
+            .Select(m => m.Role)
+            .ToListAsync(ct);
+        TenantRole? role = roles.Count == 0 ? null : roles.Max();
         return new TenantAccess(role, actor.IsPlatformAdmin, actor.CanReadPlatform);
     }
 

@@ -10,7 +10,8 @@ public sealed class TenantMembershipConfiguration : IEntityTypeConfiguration<Ten
         builder.ToTable("TenantMemberships");
         builder.Property(m => m.Role).HasConversion<string>().HasMaxLength(16);
         builder.Property(m => m.Version).IsConcurrencyToken();
-        builder.HasIndex(m => new { m.TenantId, m.UserId }).IsUnique();
+        builder.Property(m => m.Source).HasConversion<string>().HasMaxLength(16);
+        builder.HasIndex(m => new { m.TenantId, m.UserId, m.Source }).IsUnique();
         builder.HasOne(m => m.User).WithMany().HasForeignKey(m => m.UserId).OnDelete(DeleteBehavior.Cascade);
     }
 }
