@@ -33,6 +33,14 @@ if [[ ! -x /usr/bin/chromium ]]; then
     fi
 fi
 
+# The Keycloak sign-in tests run a real OpenID Provider (npm's oidc-provider) from tools/test-oidc.
+if ! command -v npm >/dev/null 2>&1; then
+    echo "error: npm (Node.js 20 or later) is missing. The Keycloak sign-in tests need it: sudo apt-get install nodejs npm" >&2
+    exit 1
+fi
+echo "==> npm ci (tools/test-oidc: the test OpenID Provider)"
+npm ci --prefix tools/test-oidc --no-audit --no-fund --loglevel=error
+
 echo "==> dotnet build Portal.sln -c $CONFIGURATION"
 dotnet build Portal.sln -c "$CONFIGURATION" --nologo
 
