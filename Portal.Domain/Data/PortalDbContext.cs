@@ -30,6 +30,8 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
     public DbSet<Operation> Operations => Set<Operation>();
     public DbSet<OperationStep> OperationSteps => Set<OperationStep>();
     public DbSet<UnmatchedDirectoryGroup> UnmatchedDirectoryGroups => Set<UnmatchedDirectoryGroup>();
+    public DbSet<Portal.Domain.Clusters.KubernetesCluster> Clusters => Set<Portal.Domain.Clusters.KubernetesCluster>();
+    public DbSet<Portal.Domain.Clusters.NodePool> NodePools => Set<Portal.Domain.Clusters.NodePool>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -34,8 +34,22 @@ public sealed class Infrastructure : IVersioned, INamed
     public bool LastValidationSucceeded { get; private set; }
     public string LastValidationSummary { get; private set; } = "";
 
+    /// <summary>
+    /// The kubeconfig of the management cluster that runs Cluster API for this cloud, encrypted. Managed Kubernetes
+    /// clusters (and Managed-mode PostgreSQL backing clusters) are provisioned through it. The demo cloud needs none.
+    /// </summary>
+    public string? ProtectedManagementKubeconfig { get; private set; }
+    /// <summary>The management cluster's API server, for display (the kubeconfig itself is never shown).</summary>
+    public string? ManagementClusterServer { get; private set; }
+
     public DateTimeOffset CreatedAt { get; private set; }
     public int Version { get; set; }
+
+    public void SetManagementCluster(string? protectedKubeconfig, string? server)
+    {
+        ProtectedManagementKubeconfig = protectedKubeconfig;
+        ManagementClusterServer = protectedKubeconfig is null ? null : server;
+    }
 
     public static Result<Infrastructure> Create(string? name, string? description, InfrastructureProvider provider, Guid zoneId,
         ConnectionSettings? connection, string? protectedSecret, DateTimeOffset now)

@@ -22,6 +22,7 @@ public sealed class InfrastructureConfiguration : IEntityTypeConfiguration<Infra
         builder.Property(i => i.ProjectName).HasMaxLength(ConnectionSettings.FieldMaxLength);
         builder.Property(i => i.ProjectDomain).HasMaxLength(ConnectionSettings.FieldMaxLength);
         builder.Property(i => i.Version).IsConcurrencyToken();
+        builder.Property(i => i.ManagementClusterServer).HasMaxLength(ConnectionSettings.UrlMaxLength);
         builder.Ignore(i => i.Connection);
         builder.MapUniqueName();
         // Restrict: a zone that holds infrastructures cannot be deleted; the service names them.

@@ -1,0 +1,93 @@
+using System.Text.RegularExpressions;
+using Portal.Domain.Common;
+
+namespace Portal.Domain.Clusters;
+
+/// <summary>A node pool as a person asks for it: name, flavor (catalog entry), size and optional autoscaler bounds.</summary>
+public sealed record NodePoolRequest(string? Name, Guid? FlavorId, int NodeCount, bool AutoscalerEnabled = false, int? AutoscalerMin = null, int? AutoscalerMax = null);
+
+/// <summary>Validated autoscaler bounds.</summary>
+public sealed record AutoscalerBounds(int Min, int Max);
+
+/// <summary>
+/// The rules of managed Kubernetes that depend on nothing but the values: names, replica counts, node counts and
+/// autoscaler bounds. Each refusal names the field and says what is allowed.
+/// </summary>
+public static partial class ClusterRules
+{
+    /// <summary>Cluster names become Kubernetes object names: a lowercase DNS label that starts with a letter.</summary>
+    public static Result<string> ClusterName(string? raw) => DnsLabel(raw, "Name", "cluster", Limits.ClusterNameMaxLength);
+
+    public static Result<string> PoolName(string? raw, string field = "Pool name") => DnsLabel(raw, field, "node pool", Limits.NodePoolNameMaxLength);
+
+    public static Result ControlPlaneReplicas(ControlPlaneType type, int replicas)
+    {
+        if (!Enum.IsDefined(type)) return Refusal.Invalid("Control plane", "Choose Standalone or Hosted.");
+        if (type == ControlPlaneType.Hosted)
+            return replicas == Limits.HostedControlPlaneReplicas
+                ? Result.Ok()
+                : Refusal.Invalid("Replicas", $"A hosted control plane always runs {Limits.HostedControlPlaneReplicas} replicas.");
+        return Limits.StandaloneControlPlaneReplicas.Contains(replicas)
+            ? Result.Ok()
+            : Refusal.Invalid("Replicas", "A standalone control plane runs 1 replica (development) or 3 (highly available).");
+    }
+
+    public static Result NodeCount(int count, string field = "Nodes") =>
+        count is >= Limits.MinNodesPerPool and <= Limits.MaxNodesPerPool
+            ? Result.Ok()
+            : Refusal.Invalid(field, $"A node pool has {Limits.MinNodesPerPool} to {Limits.MaxNodesPerPool} nodes; {count} is outside that range. 0 empties the pool.");
+
+    /// <summary>Autoscaler bounds within 0–20 with min ≤ max, and the pool's current size within them.</summary>
+    public static Result<AutoscalerBounds?> Autoscaler(bool enabled, int? min, int? max, int nodeCount)
+    {
+        if (!enabled) return (AutoscalerBounds?)null;
+        if (min is null) return Refusal.Invalid("Autoscaler minimum", "Give the autoscaler's minimum number of nodes.");
+        if (max is null) return Refusal.Invalid("Autoscaler maximum", "Give the autoscaler's maximum number of nodes.");
+        if (min is < Limits.MinNodesPerPool or > Limits.MaxNodesPerPool)
+            return Refusal.Invalid("Autoscaler minimum", $"The autoscaler's minimum must be between {Limits.MinNodesPerPool} and {Limits.MaxNodesPerPool}.");
+        if (max is < Limits.MinNodesPerPool or > Limits.MaxNodesPerPool)
+            return Refusal.Invalid("Autoscaler maximum", $"The autoscaler's maximum must be between {Limits.MinNodesPerPool} and {Limits.MaxNodesPerPool}.");
+        if (min > max)
+            return Refusal.Invalid("Autoscaler maximum", $"The autoscaler's minimum ({min}) must not be greater than its maximum ({max}).");
+        if (nodeCount < min || nodeCount > max)
+            return Refusal.Invalid("Nodes", $"With the autoscaler on, the pool's size ({nodeCount}) must be between its minimum ({min}) and maximum ({max}).");
+        return new AutoscalerBounds(min.Value, max.Value);
+    }
+
+    /// <summary>Checks one pool's values (not its flavor, which needs the catalog). Field names carry the pool's position.</summary>
+    public static Result<(string Name, AutoscalerBounds? Autoscaler)> Pool(NodePoolRequest pool, int position)
+    {
+        var prefix = $"Pool {position + 1}";
+        var name = PoolName(pool.Name, $"{prefix} name");
+        if (!name.Succeeded) return name.Refusal!;
+        var count = NodeCount(pool.NodeCount, $"{prefix} nodes");
+        if (!count.Succeeded) return count.Refusal!;
+        var autoscaler = Autoscaler(pool.AutoscalerEnabled, pool.AutoscalerMin, pool.AutoscalerMax, pool.NodeCount);
+        if (!autoscaler.Succeeded) return autoscaler.Refusal! with { Field = $"{prefix} {autoscaler.Refusal!.Field?.ToLowerInvariant()}" };
+        if (pool.FlavorId is null) return Refusal.Invalid($"{prefix} flavor", $"Choose a flavor for node pool '{name.Value}'.");
+        return (name.Value!, autoscaler.Value);
+    }
+
+    /// <summary>At least one pool, at most the limit, names unique within the cluster.</summary>
+    public static Result PoolSet(IReadOnlyList<NodePoolRequest> pools)
+    {
+        if (pools.Count == 0) return Refusal.Invalid("Node pools", "A cluster needs at least one node pool.");
+        if (pools.Count > Limits.MaxNodePoolsPerCluster)
+            return Refusal.Invalid("Node pools", $"A cluster has at most {Limits.MaxNodePoolsPerCluster} node pools.");
+        var duplicate = pools.Select(p => p.Name?.Trim().ToLowerInvariant()).GroupBy(n => n).FirstOrDefault(g => g.Key is not null && g.Count() > 1);
+        return duplicate is null ? Result.Ok() : Refusal.Invalid("Node pools", $"Two node pools are named '{duplicate.Key}'. Pool names are unique within a cluster.");
+    }
+
+    private static Result<string> DnsLabel(string? raw, string field, string what, int maxLength)
+    {
+        var value = raw?.Trim() ?? "";
+        if (value.Length == 0) return Refusal.Invalid(field, $"Give the {what} a name.");
+        if (value.Length > maxLength) return Refusal.Invalid(field, $"A {what} name has at most {maxLength} characters.");
+        if (!DnsLabelShape().IsMatch(value))
+            return Refusal.Invalid(field, $"A {what} name uses lowercase letters, digits and hyphens, starts with a letter and ends with a letter or digit (it names objects in Kubernetes), for example 'web-prod'.");
+        return value;
+    }
+
+    [GeneratedRegex("^[a-z]([a-z0-9-]*[a-z0-9])?$", RegexOptions.CultureInvariant)]
+    private static partial Regex DnsLabelShape();
+}

@@ -1,0 +1,480 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Domain.Auditing;
+using Portal.Domain.Common;
+using Portal.Domain.Data;
+using Portal.Domain.Infrastructures;
+using Portal.Domain.Operations;
+using Portal.Domain.ServiceConfigs;
+using Portal.Domain.Tenancy;
+
+namespace Portal.Domain.Clusters;
+
+/// <summary>A cluster action that started an operation: the engine must schedule it once this commits.</summary>
+public sealed record StartedClusterOperation(Guid ClusterId, Guid OperationId);
+
+public sealed partial class ClusterService
+{
+    private const string Forbidden = "Only members and admins of the cluster's tenant can change it.";
+
+    // ---------------------------------------------------------------- creation
+
+    /// <summary>Checks a creation request up to <paramref name="step"/> without saving anything (the wizard's per-step validation).</summary>
+    public async Task<Result<ValidatedCluster?>> ValidateAsync(Actor actor, CreateClusterRequest request, ClusterWizardStep step, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await ValidateAsync(db, actor, request, step, ct);
+    }
+
+    /// <summary>Records a new cluster (Pending) with its pools and its create operation, after every rule passed.</summary>
+    public Task<Result<StartedClusterOperation>> CreateAsync(Actor actor, CreateClusterRequest request, Func<ClusterOperationRequest, Operation> prepare,
+        CancellationToken ct = default)
+    {
+        var subject = new AuditSubject("mks-cluster.create", ClusterOperations.ClusterTarget, null, request.Name?.Trim() ?? "",
+            new { request.ProjectId, request.ServiceConfigId, request.Name, request.Version, controlPlane = request.ControlPlane.ToString(), request.Replicas,
+                request.ControlPlaneFlavorId, pools = request.Pools.Select(p => new { p.Name, p.FlavorId, p.NodeCount, p.AutoscalerEnabled, p.AutoscalerMin, p.AutoscalerMax }) });
+        return commands.RunAsync<StartedClusterOperation>(actor, subject, async db =>
+        {
+            var validated = await ValidateAsync(db, actor, request, ClusterWizardStep.Review, ct);
+            if (!validated.Succeeded) return validated.Refusal!;
+            var spec = validated.Value!;
+            var project = await db.Projects.SingleAsync(p => p.Id == spec.ProjectId, ct);
+            var id = Guid.NewGuid();
+            var operation = prepare(new ClusterOperationRequest(ClusterOperations.Create, new OperationTarget(ClusterOperations.ClusterTarget, id.ToString(), spec.Name),
+                new CreateClusterParameters(spec.Image.KubernetesVersion, spec.ControlPlane.ToString(), spec.Replicas, spec.ControlPlaneFlavor?.Name,
+                    spec.Pools.Select(p => $"{p.Name}: {p.NodeCount} × {p.Flavor.Name}{(p.Autoscaler is { } a ? $" (autoscaler {a.Min}–{a.Max})" : "")}").ToList())));
+            var now = clock.GetUtcNow();
+            var cluster = KubernetesCluster.Create(id, project, spec.ServiceConfigId, spec.InfrastructureId, spec.Name, spec.ExternalNetworkId, spec.ExternalNetworkName,
+                spec.Image, spec.ControlPlane, spec.Replicas, spec.ControlPlaneFlavor, actor.UserId, operation.Id, now);
+            foreach (var pool in spec.Pools)
+                cluster.AddPool(pool.Name, pool.Flavor, spec.Image, pool.NodeCount, pool.Autoscaler, operation.Id, asPartOfCluster: true, now);
+            db.Clusters.Add(cluster);
+            db.Operations.Add(operation);
+            return new StartedClusterOperation(cluster.Id, operation.Id);
+        }, started => subject with { TargetId = started.ClusterId.ToString() }, ct);
+    }
+
+    // ---------------------------------------------------------------- day-2 on the cluster
+
+    public Task<Result<StartedClusterOperation>> ScaleControlPlaneAsync(Actor actor, Guid clusterId, int expectedVersion, int replicas,
+        Func<ClusterOperationRequest, Operation> prepare, CancellationToken ct = default) =>
+        ChangeClusterAsync(actor, clusterId, expectedVersion, "mks-cluster.scale-control-plane", new { replicas }, prepare, ct, (db, cluster) =>
+        {
+            if (cluster.CheckControlPlaneScale(replicas) is { } refused) return Task.FromResult<Result<ClusterOperationRequest>>(refused);
+            return Task.FromResult<Result<ClusterOperationRequest>>(new ClusterOperationRequest(ClusterOperations.ScaleControlPlane,
+                ClusterOperations.ClusterTargetOf(cluster), new ScaleControlPlaneParameters(replicas, cluster.ControlPlaneReplicas)));
+        }, ClusterState.Scaling);
+
+    public Task<Result<StartedClusterOperation>> UpgradeControlPlaneAsync(Actor actor, Guid clusterId, int expectedVersion, string? version,
+        Func<ClusterOperationRequest, Operation> prepare, CancellationToken ct = default) =>
+        ChangeClusterAsync(actor, clusterId, expectedVersion, "mks-cluster.upgrade-control-plane", new { version }, prepare, ct, async (db, cluster) =>
+        {
+            if (!KubernetesVersion.TryParse(version, out var target))
+                return Refusal.Invalid("Version", "Choose the version to upgrade the control plane to.");
+            if (cluster.CheckControlPlaneUpgrade(target) is { } refused) return refused;
+            var image = await ImageForAsync(db, cluster.InfrastructureId, target, ct);
+            if (image is null)
+                return Refusal.Invalid("Version", $"No enabled image in the catalog of this cluster's infrastructure carries Kubernetes {target}. Ask a platform admin to import or enable one.");
+            return new ClusterOperationRequest(ClusterOperations.UpgradeControlPlane, ClusterOperations.ClusterTargetOf(cluster),
+                new UpgradeParameters(image.KubernetesVersion, cluster.KubernetesVersion, image));
+        }, ClusterState.Upgrading);
+
+    /// <summary>Deletes the cluster with everything it owns; the person confirms by typing its name.</summary>
+    public Task<Result<StartedClusterOperation>> DeleteAsync(Actor actor, Guid clusterId, string? confirmName, Func<ClusterOperationRequest, Operation> prepare,
+        CancellationToken ct = default)
+    {
+        var subject = new AuditSubject("mks-cluster.delete", ClusterOperations.ClusterTarget, clusterId.ToString(), "", new { confirmName });
+        return commands.RunAsync<StartedClusterOperation>(actor, subject, async db =>
+        {
+            var (cluster, refusal) = await LoadForChangeAsync(db, actor, clusterId, ct);
+            if (refusal is not null) return refusal;
+            if (!string.Equals(confirmName?.Trim(), cluster!.Name, StringComparison.Ordinal))
+                return Refusal.Invalid("Confirm name", $"Type the cluster's name, {cluster.Name}, to confirm that it and all its nodes are deleted.");
+            if (cluster.CheckDelete() is { } blocked) return blocked;
+            var operation = prepare(new ClusterOperationRequest(ClusterOperations.Delete, ClusterOperations.ClusterTargetOf(cluster), new DeleteParameters(cluster.Name)));
+            var now = clock.GetUtcNow();
+            var started = cluster.BeginDelete(operation.Id, now);
+            if (!started.Succeeded) return started.Refusal!;
+            db.Operations.Add(operation);
+            return new StartedClusterOperation(cluster.Id, operation.Id);
+        }, started => subject, ct);
+    }
+
+    // ---------------------------------------------------------------- day-2 on node pools
+
+    public Task<Result<StartedClusterOperation>> AddPoolAsync(Actor actor, Guid clusterId, int expectedVersion, NodePoolRequest request,
+        Func<ClusterOperationRequest, Operation> prepare, CancellationToken ct = default)
+    {
+        var subject = new AuditSubject("mks-node-pool.create", ClusterOperations.PoolTarget, null, request.Name?.Trim() ?? "",
+            new { clusterId, request.Name, request.FlavorId, request.NodeCount, request.AutoscalerEnabled, request.AutoscalerMin, request.AutoscalerMax });
+        return commands.RunAsync<StartedClusterOperation>(actor, subject, async db =>
+        {
+            var (cluster, refusal) = await LoadForChangeAsync(db, actor, clusterId, ct);
+            if (refusal is not null) return refusal;
+            if (db.Expect(cluster!, expectedVersion, "This cluster") is { } stale) return stale;
+            var checkedPool = ClusterRules.Pool(request, 0);
+            if (!checkedPool.Succeeded) return checkedPool.Refusal! with { Field = checkedPool.Refusal!.Field?.Replace("Pool 1 ", "", StringComparison.Ordinal) };
+            var (name, autoscaler) = checkedPool.Value;
+            if (cluster!.CheckAddPool(name) is { } blocked) return blocked;
+            var flavor = await EnabledFlavorAsync(db, cluster.InfrastructureId, request.FlavorId!.Value, ct);
+            if (flavor is null) return Refusal.Invalid("Flavor", "That flavor is not enabled in the catalog of this cluster's infrastructure. Choose another.");
+            var image = new ImageChoice(cluster.ImageId, cluster.ImageName, cluster.KubernetesVersion);
+            var poolId = Guid.NewGuid();
+            var operation = prepare(new ClusterOperationRequest(ClusterOperations.AddPool,
+                new OperationTarget(ClusterOperations.PoolTarget, poolId.ToString(), $"{cluster.Name}/{name}"),
+                new AddPoolParameters(name, flavor.Name, request.NodeCount, autoscaler?.Min, autoscaler?.Max)));
+            cluster.AddPool(name, flavor, image, request.NodeCount, autoscaler, operation.Id, asPartOfCluster: false, clock.GetUtcNow(), poolId);
+            db.Operations.Add(operation);
+            subject = subject with { TargetId = poolId.ToString(), TargetName = $"{cluster.Name}/{name}" };
+            return new StartedClusterOperation(cluster.Id, operation.Id);
+        }, _ => subject, ct);
+    }
+
+    public Task<Result<StartedClusterOperation>> ScalePoolAsync(Actor actor, Guid poolId, int expectedVersion, int nodeCount,
+        Func<ClusterOperationRequest, Operation> prepare, CancellationToken ct = default) =>
+        ChangePoolAsync(actor, poolId, expectedVersion, "mks-node-pool.scale", new { nodeCount }, prepare, ct, (db, cluster, pool) =>
+            Task.FromResult<Result<ClusterOperationRequest>>(pool.CheckScale(nodeCount) is { } refused
+                ? refused
+                : new ClusterOperationRequest(ClusterOperations.ScalePool, ClusterOperations.PoolTargetOf(cluster, pool), new ScalePoolParameters(nodeCount, pool.NodeCount))),
+            ClusterState.Scaling);
+
+    /// <summary>Turns the pool's autoscaler on (with bounds), adjusts its bounds, or turns it off (keeping <paramref name="nodeCount"/> nodes).</summary>
+    public Task<Result<StartedClusterOperation>> SetAutoscalerAsync(Actor actor, Guid poolId, int expectedVersion, bool enabled, int? min, int? max, int nodeCount,
+        Func<ClusterOperationRequest, Operation> prepare, CancellationToken ct = default) =>
+        ChangePoolAsync(actor, poolId, expectedVersion, "mks-node-pool.autoscaler", new { enabled, min, max, nodeCount }, prepare, ct, (db, cluster, pool) =>
+        {
+            var count = ClusterRules.NodeCount(nodeCount);
+            if (!count.Succeeded) return Task.FromResult<Result<ClusterOperationRequest>>(count.Refusal!);
+            var bounds = ClusterRules.Autoscaler(enabled, min, max, nodeCount);
+            if (!bounds.Succeeded) return Task.FromResult<Result<ClusterOperationRequest>>(bounds.Refusal!);
+            if (enabled == pool.AutoscalerEnabled && min == pool.AutoscalerMin && max == pool.AutoscalerMax && nodeCount == pool.NodeCount)
+                return Task.FromResult<Result<ClusterOperationRequest>>(Refusal.Invalid("Autoscaler", "Nothing changes: the autoscaler already has these settings."));
+            return Task.FromResult<Result<ClusterOperationRequest>>(new ClusterOperationRequest(ClusterOperations.UpdatePool, ClusterOperations.PoolTargetOf(cluster, pool),
+                new UpdatePoolParameters(null, true, enabled, bounds.Value?.Min, bounds.Value?.Max, nodeCount)));
+        }, ClusterState.Updating);
+
+    public Task<Result<StartedClusterOperation>> ChangePoolFlavorAsync(Actor actor, Guid poolId, int expectedVersion, Guid? flavorId,
+        Func<ClusterOperationRequest, Operation> prepare, CancellationToken ct = default) =>
+        ChangePoolAsync(actor, poolId, expectedVersion, "mks-node-pool.change-flavor", new { flavorId }, prepare, ct, async (db, cluster, pool) =>
+        {
+            if (flavorId is null) return Refusal.Invalid("Flavor", "Choose the new flavor.");
+            var flavor = await EnabledFlavorAsync(db, cluster.InfrastructureId, flavorId.Value, ct);
+            if (flavor is null) return Refusal.Invalid("Flavor", "That flavor is not enabled in the catalog of this cluster's infrastructure. Choose another.");
+            if (flavor.ProviderId == pool.FlavorId) return Refusal.Invalid("Flavor", $"Node pool {pool.Name} already uses {pool.FlavorName}.");
+            return new ClusterOperationRequest(ClusterOperations.UpdatePool, ClusterOperations.PoolTargetOf(cluster, pool),
+                new UpdatePoolParameters(flavor, false, pool.AutoscalerEnabled, pool.AutoscalerMin, pool.AutoscalerMax, pool.NodeCount));
+        }, ClusterState.Updating);
+
+    /// <summary>Brings the pool up to the control plane's version. Replaces every node; cannot be undone.</summary>
+    public Task<Result<StartedClusterOperation>> UpgradePoolAsync(Actor actor, Guid poolId, int expectedVersion,
+        Func<ClusterOperationRequest, Operation> prepare, CancellationToken ct = default) =>
+        ChangePoolAsync(actor, poolId, expectedVersion, "mks-node-pool.upgrade", null, prepare, ct, (db, cluster, pool) =>
+            Task.FromResult<Result<ClusterOperationRequest>>(pool.CheckUpgrade(cluster.ParsedVersion) is { } refused
+                ? refused
+                : new ClusterOperationRequest(ClusterOperations.UpgradePool, ClusterOperations.PoolTargetOf(cluster, pool),
+                    new UpgradeParameters(cluster.KubernetesVersion, pool.KubernetesVersion, new ImageChoice(cluster.ImageId, cluster.ImageName, cluster.KubernetesVersion)))),
+            ClusterState.Upgrading);
+
+    public Task<Result<StartedClusterOperation>> RemovePoolAsync(Actor actor, Guid poolId, int expectedVersion,
+        Func<ClusterOperationRequest, Operation> prepare, CancellationToken ct = default)
+    {
+        var subject = new AuditSubject("mks-node-pool.delete", ClusterOperations.PoolTarget, poolId.ToString(), "");
+        return commands.RunAsync<StartedClusterOperation>(actor, subject, async db =>
+        {
+            var (cluster, pool, refusal) = await LoadPoolForChangeAsync(db, actor, poolId, ct);
+            if (refusal is not null) return refusal;
+            subject = subject with { TargetName = $"{cluster!.Name}/{pool!.Name}" };
+            if (db.Expect(pool, expectedVersion, "This node pool") is { } stale) return stale;
+            if (cluster.CheckRemovePool(pool) is { } blocked) return blocked;
+            var operation = prepare(new ClusterOperationRequest(ClusterOperations.RemovePool, ClusterOperations.PoolTargetOf(cluster, pool), new DeleteParameters(pool.Name)));
+            var started = pool.BeginDelete(operation.Id, clock.GetUtcNow());
+            if (!started.Succeeded) return started.Refusal!;
+            db.Operations.Add(operation);
+            return new StartedClusterOperation(cluster.Id, operation.Id);
+        }, _ => subject, ct);
+    }
+
+    // ---------------------------------------------------------------- retry and cancel
+
+    /// <summary>Retries (resyncs) the failed last operation of a cluster or pool; the resource resumes the state it drives.</summary>
+    public Task<Result<StartedClusterOperation>> RetryAsync(Actor actor, Guid operationId, CancellationToken ct = default)
+    {
+        var subject = new AuditSubject("mks-operation.retry", "Operation", operationId.ToString(), "");
+        return commands.RunAsync<StartedClusterOperation>(actor, subject, async db =>
+        {
+            var (operation, cluster, resource, refusal) = await LoadOperationAsync(db, actor, operationId, ct);
+            if (refusal is not null) return refusal;
+            subject = subject with { TargetName = $"{operation!.Kind} on {operation.TargetName}" };
+            var now = clock.GetUtcNow();
+            var resumed = resource!.Resume(operation.Id, ClusterOperations.Progress(operation.Kind), now);
+            if (!resumed.Succeeded) return resumed.Refusal!;
+            var retried = operation.Retry(actor, now);
+            if (!retried.Succeeded) return retried.Refusal!;
+            if (operation.Kind == ClusterOperations.Create)
+                foreach (var pool in cluster!.Pools.Where(p => p.LastOperationId == operation.Id && p.State == ClusterState.Error))
+                    pool.Resume(operation.Id, ClusterState.Creating, now);
+            return new StartedClusterOperation(cluster!.Id, operation.Id);
+        }, _ => subject, ct);
+    }
+
+    /// <summary>Cancels a queued operation at once, or asks a running one to stop at its next safe point.</summary>
+    public Task<Result<OperationState>> CancelAsync(Actor actor, Guid operationId, CancellationToken ct = default)
+    {
+        var subject = new AuditSubject("mks-operation.cancel", "Operation", operationId.ToString(), "");
+        return commands.RunAsync<OperationState>(actor, subject, async db =>
+        {
+            var (operation, cluster, resource, refusal) = await LoadOperationAsync(db, actor, operationId, ct);
+            if (refusal is not null) return refusal;
+            subject = subject with { TargetName = $"{operation!.Kind} on {operation.TargetName}" };
+            var now = clock.GetUtcNow();
+            var requested = operation.RequestCancel(actor, now);
+            if (!requested.Succeeded) return requested.Refusal!;
+            if (operation.State == OperationState.Cancelled)
+                ApplyCancelled(cluster!, operation.Id, actor.DisplayName, now);
+            return operation.State;
+        }, _ => subject, ct);
+    }
+
+    // ---------------------------------------------------------------- kubeconfig
+
+    /// <summary>Authorizes (and audits) a kubeconfig download: members and admins of the cluster's tenant, while it is operational.</summary>
+    public Task<Result<KubeconfigTarget>> AuthorizeKubeconfigAsync(Actor actor, Guid clusterId, CancellationToken ct = default)
+    {
+        var subject = new AuditSubject("mks-cluster.kubeconfig-download", ClusterOperations.ClusterTarget, clusterId.ToString(), "");
+        return commands.RunAsync<KubeconfigTarget>(actor, subject, async db =>
+        {
+            var cluster = await db.Clusters.AsNoTracking().SingleOrDefaultAsync(c => c.Id == clusterId, ct);
+            if (cluster is null) return Refusal.NotFound("The cluster");
+            subject = subject with { TargetName = cluster.Name };
+            var access = await TenantAccess.ForAsync(db, actor, cluster.TenantId, ct);
+            if (!access.CanRead) return Refusal.NotFound("The cluster");
+            if (!CanOperate(access)) return Refusal.Forbidden("Only members and admins of the cluster's tenant can download its kubeconfig.");
+            if (!cluster.IsOperational)
+                return Refusal.Conflict($"The cluster is {cluster.State.ToString().ToLowerInvariant()}; its kubeconfig is available once it is active.");
+            return new KubeconfigTarget(cluster.Id, cluster.Name, cluster.InfrastructureId);
+        }, _ => subject, ct);
+    }
+
+    // ---------------------------------------------------------------- outcomes reported by the engine
+
+    /// <summary>Applies an operation's outcome (or progress) to the cluster and its pools, retrying on write conflicts.</summary>
+    public async Task ApplyAsync(Guid clusterId, Action<KubernetesCluster, DateTimeOffset> change, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        for (var attempt = 0; ; attempt++)
+        {
+            db.ChangeTracker.Clear();
+            var cluster = await db.Clusters.Include(c => c.Pools).SingleOrDefaultAsync(c => c.Id == clusterId, ct);
+            if (cluster is null) return;
+            change(cluster, clock.GetUtcNow());
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                return;
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < 10)
+            {
+                // A person's request or the reconcile wrote meanwhile; apply again on the fresh rows.
+            }
+        }
+    }
+
+    /// <summary>The cluster an operation's target belongs to (a cluster id, or a pool's cluster).</summary>
+    public async Task<Guid?> ClusterOfAsync(string targetType, string targetId, CancellationToken ct = default)
+    {
+        if (!Guid.TryParse(targetId, out var id)) return null;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return targetType switch
+        {
+            ClusterOperations.ClusterTarget => await db.Clusters.AsNoTracking().Where(c => c.Id == id).Select(c => (Guid?)c.Id).SingleOrDefaultAsync(ct),
+            ClusterOperations.PoolTarget => await db.NodePools.AsNoTracking().Where(p => p.Id == id).Select(p => (Guid?)p.ClusterId).SingleOrDefaultAsync(ct),
+            _ => null,
+        };
+    }
+
+    /// <summary>Removes a deleted cluster's rows at the end of its delete operation (idempotent).</summary>
+    public async Task RemoveClusterAsync(Guid clusterId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await db.NodePools.Where(p => p.ClusterId == clusterId).ExecuteDeleteAsync(ct);
+        await db.Clusters.Where(c => c.Id == clusterId).ExecuteDeleteAsync(ct);
+    }
+
+    public async Task RemovePoolRowAsync(Guid poolId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await db.NodePools.Where(p => p.Id == poolId).ExecuteDeleteAsync(ct);
+    }
+
+    /// <summary>An operation was cancelled: the cluster or pool it drove leaves its in-progress state (see <see cref="LifecycleResource.Cancelled"/>).</summary>
+    public static void ApplyCancelled(KubernetesCluster cluster, Guid operationId, string by, DateTimeOffset now)
+    {
+        cluster.Cancelled(operationId, by, now);
+        foreach (var pool in cluster.Pools)
+            pool.Cancelled(operationId, by, now);
+    }
+
+    /// <summary>An operation failed: Degraded for a change to something running, Error for a create or delete.</summary>
+    public static void ApplyFailed(KubernetesCluster cluster, Guid operationId, string error, DateTimeOffset now)
+    {
+        cluster.Fail(operationId, error, now);
+        foreach (var pool in cluster.Pools)
+            pool.Fail(operationId, error, now);
+    }
+
+    // ---------------------------------------------------------------- shared plumbing
+
+    private Task<Result<StartedClusterOperation>> ChangeClusterAsync(Actor actor, Guid clusterId, int expectedVersion, string action, object? parameters,
+        Func<ClusterOperationRequest, Operation> prepare, CancellationToken ct,
+        Func<PortalDbContext, KubernetesCluster, Task<Result<ClusterOperationRequest>>> decide, ClusterState progress)
+    {
+        var subject = new AuditSubject(action, ClusterOperations.ClusterTarget, clusterId.ToString(), "", parameters);
+        return commands.RunAsync<StartedClusterOperation>(actor, subject, async db =>
+        {
+            var (cluster, refusal) = await LoadForChangeAsync(db, actor, clusterId, ct);
+            if (refusal is not null) return refusal;
+            subject = subject with { TargetName = cluster!.Name };
+            if (db.Expect(cluster, expectedVersion, "This cluster") is { } stale) return stale;
+            var decided = await decide(db, cluster);
+            if (!decided.Succeeded) return decided.Refusal!;
+            var operation = prepare(decided.Value!);
+            var started = cluster.Begin(progress, operation.Id, clock.GetUtcNow());
+            if (!started.Succeeded) return started.Refusal!;
+            db.Operations.Add(operation);
+            return new StartedClusterOperation(cluster.Id, operation.Id);
+        }, _ => subject, ct);
+    }
+
+    private Task<Result<StartedClusterOperation>> ChangePoolAsync(Actor actor, Guid poolId, int expectedVersion, string action, object? parameters,
+        Func<ClusterOperationRequest, Operation> prepare, CancellationToken ct,
+        Func<PortalDbContext, KubernetesCluster, NodePool, Task<Result<ClusterOperationRequest>>> decide, ClusterState progress)
+    {
+        var subject = new AuditSubject(action, ClusterOperations.PoolTarget, poolId.ToString(), "", parameters);
+        return commands.RunAsync<StartedClusterOperation>(actor, subject, async db =>
+        {
+            var (cluster, pool, refusal) = await LoadPoolForChangeAsync(db, actor, poolId, ct);
+            if (refusal is not null) return refusal;
+            subject = subject with { TargetName = $"{cluster!.Name}/{pool!.Name}" };
+            if (db.Expect(pool, expectedVersion, "This node pool") is { } stale) return stale;
+            if (cluster.CheckPoolChange(pool) is { } blocked) return blocked;
+            var decided = await decide(db, cluster, pool);
+            if (!decided.Succeeded) return decided.Refusal!;
+            var operation = prepare(decided.Value!);
+            var started = pool.Begin(progress, operation.Id, clock.GetUtcNow());
+            if (!started.Succeeded) return started.Refusal!;
+            db.Operations.Add(operation);
+            return new StartedClusterOperation(cluster.Id, operation.Id);
+        }, _ => subject, ct);
+    }
+
+    private static async Task<(KubernetesCluster? Cluster, Refusal? Refusal)> LoadForChangeAsync(PortalDbContext db, Actor actor, Guid clusterId, CancellationToken ct)
+    {
+        var cluster = await db.Clusters.Include(c => c.Pools).SingleOrDefaultAsync(c => c.Id == clusterId, ct);
+        if (cluster is null) return (null, Refusal.NotFound("The cluster"));
+        var access = await TenantAccess.ForAsync(db, actor, cluster.TenantId, ct);
+        if (!access.CanRead) return (null, Refusal.NotFound("The cluster"));
+        return CanOperate(access) ? (cluster, null) : (null, Refusal.Forbidden(Forbidden));
+    }
+
+    private static async Task<(KubernetesCluster? Cluster, NodePool? Pool, Refusal? Refusal)> LoadPoolForChangeAsync(PortalDbContext db, Actor actor, Guid poolId, CancellationToken ct)
+    {
+        var clusterId = await db.NodePools.Where(p => p.Id == poolId).Select(p => (Guid?)p.ClusterId).SingleOrDefaultAsync(ct);
+        if (clusterId is null) return (null, null, Refusal.NotFound("The node pool"));
+        var (cluster, refusal) = await LoadForChangeAsync(db, actor, clusterId.Value, ct);
+        if (refusal is not null) return (null, null, refusal.Kind == RefusalKind.NotFound ? Refusal.NotFound("The node pool") : refusal);
+        return (cluster, cluster!.Pools.Single(p => p.Id == poolId), null);
+    }
+
+    private static async Task<(Operation? Operation, KubernetesCluster? Cluster, LifecycleResource? Resource, Refusal? Refusal)> LoadOperationAsync(
+        PortalDbContext db, Actor actor, Guid operationId, CancellationToken ct)
+    {
+        var operation = await db.Operations.Include(o => o.Steps).SingleOrDefaultAsync(o => o.Id == operationId, ct);
+        if (operation is null || !ClusterOperations.IsClusterKind(operation.Kind) || !Guid.TryParse(operation.TargetId, out var targetId))
+            return (null, null, null, Refusal.NotFound("The operation"));
+        if (operation.TargetType == ClusterOperations.PoolTarget)
+        {
+            var (cluster, pool, refusal) = await LoadPoolForChangeAsync(db, actor, targetId, ct);
+            return refusal is null ? (operation, cluster, pool, null) : (null, null, null, refusal.Kind == RefusalKind.NotFound ? Refusal.NotFound("The operation") : refusal);
+        }
+        var (owner, denied) = await LoadForChangeAsync(db, actor, targetId, ct);
+        return denied is null ? (operation, owner, owner, null) : (null, null, null, denied.Kind == RefusalKind.NotFound ? Refusal.NotFound("The operation") : denied);
+    }
+
+    private static async Task<FlavorChoice?> EnabledFlavorAsync(PortalDbContext db, Guid infrastructureId, Guid flavorEntryId, CancellationToken ct) =>
+        await db.Flavors.AsNoTracking().Where(f => f.Id == flavorEntryId && f.InfrastructureId == infrastructureId && f.Enabled)
+            .Select(f => new FlavorChoice(f.ProviderId, f.Name, f.Vcpus, f.RamMb)).SingleOrDefaultAsync(ct);
+
+    private static async Task<ImageChoice?> ImageForAsync(PortalDbContext db, Guid infrastructureId, KubernetesVersion version, CancellationToken ct)
+    {
+        var images = await db.Images.AsNoTracking().Where(i => i.InfrastructureId == infrastructureId && i.Enabled && i.KubernetesVersion != null)
+            .Select(i => new { i.ProviderId, i.Name, i.KubernetesVersion }).ToListAsync(ct);
+        return images.Where(i => KubernetesVersion.TryParse(i.KubernetesVersion, out var v) && v == version)
+            .OrderBy(i => i.Name, StringComparer.Ordinal)
+            .Select(i => new ImageChoice(i.ProviderId, i.Name, version.ToString())).FirstOrDefault();
+    }
+
+    private async Task<Result<ValidatedCluster?>> ValidateAsync(PortalDbContext db, Actor actor, CreateClusterRequest request, ClusterWizardStep step, CancellationToken ct)
+    {
+        // Project and name
+        if (request.ProjectId is null) return Refusal.Invalid("Project", "Choose the project the cluster belongs to.");
+        var project = await db.Projects.AsNoTracking().SingleOrDefaultAsync(p => p.Id == request.ProjectId, ct);
+        var access = project is null ? null : await TenantAccess.ForAsync(db, actor, project.TenantId, ct);
+        if (project is null || access is null || !access.CanRead) return Refusal.Invalid("Project", "That project was not found. It may have been deleted.");
+        if (!CanOperate(access)) return Refusal.Forbidden("Only members and admins of the project's tenant can create clusters in it.");
+        var name = ClusterRules.ClusterName(request.Name);
+        if (!name.Succeeded) return name.Refusal!;
+        if (await db.Clusters.AnyAsync(c => c.ProjectId == project.Id && c.Name == name.Value, ct))
+            return Refusal.Conflict($"Project {project.Name} already has a cluster named '{name.Value}'.", "Name");
+        if (step == ClusterWizardStep.Project) return (ValidatedCluster?)null;
+
+        // Placement
+        if (request.ServiceConfigId is null) return Refusal.Invalid("Service Config", "Choose the Service Config that places the cluster.");
+        var config = await db.ServiceConfigs.AsNoTracking().Include(s => s.Offers).Include(s => s.Platforms).Include(s => s.Infrastructure)
+            .SingleOrDefaultAsync(s => s.Id == request.ServiceConfigId, ct);
+        if (config is null || !(config.OfferedToAllTenants || config.Offers.Any(o => o.TenantId == project.TenantId)))
+            return Refusal.Invalid("Service Config", "That Service Config is not offered to your tenant. Choose one from the list.");
+        var mks = config.Platforms.FirstOrDefault(p => p.Kind == PlatformKind.Mks);
+        if (mks is null) return Refusal.Invalid("Service Config", $"Service Config {config.Name} has no MKS network platform, so it cannot place clusters.");
+        if (!mks.Enabled) return Refusal.Invalid("Service Config", $"The MKS network platform of Service Config {config.Name} is disabled: it takes no new clusters. Choose another Service Config.");
+        if (mks.State != PlatformState.Active || mks.ExternalNetworkId is null)
+            return Refusal.Invalid("Service Config", $"The MKS network platform of Service Config {config.Name} is not active.");
+        if (step == ClusterWizardStep.Placement) return (ValidatedCluster?)null;
+
+        // Version
+        if (!KubernetesVersion.TryParse(request.Version, out var version)) return Refusal.Invalid("Version", "Choose a Kubernetes version.");
+        var image = await ImageForAsync(db, config.InfrastructureId, version, ct);
+        if (image is null) return Refusal.Invalid("Version", $"Kubernetes {version} is not offered on {config.Infrastructure!.Name}: no enabled catalog image carries it.");
+        if (step == ClusterWizardStep.Version) return (ValidatedCluster?)null;
+
+        // Control plane
+        var replicas = ClusterRules.ControlPlaneReplicas(request.ControlPlane, request.Replicas);
+        if (!replicas.Succeeded) return replicas.Refusal!;
+        FlavorChoice? controlPlaneFlavor = null;
+        if (request.ControlPlane == ControlPlaneType.Standalone)
+        {
+            if (request.ControlPlaneFlavorId is null) return Refusal.Invalid("Control plane flavor", "Choose a flavor for the control plane machines.");
+            controlPlaneFlavor = await EnabledFlavorAsync(db, config.InfrastructureId, request.ControlPlaneFlavorId.Value, ct);
+            if (controlPlaneFlavor is null) return Refusal.Invalid("Control plane flavor", "That flavor is not enabled in the infrastructure's catalog. Choose another.");
+        }
+        else if (request.ControlPlaneFlavorId is not null)
+        {
+            return Refusal.Invalid("Control plane flavor", "A hosted control plane runs no machines in your cloud, so it takes no flavor.");
+        }
+        if (step == ClusterWizardStep.ControlPlane) return (ValidatedCluster?)null;
+
+        // Node pools
+        var set = ClusterRules.PoolSet(request.Pools);
+        if (!set.Succeeded) return set.Refusal!;
+        var pools = new List<ValidatedPool>();
+        for (var i = 0; i < request.Pools.Count; i++)
+        {
+            var checkedPool = ClusterRules.Pool(request.Pools[i], i);
+            if (!checkedPool.Succeeded) return checkedPool.Refusal!;
+            var flavor = await EnabledFlavorAsync(db, config.InfrastructureId, request.Pools[i].FlavorId!.Value, ct);
+            if (flavor is null) return Refusal.Invalid($"Pool {i + 1} flavor", $"The flavor of node pool '{checkedPool.Value.Name}' is not enabled in the infrastructure's catalog. Choose another.");
+            pools.Add(new ValidatedPool(checkedPool.Value.Name, flavor, request.Pools[i].NodeCount, checkedPool.Value.Autoscaler));
+        }
+
+        return new ValidatedCluster(project.Id, project.TenantId, config.Id, config.InfrastructureId, config.Infrastructure!.Provider == InfrastructureProvider.Demo,
+            name.Value!, mks.ExternalNetworkId, mks.ExternalNetworkName ?? mks.ExternalNetworkId, image, request.ControlPlane, request.Replicas, controlPlaneFlavor, pools);
+    }
+}

@@ -1,0 +1,202 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Domain.Auditing;
+using Portal.Domain.Catalog;
+using Portal.Domain.Common;
+using Portal.Domain.Data;
+using Portal.Domain.Infrastructures;
+using Portal.Domain.Operations;
+using Portal.Domain.ServiceConfigs;
+using Portal.Domain.Tenancy;
+
+namespace Portal.Domain.Clusters;
+
+/// <summary>
+/// Managed Kubernetes clusters: who sees and operates them, the rules of every action, and their persistence. Each
+/// action records its Operation in the same transaction as the state change (built by the caller's
+/// <c>prepare</c> function from a <see cref="ClusterOperationRequest"/>); the caller hands it to the engine after
+/// the commit. Tenant members and admins operate their tenant's clusters; tenant viewers and platform readers
+/// only read; everyone else is told the cluster does not exist.
+/// </summary>
+public sealed partial class ClusterService(IDbContextFactory<PortalDbContext> dbFactory, CommandRunner commands, TimeProvider clock)
+{
+    // ---------------------------------------------------------------- reading
+
+    /// <summary>Clusters the actor may see, filtered and paged on the server, newest first.</summary>
+    public async Task<Page<ClusterRow>> ListAsync(Actor actor, ClusterFilter filter, PageRequest page, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var query = Visible(db, actor);
+        if (filter.TenantId is { } tenantId) query = query.Where(c => c.TenantId == tenantId);
+        if (filter.ProjectId is { } projectId) query = query.Where(c => c.ProjectId == projectId);
+        if (filter.State is { } state) query = query.Where(c => c.State == state);
+        if (page.SafeSearch is { } search)
+        {
+            var pattern = $"%{search.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_")}%";
+            query = query.Where(c => EF.Functions.Like(c.Name, pattern, "\\") || EF.Functions.Like(c.Project!.Name, pattern, "\\")
+                || EF.Functions.Like(c.KubernetesVersion, pattern, "\\"));
+        }
+
+        var total = await query.CountAsync(ct);
+        var rows = await query.OrderByDescending(c => c.CreatedAt).ThenBy(c => c.Id).Skip(page.SafeSkip).Take(page.SafeTake)
+            .Select(c => new
+            {
+                c.Id, c.Name, c.TenantId, TenantName = db.Tenants.Where(t => t.Id == c.TenantId).Select(t => t.Name).FirstOrDefault(),
+                c.ProjectId, ProjectName = c.Project!.Name, c.KubernetesVersion, c.ControlPlaneType, c.ControlPlaneReplicas,
+                Pools = c.Pools.Count, Nodes = c.Pools.Sum(p => p.NodeCount), ReadyNodes = c.Pools.Sum(p => p.ReadyNodes),
+                c.State, c.StateReason, c.ProviderFault, c.InfrastructureId, c.CreatedAt,
+                PoolFault = c.Pools.Where(p => p.ProviderFault != null).Select(p => p.Name + ": " + p.ProviderFault).FirstOrDefault(),
+            })
+            .ToListAsync(ct);
+
+        var offered = await OfferedVersionsAsync(db, rows.Select(r => r.InfrastructureId).Distinct().ToList(), ct);
+        return new Page<ClusterRow>(rows.Select(r => new ClusterRow(r.Id, r.Name, r.TenantId, r.TenantName ?? "", r.ProjectId, r.ProjectName, r.KubernetesVersion,
+            r.ControlPlaneType, r.ControlPlaneReplicas, r.Pools, r.Nodes, r.ReadyNodes, r.State, r.StateReason, r.ProviderFault ?? r.PoolFault,
+            KubernetesVersion.TryParse(r.KubernetesVersion, out var v) && offered.GetValueOrDefault(r.InfrastructureId, []).Any(v.CanUpgradeTo),
+            r.CreatedAt)).ToList(), total);
+    }
+
+    public async Task<Result<ClusterDetail>> GetAsync(Actor actor, Guid clusterId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var cluster = await db.Clusters.AsNoTracking().Include(c => c.Pools).Include(c => c.Project).ThenInclude(p => p!.Tenant)
+            .SingleOrDefaultAsync(c => c.Id == clusterId, ct);
+        if (cluster is null) return Refusal.NotFound("The cluster");
+        var access = await TenantAccess.ForAsync(db, actor, cluster.TenantId, ct);
+        if (!access.CanRead) return Refusal.NotFound("The cluster");
+
+        var placement = await db.ServiceConfigs.AsNoTracking().Where(s => s.Id == cluster.ServiceConfigId)
+            .Select(s => new { s.Name, Infrastructure = s.Infrastructure!.Name, s.Infrastructure.Provider }).SingleAsync(ct);
+        var offered = await OfferedVersionsAsync(db, [cluster.InfrastructureId], ct);
+        var canOperate = CanOperate(access);
+        var pools = cluster.Pools.OrderBy(p => p.CreatedAt).ThenBy(p => p.Name).Select(p => new NodePoolView(p.Id, p.Name, p.FlavorName, p.FlavorId,
+            p.FlavorVcpus, p.FlavorRamMb, p.KubernetesVersion, p.NodeCount, p.ReadyNodes, p.AutoscalerEnabled, p.AutoscalerMin, p.AutoscalerMax,
+            p.State, p.StateReason, p.ProviderFault, p.CurrentOperationId, p.LastOperationId, p.Version)).ToList();
+        return new ClusterDetail(cluster.Id, cluster.Name, cluster.TenantId, cluster.Project!.Tenant!.Name, cluster.ProjectId, cluster.Project.Name,
+            cluster.ServiceConfigId, placement.Name, cluster.InfrastructureId, placement.Infrastructure, placement.Provider == InfrastructureProvider.Demo,
+            cluster.ExternalNetworkName, cluster.KubernetesVersion, cluster.ObservedVersion, cluster.ImageName,
+            cluster.ControlPlaneType, cluster.ControlPlaneReplicas, cluster.ReadyControlPlaneReplicas, cluster.ControlPlaneFlavorName,
+            cluster.State, cluster.StateReason, cluster.ProviderFault, cluster.CurrentOperationId, cluster.LastOperationId, pools,
+            cluster.UpgradeTargets(offered.GetValueOrDefault(cluster.InfrastructureId, [])).Select(v => v.ToString()).ToList(),
+            canOperate, canOperate && cluster.IsOperational && access.Role is not null,
+            cluster.WhyNotChangeable(), cluster.CheckDelete()?.Message, cluster.CreatedAt, cluster.LastReconciledAt, cluster.Version);
+    }
+
+    /// <summary>Projects the actor may create clusters in (tenant members and admins).</summary>
+    public async Task<IReadOnlyList<ProjectOption>> ProjectsForCreateAsync(Actor actor, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var tenantIds = await db.Memberships.AsNoTracking()
+            .Where(m => m.UserId == actor.UserId && (m.Role == TenantRole.Member || m.Role == TenantRole.Admin))
+            .Select(m => m.TenantId).Distinct().ToListAsync(ct);
+        return await db.Projects.AsNoTracking().Where(p => tenantIds.Contains(p.TenantId))
+            .OrderBy(p => p.Tenant!.Name).ThenBy(p => p.Name)
+            .Select(p => new ProjectOption(p.Id, p.Name, p.TenantId, p.Tenant!.Name)).ToListAsync(ct);
+    }
+
+    /// <summary>
+    /// The Service Configs the project's tenant may deploy clusters through: offered to it, with an enabled MKS network
+    /// platform; each with the Kubernetes versions (enabled images carrying one) and enabled flavors of its infrastructure.
+    /// </summary>
+    public async Task<Result<IReadOnlyList<PlacementOption>>> PlacementsAsync(Actor actor, Guid projectId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var project = await db.Projects.AsNoTracking().SingleOrDefaultAsync(p => p.Id == projectId, ct);
+        if (project is null || !CanOperate(await TenantAccess.ForAsync(db, actor, project.TenantId, ct))) return Refusal.NotFound("The project");
+
+        var configs = await OfferedConfigs(db, project.TenantId)
+            .Select(s => new
+            {
+                s.Id, s.Name, s.InfrastructureId, Infrastructure = s.Infrastructure!.Name, s.Infrastructure.Provider,
+                Zone = s.Infrastructure.Zone!.Name, Region = s.Infrastructure.Zone.Region!.Name,
+                Network = s.Platforms.Where(p => p.Kind == PlatformKind.Mks).Select(p => new { p.ExternalNetworkId, p.ExternalNetworkName }).First(),
+            })
+            .OrderBy(s => s.Infrastructure).ThenBy(s => s.Name).ToListAsync(ct);
+        var infrastructureIds = configs.Select(c => c.InfrastructureId).Distinct().ToList();
+        var images = await db.Images.AsNoTracking().Where(i => infrastructureIds.Contains(i.InfrastructureId) && i.Enabled && i.KubernetesVersion != null)
+            .Select(i => new { i.InfrastructureId, i.Id, i.Name, i.KubernetesVersion }).ToListAsync(ct);
+        var flavors = await db.Flavors.AsNoTracking().Where(f => infrastructureIds.Contains(f.InfrastructureId) && f.Enabled)
+            .Select(f => new { f.InfrastructureId, Option = new FlavorOption(f.Id, f.Name, f.ProviderId, f.Vcpus, f.RamMb, f.DiskGb) }).ToListAsync(ct);
+
+        return configs.Select(c => new PlacementOption(c.Id, c.Name, c.InfrastructureId, c.Infrastructure, c.Provider == InfrastructureProvider.Demo,
+            $"{c.Region} / {c.Zone}", c.Network.ExternalNetworkId ?? "", c.Network.ExternalNetworkName ?? "",
+            images.Where(i => i.InfrastructureId == c.InfrastructureId && KubernetesVersion.TryParse(i.KubernetesVersion, out _))
+                .GroupBy(i => KubernetesVersion.Parse(i.KubernetesVersion!))
+                .OrderByDescending(g => g.Key)
+                .Select(g => g.OrderBy(i => i.Name, StringComparer.Ordinal).First())
+                .Select(i => new VersionOption(KubernetesVersion.Parse(i.KubernetesVersion!).ToString(), i.Id, i.Name)).ToList(),
+            flavors.Where(f => f.InfrastructureId == c.InfrastructureId).Select(f => f.Option)
+                .OrderBy(f => f.Vcpus).ThenBy(f => f.RamMb).ThenBy(f => f.Name, StringComparer.Ordinal).ToList())).ToList();
+    }
+
+    /// <summary>Enabled flavors of the cluster's infrastructure, for pool dialogs.</summary>
+    public async Task<IReadOnlyList<FlavorOption>> FlavorsForAsync(Actor actor, Guid clusterId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var cluster = await db.Clusters.AsNoTracking().Where(c => c.Id == clusterId).Select(c => new { c.TenantId, c.InfrastructureId }).SingleOrDefaultAsync(ct);
+        if (cluster is null || !(await TenantAccess.ForAsync(db, actor, cluster.TenantId, ct)).CanRead) return [];
+        return await db.Flavors.AsNoTracking().Where(f => f.InfrastructureId == cluster.InfrastructureId && f.Enabled)
+            .OrderBy(f => f.Vcpus).ThenBy(f => f.RamMb).ThenBy(f => f.Name)
+            .Select(f => new FlavorOption(f.Id, f.Name, f.ProviderId, f.Vcpus, f.RamMb, f.DiskGb)).ToListAsync(ct);
+    }
+
+    /// <summary>Whether the actor may read the cluster's action history (the operations' own checks are platform-wide).</summary>
+    public async Task<bool> CanReadAsync(Actor actor, Guid clusterId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var tenantId = await db.Clusters.AsNoTracking().Where(c => c.Id == clusterId).Select(c => (Guid?)c.TenantId).SingleOrDefaultAsync(ct);
+        return tenantId is { } id && (await TenantAccess.ForAsync(db, actor, id, ct)).CanRead;
+    }
+
+    /// <summary>The cluster's operations and its pools' (current and removed), newest first, with step logs.</summary>
+    public async Task<Result<Page<Operation>>> HistoryAsync(Actor actor, Guid clusterId, Guid? poolId, PageRequest page, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var cluster = await db.Clusters.AsNoTracking().Where(c => c.Id == clusterId).Select(c => new { c.TenantId, c.Name }).SingleOrDefaultAsync(ct);
+        if (cluster is null || !(await TenantAccess.ForAsync(db, actor, cluster.TenantId, ct)).CanRead) return Refusal.NotFound("The cluster");
+        var id = clusterId.ToString();
+        IQueryable<Operation> query;
+        if (poolId is { } pool)
+        {
+            var poolKey = pool.ToString();
+            query = db.Operations.AsNoTracking().Where(o => o.TargetType == ClusterOperations.PoolTarget && o.TargetId == poolKey);
+        }
+        else
+        {
+            // Pool operations are named "<cluster>/<pool>"; removed pools keep their history under the cluster.
+            var prefix = cluster.Name + "/";
+            var poolIds = await db.NodePools.AsNoTracking().Where(p => p.ClusterId == clusterId).Select(p => p.Id.ToString()).ToListAsync(ct);
+            query = db.Operations.AsNoTracking().Where(o => (o.TargetType == ClusterOperations.ClusterTarget && o.TargetId == id)
+                || (o.TargetType == ClusterOperations.PoolTarget && (poolIds.Contains(o.TargetId) || o.TargetName.StartsWith(prefix))));
+        }
+        var total = await query.CountAsync(ct);
+        var items = await query.Include(o => o.Steps).OrderByDescending(o => o.CreatedAt).ThenBy(o => o.Id)
+            .Skip(page.SafeSkip).Take(page.SafeTake).AsSplitQuery().ToListAsync(ct);
+        return new Page<Operation>(items, total);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    internal static bool CanOperate(TenantAccess access) => access.Role is TenantRole.Member or TenantRole.Admin;
+
+    private static IQueryable<KubernetesCluster> Visible(PortalDbContext db, Actor actor) =>
+        actor.CanReadPlatform
+            ? db.Clusters.AsNoTracking()
+            : db.Clusters.AsNoTracking().Where(c => db.Memberships.Any(m => m.TenantId == c.TenantId && m.UserId == actor.UserId));
+
+    /// <summary>Service Configs offered to the tenant whose MKS network platform exists, is enabled and is active.</summary>
+    private static IQueryable<ServiceConfig> OfferedConfigs(PortalDbContext db, Guid tenantId) =>
+        db.ServiceConfigs.AsNoTracking()
+            .Where(s => s.OfferedToAllTenants || s.Offers.Any(o => o.TenantId == tenantId))
+            .Where(s => s.Platforms.Any(p => p.Kind == PlatformKind.Mks && p.Enabled && p.State == PlatformState.Active));
+
+    /// <summary>Per infrastructure, the Kubernetes versions its enabled catalog images carry.</summary>
+    private static async Task<Dictionary<Guid, List<KubernetesVersion>>> OfferedVersionsAsync(PortalDbContext db, IReadOnlyCollection<Guid> infrastructureIds, CancellationToken ct)
+    {
+        if (infrastructureIds.Count == 0) return [];
+        var rows = await db.Images.AsNoTracking()
+            .Where(i => infrastructureIds.Contains(i.InfrastructureId) && i.Enabled && i.KubernetesVersion != null)
+            .Select(i => new { i.InfrastructureId, i.KubernetesVersion }).Distinct().ToListAsync(ct);
+        return rows.GroupBy(r => r.InfrastructureId).ToDictionary(g => g.Key,
+            g => g.Select(r => KubernetesVersion.TryParse(r.KubernetesVersion, out var v) ? v : (KubernetesVersion?)null).OfType<KubernetesVersion>().ToList());
+    }
+}

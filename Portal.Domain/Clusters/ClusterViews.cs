@@ -1,0 +1,67 @@
+namespace Portal.Domain.Clusters;
+
+public sealed record ClusterFilter(Guid? TenantId = null, Guid? ProjectId = null, ClusterState? State = null);
+
+/// <summary>One row of the cluster list. <see cref="Fault"/> is the provider's reason for a fault on the cluster or one of its pools.</summary>
+public sealed record ClusterRow(Guid Id, string Name, Guid TenantId, string TenantName, Guid ProjectId, string ProjectName, string KubernetesVersion,
+    ControlPlaneType ControlPlaneType, int ControlPlaneReplicas, int Pools, int Nodes, int ReadyNodes, ClusterState State, string StateReason,
+    string? Fault, bool UpdateAvailable, DateTimeOffset CreatedAt);
+
+public sealed record NodePoolView(Guid Id, string Name, string FlavorName, string FlavorId, int FlavorVcpus, int FlavorRamMb, string KubernetesVersion,
+    int NodeCount, int ReadyNodes, bool AutoscalerEnabled, int? AutoscalerMin, int? AutoscalerMax, ClusterState State, string StateReason,
+    string? ProviderFault, Guid? CurrentOperationId, Guid? LastOperationId, int Version)
+{
+    public bool IsBusy => CurrentOperationId is not null;
+}
+
+/// <summary>Everything the cluster page shows, plus what the viewer may do and what the rules allow now.</summary>
+public sealed record ClusterDetail(Guid Id, string Name, Guid TenantId, string TenantName, Guid ProjectId, string ProjectName,
+    Guid ServiceConfigId, string ServiceConfigName, Guid InfrastructureId, string InfrastructureName, bool IsDemo,
+    string ExternalNetworkName, string KubernetesVersion, string? ObservedVersion, string ImageName,
+    ControlPlaneType ControlPlaneType, int ControlPlaneReplicas, int ReadyControlPlaneReplicas, string? ControlPlaneFlavorName,
+    ClusterState State, string StateReason, string? ProviderFault, Guid? CurrentOperationId, Guid? LastOperationId,
+    IReadOnlyList<NodePoolView> Pools, IReadOnlyList<string> UpgradeTargets, bool CanOperate, bool CanDownloadKubeconfig,
+    string? WhyNotChangeable, string? WhyNotDeletable, DateTimeOffset CreatedAt, DateTimeOffset? LastReconciledAt, int Version)
+{
+    public bool UpdateAvailable => UpgradeTargets.Count > 0;
+    public int Nodes => Pools.Sum(p => p.NodeCount);
+    public int ReadyNodes => Pools.Sum(p => p.ReadyNodes);
+}
+
+public sealed record VersionOption(string Version, Guid ImageEntryId, string ImageName);
+
+public sealed record FlavorOption(Guid Id, string Name, string ProviderId, int Vcpus, int RamMb, int DiskGb)
+{
+    public string Label => $"{Name} · {Vcpus} vCPU · {RamMb / 1024.0:0.#} GiB";
+}
+
+/// <summary>A Service Config a tenant may deploy clusters through, with what its infrastructure offers.</summary>
+public sealed record PlacementOption(Guid ServiceConfigId, string ServiceConfigName, Guid InfrastructureId, string InfrastructureName, bool IsDemo,
+    string Location, string ExternalNetworkId, string ExternalNetworkName, IReadOnlyList<VersionOption> Versions, IReadOnlyList<FlavorOption> Flavors);
+
+public sealed record ProjectOption(Guid Id, string Name, Guid TenantId, string TenantName);
+
+/// <summary>The wizard's steps, in order; validation runs up to and including the given step.</summary>
+public enum ClusterWizardStep
+{
+    Project = 0,
+    Placement = 1,
+    Version = 2,
+    ControlPlane = 3,
+    NodePools = 4,
+    Review = 5,
+}
+
+/// <summary>What a person asks for in the creation wizard.</summary>
+public sealed record CreateClusterRequest(Guid? ProjectId, Guid? ServiceConfigId, string? Name, string? Version, ControlPlaneType ControlPlane,
+    int Replicas, Guid? ControlPlaneFlavorId, IReadOnlyList<NodePoolRequest> Pools);
+
+/// <summary>A creation request that passed every rule, with the catalog entries resolved: what pre-flight checks and creation use.</summary>
+public sealed record ValidatedCluster(Guid ProjectId, Guid TenantId, Guid ServiceConfigId, Guid InfrastructureId, bool IsDemo, string Name,
+    string ExternalNetworkId, string ExternalNetworkName, ImageChoice Image, ControlPlaneType ControlPlane, int Replicas, FlavorChoice? ControlPlaneFlavor,
+    IReadOnlyList<ValidatedPool> Pools);
+
+public sealed record ValidatedPool(string Name, FlavorChoice Flavor, int NodeCount, AutoscalerBounds? Autoscaler);
+
+/// <summary>What a kubeconfig download needs: where the cluster's objects live.</summary>
+public sealed record KubeconfigTarget(Guid ClusterId, string Name, Guid InfrastructureId);

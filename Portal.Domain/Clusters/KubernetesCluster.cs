@@ -1,0 +1,192 @@
+using Portal.Domain.Common;
+using Portal.Domain.Tenancy;
+
+namespace Portal.Domain.Clusters;
+
+/// <summary>A catalog entry as a cluster uses it: the cloud's id and name plus the size (flavors), copied at choice time
+/// so that the cluster keeps working when the catalog entry is later renamed, disabled or deleted.</summary>
+public sealed record FlavorChoice(string ProviderId, string Name, int Vcpus, int RamMb);
+
+public sealed record ImageChoice(string ProviderId, string Name, string KubernetesVersion);
+
+/// <summary>
+/// A managed Kubernetes cluster in a tenant's project, placed through a Service Config. It holds the spec last
+/// applied to the management cluster (version, control plane, pools) and the lifecycle state; what the cloud reports
+/// back (ready replicas, the provider's fault reason) is refreshed by the periodic reconcile.
+/// </summary>
+public sealed class KubernetesCluster : LifecycleResource
+{
+    private readonly List<NodePool> _pools = [];
+
+    private KubernetesCluster() { }
+
+    public Guid Id { get; private set; }
+    public Guid TenantId { get; private set; }
+    public Guid ProjectId { get; private set; }
+    public Project? Project { get; private set; }
+    public Guid ServiceConfigId { get; private set; }
+    public Guid InfrastructureId { get; private set; }
+    public string Name { get; private set; } = "";
+    public string ExternalNetworkId { get; private set; } = "";
+    public string ExternalNetworkName { get; private set; } = "";
+
+    /// <summary>The control plane's Kubernetes version (catalog form, e.g. 1.32.3-5).</summary>
+    public string KubernetesVersion { get; private set; } = "";
+    public string ImageId { get; private set; } = "";
+    public string ImageName { get; private set; } = "";
+
+    /// <summary>Immutable after creation.</summary>
+    public ControlPlaneType ControlPlaneType { get; private set; }
+    public int ControlPlaneReplicas { get; private set; }
+    public string? ControlPlaneFlavorId { get; private set; }
+    public string? ControlPlaneFlavorName { get; private set; }
+    public int ControlPlaneVcpus { get; private set; }
+    public int ControlPlaneRamMb { get; private set; }
+
+    /// <summary>Control plane replicas the cloud reports ready (reconciled).</summary>
+    public int ReadyControlPlaneReplicas { get; private set; }
+    /// <summary>The version the control plane reports running (reconciled; lags <see cref="KubernetesVersion"/> during an upgrade).</summary>
+    public string? ObservedVersion { get; private set; }
+    public DateTimeOffset? LastReconciledAt { get; private set; }
+
+    public string CreatedById { get; private set; } = "";
+    public DateTimeOffset CreatedAt { get; private set; }
+
+    public IReadOnlyList<NodePool> Pools => _pools;
+
+    public KubernetesVersion ParsedVersion => Clusters.KubernetesVersion.Parse(KubernetesVersion);
+
+    public override string Describe() => $"cluster {Name}";
+
+    /// <summary>A new cluster, Pending, with its create operation in flight. Values are validated by the caller (<see cref="ClusterService"/>).</summary>
+    internal static KubernetesCluster Create(Guid id, Project project, Guid serviceConfigId, Guid infrastructureId, string name, string networkId, string networkName,
+        ImageChoice image, ControlPlaneType controlPlane, int replicas, FlavorChoice? controlPlaneFlavor, string createdBy, Guid operationId, DateTimeOffset now)
+    {
+        var cluster = new KubernetesCluster
+        {
+            Id = id,
+            TenantId = project.TenantId,
+            ProjectId = project.Id,
+            ServiceConfigId = serviceConfigId,
+            InfrastructureId = infrastructureId,
+            Name = name,
+            ExternalNetworkId = networkId,
+            ExternalNetworkName = networkName,
+            KubernetesVersion = image.KubernetesVersion,
+            ImageId = image.ProviderId,
+            ImageName = image.Name,
+            ControlPlaneType = controlPlane,
+            ControlPlaneReplicas = replicas,
+            ControlPlaneFlavorId = controlPlaneFlavor?.ProviderId,
+            ControlPlaneFlavorName = controlPlaneFlavor?.Name,
+            ControlPlaneVcpus = controlPlaneFlavor?.Vcpus ?? 0,
+            ControlPlaneRamMb = controlPlaneFlavor?.RamMb ?? 0,
+            CreatedById = createdBy,
+            CreatedAt = now,
+        };
+        cluster.Enter(ClusterState.Pending, "Waiting for the operations engine to start creating it.", operationId, now);
+        return cluster;
+    }
+
+    internal NodePool AddPool(string name, FlavorChoice flavor, ImageChoice image, int nodeCount, AutoscalerBounds? autoscaler, Guid operationId,
+        bool asPartOfCluster, DateTimeOffset now, Guid? id = null)
+    {
+        var pool = NodePool.Create(this, name, flavor, image, nodeCount, autoscaler, operationId, asPartOfCluster, now, id);
+        _pools.Add(pool);
+        return pool;
+    }
+
+    /// <summary>Why the control plane cannot be scaled to <paramref name="replicas"/>, or null.</summary>
+    public Refusal? CheckControlPlaneScale(int replicas)
+    {
+        if (ControlPlaneType == ControlPlaneType.Hosted)
+            return Refusal.Conflict("A hosted control plane always runs 3 replicas and cannot be scaled. The control plane architecture cannot be changed after creation.");
+        var valid = ClusterRules.ControlPlaneReplicas(ControlPlaneType, replicas);
+        if (!valid.Succeeded) return valid.Refusal;
+        if (replicas == ControlPlaneReplicas) return Refusal.Invalid("Replicas", $"The control plane already runs {replicas} {(replicas == 1 ? "replica" : "replicas")}.");
+        return WhyNotChangeable() is { } why ? Refusal.Conflict(why) : BusyPool();
+    }
+
+    /// <summary>Why the control plane cannot move to <paramref name="target"/>, or null.</summary>
+    public Refusal? CheckControlPlaneUpgrade(KubernetesVersion target)
+    {
+        var current = ParsedVersion;
+        if (target == current) return Refusal.Invalid("Version", $"The control plane already runs {current}.");
+        if (target < current) return Refusal.Invalid("Version", $"Kubernetes cannot be downgraded ({current} → {target}).");
+        if (!current.CanUpgradeTo(target))
+            return Refusal.Invalid("Version", $"Upgrades are sequential: from {current} the control plane can move to a newer {current.MinorLine} patch or to {current.Major}.{current.Minor + 1}, not to {target}.");
+        if (_pools.FirstOrDefault(p => p.ParsedVersion < current) is { } lagging)
+            return Refusal.Conflict($"Node pool {lagging.Name} still runs {lagging.KubernetesVersion}. Upgrade every pool to the control plane's {current} first; a pool may be at most one step behind.");
+        return WhyNotChangeable() is { } why ? Refusal.Conflict(why) : BusyPool();
+    }
+
+    /// <summary>Why a pool action cannot start, or null: the cluster must be Active and idle, and so must the pool.</summary>
+    public Refusal? CheckPoolChange(NodePool pool)
+    {
+        if (WhyNotChangeable() is { } clusterWhy) return Refusal.Conflict(clusterWhy);
+        return pool.WhyNotChangeable() is { } poolWhy ? Refusal.Conflict(poolWhy) : null;
+    }
+
+    public Refusal? CheckAddPool(string name)
+    {
+        if (WhyNotChangeable() is { } why) return Refusal.Conflict(why);
+        if (_pools.Count(p => p.State != ClusterState.Deleting) >= Limits.MaxNodePoolsPerCluster)
+            return Refusal.Conflict($"A cluster has at most {Limits.MaxNodePoolsPerCluster} node pools.");
+        if (_pools.Any(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase)))
+            return Refusal.Conflict($"The cluster already has a node pool named '{name}'.", "Name");
+        return null;
+    }
+
+    public Refusal? CheckRemovePool(NodePool pool)
+    {
+        if (WhyNotChangeable() is { } why) return Refusal.Conflict(why);
+        if (_pools.Count(p => p.State != ClusterState.Deleting) <= 1)
+            return Refusal.Conflict("A cluster needs at least one node pool; this is its last. Add another pool first, or delete the cluster.");
+        return pool.WhyNotDeletable() is { } poolWhy ? Refusal.Conflict(poolWhy) : null;
+    }
+
+    public Refusal? CheckDelete()
+    {
+        if (WhyNotDeletable() is { } why) return Refusal.Conflict(why);
+        return _pools.FirstOrDefault(p => p.CurrentOperationId is not null) is { } busy
+            ? Refusal.Conflict($"Node pool {busy.Name} is {busy.State.ToString().ToLowerInvariant()}. Cancel that action or wait for it to finish first.")
+            : null;
+    }
+
+    /// <summary>The versions the control plane may move to among <paramref name="offered"/> (a patch in its minor, or the next minor).</summary>
+    public IReadOnlyList<KubernetesVersion> UpgradeTargets(IEnumerable<KubernetesVersion> offered)
+    {
+        var current = ParsedVersion;
+        return offered.Where(current.CanUpgradeTo).Distinct().OrderByDescending(v => v).ToList();
+    }
+
+    // ---- applied by the cluster's operations once the management cluster accepted the change ----
+
+    public void ApplyControlPlaneReplicas(int replicas, DateTimeOffset now)
+    {
+        if (ClusterRules.ControlPlaneReplicas(ControlPlaneType, replicas) is { Succeeded: false } refused)
+            throw new InvalidOperationException(refused.Refusal!.Message);
+        ControlPlaneReplicas = replicas;
+        UpdatedAt = now;
+    }
+
+    public void ApplyVersion(ImageChoice image, DateTimeOffset now)
+    {
+        KubernetesVersion = image.KubernetesVersion;
+        ImageId = image.ProviderId;
+        ImageName = image.Name;
+        UpdatedAt = now;
+    }
+
+    public void RecordObservation(int readyControlPlane, string? observedVersion, DateTimeOffset now)
+    {
+        ReadyControlPlaneReplicas = readyControlPlane;
+        ObservedVersion = observedVersion;
+        LastReconciledAt = now;
+    }
+
+    private Refusal? BusyPool() =>
+        _pools.FirstOrDefault(p => p.CurrentOperationId is not null) is { } busy
+            ? Refusal.Conflict($"Node pool {busy.Name} is {busy.State.ToString().ToLowerInvariant()}; wait for it to finish or cancel it.")
+            : null;
+}
