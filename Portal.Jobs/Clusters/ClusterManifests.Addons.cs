@@ -155,7 +155,8 @@ public static partial class ClusterManifests
 
     // ---- Workload cluster manifests (inside the add-on ConfigMaps) -----------------------------------------------
 
-    private static readonly JsonSerializerOptions IndentedJson = new() { WriteIndented = true };
+    // Relaxed escaping: these strings are manifests, never HTML, and stay readable (no \u002B for "+").
+    private static readonly JsonSerializerOptions IndentedJson = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>Flannel with the VXLAN backend on the cluster's pod network, one DaemonSet pod per node.</summary>
     private static IReadOnlyList<JsonObject> FlannelManifests(ClusterManifestSpec spec)

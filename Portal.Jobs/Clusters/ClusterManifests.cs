@@ -490,7 +490,7 @@ public static partial class ClusterManifests
     /// <summary>clouds.yaml with one cloud; every value is a double-quoted scalar (JSON string escaping is valid YAML).</summary>
     private static string CloudsYaml(CloudCredentials credentials, string? caFile)
     {
-        static string Q(string value) => JsonSerializer.Serialize(value);
+        static string Q(string value) => JsonSerializer.Serialize(value, IndentedJson);
         var yaml = new StringBuilder()
             .Append("clouds:\n")
             .Append(CultureInfo.InvariantCulture, $"  {CloudName}:\n")

@@ -63,15 +63,15 @@ public static class GoldenFiles
                 x++;
                 y++;
             }
-            else if (y < b.Length && (x == a.Length || lcs[x, y + 1] >= lcs[x + 1, y]))
-            {
-                lines.Add(('+', y + 1, b[y]));
-                y++;
-            }
-            else
+            else if (x < a.Length && (y == b.Length || lcs[x + 1, y] >= lcs[x, y + 1]))
             {
                 lines.Add(('-', x + 1, a[x]));
                 x++;
+            }
+            else
+            {
+                lines.Add(('+', y + 1, b[y]));
+                y++;
             }
         }
 
