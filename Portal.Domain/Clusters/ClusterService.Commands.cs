@@ -278,6 +278,21 @@ public sealed partial class ClusterService
         }
     }
 
+    /// <summary>The cluster with its pools as stored, for the engine's steps (no actor: the operation was authorized when queued).</summary>
+    public async Task<KubernetesCluster?> FindAsync(Guid clusterId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Clusters.AsNoTracking().Include(c => c.Pools).SingleOrDefaultAsync(c => c.Id == clusterId, ct);
+    }
+
+    /// <summary>Ids of clusters the periodic reconcile looks at: every cluster that exists in the cloud (not Pending).</summary>
+    public async Task<IReadOnlyList<Guid>> ReconcilableAsync(int skip, int take, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Clusters.AsNoTracking().Where(c => c.State != ClusterState.Pending).OrderBy(c => c.CreatedAt).ThenBy(c => c.Id)
+            .Skip(skip).Take(take).Select(c => c.Id).ToListAsync(ct);
+    }
+
     /// <summary>The cluster an operation's target belongs to (a cluster id, or a pool's cluster).</summary>
     public async Task<Guid?> ClusterOfAsync(string targetType, string targetId, CancellationToken ct = default)
     {

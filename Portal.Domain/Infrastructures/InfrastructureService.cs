@@ -12,7 +12,8 @@ public sealed record InfrastructureRow(Guid Id, string Name, InfrastructureProvi
 
 public sealed record InfrastructureDetail(Guid Id, string Name, string Description, InfrastructureProvider Provider,
     Guid RegionId, string RegionName, Guid ZoneId, string ZoneName, ConnectionSettings? Connection, bool HasSecret,
-    DateTimeOffset? LastValidatedAt, bool LastValidationSucceeded, string LastValidationSummary, DateTimeOffset CreatedAt, int Version);
+    DateTimeOffset? LastValidatedAt, bool LastValidationSucceeded, string LastValidationSummary, DateTimeOffset CreatedAt, int Version,
+    string? ManagementClusterServer = null);
 
 /// <summary>Where a new infrastructure goes: an existing zone, or a zone (and maybe a region) created with it.</summary>
 public sealed record Placement(Guid? ZoneId, Guid? RegionId, string? NewRegionName, string? NewRegionDescription, string? NewZoneName, string? NewZoneDescription)
@@ -190,6 +191,36 @@ public sealed class InfrastructureService(IDbContextFactory<PortalDbContext> dbF
         return (infrastructure.Provider, infrastructure.Connection, secret);
     }
 
+    /// <summary>
+    /// Sets (or, with null, removes) the kubeconfig of the management cluster that runs Cluster API for this cloud. The
+    /// caller has parsed it and reached the cluster; it is stored encrypted. Removing it is refused while managed clusters
+    /// live on the infrastructure. Platform admins only.
+    /// </summary>
+    public Task<Result> SetManagementClusterAsync(Actor actor, Guid id, int expectedVersion, string? kubeconfig, string? server, CancellationToken ct = default) =>
+        commands.RunAsync(actor, new AuditSubject("infrastructure.set-management-cluster", "Infrastructure", id.ToString(), "",
+            new { kubeconfig = kubeconfig is null ? null : "(redacted)", server }), async db =>
+        {
+            if (!actor.IsPlatformAdmin) return Refusal.Forbidden("Only platform admins can configure management clusters.");
+            var infrastructure = await db.Infrastructures.SingleOrDefaultAsync(i => i.Id == id, ct);
+            if (infrastructure is null) return Refusal.NotFound("The infrastructure");
+            if (db.Expect(infrastructure, expectedVersion, "This infrastructure") is { } stale) return stale;
+            if (infrastructure.Provider == InfrastructureProvider.Demo)
+                return Refusal.Invalid("Kubeconfig", "The demo cloud brings its own management cluster; there is nothing to configure.");
+            if (kubeconfig is null && await db.Clusters.AnyAsync(c => c.InfrastructureId == id, ct))
+                return Refusal.Conflict("Managed clusters on this infrastructure are provisioned through its management cluster. Delete them before removing it.");
+            infrastructure.SetManagementCluster(kubeconfig is null ? null : secrets.Protect(kubeconfig), server);
+            return Result.Ok();
+        }, ct);
+
+    /// <summary>The decrypted management cluster kubeconfig, for the code that provisions through it; never for display.</summary>
+    public async Task<(InfrastructureProvider Provider, string? Kubeconfig)?> GetManagementKubeconfigAsync(Guid id, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var row = await db.Infrastructures.AsNoTracking().Where(i => i.Id == id).Select(i => new { i.Provider, i.ProtectedManagementKubeconfig }).SingleOrDefaultAsync(ct);
+        if (row is null) return null;
+        return (row.Provider, row.ProtectedManagementKubeconfig is null ? null : secrets.Unprotect(row.ProtectedManagementKubeconfig));
+    }
+
     /// <summary>Deletes an infrastructure and its catalog; refused while it has Service Configs.</summary>
     public Task<Result> DeleteAsync(Actor actor, Guid id, CancellationToken ct = default) =>
         commands.RunAsync(actor, new AuditSubject("infrastructure.delete", "Infrastructure", id.ToString(), ""), async db =>
@@ -240,5 +271,6 @@ public sealed class InfrastructureService(IDbContextFactory<PortalDbContext> dbF
 
     private static InfrastructureDetail Detail(Infrastructure i) =>
         new(i.Id, i.Name, i.Description, i.Provider, i.Zone!.RegionId, i.Zone.Region!.Name, i.ZoneId, i.Zone.Name, i.Connection,
-            i.ProtectedSecret is not null, i.LastValidatedAt, i.LastValidationSucceeded, i.LastValidationSummary, i.CreatedAt, i.Version);
+            i.ProtectedSecret is not null, i.LastValidatedAt, i.LastValidationSucceeded, i.LastValidationSummary, i.CreatedAt, i.Version,
+            i.ManagementClusterServer);
 }

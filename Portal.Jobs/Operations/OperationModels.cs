@@ -24,6 +24,13 @@ public sealed record OperationView(Guid Id, string Kind, string TargetType, stri
     int Attempt, bool CancelRequested, string? CancelledByName, string? Error, IReadOnlyList<OperationStepView> Steps)
 {
     public bool IsFinished => State is OperationState.Succeeded or OperationState.Failed or OperationState.Cancelled;
+
+    /// <summary>The view of a loaded operation (with its steps).</summary>
+    public static OperationView From(Operation o) =>
+        new(o.Id, o.Kind, o.TargetType, o.TargetId, o.TargetName, o.Parameters, o.State, o.RequestedByName, o.CreatedAt, o.StartedAt, o.FinishedAt,
+            o.Attempt, o.CancelRequested, o.CancelledByName, o.Error,
+            o.Steps.Select(s => new OperationStepView(s.Index, s.Name, s.State, s.StartedAt, s.FinishedAt, s.Message)).ToList());
+
     public bool CanRetry => State == OperationState.Failed;
     public bool CanCancel => State is OperationState.Queued or OperationState.Running && !CancelRequested;
 

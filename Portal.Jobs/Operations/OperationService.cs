@@ -92,6 +92,24 @@ public sealed class OperationService(IDbContextFactory<PortalDbContext> dbFactor
                 return outcome;
             }, ct);
         if (!result.Succeeded) return result;
+        await SignalCancelAsync(operationId, stateAfter!.Value, ct);
+        return result;
+    }
+
+    /// <summary>Tells live views that an operation changed (after a change recorded outside this service, such as a tenant's retry).</summary>
+    public async Task AnnounceAsync(Guid operationId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var operation = await db.Operations.AsNoTracking().Include(o => o.Steps).SingleOrDefaultAsync(o => o.Id == operationId, ct);
+        if (operation is not null) notifier.Publish(OperationChanged.Of(operation));
+    }
+
+    /// <summary>
+    /// After a cancellation was recorded elsewhere (for example by a tenant's cluster service): drops the scheduled job
+    /// of an operation that is now Cancelled, or interrupts the running step of one that is still Running.
+    /// </summary>
+    public async Task SignalCancelAsync(Guid operationId, OperationState stateAfter, CancellationToken ct = default)
+    {
         try
         {
             if (stateAfter == OperationState.Cancelled)
@@ -104,7 +122,6 @@ public sealed class OperationService(IDbContextFactory<PortalDbContext> dbFactor
             // The request is recorded; the run sees it before its next step.
             logger.LogWarning(ex, "Could not signal the cancellation of operation {OperationId} to the scheduler", operationId);
         }
-        return result;
     }
 
     public async Task<Result<OperationView>> GetAsync(Actor actor, Guid operationId, CancellationToken ct = default)

@@ -13,6 +13,8 @@ using Portal.Domain.Identity;
 using Portal.Domain.Regions;
 using Portal.Domain.Tenancy;
 using Portal.Identity;
+using Portal.Identity.Keycloak;
+using Portal.Jobs.Clusters;
 using Portal.Jobs.Kubernetes;
 using Portal.Jobs.OpenStack;
 using Portal.Jobs.Operations;
@@ -64,6 +66,7 @@ public static class PortalHost
         });
         // Role changes and password changes reach existing sessions within a minute.
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
+        builder.AddKeycloak(); // Keycloak SSO next to local accounts, when Keycloak:Authority and Keycloak:ClientId are set
         services.AddAuthorization(Policies.Configure);
         services.AddCascadingAuthenticationState();
         services.AddScoped<AuthenticationStateProvider, RevalidatingIdentityStateProvider>();
@@ -92,6 +95,7 @@ public static class PortalHost
         services.AddOperationHandler<Portal.Jobs.ServiceConfigs.UpgradePostgresPlatformHandler>();
         services.AddOperationHandler<Portal.Jobs.ServiceConfigs.DeletePostgresPlatformHandler>();
         services.AddHostedService<Portal.Jobs.ServiceConfigs.PlatformOperationObserver>();
+        services.AddManagedKubernetes();
         services.AddSingleton<Portal.Domain.Dashboard.DashboardService>();
 
         services.AddRazorComponents().AddInteractiveServerComponents();
@@ -151,6 +155,7 @@ public static class PortalHost
         app.MapStaticAssets();
         app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync }).AllowAnonymous();
         app.MapAccountEndpoints();
+        app.MapKeycloakEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

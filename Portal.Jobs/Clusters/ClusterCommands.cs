@@ -1,0 +1,146 @@
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Portal.Domain.Auditing;
+using Portal.Domain.Clusters;
+using Portal.Domain.Common;
+using Portal.Domain.Data;
+using Portal.Domain.Infrastructures;
+using Portal.Domain.Operations;
+using Portal.Jobs.Operations;
+
+namespace Portal.Jobs.Clusters;
+
+/// <summary>
+/// The cluster actions as the UI calls them: the domain decides and records (state + operation in one commit), then
+/// the operation is handed to the engine. Also the pieces that need the outside world: pre-flight checks against the
+/// cloud, the kubeconfig from the management cluster, and setting an infrastructure's management cluster.
+/// </summary>
+public sealed class ClusterCommands(ClusterService clusters, OperationService operations, ManagementClusters management,
+    InfrastructureService infrastructures, IDbContextFactory<PortalDbContext> dbFactory, AuditLog audit)
+{
+    public async Task<Result<Guid>> CreateAsync(Actor actor, CreateClusterRequest request, CancellationToken ct = default)
+    {
+        var started = await clusters.CreateAsync(actor, request, Prepare(actor), ct);
+        if (!started.Succeeded) return started.Refusal!;
+        await operations.DispatchAsync(started.Value!.OperationId, ct);
+        return started.Value.ClusterId;
+    }
+
+    // PREFLIGHT-PLACEHOLDER
+    public Task<Result> ScaleControlPlaneAsync(Actor actor, Guid clusterId, int expectedVersion, int replicas, CancellationToken ct = default) =>
+        RunAsync(clusters.ScaleControlPlaneAsync(actor, clusterId, expectedVersion, replicas, Prepare(actor), ct), ct);
+
+    public Task<Result> UpgradeControlPlaneAsync(Actor actor, Guid clusterId, int expectedVersion, string? version, CancellationToken ct = default) =>
+        RunAsync(clusters.UpgradeControlPlaneAsync(actor, clusterId, expectedVersion, version, Prepare(actor), ct), ct);
+
+    public Task<Result> DeleteAsync(Actor actor, Guid clusterId, string? confirmName, CancellationToken ct = default) =>
+        RunAsync(clusters.DeleteAsync(actor, clusterId, confirmName, Prepare(actor), ct), ct);
+
+    public Task<Result> AddPoolAsync(Actor actor, Guid clusterId, int expectedVersion, NodePoolRequest pool, CancellationToken ct = default) =>
+        RunAsync(clusters.AddPoolAsync(actor, clusterId, expectedVersion, pool, Prepare(actor), ct), ct);
+
+    public Task<Result> ScalePoolAsync(Actor actor, Guid poolId, int expectedVersion, int nodeCount, CancellationToken ct = default) =>
+        RunAsync(clusters.ScalePoolAsync(actor, poolId, expectedVersion, nodeCount, Prepare(actor), ct), ct);
+
+    public Task<Result> SetAutoscalerAsync(Actor actor, Guid poolId, int expectedVersion, bool enabled, int? min, int? max, int nodeCount, CancellationToken ct = default) =>
+        RunAsync(clusters.SetAutoscalerAsync(actor, poolId, expectedVersion, enabled, min, max, nodeCount, Prepare(actor), ct), ct);
+
+    public Task<Result> ChangePoolFlavorAsync(Actor actor, Guid poolId, int expectedVersion, Guid? flavorId, CancellationToken ct = default) =>
+        RunAsync(clusters.ChangePoolFlavorAsync(actor, poolId, expectedVersion, flavorId, Prepare(actor), ct), ct);
+
+    public Task<Result> UpgradePoolAsync(Actor actor, Guid poolId, int expectedVersion, CancellationToken ct = default) =>
+        RunAsync(clusters.UpgradePoolAsync(actor, poolId, expectedVersion, Prepare(actor), ct), ct);
+
+    public Task<Result> RemovePoolAsync(Actor actor, Guid poolId, int expectedVersion, CancellationToken ct = default) =>
+        RunAsync(clusters.RemovePoolAsync(actor, poolId, expectedVersion, Prepare(actor), ct), ct);
+
+    /// <summary>The action history of a cluster (with its pools') or of one pool, newest first, for anyone who may read the cluster.</summary>
+    public async Task<Result<Page<OperationView>>> HistoryAsync(Actor actor, Guid clusterId, Guid? poolId, PageRequest page, CancellationToken ct = default)
+    {
+        var history = await clusters.HistoryAsync(actor, clusterId, poolId, page, ct);
+        return history.Succeeded
+            ? new Page<OperationView>(history.Value!.Items.Select(OperationView.From).ToList(), history.Value.Total)
+            : history.Refusal!;
+    }
+
+    /// <summary>Retries (resyncs) the failed last action of a cluster or node pool.</summary>
+    public async Task<Result> RetryAsync(Actor actor, Guid operationId, CancellationToken ct = default)
+    {
+        var retried = await clusters.RetryAsync(actor, operationId, ct);
+        if (!retried.Succeeded) return retried.Refusal!;
+        await operations.AnnounceAsync(operationId, ct);
+        await operations.DispatchAsync(operationId, ct);
+        return Result.Ok();
+    }
+
+    /// <summary>Cancels an action in progress: at once when queued, at the next safe point when running.</summary>
+    public async Task<Result> CancelAsync(Actor actor, Guid operationId, CancellationToken ct = default)
+    {
+        var cancelled = await clusters.CancelAsync(actor, operationId, ct);
+        if (!cancelled.Succeeded) return cancelled.Refusal!;
+        await operations.AnnounceAsync(operationId, ct);
+        await operations.SignalCancelAsync(operationId, cancelled.Value, ct);
+        return Result.Ok();
+    }
+
+    /// <summary>
+    /// The cluster's admin kubeconfig, read from the management cluster's <c>{name}-kubeconfig</c> secret. Only for
+    /// members and admins of the cluster's tenant; every download is audited; the content is never logged.
+    /// </summary>
+    public async Task<Result<string>> KubeconfigAsync(Actor actor, Guid clusterId, CancellationToken ct = default)
+    {
+        var target = await clusters.AuthorizeKubeconfigAsync(actor, clusterId, ct);
+        if (!target.Succeeded) return target.Refusal!;
+        var client = await management.ForInfrastructureAsync(target.Value!.InfrastructureId, ct);
+        if (!client.Succeeded) return Refusal.Conflict($"The management cluster cannot be reached: {client.Error!.Message}");
+        var secret = await client.Value!.GetAsync("v1", "Secret", ClusterManifests.NamespaceFor(clusterId), $"{target.Value.Name}-kubeconfig", ct);
+        if (!secret.Succeeded)
+            return secret.IsNotFound
+                ? Refusal.Conflict("The cluster's kubeconfig is not there yet: its control plane has not finished initializing.")
+                : Refusal.Conflict($"Could not read the kubeconfig from the management cluster: {secret.Error!.Message}");
+        var encoded = secret.Value!["data"]?["value"]?.GetValue<string>();
+        if (encoded is null) return Refusal.Conflict("The management cluster's kubeconfig secret for this cluster is empty.");
+        try
+        {
+            return Encoding.UTF8.GetString(Convert.FromBase64String(encoded));
+        }
+        catch (FormatException)
+        {
+            return Refusal.Conflict("The management cluster's kubeconfig secret for this cluster is not valid base64.");
+        }
+    }
+
+    /// <summary>Checks and stores (or with null removes) an infrastructure's management cluster kubeconfig. Platform admins.</summary>
+    public async Task<Result> SetManagementClusterAsync(Actor actor, Guid infrastructureId, int expectedVersion, string? kubeconfig, CancellationToken ct = default)
+    {
+        string? server = null;
+        if (kubeconfig is not null)
+        {
+            if (!actor.IsPlatformAdmin)
+                return await RefuseAsync(actor, infrastructureId, Refusal.Forbidden("Only platform admins can configure management clusters."), ct);
+            var checkedConfig = await management.CheckAsync(kubeconfig, ct);
+            if (!checkedConfig.Succeeded) return await RefuseAsync(actor, infrastructureId, checkedConfig.Refusal!, ct);
+            server = checkedConfig.Value;
+        }
+        return await infrastructures.SetManagementClusterAsync(actor, infrastructureId, expectedVersion, kubeconfig, server, ct);
+    }
+
+    private Func<ClusterOperationRequest, Operation> Prepare(Actor actor) =>
+        request => operations.Prepare(actor, new OperationRequest(request.Kind, request.Target, request.Parameters));
+
+    private async Task<Result> RunAsync(Task<Result<StartedClusterOperation>> action, CancellationToken ct)
+    {
+        var started = await action;
+        if (!started.Succeeded) return started.Refusal!;
+        await operations.DispatchAsync(started.Value!.OperationId, ct);
+        return Result.Ok();
+    }
+
+    private async Task<Refusal> RefuseAsync(Actor actor, Guid infrastructureId, Refusal refusal, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await audit.RecordRefusalAsync(db, actor, new AuditSubject("infrastructure.set-management-cluster", "Infrastructure", infrastructureId.ToString(), "",
+            new { kubeconfig = "(redacted)" }), refusal, ct);
+        return refusal;
+    }
+}

@@ -1,0 +1,176 @@
+using System.Text.Json.Nodes;
+using Portal.Domain.Clusters;
+using Portal.Domain.Infrastructures;
+using Portal.Jobs.DemoCloud;
+using Portal.Jobs.Kubernetes;
+using Portal.Jobs.Operations;
+
+namespace Portal.Jobs.Clusters;
+
+/// <summary>How cluster operations wait for the management cluster to converge.</summary>
+public sealed record ClusterOperationOptions
+{
+    /// <summary>How often a wait step reads the objects back.</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a wait step waits before failing; the cloud may still converge later (retry then).</summary>
+    public TimeSpan WaitLimit { get; init; } = TimeSpan.FromMinutes(45);
+
+    /// <summary>How often the periodic reconcile refreshes every cluster's state from the management cluster.</summary>
+    public TimeSpan ReconcileInterval { get; init; } = TimeSpan.FromSeconds(30);
+}
+
+/// <summary>
+/// What every cluster and node pool operation shares: loading the cluster, reaching its management cluster, building
+/// its manifests from the stored spec, applying them, waiting for Cluster API to converge while recording the
+/// provider's own fault reason, and turning Kubernetes faults into step outcomes. Steps are idempotent: they apply
+/// (server-side) the desired objects, keyed by the cluster's id, and read state back.
+/// </summary>
+public abstract class ClusterHandlerBase(ClusterService clusters, ManagementClusters management, InfrastructureService infrastructures,
+    ClusterOperationOptions options, TimeProvider clock) : IOperationHandler
+{
+    public abstract string Kind { get; }
+    public abstract IReadOnlyList<OperationStepDefinition> Steps { get; }
+
+    protected ClusterService Clusters => clusters;
+    protected TimeProvider Clock => clock;
+
+    /// <summary>The cluster the operation acts on (for a pool operation, the pool's cluster) and the pool, if any.</summary>
+    protected async Task<(KubernetesCluster? Cluster, NodePool? Pool)> LoadAsync(StepContext context, CancellationToken ct)
+    {
+        var clusterId = await clusters.ClusterOfAsync(context.Target.Type, context.Target.Id, ct);
+        if (clusterId is null) return (null, null);
+        var cluster = await clusters.FindAsync(clusterId.Value, ct);
+        var pool = context.Target.Type == ClusterOperations.PoolTarget && Guid.TryParse(context.Target.Id, out var poolId)
+            ? cluster?.Pools.SingleOrDefault(p => p.Id == poolId)
+            : null;
+        return (cluster, pool);
+    }
+
+    protected static StepOutcome Gone(StepContext context) =>
+        StepOutcome.Failed($"{context.Target.Name} no longer exists in the portal; there is nothing left to do.");
+
+    protected async Task<KubeResult<IKubernetesClient>> ManagementAsync(KubernetesCluster cluster, CancellationToken ct) =>
+        await management.ForInfrastructureAsync(cluster.InfrastructureId, ct);
+
+    /// <summary>Unreachable, timeouts and server errors pass; the rest need a person.</summary>
+    protected static StepOutcome FromError(KubeError error, string doing) => error.Kind switch
+    {
+        KubeErrorKind.Unreachable or KubeErrorKind.Timeout or KubeErrorKind.ServerError => StepOutcome.Transient($"{doing}: {error.Message}"),
+        _ => StepOutcome.Failed($"{doing}: {error.Message}"),
+    };
+
+    /// <summary>The manifest spec of the cluster as stored, with the pools given (default: every pool not being removed).</summary>
+    protected static ClusterManifestSpec SpecOf(KubernetesCluster cluster, IEnumerable<NodePoolManifestSpec>? pools = null) =>
+        new(cluster.Id, cluster.Name, cluster.KubernetesVersion, cluster.ControlPlaneType, cluster.ControlPlaneReplicas, cluster.ControlPlaneFlavorName,
+            cluster.ImageId, cluster.ExternalNetworkId,
+            (pools ?? cluster.Pools.Where(p => p.State != ClusterState.Deleting).Select(PoolSpecOf)).ToList());
+
+    protected static NodePoolManifestSpec PoolSpecOf(NodePool pool) =>
+        new(pool.Id, pool.Name, pool.FlavorName, pool.ImageId, pool.KubernetesVersion, pool.NodeCount,
+            pool.AutoscalerEnabled ? pool.AutoscalerMin : null, pool.AutoscalerEnabled ? pool.AutoscalerMax : null)
+        {
+            VCpus = pool.FlavorVcpus, RamMb = pool.FlavorRamMb,
+        };
+
+    /// <summary>The credentials the cluster's providers use: the infrastructure's own (the demo cloud's built-in ones).</summary>
+    protected async Task<CloudCredentials?> CredentialsAsync(KubernetesCluster cluster, CancellationToken ct)
+    {
+        var stored = await infrastructures.GetCredentialsAsync(cluster.InfrastructureId, ct);
+        if (stored is null) return null;
+        if (stored.Value.Provider == InfrastructureProvider.Demo)
+            return new CloudCredentials(DemoCloudService.AuthUrl.ToString(), DemoCloudService.Region, "public", true, DemoCloudService.ApplicationCredentialId,
+                null, null, null, null, DemoCloudService.ApplicationCredentialSecret, null);
+        var c = stored.Value.Connection!;
+        return new CloudCredentials(c.AuthUrl, c.RegionName, c.Interface.ToString().ToLowerInvariant(), c.CredentialKind == CredentialKind.ApplicationCredential,
+            c.ApplicationCredentialId, c.UserName, c.UserDomain, c.ProjectName, c.ProjectDomain, stored.Value.Secret ?? "", c.CaBundlePem);
+    }
+
+    protected static async Task<StepOutcome?> ApplyAllAsync(IKubernetesClient client, IEnumerable<JsonObject> manifests, CancellationToken ct)
+    {
+        foreach (var manifest in manifests)
+        {
+            var applied = await client.ApplyAsync(manifest, ct);
+            if (!applied.Succeeded)
+                return FromError(applied.Error!, $"Could not apply {manifest["kind"]} {manifest["metadata"]?["name"]}");
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Polls <paramref name="probe"/> until it returns an outcome. The probe reports progress text and the provider's
+    /// fault, if any; a fault is recorded on the cluster or pool (so it stays visible), and the step fails with it when
+    /// the probe says it is terminal.
+    /// </summary>
+    protected async Task<StepOutcome> WaitAsync(StepContext context, string what, Func<Task<WaitProbe>> probe, CancellationToken ct)
+    {
+        var started = clock.GetUtcNow();
+        string? lastMessage = null;
+        while (true)
+        {
+            var result = await probe();
+            if (result.Outcome is { } outcome) return outcome;
+            var message = result.Progress ?? $"Waiting for {what}…";
+            if (message != lastMessage)
+            {
+                await context.ReportAsync(message, ct);
+                lastMessage = message;
+            }
+            if (clock.GetUtcNow() - started > options.WaitLimit)
+                return StepOutcome.Failed($"Gave up waiting for {what} after {options.WaitLimit.TotalMinutes:0} minutes. Last state: {message} Check the cloud, then retry.");
+            await Task.Delay(options.PollInterval, clock, ct);
+        }
+    }
+
+    /// <summary>Waits until the control plane runs <paramref name="replicas"/> ready replicas at <paramref name="version"/> (catalog form).</summary>
+    internal Task<StepOutcome> WaitForControlPlaneCoreAsync(StepContext context, IKubernetesClient client, KubernetesCluster cluster, int replicas, string version,
+        CancellationToken ct)
+    {
+        var spec = SpecOf(cluster) with { ControlPlaneReplicas = replicas, KubernetesVersion = version };
+        var manifest = ClusterManifests.ControlPlaneObjects(spec)[^1];
+        var capiVersion = ClusterManifests.ToCapiVersion(version);
+        return WaitAsync(context, "the control plane", async () =>
+        {
+            var health = await ClusterHealth.ControlPlaneAsync(client, manifest, replicas, capiVersion, ct);
+            if (!health.Succeeded) return WaitProbe.Pending(health.Error!.Message);
+            if (health.Value!.Fault is { } fault)
+            {
+                await RecordFaultAsync(cluster.Id, null, fault, ct);
+                return WaitProbe.Fail(StepOutcome.Failed($"The cloud refused the control plane: {fault}"));
+            }
+            return health.Value.Ready
+                ? WaitProbe.Done($"The control plane runs {replicas} ready {(replicas == 1 ? "replica" : "replicas")} of Kubernetes {capiVersion}.")
+                : WaitProbe.Pending(health.Value.Progress);
+        }, ct);
+    }
+
+    /// <summary>Records the provider's fault (or its absence) on the resource while an operation runs.</summary>
+    protected Task RecordFaultAsync(Guid clusterId, Guid? poolId, string? fault, CancellationToken ct) =>
+        clusters.ApplyAsync(clusterId, (cluster, now) =>
+        {
+            LifecycleResource resource = poolId is { } id ? cluster.Pools.Single(p => p.Id == id) : cluster;
+            resource.Observe(fault, false, now);
+        }, ct);
+
+    /// <summary>Completes the operation's resource(s): every one this operation drives goes back to Active.</summary>
+    protected async Task<StepOutcome> FinishAsync(StepContext context, string message, CancellationToken ct)
+    {
+        var (cluster, _) = await LoadAsync(context, ct);
+        if (cluster is null) return Gone(context);
+        await clusters.ApplyAsync(cluster.Id, (c, now) =>
+        {
+            if (c.CurrentOperationId == context.OperationId) c.Complete(context.OperationId, now);
+            foreach (var pool in c.Pools.Where(p => p.CurrentOperationId == context.OperationId))
+                pool.Complete(context.OperationId, now);
+        }, ct);
+        return StepOutcome.Succeeded(message);
+    }
+}
+
+/// <summary>One look at the management cluster during a wait: done (an outcome), or still going (progress text).</summary>
+public sealed record WaitProbe(StepOutcome? Outcome, string? Progress)
+{
+    public static WaitProbe Done(string message) => new(StepOutcome.Succeeded(message), null);
+    public static WaitProbe Fail(StepOutcome outcome) => new(outcome, null);
+    public static WaitProbe Pending(string progress) => new(null, progress);
+}

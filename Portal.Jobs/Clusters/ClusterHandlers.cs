@@ -1,0 +1,259 @@
+using Portal.Domain.Clusters;
+using Portal.Domain.Infrastructures;
+using Portal.Jobs.Operations;
+
+namespace Portal.Jobs.Clusters;
+
+/// <summary>
+/// Creates a cluster: its namespace and credentials on the management cluster, every Cluster API object, then waits
+/// for the cloud infrastructure, the control plane and each node pool before the cluster and its pools are Active.
+/// </summary>
+public sealed class CreateClusterHandler(ClusterService clusters, ManagementClusters management, InfrastructureService infrastructures,
+    ClusterOperationOptions options, TimeProvider clock) : ClusterHandlerBase(clusters, management, infrastructures, options, clock)
+{
+    public override string Kind => ClusterOperations.Create;
+
+    public override IReadOnlyList<OperationStepDefinition> Steps =>
+    [
+        new("Prepare the namespace and cloud credentials", PrepareAsync),
+        new("Apply the Cluster API objects", ApplyAsync),
+        new("Wait for the network, router and API load balancer", WaitForInfrastructureAsync),
+        new("Wait for the control plane", WaitForControlPlaneAsync),
+        new("Wait for the node pools", WaitForPoolsAsync),
+        new("Activate the cluster", (context, ct) => FinishAsync(context, "The cluster is active.", ct)),
+    ];
+
+    private async Task<StepOutcome> PrepareAsync(StepContext context, CancellationToken ct)
+    {
+        var (cluster, _) = await LoadAsync(context, ct);
+        if (cluster is null) return Gone(context);
+        await Clusters.ApplyAsync(cluster.Id, (c, now) =>
+        {
+            if (c.CurrentOperationId == context.OperationId && c.State is ClusterState.Pending) c.StartCreating(context.OperationId, now);
+            foreach (var pool in c.Pools.Where(p => p.CurrentOperationId == context.OperationId && p.State == ClusterState.Pending))
+                pool.StartCreating(context.OperationId, now);
+        }, ct);
+        var client = await ManagementAsync(cluster, ct);
+        if (!client.Succeeded) return FromError(client.Error!, "No management cluster");
+        var credentials = await CredentialsAsync(cluster, ct);
+        if (credentials is null) return StepOutcome.Failed("The cluster's infrastructure no longer exists.");
+        var spec = SpecOf(cluster);
+        return await ApplyAllAsync(client.Value!, [ClusterManifests.Namespace(spec), ClusterManifests.CloudCredentialsSecret(spec, credentials)], ct)
+            ?? StepOutcome.Succeeded($"Namespace {ClusterManifests.NamespaceFor(cluster.Id)} and the cloud credentials are in place on {client.Value!.Connection.Server.Host}.");
+    }
+
+    private async Task<StepOutcome> ApplyAsync(StepContext context, CancellationToken ct)
+    {
+        var (cluster, _) = await LoadAsync(context, ct);
+        if (cluster is null) return Gone(context);
+        var client = await ManagementAsync(cluster, ct);
+        if (!client.Succeeded) return FromError(client.Error!, "No management cluster");
+        var credentials = await CredentialsAsync(cluster, ct);
+        if (credentials is null) return StepOutcome.Failed("The cluster's infrastructure no longer exists.");
+        var objects = ClusterManifests.All(SpecOf(cluster), credentials);
+        return await ApplyAllAsync(client.Value!, objects, ct)
+            ?? StepOutcome.Succeeded($"Applied {objects.Count} objects: {string.Join(", ", objects.Select(o => o["kind"]!.GetValue<string>()).Distinct())}.");
+    }
+
+    private async Task<StepOutcome> WaitForInfrastructureAsync(StepContext context, CancellationToken ct)
+    {
+        var (cluster, _) = await LoadAsync(context, ct);
+        if (cluster is null) return Gone(context);
+        var client = await ManagementAsync(cluster, ct);
+        if (!client.Succeeded) return FromError(client.Error!, "No management cluster");
+        var manifest = ClusterManifests.OpenStackCluster(SpecOf(cluster));
+        return await WaitAsync(context, "the cloud infrastructure", async () =>
+        {
+            var health = await ClusterHealth.ReadAsync(client.Value!, manifest, ct);
+            if (!health.Succeeded) return WaitProbe.Pending(health.Error!.Message);
+            if (health.Value!.Fault is { } fault)
+            {
+                await RecordFaultAsync(cluster.Id, null, fault, ct);
+                return WaitProbe.Fail(StepOutcome.Failed($"The cloud refused the cluster's infrastructure: {fault}"));
+            }
+            return health.Value.Ready ? WaitProbe.Done("Network, router, security groups and the API load balancer are ready.") : WaitProbe.Pending(health.Value.Progress);
+        }, ct);
+    }
+
+    private async Task<StepOutcome> WaitForControlPlaneAsync(StepContext context, CancellationToken ct)
+    {
+        var (cluster, _) = await LoadAsync(context, ct);
+        if (cluster is null) return Gone(context);
+        var client = await ManagementAsync(cluster, ct);
+        if (!client.Succeeded) return FromError(client.Error!, "No management cluster");
+        return await WaitForControlPlaneCoreAsync(context, client.Value!, cluster, cluster.ControlPlaneReplicas, cluster.KubernetesVersion, ct);
+    }
+
+    private async Task<StepOutcome> WaitForPoolsAsync(StepContext context, CancellationToken ct)
+    {
+        var (cluster, _) = await LoadAsync(context, ct);
+        if (cluster is null) return Gone(context);
+        var client = await ManagementAsync(cluster, ct);
+        if (!client.Succeeded) return FromError(client.Error!, "No management cluster");
+        var spec = SpecOf(cluster);
+        return await WaitAsync(context, "the node pools", async () =>
+        {
+            var waiting = new List<string>();
+            foreach (var pool in spec.Pools)
+            {
+                var health = await ClusterHealth.PoolAsync(client.Value!, ClusterManifests.MachineDeployment(spec, pool), pool.Name, ct);
+                if (!health.Succeeded) return WaitProbe.Pending(health.Error!.Message);
+                if (health.Value!.Fault is { } fault)
+                {
+                    await RecordFaultAsync(cluster.Id, pool.PoolId, fault, ct);
+                    return WaitProbe.Fail(StepOutcome.Failed($"The cloud refused node pool {pool.Name}: {fault}"));
+                }
+                if (!health.Value.Ready) waiting.Add(health.Value.Progress);
+            }
+            return waiting.Count == 0
+                ? WaitProbe.Done($"All {spec.Pools.Count} node pools are ready ({spec.Pools.Sum(p => p.NodeCount)} nodes).")
+                : WaitProbe.Pending(string.Join(" ", waiting));
+        }, ct);
+    }
+}
+
+/// <summary>Scales a Standalone control plane between 1 and 3 replicas.</summary>
+public sealed class ScaleControlPlaneHandler(ClusterService clusters, ManagementClusters management, InfrastructureService infrastructures,
+    ClusterOperationOptions options, TimeProvider clock) : ClusterHandlerBase(clusters, management, infrastructures, options, clock)
+{
+    public override string Kind => ClusterOperations.ScaleControlPlane;
+
+    public override IReadOnlyList<OperationStepDefinition> Steps =>
+    [
+        new("Apply the control plane's replica count", ApplyAsync),
+        new("Wait for the control plane replicas", WaitAsync),
+        new("Finish", (context, ct) => FinishAsync(context, "The control plane is scaled.", ct)),
+    ];
+
+    private async Task<StepOutcome> ApplyAsync(StepContext context, CancellationToken ct)
+    {
+        var (cluster, _) = await LoadAsync(context, ct);
+        if (cluster is null) return Gone(context);
+        var replicas = context.Parameters<ScaleControlPlaneParameters>().Replicas;
+        var client = await ManagementAsync(cluster, ct);
+        if (!client.Succeeded) return FromError(client.Error!, "No management cluster");
+        var spec = SpecOf(cluster) with { ControlPlaneReplicas = replicas };
+        if (await ApplyAllAsync(client.Value!, ClusterManifests.ControlPlaneObjects(spec), ct) is { } failed) return failed;
+        await Clusters.ApplyAsync(cluster.Id, (c, now) => c.ApplyControlPlaneReplicas(replicas, now), ct);
+        return StepOutcome.Succeeded($"Asked for {replicas} control plane {(replicas == 1 ? "replica" : "replicas")}.");
+    }
+
+    private async Task<StepOutcome> WaitAsync(StepContext context, CancellationToken ct)
+    {
+        var (cluster, _) = await LoadAsync(context, ct);
+        if (cluster is null) return Gone(context);
+        var client = await ManagementAsync(cluster, ct);
+        if (!client.Succeeded) return FromError(client.Error!, "No management cluster");
+        return await WaitForControlPlaneCoreAsync(context, client.Value!, cluster, context.Parameters<ScaleControlPlaneParameters>().Replicas, cluster.KubernetesVersion, ct);
+    }
+}
+
+/// <summary>Upgrades the control plane to the next patch or minor version; the pools follow with their own upgrades.</summary>
+public sealed class UpgradeControlPlaneHandler(ClusterService clusters, ManagementClusters management, InfrastructureService infrastructures,
+    ClusterOperationOptions options, TimeProvider clock) : ClusterHandlerBase(clusters, management, infrastructures, options, clock)
+{
+    public override string Kind => ClusterOperations.UpgradeControlPlane;
+
+    public override IReadOnlyList<OperationStepDefinition> Steps =>
+    [
+        new("Apply the new version to the control plane", ApplyAsync),
+        new("Wait for the control plane to roll out", WaitAsync),
+        new("Update the built-in add-ons", AddonsAsync),
+        new("Finish", (context, ct) => FinishAsync(context, "The control plane runs the new version. Upgrade the node pools next.", ct)),
+    ];
+
+    private async Task<StepOutcome> ApplyAsync(StepContext context, CancellationToken ct)
+    {
+        var (cluster, _) = await LoadAsync(context, ct);
+        if (cluster is null) return Gone(context);
+        var upgrade = context.Parameters<UpgradeParameters>();
+        var client = await ManagementAsync(cluster, ct);
+        if (!client.Succeeded) return FromError(client.Error!, "No management cluster");
+        var spec = SpecOf(cluster) with { KubernetesVersion = upgrade.Version, ControlPlaneImage = upgrade.Image.ProviderId };
+        if (await ApplyAllAsync(client.Value!, ClusterManifests.ControlPlaneObjects(spec), ct) is { } failed) return failed;
+        await Clusters.ApplyAsync(cluster.Id, (c, now) => c.ApplyVersion(upgrade.Image, now), ct);
+        return StepOutcome.Succeeded($"The control plane is moving from {upgrade.From} to {upgrade.Version} (image {upgrade.Image.Name}).");
+    }
+
+    private async Task<StepOutcome> WaitAsync(StepContext context, CancellationToken ct)
+    {
+        var (cluster, _) = await LoadAsync(context, ct);
+        if (cluster is null) return Gone(context);
+        var client = await ManagementAsync(cluster, ct);
+        if (!client.Succeeded) return FromError(client.Error!, "No management cluster");
+        return await WaitForControlPlaneCoreAsync(context, client.Value!, cluster, cluster.ControlPlaneReplicas, context.Parameters<UpgradeParameters>().Version, ct);
+    }
+
+    private async Task<StepOutcome> AddonsAsync(StepContext context, CancellationToken ct)
+    {
+        var (cluster, _) = await LoadAsync(context, ct);
+        if (cluster is null) return Gone(context);
+        var client = await ManagementAsync(cluster, ct);
+        if (!client.Succeeded) return FromError(client.Error!, "No management cluster");
+        var spec = SpecOf(cluster);
+        var objects = ClusterManifests.AddonObjects(spec).Concat(ClusterManifests.AutoscalerObjects(spec)).ToList();
+        return await ApplyAllAsync(client.Value!, objects, ct)
+            ?? StepOutcome.Succeeded($"Cloud controller manager, Cinder CSI{(spec.UsesAutoscaler ? " and the autoscaler" : "")} now match {ClusterManifests.MinorLine(spec.KubernetesVersion)}.");
+    }
+}
+
+/// <summary>Deletes the cluster: Cluster API removes machines and network, then the namespace and the portal's record go.</summary>
+public sealed class DeleteClusterHandler(ClusterService clusters, ManagementClusters management, InfrastructureService infrastructures,
+    ClusterOperationOptions options, TimeProvider clock) : ClusterHandlerBase(clusters, management, infrastructures, options, clock)
+{
+    public override string Kind => ClusterOperations.Delete;
+
+    public override IReadOnlyList<OperationStepDefinition> Steps =>
+    [
+        new("Delete the Cluster API cluster", DeleteAsync),
+        new("Wait for the machines and network to be removed", WaitGoneAsync),
+        new("Remove the cluster's namespace", NamespaceAsync),
+        new("Remove the cluster from the portal", RemoveAsync),
+    ];
+
+    private async Task<StepOutcome> DeleteAsync(StepContext context, CancellationToken ct)
+    {
+        var (cluster, _) = await LoadAsync(context, ct);
+        if (cluster is null) return StepOutcome.Skipped("The cluster is already gone.");
+        var client = await ManagementAsync(cluster, ct);
+        if (!client.Succeeded) return FromError(client.Error!, "No management cluster");
+        var manifest = ClusterManifests.Cluster(SpecOf(cluster));
+        var deleted = await client.Value!.DeleteAsync(ClusterManifests.ClusterApiVersion, "Cluster", ClusterManifests.NamespaceFor(cluster.Id), manifest["metadata"]!["name"]!.GetValue<string>(), ct);
+        if (deleted.IsNotFound) return StepOutcome.Skipped("The Cluster API cluster was not there (never created, or already removed).");
+        return deleted.Succeeded ? StepOutcome.Succeeded("Cluster API is removing the machines, the network and the load balancer.") : FromError(deleted.Error!, "Could not delete the cluster");
+    }
+
+    private async Task<StepOutcome> WaitGoneAsync(StepContext context, CancellationToken ct)
+    {
+        var (cluster, _) = await LoadAsync(context, ct);
+        if (cluster is null) return StepOutcome.Skipped("The cluster is already gone.");
+        var client = await ManagementAsync(cluster, ct);
+        if (!client.Succeeded) return FromError(client.Error!, "No management cluster");
+        var manifest = ClusterManifests.Cluster(SpecOf(cluster));
+        return await WaitAsync(context, "the cluster's removal", async () =>
+        {
+            var health = await ClusterHealth.ReadAsync(client.Value!, manifest, ct);
+            if (!health.Succeeded) return WaitProbe.Pending(health.Error!.Message);
+            return health.Value!.Exists ? WaitProbe.Pending("Cluster API is deleting the machines and the network…") : WaitProbe.Done("The machines, network and load balancer are gone.");
+        }, ct);
+    }
+
+    private async Task<StepOutcome> NamespaceAsync(StepContext context, CancellationToken ct)
+    {
+        var (cluster, _) = await LoadAsync(context, ct);
+        if (cluster is null) return StepOutcome.Skipped("The cluster is already gone.");
+        var client = await ManagementAsync(cluster, ct);
+        if (!client.Succeeded) return FromError(client.Error!, "No management cluster");
+        var deleted = await client.Value!.DeleteAsync("v1", "Namespace", null, ClusterManifests.NamespaceFor(cluster.Id), ct);
+        if (deleted.IsNotFound) return StepOutcome.Skipped("The namespace was already gone.");
+        return deleted.Succeeded ? StepOutcome.Succeeded($"Namespace {ClusterManifests.NamespaceFor(cluster.Id)} is being removed with the credentials.") : FromError(deleted.Error!, "Could not delete the namespace");
+    }
+
+    private async Task<StepOutcome> RemoveAsync(StepContext context, CancellationToken ct)
+    {
+        var (cluster, _) = await LoadAsync(context, ct);
+        if (cluster is null) return StepOutcome.Skipped("The cluster was already removed.");
+        await Clusters.RemoveClusterAsync(cluster.Id, ct);
+        return StepOutcome.Succeeded($"Cluster {cluster.Name} is deleted.");
+    }
+}

@@ -1,0 +1,36 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Portal.Domain.Clusters;
+using Portal.Jobs.Operations;
+
+namespace Portal.Jobs.Clusters;
+
+public static class ClusterServiceCollectionExtensions
+{
+    /// <summary>
+    /// Managed Kubernetes: the domain service, the commands the UI calls, pre-flight checks, management clusters, the
+    /// operation handlers, the observer that settles failed and cancelled actions, and the periodic reconcile.
+    /// </summary>
+    public static IServiceCollection AddManagedKubernetes(this IServiceCollection services, ClusterOperationOptions? options = null)
+    {
+        options ??= new ClusterOperationOptions();
+        services.TryAddSingleton(options);
+        services.AddSingleton<ClusterService>();
+        services.AddSingleton<ManagementClusters>();
+        services.AddSingleton<ClusterCommands>();
+        services.AddOperationHandler<CreateClusterHandler>();
+        services.AddOperationHandler<ScaleControlPlaneHandler>();
+        services.AddOperationHandler<UpgradeControlPlaneHandler>();
+        services.AddOperationHandler<DeleteClusterHandler>();
+        services.AddOperationHandler<AddNodePoolHandler>();
+        services.AddOperationHandler<ScaleNodePoolHandler>();
+        services.AddOperationHandler<UpdateNodePoolHandler>();
+        services.AddOperationHandler<UpgradeNodePoolHandler>();
+        services.AddOperationHandler<RemoveNodePoolHandler>();
+        services.AddSingleton<ClusterOperationObserver>();
+        services.AddHostedService(sp => sp.GetRequiredService<ClusterOperationObserver>());
+        services.AddSingleton<ClusterReconciler>();
+        services.AddRecurringJob<ClusterReconcileJob>("clusters.reconcile", options.ReconcileInterval);
+        return services;
+    }
+}

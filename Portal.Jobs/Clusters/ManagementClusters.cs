@@ -1,0 +1,48 @@
+using Portal.Domain.Common;
+using Portal.Domain.Infrastructures;
+using Portal.Jobs.DemoCloud.Kubernetes;
+using Portal.Jobs.Kubernetes;
+
+namespace Portal.Jobs.Clusters;
+
+/// <summary>
+/// Finds the management cluster that runs Cluster API for an infrastructure: the demo cloud's in-process stand-in, or
+/// the cluster whose kubeconfig a platform admin stored on the infrastructure.
+/// </summary>
+public sealed class ManagementClusters(InfrastructureService infrastructures, IKubernetesClientFactory kube)
+{
+    public async Task<KubeResult<IKubernetesClient>> ForInfrastructureAsync(Guid infrastructureId, CancellationToken ct)
+    {
+        var stored = await infrastructures.GetManagementKubeconfigAsync(infrastructureId, ct);
+        if (stored is null)
+            return new KubeError(KubeErrorKind.NotFound, "The infrastructure no longer exists.");
+        if (stored.Value.Provider == InfrastructureProvider.Demo)
+            return kube.Create(DemoKubernetesApi.Kubeconfig);
+        return stored.Value.Kubeconfig is { } kubeconfig
+            ? kube.Create(kubeconfig)
+            : new KubeError(KubeErrorKind.InvalidConfiguration,
+                "This infrastructure has no management cluster configured. A platform admin sets one (a kubeconfig of a cluster running Cluster API " +
+                "with the OpenStack provider) on the infrastructure's Overview tab.");
+    }
+
+    /// <summary>
+    /// Checks a kubeconfig for a management cluster: it parses, the cluster answers, and it serves Cluster API's
+    /// <c>Cluster</c> resource. Returns the server address to show, or the reason it cannot be used.
+    /// </summary>
+    public async Task<Result<string>> CheckAsync(string? kubeconfig, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(kubeconfig)) return Refusal.Invalid("Kubeconfig", "Paste the management cluster's kubeconfig.");
+        var parsed = Kubeconfig.Validate(kubeconfig);
+        if (!parsed.Succeeded) return Refusal.Invalid("Kubeconfig", parsed.Error!.Message);
+        var client = kube.Create(kubeconfig);
+        if (!client.Succeeded) return Refusal.Invalid("Kubeconfig", client.Error!.Message);
+        var version = await client.Value!.VersionAsync(ct);
+        if (!version.Succeeded) return Refusal.Invalid("Kubeconfig", $"Could not reach {parsed.Value!.Server}: {version.Error!.Message}");
+        var clusters = await client.Value.ListAsync("cluster.x-k8s.io/v1beta1", "Cluster", null, null, ct);
+        if (!clusters.Succeeded)
+            return Refusal.Invalid("Kubeconfig", clusters.Error!.Kind == KubeErrorKind.NotFound
+                ? $"{parsed.Value!.Server} answers, but Cluster API is not installed there (no clusters.cluster.x-k8s.io resource)."
+                : $"{parsed.Value!.Server} answers, but listing Cluster API clusters failed: {clusters.Error.Message}");
+        return parsed.Value!.Server.ToString();
+    }
+}

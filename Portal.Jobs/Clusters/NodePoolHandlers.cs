@@ -1,0 +1,223 @@
+using Portal.Domain.Clusters;
+using Portal.Domain.Infrastructures;
+using Portal.Jobs.Kubernetes;
+using Portal.Jobs.Operations;
+
+namespace Portal.Jobs.Clusters;
+
+/// <summary>What the node pool operations share: applying one pool's objects and waiting for its machines.</summary>
+public abstract class NodePoolHandlerBase(ClusterService clusters, ManagementClusters management, InfrastructureService infrastructures,
+    ClusterOperationOptions options, TimeProvider clock) : ClusterHandlerBase(clusters, management, infrastructures, options, clock)
+{
+    /// <summary>Applies the pool as <paramref name="desired"/> (and the autoscaler when any pool uses it), then stores the change.</summary>
+    protected async Task<StepOutcome> ApplyPoolAsync(StepContext context, Func<NodePool, NodePoolManifestSpec> desired,
+        Action<NodePool, DateTimeOffset> store, Func<NodePoolManifestSpec, string> describe, CancellationToken ct)
+    {
+        var (cluster, pool) = await LoadAsync(context, ct);
+        if (cluster is null || pool is null) return Gone(context);
+        var client = await ManagementAsync(cluster, ct);
+        if (!client.Succeeded) return FromError(client.Error!, "No management cluster");
+        var wanted = desired(pool);
+        var spec = SpecOf(cluster, cluster.Pools.Where(p => p.State != ClusterState.Deleting).Select(p => p.Id == pool.Id ? wanted : PoolSpecOf(p)));
+        var objects = ClusterManifests.PoolObjects(spec, wanted).Concat(ClusterManifests.AutoscalerObjects(spec));
+        if (await ApplyAllAsync(client.Value!, objects, ct) is { } failed) return failed;
+        await Clusters.ApplyAsync(cluster.Id, (c, now) => store(c.Pools.Single(p => p.Id == pool.Id), now), ct);
+        return StepOutcome.Succeeded(describe(wanted));
+    }
+
+    /// <summary>Waits until every machine of the pool is ready and on its current template.</summary>
+    protected async Task<StepOutcome> WaitForPoolAsync(StepContext context, CancellationToken ct)
+    {
+        var (cluster, pool) = await LoadAsync(context, ct);
+        if (cluster is null || pool is null) return Gone(context);
+        var client = await ManagementAsync(cluster, ct);
+        if (!client.Succeeded) return FromError(client.Error!, "No management cluster");
+        var poolSpec = PoolSpecOf(pool);
+        var manifest = ClusterManifests.MachineDeployment(SpecOf(cluster), poolSpec);
+        return await WaitAsync(context, $"node pool {pool.Name}", async () =>
+        {
+            var health = await ClusterHealth.PoolAsync(client.Value!, manifest, pool.Name, ct);
+            if (!health.Succeeded) return WaitProbe.Pending(health.Error!.Message);
+            if (health.Value!.Fault is { } fault)
+            {
+                await RecordFaultAsync(cluster.Id, pool.Id, fault, ct);
+                return WaitProbe.Fail(StepOutcome.Failed($"The cloud refused node pool {pool.Name}: {fault}"));
+            }
+            return health.Value.Ready ? WaitProbe.Done($"Node pool {pool.Name} is ready.") : WaitProbe.Pending(health.Value.Progress);
+        }, ct);
+    }
+
+    protected static string Nodes(int count) => count == 1 ? "1 node" : $"{count} nodes";
+}
+
+/// <summary>Adds a node pool to a running cluster.</summary>
+public sealed class AddNodePoolHandler(ClusterService clusters, ManagementClusters management, InfrastructureService infrastructures,
+    ClusterOperationOptions options, TimeProvider clock) : NodePoolHandlerBase(clusters, management, infrastructures, options, clock)
+{
+    public override string Kind => ClusterOperations.AddPool;
+
+    public override IReadOnlyList<OperationStepDefinition> Steps =>
+    [
+        new("Apply the node pool", ApplyAsync),
+        new("Wait for the nodes", WaitForPoolAsync),
+        new("Activate the node pool", (context, ct) => FinishAsync(context, "The node pool is active.", ct)),
+    ];
+
+    private async Task<StepOutcome> ApplyAsync(StepContext context, CancellationToken ct)
+    {
+        var (cluster, pool) = await LoadAsync(context, ct);
+        if (cluster is null || pool is null) return Gone(context);
+        await Clusters.ApplyAsync(cluster.Id, (c, now) =>
+        {
+            var p = c.Pools.Single(x => x.Id == pool.Id);
+            if (p.CurrentOperationId == context.OperationId && p.State == ClusterState.Pending) p.StartCreating(context.OperationId, now);
+        }, ct);
+        return await ApplyPoolAsync(context, PoolSpecOf, (_, _) => { },
+            p => $"Applied node pool {p.Name}: {Nodes(p.NodeCount)} of {p.Flavor}{(p.AutoscalerEnabled ? $", autoscaler {p.AutoscalerMin}–{p.AutoscalerMax}" : "")}.", ct);
+    }
+}
+
+/// <summary>Scales a node pool to a new node count (0 empties it).</summary>
+public sealed class ScaleNodePoolHandler(ClusterService clusters, ManagementClusters management, InfrastructureService infrastructures,
+    ClusterOperationOptions options, TimeProvider clock) : NodePoolHandlerBase(clusters, management, infrastructures, options, clock)
+{
+    public override string Kind => ClusterOperations.ScalePool;
+
+    public override IReadOnlyList<OperationStepDefinition> Steps =>
+    [
+        new("Apply the new node count", ApplyAsync),
+        new("Wait for the nodes", WaitForPoolAsync),
+        new("Finish", (context, ct) => FinishAsync(context, "The node pool is scaled.", ct)),
+    ];
+
+    private Task<StepOutcome> ApplyAsync(StepContext context, CancellationToken ct)
+    {
+        var scale = context.Parameters<ScalePoolParameters>();
+        return ApplyPoolAsync(context, pool => PoolSpecOf(pool) with { NodeCount = scale.NodeCount },
+            (pool, now) => pool.ApplyNodeCount(scale.NodeCount, now),
+            p => $"Asked for {Nodes(scale.NodeCount)} (was {scale.From}).", ct);
+    }
+}
+
+/// <summary>Changes a pool's configuration: its flavor (the machines are replaced) and/or its autoscaler.</summary>
+public sealed class UpdateNodePoolHandler(ClusterService clusters, ManagementClusters management, InfrastructureService infrastructures,
+    ClusterOperationOptions options, TimeProvider clock) : NodePoolHandlerBase(clusters, management, infrastructures, options, clock)
+{
+    public override string Kind => ClusterOperations.UpdatePool;
+
+    public override IReadOnlyList<OperationStepDefinition> Steps =>
+    [
+        new("Apply the node pool's configuration", ApplyAsync),
+        new("Wait for the nodes to roll out", WaitForPoolAsync),
+        new("Finish", (context, ct) => FinishAsync(context, "The node pool is updated.", ct)),
+    ];
+
+    private Task<StepOutcome> ApplyAsync(StepContext context, CancellationToken ct)
+    {
+        var update = context.Parameters<UpdatePoolParameters>();
+        return ApplyPoolAsync(context,
+            pool =>
+            {
+                var spec = PoolSpecOf(pool);
+                if (update.Flavor is { } flavor) spec = spec with { Flavor = flavor.Name, VCpus = flavor.Vcpus, RamMb = flavor.RamMb };
+                if (update.ChangeAutoscaler)
+                    spec = spec with
+                    {
+                        NodeCount = update.NodeCount,
+                        AutoscalerMin = update.AutoscalerEnabled ? update.AutoscalerMin : null,
+                        AutoscalerMax = update.AutoscalerEnabled ? update.AutoscalerMax : null,
+                    };
+                return spec;
+            },
+            (pool, now) =>
+            {
+                if (update.Flavor is { } flavor) pool.ApplyFlavor(flavor, now);
+                if (update.ChangeAutoscaler)
+                    pool.ApplyAutoscaler(update.AutoscalerEnabled ? new AutoscalerBounds(update.AutoscalerMin!.Value, update.AutoscalerMax!.Value) : null, update.NodeCount, now);
+            },
+            p => update.Flavor is { } f
+                ? $"Node pool {p.Name} moves to flavor {f.Name}; its machines are replaced one by one."
+                : update.AutoscalerEnabled ? $"Autoscaler of {p.Name}: {update.AutoscalerMin}–{update.AutoscalerMax} nodes." : $"Autoscaler of {p.Name} is off; the pool keeps {Nodes(update.NodeCount)}.",
+            ct);
+    }
+}
+
+/// <summary>Brings a pool to the control plane's version: every node is replaced by one from the new image.</summary>
+public sealed class UpgradeNodePoolHandler(ClusterService clusters, ManagementClusters management, InfrastructureService infrastructures,
+    ClusterOperationOptions options, TimeProvider clock) : NodePoolHandlerBase(clusters, management, infrastructures, options, clock)
+{
+    public override string Kind => ClusterOperations.UpgradePool;
+
+    public override IReadOnlyList<OperationStepDefinition> Steps =>
+    [
+        new("Apply the new version to the node pool", ApplyAsync),
+        new("Wait for every node to be replaced", WaitForPoolAsync),
+        new("Finish", (context, ct) => FinishAsync(context, "The node pool runs the control plane's version.", ct)),
+    ];
+
+    private Task<StepOutcome> ApplyAsync(StepContext context, CancellationToken ct)
+    {
+        var upgrade = context.Parameters<UpgradeParameters>();
+        return ApplyPoolAsync(context, pool => PoolSpecOf(pool) with { KubernetesVersion = upgrade.Version, Image = upgrade.Image.ProviderId },
+            (pool, now) => pool.ApplyImage(upgrade.Image, now),
+            p => $"Node pool {p.Name} moves from {upgrade.From} to {upgrade.Version}; its nodes are replaced one by one.", ct);
+    }
+}
+
+/// <summary>Removes a node pool: its machines are drained and deleted, then the pool's record goes.</summary>
+public sealed class RemoveNodePoolHandler(ClusterService clusters, ManagementClusters management, InfrastructureService infrastructures,
+    ClusterOperationOptions options, TimeProvider clock) : NodePoolHandlerBase(clusters, management, infrastructures, options, clock)
+{
+    public override string Kind => ClusterOperations.RemovePool;
+
+    public override IReadOnlyList<OperationStepDefinition> Steps =>
+    [
+        new("Delete the node pool's machines", DeleteAsync),
+        new("Wait for the machines to go", WaitGoneAsync),
+        new("Remove the node pool from the portal", RemoveAsync),
+    ];
+
+    private async Task<StepOutcome> DeleteAsync(StepContext context, CancellationToken ct)
+    {
+        var (cluster, pool) = await LoadAsync(context, ct);
+        if (cluster is null || pool is null) return StepOutcome.Skipped("The node pool is already gone.");
+        var client = await ManagementAsync(cluster, ct);
+        if (!client.Succeeded) return FromError(client.Error!, "No management cluster");
+        var spec = SpecOf(cluster);
+        var poolSpec = PoolSpecOf(pool);
+        var ns = ClusterManifests.NamespaceFor(cluster.Id);
+        var md = await client.Value!.DeleteAsync(ClusterManifests.ClusterApiVersion, "MachineDeployment", ns, ClusterManifests.MachineDeploymentName(spec, poolSpec), ct);
+        if (!md.Succeeded && !md.IsNotFound) return FromError(md.Error!, "Could not delete the MachineDeployment");
+        var template = await client.Value.DeleteAsync(ClusterManifests.InfrastructureApiVersion, "OpenStackMachineTemplate", ns, ClusterManifests.MachineTemplateName(spec, poolSpec), ct);
+        if (!template.Succeeded && !template.IsNotFound) return FromError(template.Error!, "Could not delete the machine template");
+        // The autoscaler's configuration follows the remaining pools.
+        var remaining = SpecOf(cluster, cluster.Pools.Where(p => p.Id != pool.Id && p.State != ClusterState.Deleting).Select(PoolSpecOf));
+        if (await ApplyAllAsync(client.Value, ClusterManifests.AutoscalerObjects(remaining), ct) is { } failed) return failed;
+        return md.IsNotFound
+            ? StepOutcome.Skipped("The pool's MachineDeployment was already gone.")
+            : StepOutcome.Succeeded($"Cluster API is draining and deleting {Nodes(pool.NodeCount)} of {pool.Name}.");
+    }
+
+    private async Task<StepOutcome> WaitGoneAsync(StepContext context, CancellationToken ct)
+    {
+        var (cluster, pool) = await LoadAsync(context, ct);
+        if (cluster is null || pool is null) return StepOutcome.Skipped("The node pool is already gone.");
+        var client = await ManagementAsync(cluster, ct);
+        if (!client.Succeeded) return FromError(client.Error!, "No management cluster");
+        var manifest = ClusterManifests.MachineDeployment(SpecOf(cluster), PoolSpecOf(pool));
+        return await WaitAsync(context, $"the machines of {pool.Name} to go", async () =>
+        {
+            var health = await ClusterHealth.ReadAsync(client.Value!, manifest, ct);
+            if (!health.Succeeded) return WaitProbe.Pending(health.Error!.Message);
+            return health.Value!.Exists ? WaitProbe.Pending($"Deleting the machines of {pool.Name}…") : WaitProbe.Done($"The machines of {pool.Name} are gone.");
+        }, ct);
+    }
+
+    private async Task<StepOutcome> RemoveAsync(StepContext context, CancellationToken ct)
+    {
+        var (_, pool) = await LoadAsync(context, ct);
+        if (pool is null) return StepOutcome.Skipped("The node pool was already removed.");
+        await Clusters.RemovePoolRowAsync(pool.Id, ct);
+        return StepOutcome.Succeeded($"Node pool {pool.Name} is removed.");
+    }
+}
