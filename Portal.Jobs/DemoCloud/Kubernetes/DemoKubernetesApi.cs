@@ -55,6 +55,7 @@ public sealed class DemoKubernetesApi
             new DemoCapiClusterController(),
             new DemoOpenStackClusterController(),
             new DemoKubeadmControlPlaneController(),
+            new DemoKamajiControlPlaneController(),
             new DemoMachineDeploymentController(),
             new DemoDeploymentController(),
             new DemoPostgresClusterController(),

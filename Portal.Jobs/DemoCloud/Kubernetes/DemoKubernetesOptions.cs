@@ -43,6 +43,9 @@ public sealed record DemoControllerDelays
     /// <summary>Cluster API: each control plane machine (KubeadmControlPlane replica), also each one replaced in an upgrade.</summary>
     public TimeSpan ControlPlaneMachine { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Kamaji: a hosted control plane's pods (a Deployment on the management cluster) becoming ready, also each rollout.</summary>
+    public TimeSpan HostedControlPlane { get; init; } = TimeSpan.FromSeconds(6);
+
     /// <summary>Cluster API: each worker machine (MachineDeployment replica), up or down, also each one replaced in an upgrade.</summary>
     public TimeSpan WorkerMachine { get; init; } = TimeSpan.FromSeconds(8);
 
@@ -60,6 +63,7 @@ public sealed record DemoControllerDelays
         DeploymentRollout = TimeSpan.Zero,
         InfrastructureProvisioning = TimeSpan.Zero,
         ControlPlaneMachine = TimeSpan.Zero,
+        HostedControlPlane = TimeSpan.Zero,
         WorkerMachine = TimeSpan.Zero,
         ClusterDeletion = TimeSpan.Zero,
         NamespaceTermination = TimeSpan.Zero,

@@ -30,11 +30,12 @@ public sealed partial record DemoResourceKind(string Group, string Version, stri
     public const string InfrastructureGroup = "infrastructure.cluster.x-k8s.io";
     public const string ControlPlaneGroup = "controlplane.cluster.x-k8s.io";
     public const string BootstrapGroup = "bootstrap.cluster.x-k8s.io";
+    public const string AddonsGroup = "addons.cluster.x-k8s.io";
     public const string CloudNativePgGroup = "postgresql.cnpg.io";
 
     /// <summary>
     /// What every demo cluster serves: the core and RBAC types an operator install needs, apps/v1, CRDs and webhooks,
-    /// Cluster API (core, CAPO infrastructure, kubeadm control plane and bootstrap, Kamaji) and CloudNativePG.
+    /// Cluster API (core, CAPO infrastructure, kubeadm control plane and bootstrap, Kamaji, ClusterResourceSet add-ons) and CloudNativePG.
     /// </summary>
     public static IReadOnlyList<DemoResourceKind> BuiltIn { get; } =
     [
@@ -64,6 +65,7 @@ public sealed partial record DemoResourceKind(string Group, string Version, stri
         new(ControlPlaneGroup, "v1beta1", "KubeadmControlPlane", "kubeadmcontrolplanes", true) { ShortNames = ["kcp"], Validate = ValidateReplicas },
         new(ControlPlaneGroup, "v1alpha1", "KamajiControlPlane", "kamajicontrolplanes", true) { ShortNames = ["ktcp"] },
         new(BootstrapGroup, "v1beta1", "KubeadmConfigTemplate", "kubeadmconfigtemplates", true) { HasStatus = false },
+        new(AddonsGroup, "v1beta1", "ClusterResourceSet", "clusterresourcesets", true) { ShortNames = ["crs"] },
         new(CloudNativePgGroup, "v1", "Cluster", "clusters", true) { Validate = ValidatePostgresCluster },
         new(CloudNativePgGroup, "v1", "Backup", "backups", true),
         new(CloudNativePgGroup, "v1", "ScheduledBackup", "scheduledbackups", true),
