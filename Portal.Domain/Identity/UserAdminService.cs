@@ -9,7 +9,8 @@ using Portal.Domain.Tenancy;
 
 namespace Portal.Domain.Identity;
 
-public sealed record UserRow(string Id, string Email, string DisplayName, PlatformRole PlatformRole, bool LockedOut, int TenantCount);
+/// <summary>A user account; <see cref="FromDirectory"/> accounts sign in with Keycloak, which also sets their platform role.</summary>
+public sealed record UserRow(string Id, string Email, string DisplayName, PlatformRole PlatformRole, bool LockedOut, int TenantCount, bool FromDirectory = false);
 
 /// <summary>Local accounts, managed by platform admins. Each call runs in its own DI scope (UserManager is scoped).</summary>
 public sealed class UserAdminService(IServiceScopeFactory scopes, AuditLog audit, TimeProvider clock)
@@ -25,10 +26,16 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, AuditLog audit
         var total = await query.CountAsync(ct);
         var now = clock.GetUtcNow();
         var rows = await query.OrderBy(u => u.Email).Skip(page.SafeSkip).Take(page.SafeTake)
-            .Select(u => new { u.Id, u.Email, u.DisplayName, u.PlatformRole, u.LockoutEnd, Tenants = db.Memberships.Count(m => m.UserId == u.Id) })
+            .Select(u => new
+            {
+                u.Id, u.Email, u.DisplayName, u.PlatformRole, u.LockoutEnd,
+                // One tenant may be granted both locally and by Keycloak: count tenants, not membership rows.
+                Tenants = db.Memberships.Where(m => m.UserId == u.Id).Select(m => m.TenantId).Distinct().Count(),
+                FromDirectory = db.UserLogins.Any(l => l.UserId == u.Id && l.LoginProvider == DirectorySignInService.LoginProvider),
+            })
             .ToListAsync(ct);
         return new Page<UserRow>(rows.Select(u => new UserRow(u.Id, u.Email ?? "", u.DisplayName, u.PlatformRole,
-            u.LockoutEnd is { } end && end > now, u.Tenants)).ToList(), total);
+            u.LockoutEnd is { } end && end > now, u.Tenants, u.FromDirectory)).ToList(), total);
     }
 
     public async Task<Result<string>> CreateUserAsync(Actor actor, string? email, string? displayName, string? password,

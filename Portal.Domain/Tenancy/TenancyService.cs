@@ -8,7 +8,12 @@ namespace Portal.Domain.Tenancy;
 public sealed record TenantRow(Guid Id, string Name, string Slug, string Description, int ProjectCount, int MemberCount, TenantRole? MyRole);
 public sealed record TenantDetail(Guid Id, string Name, string Slug, string Description, DateTimeOffset CreatedAt, int Version, TenantAccess Access);
 public sealed record ProjectRow(Guid Id, Guid TenantId, string TenantName, string TenantSlug, string Name, string Description, DateTimeOffset CreatedAt, int Version, bool CanManage);
-public sealed record MemberRow(Guid Id, string UserId, string Email, string DisplayName, TenantRole Role, int Version);
+/// <summary>One membership. <see cref="Source"/> Directory rows come from Keycloak groups: shown, but changed only in Keycloak.</summary>
+public sealed record MemberRow(Guid Id, string UserId, string Email, string DisplayName, TenantRole Role, int Version,
+    MembershipSource Source = MembershipSource.Local)
+{
+    public bool IsFromDirectory => Source == MembershipSource.Directory;
+}
 
 /// <summary>Tenants, their projects and their members, with server-side authorization on every call.</summary>
 public sealed class TenancyService(IDbContextFactory<PortalDbContext> dbFactory, CommandRunner commands, TimeProvider clock)
@@ -22,10 +27,19 @@ public sealed class TenancyService(IDbContextFactory<PortalDbContext> dbFactory,
         if (page.SafeSearch is { } search)
             query = query.Where(t => EF.Functions.Like(t.Name, $"%{search}%") || EF.Functions.Like(t.Slug, $"%{search}%"));
         var total = await query.CountAsync(ct);
-        var items = await query.OrderBy(t => t.Name).Skip(page.SafeSkip).Take(page.SafeTake)
-            .Select(t => new TenantRow(t.Id, t.Name, t.Slug, t.Description, t.Projects.Count, t.Memberships.Count,
-                t.Memberships.Where(m => m.UserId == actor.UserId).Select(m => (TenantRole?)m.Role).FirstOrDefault()))
+        // A person may hold a local and a directory membership in one tenant: count people, and show the higher role
+        // (roles are stored as text, so the maximum is taken here rather than in SQL).
+        var rows = await query.OrderBy(t => t.Name).Skip(page.SafeSkip).Take(page.SafeTake)
+            .Select(t => new
+            {
+                t.Id, t.Name, t.Slug, t.Description,
+                Projects = t.Projects.Count,
+                Members = t.Memberships.Select(m => m.UserId).Distinct().Count(),
+                MyRoles = t.Memberships.Where(m => m.UserId == actor.UserId).Select(m => m.Role).ToList(),
+            })
             .ToListAsync(ct);
+        var items = rows.Select(t => new TenantRow(t.Id, t.Name, t.Slug, t.Description, t.Projects, t.Members,
+            t.MyRoles.Count == 0 ? null : t.MyRoles.Max())).ToList();
         return new Page<TenantRow>(items, total);
     }
 
@@ -113,7 +127,7 @@ public sealed class TenancyService(IDbContextFactory<PortalDbContext> dbFactory,
             ? db.Tenants.AsNoTracking()
             : db.Tenants.AsNoTracking().Where(t => t.Memberships.Any(m => m.UserId == actor.UserId && m.Role == TenantRole.Admin));
         return await query.OrderBy(t => t.Name)
-            .Select(t => new TenantRow(t.Id, t.Name, t.Slug, t.Description, t.Projects.Count, t.Memberships.Count, null))
+            .Select(t => new TenantRow(t.Id, t.Name, t.Slug, t.Description, t.Projects.Count, t.Memberships.Select(m => m.UserId).Distinct().Count(), null))
             .ToListAsync(ct);
     }
 
@@ -171,9 +185,10 @@ public sealed class TenancyService(IDbContextFactory<PortalDbContext> dbFactory,
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var access = await TenantAccess.ForAsync(db, actor, tenantId, ct);
         if (!access.CanRead) return Refusal.NotFound("The tenant");
+        // Local and directory (Keycloak) memberships both show; only local ones can be changed here.
         var members = await db.Memberships.AsNoTracking().Where(m => m.TenantId == tenantId)
-            .OrderBy(m => m.User!.DisplayName).ThenBy(m => m.User!.Email)
-            .Select(m => new MemberRow(m.Id, m.UserId, m.User!.Email ?? "", m.User.DisplayName, m.Role, m.Version))
+            .OrderBy(m => m.User!.DisplayName).ThenBy(m => m.User!.Email).ThenBy(m => m.Source)
+            .Select(m => new MemberRow(m.Id, m.UserId, m.User!.Email ?? "", m.User.DisplayName, m.Role, m.Version, m.Source))
             .ToListAsync(ct);
         return members;
     }
@@ -193,7 +208,8 @@ public sealed class TenancyService(IDbContextFactory<PortalDbContext> dbFactory,
             var user = await db.Users.SingleOrDefaultAsync(u => u.NormalizedEmail == normalized, ct);
             if (user is null)
                 return Refusal.Invalid("Email", $"No account uses the email '{email!.Trim()}'. A platform admin creates accounts on the Users page.");
-            if (await db.Memberships.AnyAsync(m => m.TenantId == tenantId && m.UserId == user.Id, ct))
+            // A membership from Keycloak does not block a local one: they are kept apart, and the higher role applies.
+            if (await db.Memberships.AnyAsync(m => m.TenantId == tenantId && m.UserId == user.Id && m.Source == MembershipSource.Local, ct))
                 return Refusal.Conflict($"{user.Email} is already a member of '{tenant.Name}'.", "Email");
             var membership = new TenantMembership(tenantId, user.Id, role, clock.GetUtcNow());
             db.Memberships.Add(membership);
@@ -209,6 +225,7 @@ public sealed class TenancyService(IDbContextFactory<PortalDbContext> dbFactory,
             var access = await TenantAccess.ForAsync(db, actor, membership.TenantId, ct);
             if (!access.CanRead) return Refusal.NotFound("The membership");
             if (!access.CanManage) return Refusal.Forbidden($"Only tenant admins of '{membership.Tenant!.Name}' can change roles.");
+            if (membership.Source != MembershipSource.Local) return FromDirectory(membership);
             if (!Enum.IsDefined(role)) return Refusal.Invalid("Role", "Choose a role.");
             if (db.Expect(membership, expectedVersion, $"{membership.User!.Email}'s membership") is { } stale) return stale;
             if (membership.Role == TenantRole.Admin && role != TenantRole.Admin && await IsLastAdminAsync(db, membership, ct))
@@ -225,12 +242,22 @@ public sealed class TenancyService(IDbContextFactory<PortalDbContext> dbFactory,
             var access = await TenantAccess.ForAsync(db, actor, membership.TenantId, ct);
             if (!access.CanRead) return Refusal.NotFound("The membership");
             if (!access.CanManage) return Refusal.Forbidden($"Only tenant admins of '{membership.Tenant!.Name}' can remove members.");
+            if (membership.Source != MembershipSource.Local) return FromDirectory(membership);
             if (membership.Role == TenantRole.Admin && await IsLastAdminAsync(db, membership, ct))
                 return Refusal.Conflict($"{membership.User!.Email} is the last tenant admin of '{membership.Tenant!.Name}'. Make someone else a tenant admin first.");
             db.Memberships.Remove(membership);
             return Result.Ok();
         }, ct);
 
+    /// <summary>
+    /// The last-admin rule counts local tenant admins only: a directory grant lasts until the person's next sign-in and
+    /// can vanish with a Keycloak group change, so it cannot be what keeps a tenant manageable.
+    /// </summary>
     private static Task<bool> IsLastAdminAsync(PortalDbContext db, TenantMembership membership, CancellationToken ct) =>
-        db.Memberships.AllAsync(m => m.TenantId != membership.TenantId || m.Role != TenantRole.Admin || m.Id == membership.Id, ct);
+        db.Memberships.AllAsync(m => m.TenantId != membership.TenantId || m.Role != TenantRole.Admin || m.Source != MembershipSource.Local
+            || m.Id == membership.Id, ct);
+
+    private static Refusal FromDirectory(TenantMembership membership) =>
+        Refusal.Conflict($"{membership.User!.Email}'s membership in '{membership.Tenant!.Name}' comes from their Keycloak groups. " +
+            "Change it in Keycloak; it is re-read at their next sign-in.");
 }
