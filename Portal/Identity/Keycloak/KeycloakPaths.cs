@@ -1,0 +1,17 @@
+namespace Portal.Identity.Keycloak;
+
+/// <summary>Portal's own paths around the Keycloak flow (the OAuth callback is <see cref="KeycloakSettings.CallbackPath"/>).</summary>
+public static class KeycloakPaths
+{
+    public const string SignIn = "/account/keycloak/signin";
+    public const string Complete = "/account/keycloak/complete";
+    public const string FailurePage = "/account/keycloak/failed";
+
+    public static string SignInFor(string? returnUrl) =>
+        string.IsNullOrEmpty(returnUrl) || returnUrl == "/" ? SignIn : $"{SignIn}?returnUrl={Uri.EscapeDataString(returnUrl)}";
+
+    public static string Failure(KeycloakFailure reason, string? protectedDetail = null) =>
+        protectedDetail is null
+            ? $"{FailurePage}?reason={reason.Slug()}"
+            : $"{FailurePage}?reason={reason.Slug()}&detail={Uri.EscapeDataString(protectedDetail)}";
+}
