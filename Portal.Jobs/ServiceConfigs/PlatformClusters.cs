@@ -1,29 +1,16 @@
 using System.Text;
-using Portal.Domain.Infrastructures;
 using Portal.Domain.ServiceConfigs;
-using Portal.Jobs.DemoCloud.Kubernetes;
+using Portal.Jobs.Clusters;
 using Portal.Jobs.Kubernetes;
 
 namespace Portal.Jobs.ServiceConfigs;
 
 /// <summary>Finds the Kubernetes clusters a platform's operations talk to.</summary>
-public sealed class PlatformClusters(ServiceConfigService configs, InfrastructureService infrastructures, IKubernetesClientFactory kube)
+public sealed class PlatformClusters(ServiceConfigService configs, ManagementClusters management, IKubernetesClientFactory kube)
 {
-    /// <summary>
-    /// The management cluster that runs Cluster API for an infrastructure. The demo cloud's is the in-process
-    /// stand-in; a real infrastructure's management cluster is configured with managed Kubernetes (not yet).
-    /// </summary>
-    public async Task<KubeResult<IKubernetesClient>> ManagementClusterAsync(Guid infrastructureId, CancellationToken ct)
-    {
-        var stored = await infrastructures.GetCredentialsAsync(infrastructureId, ct);
-        if (stored is null)
-            return new KubeError(KubeErrorKind.NotFound, "The infrastructure no longer exists.");
-        return stored.Value.Provider == InfrastructureProvider.Demo
-            ? kube.Create(DemoKubernetesApi.Kubeconfig)
-            : new KubeError(KubeErrorKind.InvalidConfiguration,
-                "This infrastructure has no management cluster configured, and Managed mode provisions its backing cluster through one. " +
-                "Use Managed tools with a cluster you bring, or run Managed mode on the demo cloud.");
-    }
+    /// <summary>The management cluster that runs Cluster API for an infrastructure (see <see cref="ManagementClusters"/>).</summary>
+    public Task<KubeResult<IKubernetesClient>> ManagementClusterAsync(Guid infrastructureId, CancellationToken ct) =>
+        management.ForInfrastructureAsync(infrastructureId, ct);
 
     /// <summary>The cluster the platform's operator runs on: the kubeconfig given (Managed tools, External) or the backing cluster's.</summary>
     public async Task<KubeResult<IKubernetesClient>> WorkloadClusterAsync(PlatformDetail platform, CancellationToken ct)

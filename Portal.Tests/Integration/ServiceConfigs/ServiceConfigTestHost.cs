@@ -15,6 +15,7 @@ using Portal.Domain.Operations;
 using Portal.Domain.Regions;
 using Portal.Domain.ServiceConfigs;
 using Portal.Domain.Tenancy;
+using Portal.Jobs.Clusters;
 using Portal.Jobs.DemoCloud.Kubernetes;
 using Portal.Jobs.Infrastructures;
 using Portal.Jobs.Kubernetes;
@@ -121,6 +122,13 @@ public sealed class ServiceConfigTestHost : IAsyncDisposable
         services.AddOperationHandler<UpgradePostgresPlatformHandler>();
         services.AddOperationHandler<DeletePostgresPlatformHandler>();
         services.AddHostedService<PlatformOperationObserver>();
+        // Managed Kubernetes on the same host; the periodic reconcile is run by the tests themselves.
+        services.AddManagedKubernetes(new ClusterOperationOptions
+        {
+            PollInterval = TimeSpan.FromMilliseconds(20),
+            WaitLimit = TimeSpan.FromSeconds(30),
+            ReconcileInterval = TimeSpan.FromHours(1),
+        });
 
         var host = new ServiceConfigTestHost(folder, file, builder.Build(), hook);
         try
@@ -244,7 +252,7 @@ public sealed class ServiceConfigTestHost : IAsyncDisposable
         PollAsync(() => FindPlatformRowAsync(platformId), condition, timeout,
             p => p is null ? "the platform row is gone" : $"the platform is {p.State} ('{p.StateReason}'), operator {p.OperatorVersion}, target {p.TargetOperatorVersion}");
 
-    private static async Task<T> PollAsync<T>(Func<Task<T>> load, Func<T, bool> condition, TimeSpan? timeout, Func<T, string> describe)
+    public static async Task<T> PollAsync<T>(Func<Task<T>> load, Func<T, bool> condition, TimeSpan? timeout, Func<T, string> describe)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
         while (true)
