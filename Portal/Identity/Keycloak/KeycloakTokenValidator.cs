@@ -63,12 +63,13 @@ public sealed class KeycloakTokenValidator(KeycloakSettings settings, KeycloakMe
 
     private bool ValidateLifetime(DateTime? notBefore, DateTime? expires, SecurityToken token, TokenValidationParameters parameters)
     {
+        // The skew is applied to "now", never to the token's times: IdentityModel passes DateTime.MinValue/MaxValue for absent ones.
         var now = clock.GetUtcNow().UtcDateTime;
         if (expires is not { } validTo)
             throw new SecurityTokenNoExpirationException("The token has no expiry.");
-        if (validTo.ToUniversalTime() + parameters.ClockSkew < now)
+        if (validTo.ToUniversalTime() < now - parameters.ClockSkew)
             throw new SecurityTokenExpiredException("The token has expired.") { Expires = validTo };
-        if (notBefore is { } validFrom && validFrom.ToUniversalTime() - parameters.ClockSkew > now)
+        if (notBefore is { } validFrom && validFrom.ToUniversalTime() > now + parameters.ClockSkew)
             throw new SecurityTokenNotYetValidException("The token is not valid yet.") { NotBefore = validFrom };
         return true;
     }
