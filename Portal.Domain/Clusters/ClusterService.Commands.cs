@@ -122,7 +122,8 @@ public sealed partial class ClusterService
             var operation = prepare(new ClusterOperationRequest(ClusterOperations.AddPool,
                 new OperationTarget(ClusterOperations.PoolTarget, poolId.ToString(), $"{cluster.Name}/{name}"),
                 new AddPoolParameters(name, flavor.Name, request.NodeCount, autoscaler?.Min, autoscaler?.Max)));
-            cluster.AddPool(name, flavor, image, request.NodeCount, autoscaler, operation.Id, asPartOfCluster: false, clock.GetUtcNow(), poolId);
+            // Added explicitly: a new row with its key already set would otherwise be taken for an existing one.
+            db.NodePools.Add(cluster.AddPool(name, flavor, image, request.NodeCount, autoscaler, operation.Id, asPartOfCluster: false, clock.GetUtcNow(), poolId));
             db.Operations.Add(operation);
             subject = subject with { TargetId = poolId.ToString(), TargetName = $"{cluster.Name}/{name}" };
             return new StartedClusterOperation(cluster.Id, operation.Id);

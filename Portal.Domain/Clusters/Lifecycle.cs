@@ -92,8 +92,10 @@ public abstract class LifecycleResource : IVersioned
     {
         if (CurrentOperationId != operationId)
             throw Illegal($"complete operation {operationId}");
+        // The operation saw the resource converge: whatever fault the provider reported on the way has cleared.
         State = ClusterState.Active;
         StateReason = "";
+        ProviderFault = null;
         CurrentOperationId = null;
         UpdatedAt = now;
     }

@@ -6,6 +6,7 @@ using Portal.Domain.Common;
 using Portal.Domain.Data;
 using Portal.Domain.Infrastructures;
 using Portal.Domain.Operations;
+using Portal.Jobs.Infrastructures;
 using Portal.Jobs.Operations;
 
 namespace Portal.Jobs.Clusters;
@@ -15,7 +16,7 @@ namespace Portal.Jobs.Clusters;
 /// the operation is handed to the engine. Also the pieces that need the outside world: pre-flight checks against the
 /// cloud, the kubeconfig from the management cluster, and setting an infrastructure's management cluster.
 /// </summary>
-public sealed class ClusterCommands(ClusterService clusters, OperationService operations, ManagementClusters management,
+public sealed class ClusterCommands(ClusterService clusters, OperationService operations, ManagementClusters management, ClusterPreflight preflight,
     InfrastructureService infrastructures, IDbContextFactory<PortalDbContext> dbFactory, AuditLog audit)
 {
     public async Task<Result<Guid>> CreateAsync(Actor actor, CreateClusterRequest request, CancellationToken ct = default)
@@ -26,7 +27,27 @@ public sealed class ClusterCommands(ClusterService clusters, OperationService op
         return started.Value.ClusterId;
     }
 
-    // PREFLIGHT-PLACEHOLDER
+    /// <summary>
+    /// Validates the whole request, then asks the cloud, with the infrastructure's credentials, whether it can hold the
+    /// cluster: quota headroom for the VMs, vCPUs and RAM it needs, the flavors and image still there, the external
+    /// network still there. A check that cannot run comes back as a warning.
+    /// </summary>
+    public async Task<Result<IReadOnlyList<PreflightCheck>>> PreflightAsync(Actor actor, CreateClusterRequest request, CancellationToken ct = default)
+    {
+        var validated = await clusters.ValidateAsync(actor, request, ClusterWizardStep.Review, ct);
+        if (!validated.Succeeded) return validated.Refusal!;
+        var spec = validated.Value!;
+        var stored = await infrastructures.GetCredentialsAsync(spec.InfrastructureId, ct);
+        if (stored is null) return Refusal.NotFound("The infrastructure");
+        var connection = CloudConnections.For(stored.Value.Provider, stored.Value.Connection, stored.Value.Secret);
+        var machines = spec.Pools.Select(p => new PreflightMachines(p.Flavor.ProviderId, p.Flavor.Name, p.Flavor.Vcpus, p.Flavor.RamMb, p.NodeCount)).ToList();
+        if (spec.ControlPlane == ControlPlaneType.Standalone && spec.ControlPlaneFlavor is { } cp)
+            machines.Insert(0, new PreflightMachines(cp.ProviderId, cp.Name, cp.Vcpus, cp.RamMb, spec.Replicas));
+        var checks = await preflight.RunAsync(connection, new PreflightRequest(spec.InfrastructureId, machines, spec.Image.ProviderId, spec.Image.Name,
+            spec.ExternalNetworkId, spec.ExternalNetworkName), ct);
+        return Result<IReadOnlyList<PreflightCheck>>.Ok(checks);
+    }
+
     public Task<Result> ScaleControlPlaneAsync(Actor actor, Guid clusterId, int expectedVersion, int replicas, CancellationToken ct = default) =>
         RunAsync(clusters.ScaleControlPlaneAsync(actor, clusterId, expectedVersion, replicas, Prepare(actor), ct), ct);
 

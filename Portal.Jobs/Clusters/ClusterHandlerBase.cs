@@ -16,6 +16,12 @@ public sealed record ClusterOperationOptions
     /// <summary>How long a wait step waits before failing; the cloud may still converge later (retry then).</summary>
     public TimeSpan WaitLimit { get; init; } = TimeSpan.FromMinutes(45);
 
+    /// <summary>
+    /// How long a provider fault must persist before a wait step fails with it. Controllers update status on their own
+    /// schedule: right after a fix (or a retry) the old fault may still be on the object for a moment.
+    /// </summary>
+    public TimeSpan FaultConfirmation { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How often the periodic reconcile refreshes every cluster's state from the management cluster.</summary>
     public TimeSpan ReconcileInterval { get; init; } = TimeSpan.FromSeconds(30);
 }
@@ -98,6 +104,23 @@ public abstract class ClusterHandlerBase(ClusterService clusters, ManagementClus
     }
 
     /// <summary>
+    /// Applies the cluster autoscaler when a pool uses it, and removes it when none does any more (its Deployment,
+    /// ServiceAccount, Role and RoleBinding in the cluster's namespace).
+    /// </summary>
+    protected static async Task<StepOutcome?> ReconcileAutoscalerAsync(IKubernetesClient client, ClusterManifestSpec spec, CancellationToken ct)
+    {
+        if (spec.UsesAutoscaler) return await ApplyAllAsync(client, ClusterManifests.AutoscalerObjects(spec), ct);
+        var ns = ClusterManifests.NamespaceFor(spec.ClusterId);
+        var name = ClusterManifests.AutoscalerName(spec);
+        foreach (var (apiVersion, kind) in new[] { ("apps/v1", "Deployment"), ("rbac.authorization.k8s.io/v1", "RoleBinding"), ("rbac.authorization.k8s.io/v1", "Role"), ("v1", "ServiceAccount") })
+        {
+            var deleted = await client.DeleteAsync(apiVersion, kind, ns, name, ct);
+            if (!deleted.Succeeded && !deleted.IsNotFound) return FromError(deleted.Error!, $"Could not remove the autoscaler's {kind}");
+        }
+        return null;
+    }
+
+    /// <summary>
     /// Polls <paramref name="probe"/> until it returns an outcome. The probe reports progress text and the provider's
     /// fault, if any; a fault is recorded on the cluster or pool (so it stays visible), and the step fails with it when
     /// the probe says it is terminal.
@@ -106,10 +129,22 @@ public abstract class ClusterHandlerBase(ClusterService clusters, ManagementClus
     {
         var started = clock.GetUtcNow();
         string? lastMessage = null;
+        DateTimeOffset? faultSince = null;
         while (true)
         {
             var result = await probe();
-            if (result.Outcome is { } outcome) return outcome;
+            if (result.Outcome is { } outcome)
+            {
+                if (outcome.Kind != StepOutcomeKind.Failed || !result.IsFault) return outcome;
+                // A fault is final once it has stayed for a while; until then it is shown as the step's progress.
+                faultSince ??= clock.GetUtcNow();
+                if (clock.GetUtcNow() - faultSince.Value >= options.FaultConfirmation) return outcome;
+                result = WaitProbe.Pending(outcome.Message ?? "The provider reports a fault.");
+            }
+            else
+            {
+                faultSince = null;
+            }
             var message = result.Progress ?? $"Waiting for {what}…";
             if (message != lastMessage)
             {
@@ -168,9 +203,10 @@ public abstract class ClusterHandlerBase(ClusterService clusters, ManagementClus
 }
 
 /// <summary>One look at the management cluster during a wait: done (an outcome), or still going (progress text).</summary>
-public sealed record WaitProbe(StepOutcome? Outcome, string? Progress)
+public sealed record WaitProbe(StepOutcome? Outcome, string? Progress, bool IsFault = false)
 {
     public static WaitProbe Done(string message) => new(StepOutcome.Succeeded(message), null);
-    public static WaitProbe Fail(StepOutcome outcome) => new(outcome, null);
+    /// <summary>The provider reports a fault: the step fails with it once it persists (see <see cref="ClusterOperationOptions.FaultConfirmation"/>).</summary>
+    public static WaitProbe Fail(StepOutcome outcome) => new(outcome, null, true);
     public static WaitProbe Pending(string progress) => new(null, progress);
 }

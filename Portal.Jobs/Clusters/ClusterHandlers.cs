@@ -1,5 +1,6 @@
 using Portal.Domain.Clusters;
 using Portal.Domain.Infrastructures;
+using Portal.Jobs.Kubernetes;
 using Portal.Jobs.Operations;
 
 namespace Portal.Jobs.Clusters;
@@ -9,8 +10,10 @@ namespace Portal.Jobs.Clusters;
 /// for the cloud infrastructure, the control plane and each node pool before the cluster and its pools are Active.
 /// </summary>
 public sealed class CreateClusterHandler(ClusterService clusters, ManagementClusters management, InfrastructureService infrastructures,
-    ClusterOperationOptions options, TimeProvider clock) : ClusterHandlerBase(clusters, management, infrastructures, options, clock)
+    IKubernetesClientFactory kube, ClusterOperationOptions options, TimeProvider clock) : ClusterHandlerBase(clusters, management, infrastructures, options, clock)
 {
+    private IKubernetesClientFactory Kube => kube;
+
     public override string Kind => ClusterOperations.Create;
 
     public override IReadOnlyList<OperationStepDefinition> Steps =>
@@ -19,6 +22,7 @@ public sealed class CreateClusterHandler(ClusterService clusters, ManagementClus
         new("Apply the Cluster API objects", ApplyAsync),
         new("Wait for the network, router and API load balancer", WaitForInfrastructureAsync),
         new("Wait for the control plane", WaitForControlPlaneAsync),
+        new("Give the cloud add-ons their credentials in the cluster", WorkloadCredentialsAsync),
         new("Wait for the node pools", WaitForPoolsAsync),
         new("Activate the cluster", (context, ct) => FinishAsync(context, "The cluster is active.", ct)),
     ];
@@ -82,6 +86,31 @@ public sealed class CreateClusterHandler(ClusterService clusters, ManagementClus
         var client = await ManagementAsync(cluster, ct);
         if (!client.Succeeded) return FromError(client.Error!, "No management cluster");
         return await WaitForControlPlaneCoreAsync(context, client.Value!, cluster, cluster.ControlPlaneReplicas, cluster.KubernetesVersion, ct);
+    }
+
+    /// <summary>
+    /// The cloud controller manager and Cinder CSI read the cloud's credentials from <c>kube-system/cloud-config</c> in the
+    /// workload cluster. It is written through the cluster's own kubeconfig, so the credentials never sit in a
+    /// management-cluster object a tenant could read.
+    /// </summary>
+    private async Task<StepOutcome> WorkloadCredentialsAsync(StepContext context, CancellationToken ct)
+    {
+        var (cluster, _) = await LoadAsync(context, ct);
+        if (cluster is null) return Gone(context);
+        var management = await ManagementAsync(cluster, ct);
+        if (!management.Succeeded) return FromError(management.Error!, "No management cluster");
+        var spec = SpecOf(cluster);
+        var secret = await management.Value!.GetAsync("v1", "Secret", ClusterManifests.NamespaceFor(cluster.Id), ClusterManifests.KubeconfigSecretName(spec), ct);
+        if (secret.IsNotFound) return StepOutcome.Transient("The cluster's kubeconfig is not written yet.");
+        if (!secret.Succeeded) return FromError(secret.Error!, "Could not read the cluster's kubeconfig");
+        var encoded = secret.Value!["data"]?["value"]?.GetValue<string>();
+        if (encoded is null) return StepOutcome.Transient("The cluster's kubeconfig secret is still empty.");
+        var workload = Kube.Create(System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(encoded)));
+        if (!workload.Succeeded) return StepOutcome.Failed($"The cluster's kubeconfig cannot be used: {workload.Error!.Message}");
+        var credentials = await CredentialsAsync(cluster, ct);
+        if (credentials is null) return StepOutcome.Failed("The cluster's infrastructure no longer exists.");
+        return await ApplyAllAsync(workload.Value!, [ClusterManifests.WorkloadCloudConfigSecret(spec, credentials)], ct)
+            ?? StepOutcome.Succeeded("kube-system/cloud-config holds the cloud credentials for the cloud controller manager and Cinder CSI.");
     }
 
     private async Task<StepOutcome> WaitForPoolsAsync(StepContext context, CancellationToken ct)

@@ -17,6 +17,7 @@ public static class ClusterServiceCollectionExtensions
         services.TryAddSingleton(options);
         services.AddSingleton<ClusterService>();
         services.AddSingleton<ManagementClusters>();
+        services.AddSingleton<ClusterPreflight>();
         services.AddSingleton<ClusterCommands>();
         services.AddOperationHandler<CreateClusterHandler>();
         services.AddOperationHandler<ScaleControlPlaneHandler>();

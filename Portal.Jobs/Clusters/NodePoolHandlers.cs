@@ -19,8 +19,8 @@ public abstract class NodePoolHandlerBase(ClusterService clusters, ManagementClu
         if (!client.Succeeded) return FromError(client.Error!, "No management cluster");
         var wanted = desired(pool);
         var spec = SpecOf(cluster, cluster.Pools.Where(p => p.State != ClusterState.Deleting).Select(p => p.Id == pool.Id ? wanted : PoolSpecOf(p)));
-        var objects = ClusterManifests.PoolObjects(spec, wanted).Concat(ClusterManifests.AutoscalerObjects(spec));
-        if (await ApplyAllAsync(client.Value!, objects, ct) is { } failed) return failed;
+        if (await ApplyAllAsync(client.Value!, ClusterManifests.PoolObjects(spec, wanted), ct) is { } failed) return failed;
+        if (await ReconcileAutoscalerAsync(client.Value!, spec, ct) is { } autoscalerFailed) return autoscalerFailed;
         await Clusters.ApplyAsync(cluster.Id, (c, now) => store(c.Pools.Single(p => p.Id == pool.Id), now), ct);
         return StepOutcome.Succeeded(describe(wanted));
     }
@@ -188,11 +188,18 @@ public sealed class RemoveNodePoolHandler(ClusterService clusters, ManagementClu
         var ns = ClusterManifests.NamespaceFor(cluster.Id);
         var md = await client.Value!.DeleteAsync(ClusterManifests.ClusterApiVersion, "MachineDeployment", ns, ClusterManifests.MachineDeploymentName(spec, poolSpec), ct);
         if (!md.Succeeded && !md.IsNotFound) return FromError(md.Error!, "Could not delete the MachineDeployment");
-        var template = await client.Value.DeleteAsync(ClusterManifests.InfrastructureApiVersion, "OpenStackMachineTemplate", ns, ClusterManifests.MachineTemplateName(spec, poolSpec), ct);
-        if (!template.Succeeded && !template.IsNotFound) return FromError(template.Error!, "Could not delete the machine template");
-        // The autoscaler's configuration follows the remaining pools.
+        // Every template the pool had (a flavor change or an upgrade leaves the earlier ones behind).
+        var templates = await client.Value.ListAsync(ClusterManifests.InfrastructureApiVersion, "OpenStackMachineTemplate", ns,
+            $"{ClusterManifests.NodePoolIdLabel}={pool.Id:N}", ct);
+        if (!templates.Succeeded) return FromError(templates.Error!, "Could not list the pool's machine templates");
+        foreach (var name in templates.Value!.Select(t => t["metadata"]!["name"]!.GetValue<string>()).Append(ClusterManifests.MachineTemplateName(spec, poolSpec)).Distinct())
+        {
+            var template = await client.Value.DeleteAsync(ClusterManifests.InfrastructureApiVersion, "OpenStackMachineTemplate", ns, name, ct);
+            if (!template.Succeeded && !template.IsNotFound) return FromError(template.Error!, $"Could not delete the machine template {name}");
+        }
+        // The autoscaler follows the remaining pools.
         var remaining = SpecOf(cluster, cluster.Pools.Where(p => p.Id != pool.Id && p.State != ClusterState.Deleting).Select(PoolSpecOf));
-        if (await ApplyAllAsync(client.Value, ClusterManifests.AutoscalerObjects(remaining), ct) is { } failed) return failed;
+        if (await ReconcileAutoscalerAsync(client.Value, remaining, ct) is { } failed) return failed;
         return md.IsNotFound
             ? StepOutcome.Skipped("The pool's MachineDeployment was already gone.")
             : StepOutcome.Succeeded($"Cluster API is draining and deleting {Nodes(pool.NodeCount)} of {pool.Name}.");

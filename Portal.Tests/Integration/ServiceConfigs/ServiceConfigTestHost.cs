@@ -127,6 +127,7 @@ public sealed class ServiceConfigTestHost : IAsyncDisposable
         {
             PollInterval = TimeSpan.FromMilliseconds(20),
             WaitLimit = TimeSpan.FromSeconds(30),
+            FaultConfirmation = TimeSpan.FromMilliseconds(200),
             ReconcileInterval = TimeSpan.FromHours(1),
         });
 
