@@ -1,0 +1,169 @@
+using Microsoft.AspNetCore.Components;
+using Microsoft.JSInterop;
+using Portal.Components.Operations;
+using Portal.Components.Shared;
+using Portal.Domain.Clusters;
+using Portal.Domain.Common;
+using Portal.Identity;
+using Portal.Jobs.Clusters;
+using Portal.Jobs.Operations;
+using Radzen;
+
+namespace Portal.Components.Clusters;
+
+public sealed partial class ClusterPage : IAsyncDisposable
+{
+    /// <summary>The periodic reconcile changes ready counts and faults without an operation; look again this often.</summary>
+    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(5);
+
+    [Parameter] public Guid Id { get; set; }
+
+    [Inject] private ClusterService Clusters { get; set; } = default!;
+    [Inject] private ClusterCommands Commands { get; set; } = default!;
+    [Inject] private OperationNotifier Notifier { get; set; } = default!;
+    [Inject] private CurrentActor CurrentActor { get; set; } = default!;
+    [Inject] private DialogService Dialogs { get; set; } = default!;
+    [Inject] private NotificationService Notifications { get; set; } = default!;
+    [Inject] private NavigationManager Navigation { get; set; } = default!;
+    [Inject] private IJSRuntime Js { get; set; } = default!;
+    [Inject] private ILogger<ClusterPage> Logger { get; set; } = default!;
+
+    private ClusterDetail? _cluster;
+    private bool _notFound;
+    private Refusal? _refusal;
+    private bool _downloading;
+    private Guid? _historyPool;
+    private Guid? _loadedId;
+    private IDisposable? _subscription;
+    private LiveRefresh? _live;
+    private CancellationTokenSource? _stop;
+    private IJSObjectReference? _download;
+    // Pool ids as strings, for matching operation notifications (targets carry their id as text).
+    private volatile HashSet<string> _targets = [];
+
+    private IReadOnlyCollection<Guid> PoolIds => _cluster?.Pools.Select(p => p.Id).ToList() ?? [];
+
+    private IReadOnlyList<HistoryScope> HistoryScopes =>
+        [new(null, "The whole cluster"), .. (_cluster?.Pools ?? []).Select(p => new HistoryScope(p.Id, $"Node pool {p.Name}"))];
+
+    protected override async Task OnParametersSetAsync()
+    {
+        if (_loadedId == Id) return;
+        _loadedId = Id;
+        _historyPool = null;
+        _refusal = null;
+        await LoadAsync();
+        _subscription?.Dispose();
+        _live?.Dispose();
+        _stop?.Cancel();
+        _stop?.Dispose();
+        _stop = new CancellationTokenSource();
+        _live = new LiveRefresh(() => InvokeAsync(ReloadAsync), TimeSpan.FromMilliseconds(300), Logger);
+        // The cluster's state follows its operations and its pools': reload whenever one of them changes.
+        _subscription = Notifier.Subscribe(change => _targets.Contains(change.TargetId) ? _live.RequestAsync() : Task.CompletedTask);
+        _ = PollAsync(_stop.Token);
+    }
+
+    private async Task LoadAsync()
+    {
+        var result = await Clusters.GetAsync(await CurrentActor.GetAsync(), Id);
+        _notFound = !result.Succeeded && _cluster is null;
+        if (result.Succeeded)
+        {
+            _cluster = result.Value;
+        }
+        else if (_cluster is not null)
+        {
+            // It went away while shown (deleted): say so instead of showing stale data.
+            _cluster = null;
+            _notFound = true;
+        }
+        _targets = _cluster is null ? [] : [_cluster.Id.ToString(), .. _cluster.Pools.Select(p => p.Id.ToString())];
+        if (_historyPool is { } pool && _cluster?.Pools.All(p => p.Id != pool) == true) _historyPool = null;
+    }
+
+    private async Task ReloadAsync()
+    {
+        await LoadAsync();
+        StateHasChanged();
+    }
+
+    private async Task PollAsync(CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(PollInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(ct))
+                if (_live is { } live) await live.RequestAsync();
+        }
+        catch (OperationCanceledException)
+        {
+            // The page went away or shows another cluster.
+        }
+    }
+
+    private void ShowPoolHistory(Guid poolId) => _historyPool = poolId;
+
+    private async Task DownloadKubeconfigAsync()
+    {
+        var cluster = _cluster!;
+        _downloading = true;
+        try
+        {
+            var kubeconfig = await Commands.KubeconfigAsync(await CurrentActor.GetAsync(), cluster.Id);
+            _refusal = kubeconfig.Refusal;
+            if (!kubeconfig.Succeeded) return;
+            _download ??= await Js.InvokeAsync<IJSObjectReference>("import", "./js/download.js");
+            await _download.InvokeVoidAsync("downloadText", $"{cluster.Name}-kubeconfig.yaml", kubeconfig.Value, "application/yaml");
+            Notifications.Notify(NotificationSeverity.Info, "Kubeconfig downloaded", "It grants admin access to the cluster: keep it safe.");
+        }
+        finally
+        {
+            _downloading = false;
+        }
+    }
+
+    private async Task DeleteAsync()
+    {
+        var cluster = _cluster!;
+        if (!await Dialogs.OpenFormAsync<DeleteClusterDialog>($"Delete cluster {cluster.Name}", new() { [nameof(DeleteClusterDialog.Cluster)] = cluster }))
+            return;
+        Notifications.Notify(NotificationSeverity.Info, $"Deleting {cluster.Name}", "Its progress shows in the action history.");
+        await ReloadAsync();
+    }
+
+    private static string AlertTitle(ClusterDetail cluster) => cluster.State switch
+    {
+        ClusterState.Error => "The cluster is in error",
+        ClusterState.Degraded => "The cluster is degraded: it runs, but its last change did not complete",
+        _ => "The cloud reports a fault",
+    };
+
+    private static string AlertAdvice(ClusterDetail cluster) => cluster.State switch
+    {
+        ClusterState.Error => "Retry the failed action in the action history below once the cause is fixed, or delete the cluster.",
+        ClusterState.Degraded => "Retry the failed action in the action history below (it resyncs the cluster), or fix the cause in the cloud.",
+        _ => "It stays shown here until the cloud clears it.",
+    };
+
+    public async ValueTask DisposeAsync()
+    {
+        _stop?.Cancel();
+        _stop?.Dispose();
+        _subscription?.Dispose();
+        _live?.Dispose();
+        if (_download is not null)
+        {
+            try
+            {
+                await _download.DisposeAsync();
+            }
+            catch (JSDisconnectedException)
+            {
+                // The circuit is gone; so is the module.
+            }
+        }
+    }
+
+    private sealed record HistoryScope(Guid? Value, string Text);
+}
