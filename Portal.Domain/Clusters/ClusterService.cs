@@ -174,6 +174,16 @@ public sealed partial class ClusterService(IDbContextFactory<PortalDbContext> db
         return new Page<Operation>(items, total);
     }
 
+    /// <summary>The lifecycle of the cluster and its pools, state change by state change, newest first.</summary>
+    public async Task<Result<IReadOnlyList<StateTransitionView>>> TransitionsAsync(Actor actor, Guid clusterId, int take = 100, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var tenantId = await db.Clusters.AsNoTracking().Where(c => c.Id == clusterId).Select(c => (Guid?)c.TenantId).SingleOrDefaultAsync(ct);
+        if (tenantId is null || !(await TenantAccess.ForAsync(db, actor, tenantId.Value, ct)).CanRead) return Refusal.NotFound("The cluster");
+        return await db.StateTransitions.AsNoTracking().Where(t => t.ClusterId == clusterId).OrderByDescending(t => t.Id).Take(Math.Clamp(take, 1, 1000))
+            .Select(t => new StateTransitionView(t.NodePoolId, t.ResourceName, t.From, t.To, t.Reason, t.OperationId, t.At)).ToListAsync(ct);
+    }
+
     // ---------------------------------------------------------------- helpers
 
     internal static bool CanOperate(TenantAccess access) => access.Role is TenantRole.Member or TenantRole.Admin;

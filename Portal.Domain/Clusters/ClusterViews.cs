@@ -65,3 +65,6 @@ public sealed record ValidatedPool(string Name, FlavorChoice Flavor, int NodeCou
 
 /// <summary>What a kubeconfig download needs: where the cluster's objects live.</summary>
 public sealed record KubeconfigTarget(Guid ClusterId, string Name, Guid InfrastructureId);
+
+/// <summary>One recorded state change of the cluster (<see cref="NodePoolId"/> null) or one of its pools.</summary>
+public sealed record StateTransitionView(Guid? NodePoolId, string ResourceName, ClusterState? From, ClusterState To, string Reason, Guid? OperationId, DateTimeOffset At);

@@ -32,6 +32,7 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
     public DbSet<UnmatchedDirectoryGroup> UnmatchedDirectoryGroups => Set<UnmatchedDirectoryGroup>();
     public DbSet<Portal.Domain.Clusters.KubernetesCluster> Clusters => Set<Portal.Domain.Clusters.KubernetesCluster>();
     public DbSet<Portal.Domain.Clusters.NodePool> NodePools => Set<Portal.Domain.Clusters.NodePool>();
+    public DbSet<Portal.Domain.Clusters.StateTransition> StateTransitions => Set<Portal.Domain.Clusters.StateTransition>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -62,6 +63,29 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
     /// every updated versioned row; EF puts the original version in the
     /// UPDATE's WHERE clause, so a writer holding a stale version changes nothing and gets a conflict.
     /// </summary>
+    /// <summary>Every cluster or node pool state change saved here is recorded in the same commit (see <see cref="Portal.Domain.Clusters.StateTransition"/>).</summary>
+    private void RecordStateTransitions()
+    {
+        var transitions = new List<Portal.Domain.Clusters.StateTransition>();
+        foreach (var entry in ChangeTracker.Entries<Portal.Domain.Clusters.LifecycleResource>())
+        {
+            if (entry.State is not (EntityState.Added or EntityState.Modified)) continue;
+            var state = entry.Property(e => e.State);
+            var from = entry.State == EntityState.Added ? (Portal.Domain.Clusters.ClusterState?)null : state.OriginalValue;
+            if (from == state.CurrentValue) continue;
+            var resource = entry.Entity;
+            var (clusterId, poolId, name) = resource switch
+            {
+                Portal.Domain.Clusters.KubernetesCluster c => (c.Id, (Guid?)null, c.Name),
+                Portal.Domain.Clusters.NodePool p => (p.ClusterId, (Guid?)p.Id, p.Cluster is { } owner ? $"{owner.Name}/{p.Name}" : p.Name),
+                _ => throw new InvalidOperationException($"Unknown lifecycle resource {resource.GetType().Name}."),
+            };
+            transitions.Add(new Portal.Domain.Clusters.StateTransition(clusterId, poolId, name, from, state.CurrentValue, resource.StateReason,
+                resource.CurrentOperationId ?? resource.LastOperationId, resource.UpdatedAt));
+        }
+        if (transitions.Count > 0) StateTransitions.AddRange(transitions);
+    }
+
     private void StampRows()
     {
         foreach (var entry in ChangeTracker.Entries<IVersioned>())
@@ -69,6 +93,8 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
             if (entry.State == EntityState.Modified)
                 entry.Entity.Version = entry.Property(e => e.Version).OriginalValue + 1;
         }
+
+        RecordStateTransitions();
 
         foreach (var entry in ChangeTracker.Entries<INamed>())
         {

@@ -36,6 +36,15 @@ public sealed class ClusterLifecycleTests
         var create = await s.LatestAsync(id, ClusterOperations.Create);
         Assert.Equal(OperationState.Succeeded, create.State);
         Assert.All(create.Steps, step => Assert.Equal(StepState.Succeeded, step.State));
+
+        var transitions = (await s.Clusters.TransitionsAsync(s.Member, id)).ShouldSucceed().Reverse().ToList();
+        Assert.Equal([null, ClusterState.Pending, ClusterState.Creating],
+            transitions.Where(t => t.NodePoolId is null).Select(t => t.From).ToList());
+        Assert.Equal([ClusterState.Pending, ClusterState.Creating, ClusterState.Active],
+            transitions.Where(t => t.NodePoolId is null).Select(t => t.To).ToList());
+        Assert.Equal(2 * 3, transitions.Count(t => t.NodePoolId is not null));
+        Assert.All(transitions, t => Assert.Equal(create.Id, t.OperationId));
+        (await s.Clusters.TransitionsAsync(s.Outsider, id)).ShouldBeRefused(RefusalKind.NotFound);
     }
 
     [Fact]
