@@ -261,6 +261,10 @@ public sealed class ServiceConfigService(IDbContextFactory<PortalDbContext> dbFa
             {
                 if (await db.ServicePlatforms.AnyAsync(p => p.ServiceConfigId == platform.ServiceConfigId && p.Kind == PlatformKind.PostgreSql, ct))
                     return Refusal.Conflict($"The PostgreSQL platform of '{platform.ServiceConfig!.Name}' builds on this MKS network platform. Delete the PostgreSQL platform first.");
+                var clusters = await db.Clusters.Where(c => c.ServiceConfigId == platform.ServiceConfigId).OrderBy(c => c.Name).Select(c => c.Name).Take(6).ToListAsync(ct);
+                if (clusters.Count > 0)
+                    return Refusal.Conflict($"Managed Kubernetes clusters attach to the external network of this MKS network platform: {Naming.List(clusters.Take(5))}{(clusters.Count > 5 ? " and more" : "")}. " +
+                        "Their owners must delete them first; to stop new clusters here, disable the platform instead.");
                 db.ServicePlatforms.Remove(platform);
                 return (Guid?)null;
             }

@@ -174,6 +174,9 @@ public sealed class TenancyService(IDbContextFactory<PortalDbContext> dbFactory,
             var access = await TenantAccess.ForAsync(db, actor, project.TenantId, ct);
             if (!access.CanRead) return Refusal.NotFound("The project");
             if (!access.CanManage) return Refusal.Forbidden($"Only tenant admins of '{project.Tenant!.Name}' can delete its projects.");
+            var clusters = await db.Clusters.Where(c => c.ProjectId == id).OrderBy(c => c.Name).Select(c => c.Name).Take(6).ToListAsync(ct);
+            if (clusters.Count > 0)
+                return Refusal.Conflict($"Project '{project.Name}' still has clusters: {Naming.List(clusters.Take(5))}{(clusters.Count > 5 ? " and more" : "")}. Delete them first.");
             db.Projects.Remove(project);
             return Result.Ok();
         }, ct);

@@ -209,6 +209,9 @@ public sealed class OperationService(IDbContextFactory<PortalDbContext> dbFactor
                 result = Refusal.Forbidden(forbidden);
             else if (operation is null)
                 result = Refusal.NotFound("The operation");
+            else if (Portal.Domain.Clusters.ClusterOperations.IsClusterKind(operation.Kind))
+                // The cluster's state follows these; its page retries and cancels them together with it.
+                result = Refusal.Conflict($"This is an action on {operation.TargetName}. Retry or cancel it from the cluster's page, where the cluster's state follows it.");
             else
                 result = change(operation, clock.GetUtcNow());
 
