@@ -1,0 +1,222 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Portal.Domain.Auditing;
+using Portal.Domain.Catalog;
+using Portal.Domain.Clusters;
+using Portal.Domain.Common;
+using Portal.Domain.Data;
+using Portal.Domain.Identity;
+using Portal.Domain.Infrastructures;
+using Portal.Domain.Regions;
+using Portal.Domain.ServiceConfigs;
+using Portal.Domain.Tenancy;
+using Portal.Jobs.Clusters;
+using Portal.Jobs.DemoCloud.Kubernetes;
+using Portal.Jobs.Infrastructures;
+using Portal.Jobs.Kubernetes;
+using Portal.Jobs.OpenStack;
+using Portal.Jobs.Operations;
+using Portal.Jobs.ServiceConfigs;
+
+namespace Portal.ClustersBenchmark;
+
+/// <summary>What the benchmark may change from production: the demo cloud's speed, and (to compare) the engine's concurrency.</summary>
+internal sealed record HostSettings(DemoControllerDelays Delays, TimeSpan Tick, int? MaxConcurrency, TimeSpan? PollInterval);
+
+/// <summary>
+/// A generic host wired as <c>PortalHost</c> wires Managed Kubernetes (minus the web parts) on a fresh, migrated SQLite
+/// file in its own folder: production defaults for the operations engine, the cluster operations, the OpenStack and
+/// Kubernetes clients; the demo cloud with the delays given. Seeded like a new installation after a platform admin's
+/// set-up: the demo infrastructure registered with its catalog imported, a Service Config with an MKS platform offered
+/// to every tenant, and tenant "Acme" with <see cref="ProjectCount"/> projects and a member. The folder is deleted on dispose.
+/// </summary>
+internal sealed class ClusterHost : IAsyncDisposable
+{
+    public const int ProjectCount = 10;
+
+    private readonly IHost _host;
+    private readonly bool _keep;
+    private bool _stopped;
+
+    private ClusterHost(string folder, string file, IHost host, CommandCapture capture, bool keep)
+    {
+        Folder = folder;
+        File = file;
+        _host = host;
+        Capture = capture;
+        _keep = keep;
+    }
+
+    public string Folder { get; }
+    public string File { get; }
+    public CommandCapture Capture { get; }
+    public IServiceProvider Services => _host.Services;
+
+    public ClusterService Clusters => Services.GetRequiredService<ClusterService>();
+    public ClusterCommands Commands => Services.GetRequiredService<ClusterCommands>();
+    public ClusterReconciler Reconciler => Services.GetRequiredService<ClusterReconciler>();
+    public DemoKubernetesApi Kube => Services.GetRequiredService<DemoKubernetesApi>();
+    public OperationsOptions EngineOptions => Services.GetRequiredService<OperationsOptions>();
+    public ClusterOperationOptions ClusterOptions => Services.GetRequiredService<ClusterOperationOptions>();
+
+    public Actor Admin { get; private set; } = null!;
+    public Actor Member { get; private set; } = null!;
+    public Guid ConfigId { get; private set; }
+    public Guid TenantId { get; private set; }
+    public IReadOnlyList<Guid> ProjectIds { get; private set; } = [];
+    public Guid FlavorId { get; private set; }
+
+    public static async Task<ClusterHost> CreateAsync(string root, HostSettings settings, bool keep)
+    {
+        var folder = Path.Combine(root, Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        var file = Path.Combine(folder, DatabaseSetup.DatabaseFileName);
+        var capture = new CommandCapture();
+
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        var services = builder.Services;
+        services.AddLogging(logging => logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
+        services.AddSingleton(TimeProvider.System);
+        services.AddDbContextFactory<PortalDbContext>(options =>
+        {
+            DatabaseSetup.Configure(options, file);
+            options.AddInterceptors(capture);
+        });
+        services.AddDataProtection()
+            .SetApplicationName("Portal.ClustersBenchmark")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(folder, "keys")));
+        services.AddIdentityCore<PortalUser>(IdentitySettings.Configure)
+            .AddEntityFrameworkStores<PortalDbContext>();
+        services.AddSingleton<AuditLog>();
+        services.AddSingleton<CommandRunner>();
+        services.AddSingleton<RegionService>();
+        services.AddSingleton<SecretProtector>();
+        services.AddSingleton<InfrastructureService>();
+        services.AddSingleton<CatalogService>();
+        services.AddOpenStackClients();
+        services.AddSingleton<ConnectionProbe>();
+        services.AddSingleton<CloudCatalogReader>();
+        // The demo cloud, made fast: the one departure from production besides the optional overrides below.
+        services.AddKubernetesClients(new DemoKubernetesOptions { Tick = settings.Tick, Delays = settings.Delays });
+        services.AddOperationsEngine(file, options =>
+        {
+            if (settings.MaxConcurrency is { } concurrency) options.MaxConcurrency = concurrency;
+        });
+        services.AddSingleton<ServiceConfigService>();
+        services.AddSingleton<PlatformClusters>();
+        services.AddSingleton<PlatformCommands>();
+        services.AddOperationHandler<CreatePostgresPlatformHandler>();
+        services.AddOperationHandler<UpgradePostgresPlatformHandler>();
+        services.AddOperationHandler<DeletePostgresPlatformHandler>();
+        services.AddHostedService<PlatformOperationObserver>();
+        services.AddManagedKubernetes(settings.PollInterval is { } poll ? new ClusterOperationOptions { PollInterval = poll } : null);
+
+        var host = new ClusterHost(folder, file, builder.Build(), capture, keep);
+        try
+        {
+            await using (var db = host.NewContext())
+                await DatabaseSetup.MigrateAsync(db);
+            await host._host.StartAsync();
+            await host.SeedAsync();
+            return host;
+        }
+        catch
+        {
+            await host.DisposeAsync();
+            throw;
+        }
+    }
+
+    public PortalDbContext NewContext() => Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContext();
+
+    /// <summary>Stops the hosted services (engine, demo controllers, observers); the services stay usable for reads.</summary>
+    public async Task StopAsync()
+    {
+        if (_stopped) return;
+        _stopped = true;
+        await _host.StopAsync(TimeSpan.FromSeconds(30));
+    }
+
+    private async Task SeedAsync()
+    {
+        Admin = await AddUserAsync("admin@bench.test", PlatformRole.Admin);
+        Member = await AddUserAsync("member@acme.test", PlatformRole.None);
+
+        var infrastructures = Services.GetRequiredService<InfrastructureService>();
+        var registration = new RegistrationRequest("Demo", null, InfrastructureProvider.Demo, Placement.NewRegionAndZone("Region Demo", "zone-bench"), null, null,
+            new ConnectionCheck(true, "Authenticated; demo."), [], []);
+        var infrastructureId = Expect(await infrastructures.RegisterAsync(Admin, registration), "register the demo infrastructure");
+        var listing = Expect(await Services.GetRequiredService<CloudCatalogReader>().ReadAsync(Admin, infrastructureId), "read the demo cloud's catalog");
+        Expect(await Services.GetRequiredService<CatalogService>().ImportAsync(Admin, infrastructureId, listing.Flavors, listing.Images), "import the catalog");
+        ConfigId = Expect(await Services.GetRequiredService<ServiceConfigService>().CreateAsync(Admin, infrastructureId, "Standard", null, true, []),
+            "create the Service Config");
+        Expect(await Services.GetRequiredService<PlatformCommands>().CreateMksAsync(Admin, ConfigId, listing.ExternalNetworks[0].Id), "add the MKS platform");
+
+        await using var db = NewContext();
+        var now = DateTimeOffset.UtcNow;
+        var tenant = Expect(Tenant.Create("Acme", null, null, now), "create the tenant");
+        var projects = Enumerable.Range(1, ProjectCount).Select(i => Expect(Project.Create(tenant.Id, $"project-{i:D2}", null, now), "create a project")).ToList();
+        db.Add(tenant);
+        db.AddRange(projects);
+        db.Memberships.Add(new TenantMembership(tenant.Id, Member.UserId, TenantRole.Member, now));
+        await db.SaveChangesAsync();
+        TenantId = tenant.Id;
+        ProjectIds = projects.Select(p => p.Id).ToList();
+        FlavorId = await db.Flavors.Where(f => f.InfrastructureId == infrastructureId && f.ProviderName == "m1.medium").Select(f => f.Id).SingleAsync();
+    }
+
+    private async Task<Actor> AddUserAsync(string email, PlatformRole role)
+    {
+        var user = new PortalUser
+        {
+            UserName = email,
+            Email = email,
+            EmailConfirmed = true,
+            DisplayName = email,
+            PlatformRole = role,
+            CreatedAt = DateTimeOffset.UtcNow,
+        };
+        await using var scope = Services.CreateAsyncScope();
+        var created = await scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>().CreateAsync(user);
+        if (!created.Succeeded)
+            throw new InvalidOperationException($"Could not create {email}: {string.Join(" ", created.Errors.Select(e => e.Description))}");
+        return new Actor(user.Id, user.DisplayName, role);
+    }
+
+    public static T Expect<T>(Result<T> result, string doing) =>
+        result.Succeeded ? result.Value! : throw new InvalidOperationException($"Could not {doing}: {result.Refusal!.Message}");
+
+    public static void Expect(Result result, string doing)
+    {
+        if (!result.Succeeded) throw new InvalidOperationException($"Could not {doing}: {result.Refusal!.Message}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await StopAsync();
+        }
+        catch (InvalidOperationException)
+        {
+            // Never started.
+        }
+        _host.Dispose();
+        using (var connection = new SqliteConnection(SqlitePragmas.ConnectionString(File)))
+            SqliteConnection.ClearPool(connection);
+        if (_keep) return;
+        try
+        {
+            Directory.Delete(Folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp folder is harmless.
+        }
+    }
+}
