@@ -96,7 +96,9 @@ public sealed class OperationsEngine(IServiceProvider services, OperationsOption
             .WithIdentity($"{operationId}/{Guid.NewGuid():N}", OperationGroup)
             .ForJob(job)
             .StartAt(notBefore ?? clock.GetUtcNow())
-            .WithSimpleSchedule(s => s.WithMisfireHandlingInstructionFireNow())
+            // Ignore misfires: a trigger queued longer than Quartz's misfire threshold (60 s) is otherwise skipped by
+            // acquisition until the misfire scan (every 60 s) re-arms it, and a backlog leaves the engine idle meanwhile.
+            .WithSimpleSchedule(s => s.WithMisfireHandlingInstructionIgnoreMisfires())
             .Build();
         await _scheduler!.ScheduleJob(job, [trigger], replace: true, ct);
         return true;
