@@ -44,7 +44,7 @@ public sealed partial class ClusterPage : IAsyncDisposable
     private IReadOnlyCollection<Guid> PoolIds => _cluster?.Pools.Select(p => p.Id).ToList() ?? [];
 
     private IReadOnlyList<HistoryScope> HistoryScopes =>
-        [new(null, "The whole cluster"), .. (_cluster?.Pools ?? []).Select(p => new HistoryScope(p.Id, $"Node pool {p.Name}"))];
+        [new(Guid.Empty, "The whole cluster"), .. (_cluster?.Pools ?? []).Select(p => new HistoryScope(p.Id, $"Node pool {p.Name}"))];
 
     protected override async Task OnParametersSetAsync()
     {
@@ -165,5 +165,5 @@ public sealed partial class ClusterPage : IAsyncDisposable
         }
     }
 
-    private sealed record HistoryScope(Guid? Value, string Text);
+    private sealed record HistoryScope(Guid Value, string Text);
 }

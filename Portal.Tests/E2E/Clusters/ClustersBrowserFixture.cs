@@ -1,0 +1,98 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using Portal.Jobs.DemoCloud.Kubernetes;
+using Portal.Tests.E2E.Infrastructure;
+using Portal.Tests.Integration.Web.Infrastructure;
+
+namespace Portal.Tests.E2E.Clusters;
+
+/// <summary>
+/// The portal for the cluster scenarios: like <see cref="PortalBrowserFixture"/>, but its demo Kubernetes API moves
+/// clusters along in about a second per step (instead of the demo's realistic delays) and is one instance shared by
+/// both hosts the factory starts, so a test can inject faults into the API the browser's actions run against
+/// (<see cref="Kube"/>). Operations run on the Kestrel host (the process-wide scheduler's job factory is the last
+/// host's), which is why a per-host instance would not do.
+/// </summary>
+public sealed class ClustersBrowserFixture : IAsyncLifetime
+{
+    /// <summary>Quick but visible: each state (Creating, Scaling, …) lasts long enough to be seen in the browser.</summary>
+    public static readonly DemoControllerDelays Delays = DemoControllerDelays.Instant with
+    {
+        InfrastructureProvisioning = TimeSpan.FromMilliseconds(800),
+        ControlPlaneMachine = TimeSpan.FromMilliseconds(800),
+        HostedControlPlane = TimeSpan.FromMilliseconds(800),
+        WorkerMachine = TimeSpan.FromMilliseconds(500),
+        ClusterDeletion = TimeSpan.FromMilliseconds(500),
+        NamespaceTermination = TimeSpan.FromMilliseconds(200),
+        DeploymentRollout = TimeSpan.FromMilliseconds(300),
+    };
+
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+
+    public DemoKubernetesApi Kube { get; } = new(TimeProvider.System, new DemoKubernetesOptions { Tick = TimeSpan.FromMilliseconds(100), Delays = Delays });
+
+    public ClustersPortalFactory App { get; }
+
+    public ClustersBrowserFixture() => App = new ClustersPortalFactory(Kube);
+
+    public string BaseUrl => App.ServerAddress;
+
+    public IBrowser Browser => _browser ?? throw new InvalidOperationException("The browser fixture is not initialised.");
+
+    public async Task InitializeAsync()
+    {
+        if (!File.Exists(PortalBrowserFixture.ChromiumPath))
+            throw new InvalidOperationException($"{PortalBrowserFixture.ChromiumPath} is missing. Install Debian's chromium package.");
+        Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
+        Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_VALIDATE_HOST_REQUIREMENTS", "1");
+        var appStarted = Task.Run(App.EnsureStarted);
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = PortalBrowserFixture.ChromiumPath,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+        });
+        await appStarted;
+    }
+
+    public async Task<IBrowserContext> NewContextAsync()
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = BaseUrl,
+            ViewportSize = new ViewportSize { Width = 1366, Height = 1000 },
+            Locale = "en-US",
+            TimezoneId = "UTC",
+            AcceptDownloads = true,
+        });
+        context.SetDefaultTimeout(15_000);
+        context.SetDefaultNavigationTimeout(30_000);
+        return context;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_browser is not null) await _browser.CloseAsync();
+        _playwright?.Dispose();
+        await App.DisposeAsync();
+    }
+}
+
+/// <summary>The portal on Kestrel with <paramref name="kube"/> as its demo Kubernetes API (in both of the factory's hosts).</summary>
+public sealed class ClustersPortalFactory(DemoKubernetesApi kube) : PortalKestrelFactory
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        // Registered after the app's own (TryAdd) registrations, so these win.
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton(kube.Options);
+            services.AddSingleton(kube);
+        });
+    }
+}
