@@ -29,6 +29,7 @@ public sealed partial class ClusterService(IDbContextFactory<PortalDbContext> db
         if (filter.TenantId is { } tenantId) query = query.Where(c => c.TenantId == tenantId);
         if (filter.ProjectId is { } projectId) query = query.Where(c => c.ProjectId == projectId);
         if (filter.State is { } state) query = query.Where(c => c.State == state);
+        if (filter.InfrastructureId is { } infrastructureId) query = query.Where(c => c.InfrastructureId == infrastructureId);
         if (page.SafeSearch is { } search)
         {
             var pattern = $"%{search.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_")}%";

@@ -1,6 +1,6 @@
 namespace Portal.Domain.Clusters;
 
-public sealed record ClusterFilter(Guid? TenantId = null, Guid? ProjectId = null, ClusterState? State = null);
+public sealed record ClusterFilter(Guid? TenantId = null, Guid? ProjectId = null, ClusterState? State = null, Guid? InfrastructureId = null);
 
 /// <summary>One row of the cluster list. <see cref="Fault"/> is the provider's reason for a fault on the cluster or one of its pools.</summary>
 public sealed record ClusterRow(Guid Id, string Name, Guid TenantId, string TenantName, Guid ProjectId, string ProjectName, string KubernetesVersion,

@@ -19,6 +19,7 @@ public static class ClusterServiceCollectionExtensions
         services.AddSingleton<ManagementClusters>();
         services.AddSingleton<ClusterPreflight>();
         services.AddSingleton<ClusterCommands>();
+        services.AddSingleton<DemoFaultCommands>();
         services.AddOperationHandler<CreateClusterHandler>();
         services.AddOperationHandler<ScaleControlPlaneHandler>();
         services.AddOperationHandler<UpgradeControlPlaneHandler>();

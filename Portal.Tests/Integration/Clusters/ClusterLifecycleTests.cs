@@ -10,6 +10,21 @@ namespace Portal.Tests.Integration.Clusters;
 /// <summary>Clusters driven end to end through the operations engine against the demo cloud's simulated Cluster API.</summary>
 public sealed class ClusterLifecycleTests
 {
+    /// <summary>Machines take half a second each: long enough to act while an action rolls out.</summary>
+    private static readonly DemoControllerDelays Slow = DemoControllerDelays.Instant with
+    {
+        ControlPlaneMachine = TimeSpan.FromMilliseconds(500),
+        WorkerMachine = TimeSpan.FromMilliseconds(500),
+    };
+
+    /// <summary>Waits until the action's first step (the apply) succeeded, then arms the fault for what rolls out.</summary>
+    private static async Task ArmAfterApplyAsync(ClusterScenario s, Guid clusterId, string kind, Action arm)
+    {
+        var operation = await s.LatestAsync(clusterId, kind);
+        await s.WaitForOperationAsync(operation.Id, o => o.Steps[0].State == StepState.Succeeded || o.IsFinished);
+        arm();
+    }
+
     [Fact]
     public async Task CreateAsync_StandaloneClusterWithTwoPools_GoesThroughCreatingToActiveWithItsObjectsApplied()
     {
@@ -156,12 +171,14 @@ public sealed class ClusterLifecycleTests
     [Fact]
     public async Task ScalePoolAsync_CloudHasNoValidHost_LeavesThePoolDegradedAndTheClusterActive()
     {
-        await using var s = await ClusterScenario.CreateAsync();
+        // Machines take a moment here, so the fault can be armed after the new size is applied (a new spec clears a fault).
+        await using var s = await ClusterScenario.CreateAsync(Slow);
         var cluster = await s.CreateActiveAsync();
         var pool = cluster.Pools.Single();
-        s.Kube.FailNext("MachineDeployment", "web-prod-workers", "NoValidHost", "No valid host was found. There are not enough hosts available.");
 
         (await s.Commands.ScalePoolAsync(s.Member, pool.Id, pool.Version, 5)).ShouldSucceed();
+        await ArmAfterApplyAsync(s, cluster.Id, ClusterOperations.ScalePool,
+            () => s.Kube.FailNext("MachineDeployment", "web-prod-workers", "NoValidHost", "No valid host was found. There are not enough hosts available."));
         var degraded = await s.WaitForAsync(cluster.Id, c => c!.Pools.Single().State == ClusterState.Degraded);
 
         Assert.Equal(ClusterState.Active, degraded!.State);
@@ -178,11 +195,12 @@ public sealed class ClusterLifecycleTests
     [Fact]
     public async Task UpgradeControlPlaneAsync_RolloutFails_LeavesTheClusterDegradedNotError()
     {
-        await using var s = await ClusterScenario.CreateAsync();
+        await using var s = await ClusterScenario.CreateAsync(Slow);
         var cluster = await s.CreateActiveAsync();
-        s.Kube.FailNext("KubeadmControlPlane", "web-prod-control-plane", "ImageNotFound", "Image 'ubuntu-2404-kube-v1.33.1-1' could not be found.");
 
         (await s.Commands.UpgradeControlPlaneAsync(s.Member, cluster.Id, cluster.Version, "1.33.1-1")).ShouldSucceed();
+        await ArmAfterApplyAsync(s, cluster.Id, ClusterOperations.UpgradeControlPlane,
+            () => s.Kube.FailNext("KubeadmControlPlane", "web-prod-control-plane", "ImageNotFound", "Image 'ubuntu-2404-kube-v1.33.1-1' could not be found."));
         var degraded = await s.WaitForAsync(cluster.Id, c => c!.State is ClusterState.Degraded or ClusterState.Error);
 
         Assert.Equal(ClusterState.Degraded, degraded!.State);
