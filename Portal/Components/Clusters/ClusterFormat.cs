@@ -16,6 +16,9 @@ public static class ClusterFormat
     /// <summary>"3 / 4 ready" — nodes the cloud reports ready out of those asked for.</summary>
     public static string Ready(int ready, int desired) => $"{ready} / {desired}";
 
+    /// <summary>The same, or "— / 3" while the cloud has not been read back yet (no reconcile since creation).</summary>
+    public static string Ready(int ready, int desired, DateTimeOffset? observedAt) => observedAt is null ? $"— / {desired}" : Ready(ready, desired);
+
     public static string Autoscaler(NodePoolView pool) =>
         pool.AutoscalerEnabled ? $"{pool.AutoscalerMin}–{pool.AutoscalerMax}" : "Off";
 
