@@ -19,11 +19,12 @@ public static class ClusterHealth
     /// <summary>The provider's own reason for a fault, or null.</summary>
     public static string? FaultOf(KubeResourceStatus status)
     {
-        if (KubeJson.String(status.Status, "failureMessage") is { Length: > 0 } failure)
-            return KubeJson.String(status.Status, "failureReason") is { Length: > 0 } reason ? $"{reason}: {failure}" : failure;
+        // The Ready condition carries the most specific reason (e.g. OpenStackAuthenticationFailed); failureReason is a category.
         var ready = status.Condition("Ready");
         if (ready is { IsFalse: true } && string.Equals(ready.Severity, "Error", StringComparison.OrdinalIgnoreCase))
             return string.IsNullOrWhiteSpace(ready.Message) ? ready.Reason ?? "The provider reports an error." : $"{ready.Reason}: {ready.Message}";
+        if (KubeJson.String(status.Status, "failureMessage") is { Length: > 0 } failure)
+            return KubeJson.String(status.Status, "failureReason") is { Length: > 0 } reason ? $"{reason}: {failure}" : failure;
         return null;
     }
 
