@@ -445,7 +445,7 @@ public sealed partial class ClusterService
         // Placement
         if (request.ServiceConfigId is null) return Refusal.Invalid("Service Config", "Choose the Service Config that places the cluster.");
         var config = await db.ServiceConfigs.AsNoTracking().Include(s => s.Offers).Include(s => s.Platforms).Include(s => s.Infrastructure)
-            .SingleOrDefaultAsync(s => s.Id == request.ServiceConfigId, ct);
+            .AsSplitQuery().SingleOrDefaultAsync(s => s.Id == request.ServiceConfigId, ct);
         if (config is null || !(config.OfferedToAllTenants || config.Offers.Any(o => o.TenantId == project.TenantId)))
             return Refusal.Invalid("Service Config", "That Service Config is not offered to your tenant. Choose one from the list.");
         var mks = config.Platforms.FirstOrDefault(p => p.Kind == PlatformKind.Mks);

@@ -95,7 +95,7 @@ public static class PortalHost
         services.AddOperationHandler<Portal.Jobs.ServiceConfigs.UpgradePostgresPlatformHandler>();
         services.AddOperationHandler<Portal.Jobs.ServiceConfigs.DeletePostgresPlatformHandler>();
         services.AddHostedService<Portal.Jobs.ServiceConfigs.PlatformOperationObserver>();
-        services.AddManagedKubernetes();
+        services.AddManagedKubernetes(builder.Configuration.GetSection("Clusters").Get<ClusterOperationOptions>());
         services.AddSingleton<Portal.Domain.Dashboard.DashboardService>();
 
         services.AddRazorComponents().AddInteractiveServerComponents();
