@@ -164,7 +164,7 @@ public sealed class ClustersTests(ClustersBrowserFixture fixture, ITestOutputHel
 
         // Pools cannot be upgraded past the control plane: their Upgrade is disabled with the reason.
         await Expect(screen.PoolButton("workers", "Upgrade workers")).ToBeDisabledAsync();
-        await Expect(screen.PoolRow("workers").GetByTestId("pool-why")).ToContainTextAsync("already runs the control plane's version");
+        await Expect(screen.PoolRow("workers").GetByTestId("pool-why")).ToContainTextAsync("Already at the control plane's 1.32.3-5: nothing to upgrade.");
 
         // Upgrade the control plane, then a pool.
         await page.Button("Upgrade control plane").ClickAsync();
@@ -320,5 +320,18 @@ public sealed class ClustersTests(ClustersBrowserFixture fixture, ITestOutputHel
         await Expect(screen.PoolButton("workers", "Scale workers")).ToHaveCountAsync(0);
         await Expect(screen.History(ClusterOperations.Create)).ToHaveCountAsync(1);
         await SnapshotAsync("isolation-02-viewer-read-only");
+    });
+
+    [Fact]
+    public Task A_demo_infrastructure_shows_its_built_in_management_cluster() => RunAsync(async page =>
+    {
+        var tenant = await World.TenantAsync("mgmt", offerServiceConfig: false);
+        await Page.SignInAsync(Portal.Tests.Integration.Web.Infrastructure.PortalWebFactory.AdminEmail, Portal.Tests.Integration.Web.Infrastructure.PortalWebFactory.AdminPassword);
+        await GotoAsync($"/infrastructures/{tenant.InfrastructureId}");
+        var section = page.GetByLabel("Management cluster", new() { Exact = true });
+        await Expect(page.GetByTestId("management-cluster")).ToContainTextAsync("Built in: the demo cloud's Kubernetes stand-in runs a simulated Cluster API.");
+        // The demo cloud brings its own: nothing to set, replace or remove.
+        await Expect(section.GetByRole(AriaRole.Button)).ToHaveCountAsync(0);
+        await SnapshotAsync("management-01-demo-built-in");
     });
 }
