@@ -180,8 +180,8 @@ public sealed class KubernetesCluster : LifecycleResource
 
     public void RecordObservation(int readyControlPlane, string? observedVersion, DateTimeOffset now)
     {
-        ReadyControlPlaneReplicas = readyControlPlane;
-        ObservedVersion = observedVersion;
+        if (ReadyControlPlaneReplicas != readyControlPlane) ReadyControlPlaneReplicas = readyControlPlane;
+        if (ObservedVersion != observedVersion) ObservedVersion = observedVersion;
         LastReconciledAt = now;
     }
 

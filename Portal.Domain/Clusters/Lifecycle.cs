@@ -14,6 +14,15 @@ public abstract class LifecycleResource : IVersioned
 {
     public const int ReasonMaxLength = 2000;
 
+    /// <summary>
+    /// Properties that only record what the cloud reports back. Saving a change to these alone does not bump
+    /// <see cref="Version"/>, so a person's open dialog is not made stale every time a node becomes ready.
+    /// </summary>
+    public static readonly IReadOnlySet<string> ObservationProperties = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "ReadyNodes", "ReadyControlPlaneReplicas", "ObservedVersion", "LastReconciledAt", nameof(ProviderFault), nameof(UpdatedAt),
+    };
+
     public ClusterState State { get; protected set; }
     /// <summary>Why it is in this state, in words a person can act on (empty when Active and healthy).</summary>
     public string StateReason { get; protected set; } = "";
@@ -163,8 +172,9 @@ public abstract class LifecycleResource : IVersioned
     /// </summary>
     public bool Observe(string? providerFault, bool ready, DateTimeOffset now)
     {
-        var changed = !string.Equals(ProviderFault, providerFault, StringComparison.Ordinal);
-        ProviderFault = providerFault is null ? null : Clip(providerFault);
+        var changed = false;
+        var fault = providerFault is null ? null : Clip(providerFault);
+        if (!string.Equals(ProviderFault, fault, StringComparison.Ordinal)) ProviderFault = fault;
         if (CurrentOperationId is null)
         {
             if (State == ClusterState.Active && providerFault is not null)

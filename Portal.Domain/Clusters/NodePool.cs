@@ -103,10 +103,12 @@ public sealed class NodePool : LifecycleResource
 
     public void RecordObservation(int readyNodes, int? autoscaledCount, DateTimeOffset now)
     {
-        ReadyNodes = readyNodes;
-        if (AutoscalerEnabled && autoscaledCount is { } count && count >= (AutoscalerMin ?? 0) && count <= (AutoscalerMax ?? Limits.MaxNodesPerPool))
+        if (ReadyNodes != readyNodes) ReadyNodes = readyNodes;
+        if (AutoscalerEnabled && autoscaledCount is { } count && count != NodeCount && count >= (AutoscalerMin ?? 0) && count <= (AutoscalerMax ?? Limits.MaxNodesPerPool))
+        {
             NodeCount = count;
-        UpdatedAt = now;
+            UpdatedAt = now;
+        }
     }
 
     private void SetFlavor(FlavorChoice flavor)

@@ -90,8 +90,13 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
     {
         foreach (var entry in ChangeTracker.Entries<IVersioned>())
         {
-            if (entry.State == EntityState.Modified)
-                entry.Entity.Version = entry.Property(e => e.Version).OriginalValue + 1;
+            if (entry.State != EntityState.Modified) continue;
+            // What the cloud reports back about a cluster or pool is not a change anyone could conflict with.
+            if (entry.Entity is Portal.Domain.Clusters.LifecycleResource && entry.Properties
+                    .Where(p => p.IsModified && p.Metadata.Name != nameof(IVersioned.Version))
+                    .All(p => Portal.Domain.Clusters.LifecycleResource.ObservationProperties.Contains(p.Metadata.Name)))
+                continue;
+            entry.Entity.Version = entry.Property(e => e.Version).OriginalValue + 1;
         }
 
         RecordStateTransitions();

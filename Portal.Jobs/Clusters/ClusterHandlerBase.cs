@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using Portal.Domain.Clusters;
 using Portal.Domain.Infrastructures;
 using Portal.Jobs.DemoCloud;
@@ -198,6 +199,16 @@ public abstract class ClusterHandlerBase(ClusterService clusters, ManagementClus
             foreach (var pool in c.Pools.Where(p => p.CurrentOperationId == context.OperationId))
                 pool.Complete(context.OperationId, now);
         }, ct);
+        // Read the cluster back now (ready replicas and nodes, version) rather than at the next periodic reconcile.
+        try
+        {
+            await context.Services.GetRequiredService<ClusterReconciler>().ReconcileAsync(cluster.Id, null, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The action is done; the periodic reconcile reads the cluster back later.
+            await context.ReportAsync($"Done; reading the cluster back failed ({ex.Message}); the periodic reconcile will.", ct);
+        }
         return StepOutcome.Succeeded(message);
     }
 }

@@ -13,7 +13,7 @@ namespace Portal.Tests.E2E.Clusters;
 /// </summary>
 public abstract class ClustersBrowserTest(ClustersBrowserFixture fixture, ITestOutputHelper output) : IClassFixture<ClustersBrowserFixture>, IAsyncLifetime
 {
-    static ClustersBrowserTest() => Assertions.SetDefaultExpectTimeout(10_000);
+    static ClustersBrowserTest() => Assertions.SetDefaultExpectTimeout(20_000);
 
     private readonly List<string> _browserErrors = [];
     private IBrowserContext? _context;

@@ -26,7 +26,8 @@ namespace Portal.Tests.E2E.Infrastructure;
 /// </summary>
 public abstract class BrowserTest : IClassFixture<PortalBrowserFixture>, IAsyncLifetime
 {
-    static BrowserTest() => Assertions.SetDefaultExpectTimeout(10_000);
+    // Generous: the whole suite shares two cores, and a passing expectation returns as soon as it holds.
+    static BrowserTest() => Assertions.SetDefaultExpectTimeout(20_000);
 
     private readonly List<string> _browserErrors = [];
     private IBrowserContext? _context;

@@ -25,7 +25,7 @@ public abstract class KeycloakBrowserTest(KeycloakBrowserFixture fixture, ITestO
 
     public async Task InitializeAsync()
     {
-        Assertions.SetDefaultExpectTimeout(10_000);
+        Assertions.SetDefaultExpectTimeout(20_000);
         await Provider.ResetAsync();
         _context = await Fixture.NewContextAsync();
         Page = await _context.NewPageAsync();

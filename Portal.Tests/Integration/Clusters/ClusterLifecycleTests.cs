@@ -48,7 +48,7 @@ public sealed class ClusterLifecycleTests
         Assert.Equal("5", batch["metadata"]!["annotations"]![ClusterManifests.AutoscalerMaxAnnotation]!.GetValue<string>());
         Assert.NotNull(s.Kube.Get("v1", "Secret", ns, "web-prod-cloud-config"));
 
-        var create = await s.LatestAsync(id, ClusterOperations.Create);
+        var create = await s.FinishedAsync(id, ClusterOperations.Create);
         Assert.Equal(OperationState.Succeeded, create.State);
         Assert.All(create.Steps, step => Assert.Equal(StepState.Succeeded, step.State));
 
@@ -99,7 +99,7 @@ public sealed class ClusterLifecycleTests
         var scaled = await s.WaitForAsync(cluster.Id, c => c!.Pools.Single().State == ClusterState.Active && c.Pools.Single().NodeCount == 4);
 
         Assert.Equal(4, s.Kube.Get("cluster.x-k8s.io/v1beta1", "MachineDeployment", ClusterScenario.Namespace(cluster), "web-prod-workers")!["spec"]!["replicas"]!.GetValue<int>());
-        var operation = await s.LatestAsync(cluster.Id, ClusterOperations.ScalePool);
+        var operation = await s.FinishedAsync(cluster.Id, ClusterOperations.ScalePool);
         Assert.Equal(OperationState.Succeeded, operation.State);
         Assert.Contains("\"nodeCount\":4", operation.Parameters, StringComparison.Ordinal);
         Assert.Equal(ClusterState.Active, scaled!.State);
@@ -205,7 +205,7 @@ public sealed class ClusterLifecycleTests
 
         Assert.Equal(ClusterState.Degraded, degraded!.State);
         Assert.Contains("could not be found", degraded.StateReason, StringComparison.Ordinal);
-        Assert.Equal(OperationState.Failed, (await s.LatestAsync(cluster.Id, ClusterOperations.UpgradeControlPlane)).State);
+        Assert.Equal(OperationState.Failed, (await s.FinishedAsync(cluster.Id, ClusterOperations.UpgradeControlPlane)).State);
     }
 
     [Fact]
@@ -297,7 +297,9 @@ public sealed class ClusterLifecycleTests
         var md = s.Kube.Get("cluster.x-k8s.io/v1beta1", "MachineDeployment", ns, "web-prod-workers")!;
         Assert.Equal("1", md["metadata"]!["annotations"]![ClusterManifests.AutoscalerMinAnnotation]!.GetValue<string>());
 
-        var enabled = on!.Pools.Single();
+        Assert.True(on!.Pools.Single().AutoscalerEnabled);
+        // Read back after the operation: the autoscaler (here the demo's) owns the size now.
+        var enabled = (await s.FindAsync(cluster.Id))!.Pools.Single();
         (await s.Commands.SetAutoscalerAsync(s.Member, enabled.Id, enabled.Version, false, null, null, 3)).ShouldSucceed();
         await s.WaitForAsync(cluster.Id, c => c!.Pools.Single() is { State: ClusterState.Active, AutoscalerEnabled: false, NodeCount: 3 });
         md = s.Kube.Get("cluster.x-k8s.io/v1beta1", "MachineDeployment", ns, "web-prod-workers")!;
@@ -327,5 +329,25 @@ public sealed class ClusterLifecycleTests
             return (await s.FindAsync(cluster.Id))!;
         }, c => c.Pools.Single().State == ClusterState.Active, TimeSpan.FromSeconds(10), c => $"pool is {c.Pools.Single().State}");
         Assert.Null((await s.FindAsync(cluster.Id))!.Pools.Single().ProviderFault);
+    }
+
+    [Fact]
+    public async Task RecordObservation_ReadyCountsOnly_DoNotMakeAnOpenDialogStale()
+    {
+        await using var s = await ClusterScenario.CreateAsync();
+        var cluster = await s.CreateActiveAsync();
+        var pool = cluster.Pools.Single();
+
+        await s.Clusters.ApplyAsync(cluster.Id, (c, now) =>
+        {
+            c.RecordObservation(0, "v1.32.3", now);
+            c.Pools.Single().RecordObservation(1, null, now);
+        });
+
+        var after = (await s.FindAsync(cluster.Id))!;
+        Assert.Equal(1, after.Pools.Single().ReadyNodes);
+        Assert.Equal(pool.Version, after.Pools.Single().Version);
+        Assert.Equal(cluster.Version, after.Version);
+        (await s.Commands.ScalePoolAsync(s.Member, pool.Id, pool.Version, 3)).ShouldSucceed();
     }
 }

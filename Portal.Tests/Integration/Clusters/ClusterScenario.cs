@@ -106,7 +106,9 @@ public sealed class ClusterScenario : IAsyncDisposable
     public async Task<KubernetesCluster> CreateActiveAsync(CreateClusterRequest? request = null)
     {
         var id = await CreateAsync(request ?? await RequestAsync());
-        return (await WaitForAsync(id, c => c?.State == ClusterState.Active && c.Pools.All(p => p.State == ClusterState.Active)))!;
+        await WaitForAsync(id, c => c?.State == ClusterState.Active && c.Pools.All(p => p.State == ClusterState.Active));
+        await FinishedAsync(id, ClusterOperations.Create);
+        return (await FindAsync(id))!;
     }
 
     public async Task<KubernetesCluster?> FindAsync(Guid clusterId) => await Clusters.FindAsync(clusterId);
@@ -124,6 +126,9 @@ public sealed class ClusterScenario : IAsyncDisposable
         (await Clusters.HistoryAsync(Member, clusterId, null, new PageRequest(0, 100))).ShouldSucceed().Items;
 
     public async Task<Operation> LatestAsync(Guid clusterId, string kind) => (await HistoryAsync(clusterId)).First(o => o.Kind == kind);
+
+    /// <summary>The newest operation of <paramref name="kind"/>, once it finished (its last step reads the cluster back after the state is Active).</summary>
+    public async Task<Operation> FinishedAsync(Guid clusterId, string kind) => await WaitForOperationAsync((await LatestAsync(clusterId, kind)).Id);
 
     /// <summary>The Cluster API object names the portal gives the cluster's pool.</summary>
     public static string MachineDeploymentName(KubernetesCluster cluster, string pool) =>
