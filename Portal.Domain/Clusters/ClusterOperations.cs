@@ -14,6 +14,7 @@ public sealed record ScalePoolParameters(int NodeCount, int From);
 /// <summary>A pool's configuration change: a new flavor, or new autoscaler settings (null bounds turn it off), or both.</summary>
 public sealed record UpdatePoolParameters(FlavorChoice? Flavor, bool ChangeAutoscaler, bool AutoscalerEnabled, int? AutoscalerMin, int? AutoscalerMax, int NodeCount);
 public sealed record DeleteParameters(string Name);
+public sealed record ResyncParameters(string State, IReadOnlyList<string> Pools);
 
 /// <summary>The kinds of operation clusters and node pools run, and the state each one drives its resource through.</summary>
 public static class ClusterOperations
@@ -25,6 +26,7 @@ public static class ClusterOperations
     public const string ScaleControlPlane = "mks-cluster.scale-control-plane";
     public const string UpgradeControlPlane = "mks-cluster.upgrade-control-plane";
     public const string Delete = "mks-cluster.delete";
+    public const string Resync = "mks-cluster.resync";
     public const string AddPool = "mks-node-pool.create";
     public const string ScalePool = "mks-node-pool.scale";
     public const string UpdatePool = "mks-node-pool.update";
@@ -39,7 +41,7 @@ public static class ClusterOperations
         Create or AddPool => ClusterState.Creating,
         ScaleControlPlane or ScalePool => ClusterState.Scaling,
         UpgradeControlPlane or UpgradePool => ClusterState.Upgrading,
-        UpdatePool => ClusterState.Updating,
+        UpdatePool or Resync => ClusterState.Updating,
         Delete or RemovePool => ClusterState.Deleting,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not a cluster operation."),
     };

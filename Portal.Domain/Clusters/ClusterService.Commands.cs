@@ -78,6 +78,35 @@ public sealed partial class ClusterService
                 new UpgradeParameters(image.KubernetesVersion, cluster.KubernetesVersion, image));
         }, ClusterState.Upgrading);
 
+    /// <summary>
+    /// Applies the cluster's whole spec again and waits for it (resync): the way back for a cluster or pool that is
+    /// Degraded without a failed action to retry (a fault the cloud reported, or objects changed behind the portal's back).
+    /// </summary>
+    public Task<Result<StartedClusterOperation>> ResyncAsync(Actor actor, Guid clusterId, int expectedVersion, Func<ClusterOperationRequest, Operation> prepare,
+        CancellationToken ct = default)
+    {
+        var subject = new AuditSubject("mks-cluster.resync", ClusterOperations.ClusterTarget, clusterId.ToString(), "");
+        return commands.RunAsync<StartedClusterOperation>(actor, subject, async db =>
+        {
+            var (cluster, refusal) = await LoadForChangeAsync(db, actor, clusterId, ct);
+            if (refusal is not null) return refusal;
+            subject = subject with { TargetName = cluster!.Name };
+            if (db.Expect(cluster, expectedVersion, "This cluster") is { } stale) return stale;
+            if (cluster.Pools.FirstOrDefault(p => p.CurrentOperationId is not null) is { } busy)
+                return Refusal.Conflict($"Node pool {busy.Name} is {busy.State.ToString().ToLowerInvariant()}; wait for it to finish or cancel it.");
+            var pools = cluster.Pools.Where(p => p.State is ClusterState.Active or ClusterState.Degraded).ToList();
+            var operation = prepare(new ClusterOperationRequest(ClusterOperations.Resync, ClusterOperations.ClusterTargetOf(cluster),
+                new ResyncParameters(cluster.State.ToString(), pools.Select(p => $"{p.Name} ({p.State})").ToList())));
+            var now = clock.GetUtcNow();
+            var started = cluster.BeginResync(operation.Id, now);
+            if (!started.Succeeded) return started.Refusal!;
+            foreach (var pool in pools)
+                pool.BeginResync(operation.Id, now);
+            db.Operations.Add(operation);
+            return new StartedClusterOperation(cluster.Id, operation.Id);
+        }, _ => subject, ct);
+    }
+
     /// <summary>Deletes the cluster with everything it owns; the person confirms by typing its name.</summary>
     public Task<Result<StartedClusterOperation>> DeleteAsync(Actor actor, Guid clusterId, string? confirmName, Func<ClusterOperationRequest, Operation> prepare,
         CancellationToken ct = default)
@@ -210,9 +239,10 @@ public sealed partial class ClusterService
             if (!resumed.Succeeded) return resumed.Refusal!;
             var retried = operation.Retry(actor, now);
             if (!retried.Succeeded) return retried.Refusal!;
-            if (operation.Kind == ClusterOperations.Create)
-                foreach (var pool in cluster!.Pools.Where(p => p.LastOperationId == operation.Id && p.State == ClusterState.Error))
-                    pool.Resume(operation.Id, ClusterState.Creating, now);
+            // A create or a resync drives the pools too: those it left failed resume with it.
+            if (operation.Kind is ClusterOperations.Create or ClusterOperations.Resync)
+                foreach (var pool in cluster!.Pools.Where(p => p.LastOperationId == operation.Id && p.State is ClusterState.Error or ClusterState.Degraded))
+                    pool.Resume(operation.Id, ClusterOperations.Progress(operation.Kind), now);
             return new StartedClusterOperation(cluster!.Id, operation.Id);
         }, _ => subject, ct);
     }

@@ -80,6 +80,20 @@ public abstract class LifecycleResource : IVersioned
         return Result.Ok();
     }
 
+    /// <summary>
+    /// A resync starts: the spec is applied again and the resource waited for, to bring a Degraded (or drifted Active)
+    /// resource back. From Active or Degraded and idle; a resource in Error is retried or deleted instead.
+    /// </summary>
+    public Result BeginResync(Guid operationId, DateTimeOffset now)
+    {
+        if (CurrentOperationId is not null || State is not (ClusterState.Active or ClusterState.Degraded))
+            return Refusal.Conflict(State == ClusterState.Error
+                ? $"The {Describe()} is in error{Because()}. Retry its failed action or delete it."
+                : WhyNotChangeable() ?? $"The {Describe()} is busy.");
+        Enter(ClusterState.Updating, "", operationId, now);
+        return Result.Ok();
+    }
+
     public Result BeginDelete(Guid operationId, DateTimeOffset now)
     {
         if (WhyNotDeletable() is { } why) return Refusal.Conflict(why);

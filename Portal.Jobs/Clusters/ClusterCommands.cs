@@ -54,6 +54,9 @@ public sealed class ClusterCommands(ClusterService clusters, OperationService op
     public Task<Result> UpgradeControlPlaneAsync(Actor actor, Guid clusterId, int expectedVersion, string? version, CancellationToken ct = default) =>
         RunAsync(clusters.UpgradeControlPlaneAsync(actor, clusterId, expectedVersion, version, Prepare(actor), ct), ct);
 
+    public Task<Result> ResyncAsync(Actor actor, Guid clusterId, int expectedVersion, CancellationToken ct = default) =>
+        RunAsync(clusters.ResyncAsync(actor, clusterId, expectedVersion, Prepare(actor), ct), ct);
+
     public Task<Result> DeleteAsync(Actor actor, Guid clusterId, string? confirmName, CancellationToken ct = default) =>
         RunAsync(clusters.DeleteAsync(actor, clusterId, confirmName, Prepare(actor), ct), ct);
 

@@ -180,6 +180,34 @@ public abstract class ClusterHandlerBase(ClusterService clusters, ManagementClus
         }, ct);
     }
 
+    /// <summary>Waits until every pool (not being removed) has all its machines ready on its current template.</summary>
+    protected async Task<StepOutcome> WaitForPoolsAsync(StepContext context, CancellationToken ct)
+    {
+        var (cluster, _) = await LoadAsync(context, ct);
+        if (cluster is null) return Gone(context);
+        var client = await ManagementAsync(cluster, ct);
+        if (!client.Succeeded) return FromError(client.Error!, "No management cluster");
+        var spec = SpecOf(cluster);
+        return await WaitAsync(context, "the node pools", async () =>
+        {
+            var waiting = new List<string>();
+            foreach (var pool in spec.Pools)
+            {
+                var health = await ClusterHealth.PoolAsync(client.Value!, ClusterManifests.MachineDeployment(spec, pool), pool.Name, ct);
+                if (!health.Succeeded) return WaitProbe.Pending(health.Error!.Message);
+                if (health.Value!.Fault is { } fault)
+                {
+                    await RecordFaultAsync(cluster.Id, pool.PoolId, fault, ct);
+                    return WaitProbe.Fail(StepOutcome.Failed($"The cloud refused node pool {pool.Name}: {fault}"));
+                }
+                if (!health.Value.Ready) waiting.Add(health.Value.Progress);
+            }
+            return waiting.Count == 0
+                ? WaitProbe.Done($"All {spec.Pools.Count} node pools are ready ({spec.Pools.Sum(p => p.NodeCount)} nodes).")
+                : WaitProbe.Pending(string.Join(" ", waiting));
+        }, ct);
+    }
+
     /// <summary>Records the provider's fault (or its absence) on the resource while an operation runs.</summary>
     protected Task RecordFaultAsync(Guid clusterId, Guid? poolId, string? fault, CancellationToken ct) =>
         clusters.ApplyAsync(clusterId, (cluster, now) =>

@@ -113,32 +113,6 @@ public sealed class CreateClusterHandler(ClusterService clusters, ManagementClus
             ?? StepOutcome.Succeeded("kube-system/cloud-config holds the cloud credentials for the cloud controller manager and Cinder CSI.");
     }
 
-    private async Task<StepOutcome> WaitForPoolsAsync(StepContext context, CancellationToken ct)
-    {
-        var (cluster, _) = await LoadAsync(context, ct);
-        if (cluster is null) return Gone(context);
-        var client = await ManagementAsync(cluster, ct);
-        if (!client.Succeeded) return FromError(client.Error!, "No management cluster");
-        var spec = SpecOf(cluster);
-        return await WaitAsync(context, "the node pools", async () =>
-        {
-            var waiting = new List<string>();
-            foreach (var pool in spec.Pools)
-            {
-                var health = await ClusterHealth.PoolAsync(client.Value!, ClusterManifests.MachineDeployment(spec, pool), pool.Name, ct);
-                if (!health.Succeeded) return WaitProbe.Pending(health.Error!.Message);
-                if (health.Value!.Fault is { } fault)
-                {
-                    await RecordFaultAsync(cluster.Id, pool.PoolId, fault, ct);
-                    return WaitProbe.Fail(StepOutcome.Failed($"The cloud refused node pool {pool.Name}: {fault}"));
-                }
-                if (!health.Value.Ready) waiting.Add(health.Value.Progress);
-            }
-            return waiting.Count == 0
-                ? WaitProbe.Done($"All {spec.Pools.Count} node pools are ready ({spec.Pools.Sum(p => p.NodeCount)} nodes).")
-                : WaitProbe.Pending(string.Join(" ", waiting));
-        }, ct);
-    }
 }
 
 /// <summary>Scales a Standalone control plane between 1 and 3 replicas.</summary>
@@ -284,5 +258,47 @@ public sealed class DeleteClusterHandler(ClusterService clusters, ManagementClus
         if (cluster is null) return StepOutcome.Skipped("The cluster was already removed.");
         await Clusters.RemoveClusterAsync(cluster.Id, ct);
         return StepOutcome.Succeeded($"Cluster {cluster.Name} is deleted.");
+    }
+}
+
+/// <summary>
+/// Resync: applies the cluster's whole spec again (server-side apply is idempotent) and waits for the infrastructure,
+/// the control plane and every pool, bringing a Degraded or drifted cluster back to Active.
+/// </summary>
+public sealed class ResyncClusterHandler(ClusterService clusters, ManagementClusters management, InfrastructureService infrastructures,
+    ClusterOperationOptions options, TimeProvider clock) : ClusterHandlerBase(clusters, management, infrastructures, options, clock)
+{
+    public override string Kind => ClusterOperations.Resync;
+
+    public override IReadOnlyList<OperationStepDefinition> Steps =>
+    [
+        new("Apply the cluster's Cluster API objects again", ApplyAsync),
+        new("Wait for the control plane", WaitForControlPlaneAsync),
+        new("Wait for the node pools", WaitForPoolsAsync),
+        new("Finish", (context, ct) => FinishAsync(context, "The cluster is in sync with its spec.", ct)),
+    ];
+
+    private async Task<StepOutcome> ApplyAsync(StepContext context, CancellationToken ct)
+    {
+        var (cluster, _) = await LoadAsync(context, ct);
+        if (cluster is null) return Gone(context);
+        var client = await ManagementAsync(cluster, ct);
+        if (!client.Succeeded) return FromError(client.Error!, "No management cluster");
+        var credentials = await CredentialsAsync(cluster, ct);
+        if (credentials is null) return StepOutcome.Failed("The cluster's infrastructure no longer exists.");
+        var spec = SpecOf(cluster);
+        var objects = ClusterManifests.All(spec, credentials);
+        if (await ApplyAllAsync(client.Value!, objects, ct) is { } failed) return failed;
+        return await ReconcileAutoscalerAsync(client.Value!, spec, ct)
+            ?? StepOutcome.Succeeded($"Applied {objects.Count} objects again.");
+    }
+
+    private async Task<StepOutcome> WaitForControlPlaneAsync(StepContext context, CancellationToken ct)
+    {
+        var (cluster, _) = await LoadAsync(context, ct);
+        if (cluster is null) return Gone(context);
+        var client = await ManagementAsync(cluster, ct);
+        if (!client.Succeeded) return FromError(client.Error!, "No management cluster");
+        return await WaitForControlPlaneCoreAsync(context, client.Value!, cluster, cluster.ControlPlaneReplicas, cluster.KubernetesVersion, ct);
     }
 }

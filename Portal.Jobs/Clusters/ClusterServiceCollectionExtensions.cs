@@ -24,6 +24,7 @@ public static class ClusterServiceCollectionExtensions
         services.AddOperationHandler<ScaleControlPlaneHandler>();
         services.AddOperationHandler<UpgradeControlPlaneHandler>();
         services.AddOperationHandler<DeleteClusterHandler>();
+        services.AddOperationHandler<ResyncClusterHandler>();
         services.AddOperationHandler<AddNodePoolHandler>();
         services.AddOperationHandler<ScaleNodePoolHandler>();
         services.AddOperationHandler<UpdateNodePoolHandler>();

@@ -143,6 +143,22 @@ public sealed class ClustersTests(ClustersBrowserFixture fixture, ITestOutputHel
         Assert.True(await page.EvaluateAsync<bool>("() => window.__sameDocument === true"), "The page was reloaded; it should update live.");
         await SnapshotAsync("lifecycle-04-active");
 
+        // The lifecycle records every state change: the cluster and each pool went null → Pending → Creating → Active.
+        var lifecycle = page.Locator("#cluster-lifecycle");
+        await lifecycle.ScrollIntoViewIfNeededAsync();
+        await Expect(lifecycle.GetByTestId("cluster-transition")).ToHaveCountAsync(8);
+        await Expect(lifecycle.Button("Show all 9")).ToBeVisibleAsync();
+        await Expect(lifecycle.GetByTestId("cluster-transition").First).ToContainTextAsync("Active");
+
+        // A resync applies the spec again and comes back to Active.
+        await page.Button("Resync").ClickAsync();
+        await Expect(screen.ConfirmDialog).ToContainTextAsync("Applies the cluster's whole spec");
+        await screen.ConfirmDialog.Button("Resync").ClickAsync();
+        await Expect(screen.History(ClusterOperations.Resync)).ToHaveCountAsync(1);
+        await Expect(ClustersScreen.OperationState(screen.History(ClusterOperations.Resync))).ToHaveAttributeAsync("data-operation-state", "Succeeded", Slow);
+        await Expect(screen.ClusterState).ToHaveAttributeAsync("data-cluster-state", "Active");
+        await SnapshotAsync("lifecycle-04b-resynced");
+
         // The list shows it with its version, update chip, control plane, pools and nodes.
         await screen.OpenListAsync();
         var row = screen.ListRow("shop");

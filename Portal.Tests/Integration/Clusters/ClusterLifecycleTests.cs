@@ -350,4 +350,43 @@ public sealed class ClusterLifecycleTests
         Assert.Equal(cluster.Version, after.Version);
         (await s.Commands.ScalePoolAsync(s.Member, pool.Id, pool.Version, 3)).ShouldSucceed();
     }
+
+    [Fact]
+    public async Task ResyncAsync_PoolDegradedByAReportedFault_AppliesTheSpecAgainAndReturnsEverythingToActive()
+    {
+        await using var s = await ClusterScenario.CreateAsync();
+        var cluster = await s.CreateActiveAsync();
+        s.Kube.FailNext("MachineDeployment", "web-prod-workers", "InstanceStateError", "No valid host was found.");
+        var degraded = await ServiceConfigs.ServiceConfigTestHost.PollAsync(async () =>
+        {
+            await s.Reconciler.ReconcileAllAsync(default);
+            return (await s.FindAsync(cluster.Id))!;
+        }, c => c.Pools.Single().State == ClusterState.Degraded, TimeSpan.FromSeconds(10), c => $"pool is {c.Pools.Single().State}");
+        var retry = await s.Commands.RetryAsync(s.Member, (await s.LatestAsync(cluster.Id, ClusterOperations.Create)).Id);
+        Assert.Contains("only a degraded or failed resource can be retried", retry.ShouldBeRefused(RefusalKind.Conflict).Message, StringComparison.Ordinal);
+
+        s.Kube.Heal("MachineDeployment");
+        (await s.Commands.ResyncAsync(s.Member, cluster.Id, degraded.Version)).ShouldSucceed();
+        var resync = await s.FinishedAsync(cluster.Id, ClusterOperations.Resync);
+
+        Assert.Equal(OperationState.Succeeded, resync.State);
+        var after = (await s.FindAsync(cluster.Id))!;
+        Assert.Equal(ClusterState.Active, after.State);
+        Assert.Equal(ClusterState.Active, after.Pools.Single().State);
+        var transitions = (await s.Clusters.TransitionsAsync(s.Member, cluster.Id)).ShouldSucceed();
+        Assert.Contains(transitions, t => t.NodePoolId is not null && t.From == ClusterState.Degraded && t.To == ClusterState.Updating && t.OperationId == resync.Id);
+    }
+
+    [Fact]
+    public async Task ResyncAsync_ClusterInError_IsRefusedInFavourOfRetryOrDelete()
+    {
+        await using var s = await ClusterScenario.CreateAsync();
+        s.Kube.FailNext("MachineDeployment", "web-prod-workers", "InstanceStateError", "No valid host was found.");
+        var id = await s.CreateAsync(await s.RequestAsync());
+        var failed = await s.WaitForAsync(id, c => c!.State == ClusterState.Error);
+
+        var refusal = (await s.Commands.ResyncAsync(s.Member, id, failed!.Version)).ShouldBeRefused(RefusalKind.Conflict);
+
+        Assert.Contains("Retry its failed action or delete it", refusal.Message, StringComparison.Ordinal);
+    }
 }

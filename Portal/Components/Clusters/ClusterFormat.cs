@@ -33,6 +33,7 @@ public static class ClusterFormat
         ClusterOperations.ScaleControlPlane => "Scale control plane",
         ClusterOperations.UpgradeControlPlane => "Upgrade control plane",
         ClusterOperations.Delete => "Delete cluster",
+        ClusterOperations.Resync => "Resync cluster",
         ClusterOperations.AddPool => "Add node pool",
         ClusterOperations.ScalePool => "Scale node pool",
         ClusterOperations.UpdatePool => "Update node pool",

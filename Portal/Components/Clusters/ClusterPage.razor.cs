@@ -123,6 +123,39 @@ public sealed partial class ClusterPage : IAsyncDisposable
         }
     }
 
+    private bool _resyncing;
+
+    /// <summary>Why a resync cannot start now, or null (the server decides again).</summary>
+    private static string? WhyNotResync(ClusterDetail cluster)
+    {
+        if (cluster.State == ClusterState.Error) return "The cluster is in error: retry its failed action or delete it.";
+        if (cluster.CurrentOperationId is not null || cluster.State is not (ClusterState.Active or ClusterState.Degraded))
+            return $"The cluster is {cluster.State.ToString().ToLowerInvariant()}; wait for the action in progress.";
+        return cluster.Pools.FirstOrDefault(p => p.IsBusy) is { } busy ? $"Node pool {busy.Name} is {busy.State.ToString().ToLowerInvariant()}." : null;
+    }
+
+    private async Task ResyncAsync()
+    {
+        var cluster = _cluster!;
+        if (!await Dialogs.ConfirmAsync($"Resync {cluster.Name}?",
+                "Applies the cluster's whole spec (control plane, node pools, add-ons) to the management cluster again and waits until the cloud matches it. " +
+                "Nothing changes that is already right; use it after a fault in the cloud was fixed.", "Resync"))
+            return;
+        _resyncing = true;
+        try
+        {
+            var result = await Commands.ResyncAsync(await CurrentActor.GetAsync(), cluster.Id, cluster.Version);
+            _refusal = result.Refusal;
+            if (result.Succeeded)
+                Notifications.Notify(NotificationSeverity.Info, $"Resyncing {cluster.Name}", "Its progress shows in the action history.");
+        }
+        finally
+        {
+            _resyncing = false;
+        }
+        await ReloadAsync();
+    }
+
     private async Task DeleteAsync()
     {
         var cluster = _cluster!;
@@ -142,8 +175,8 @@ public sealed partial class ClusterPage : IAsyncDisposable
     private static string AlertAdvice(ClusterDetail cluster) => cluster.State switch
     {
         ClusterState.Error => "Retry the failed action in the action history below once the cause is fixed, or delete the cluster.",
-        ClusterState.Degraded => "Retry the failed action in the action history below (it resyncs the cluster), or fix the cause in the cloud.",
-        _ => "It stays shown here until the cloud clears it.",
+        ClusterState.Degraded => "Retry the failed action in the action history below, or once the cause in the cloud is fixed, Resync the cluster.",
+        _ => "It stays shown here until the cloud clears it; Resync once the cause is fixed.",
     };
 
     public async ValueTask DisposeAsync()
