@@ -298,7 +298,8 @@ public sealed class ClusterLifecycleTests
         Assert.Equal("1", md["metadata"]!["annotations"]![ClusterManifests.AutoscalerMinAnnotation]!.GetValue<string>());
 
         Assert.True(on!.Pools.Single().AutoscalerEnabled);
-        // Read back after the operation: the autoscaler (here the demo's) owns the size now.
+        // Read back after the operation finished: the autoscaler (here the demo's) owns the size now.
+        await s.FinishedAsync(cluster.Id, ClusterOperations.UpdatePool);
         var enabled = (await s.FindAsync(cluster.Id))!.Pools.Single();
         (await s.Commands.SetAutoscalerAsync(s.Member, enabled.Id, enabled.Version, false, null, null, 3)).ShouldSucceed();
         await s.WaitForAsync(cluster.Id, c => c!.Pools.Single() is { State: ClusterState.Active, AutoscalerEnabled: false, NodeCount: 3 });
