@@ -2,6 +2,16 @@ namespace Portal.Domain.Clusters;
 
 public sealed record ClusterFilter(Guid? TenantId = null, Guid? ProjectId = null, ClusterState? State = null, Guid? InfrastructureId = null);
 
+/// <summary>What the cluster list is ordered by; newest first unless asked otherwise.</summary>
+public enum ClusterSort
+{
+    Created = 0,
+    Name = 1,
+    Project = 2,
+    Version = 3,
+    State = 4,
+}
+
 /// <summary>One row of the cluster list. <see cref="Fault"/> is the provider's reason for a fault on the cluster or one of its pools.</summary>
 public sealed record ClusterRow(Guid Id, string Name, Guid TenantId, string TenantName, Guid ProjectId, string ProjectName, string KubernetesVersion,
     ControlPlaneType ControlPlaneType, int ControlPlaneReplicas, int Pools, int Nodes, int ReadyNodes, ClusterState State, string StateReason,

@@ -59,8 +59,18 @@ public sealed partial class ClustersPage : IDisposable
     private async Task LoadAsync(LoadDataArgs args)
     {
         _loading = true;
+        var sort = args.Sorts?.FirstOrDefault(s => s.SortOrder is not null);
+        var (field, descending) = sort?.Property switch
+        {
+            "Name" => (ClusterSort.Name, sort.SortOrder == SortOrder.Descending),
+            "ProjectName" => (ClusterSort.Project, sort.SortOrder == SortOrder.Descending),
+            "KubernetesVersion" => (ClusterSort.Version, sort.SortOrder == SortOrder.Descending),
+            "State" => (ClusterSort.State, sort.SortOrder == SortOrder.Descending),
+            "CreatedAt" => (ClusterSort.Created, sort.SortOrder == SortOrder.Descending),
+            _ => (ClusterSort.Created, true),
+        };
         var page = await Clusters.ListAsync(_actor ?? await CurrentActor.GetAsync(), _filter,
-            new PageRequest(args.Skip ?? 0, args.Top ?? Limits.DefaultPageSize, _search));
+            new PageRequest(args.Skip ?? 0, args.Top ?? Limits.DefaultPageSize, _search), field, descending);
         _rows = page.Items;
         _count = page.Total;
         _loading = false;
