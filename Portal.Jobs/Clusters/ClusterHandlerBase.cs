@@ -54,6 +54,40 @@ public abstract class ClusterHandlerBase(ClusterService clusters, ManagementClus
         return (cluster, pool);
     }
 
+    /// <summary>
+    /// What most steps start with: load the operation's cluster (and pool), reach its management cluster, then do
+    /// <paramref name="work"/>. When the resource is gone the step fails, or is skipped with <paramref name="skipIfGone"/>
+    /// (for removals, where gone is the goal).
+    /// </summary>
+    protected async Task<StepOutcome> OnManagementClusterAsync(StepContext context, CancellationToken ct,
+        Func<KubernetesCluster, NodePool?, IKubernetesClient, Task<StepOutcome>> work, string? skipIfGone = null)
+    {
+        var (cluster, pool) = await LoadAsync(context, ct);
+        if (cluster is null || (context.Target.Type == ClusterOperations.PoolTarget && pool is null))
+            return skipIfGone is null ? Gone(context) : StepOutcome.Skipped(skipIfGone);
+        var client = await ManagementAsync(cluster, ct);
+        if (!client.Succeeded) return FromError(client.Error!, "No management cluster");
+        return await work(cluster, pool, client.Value!);
+    }
+
+    /// <summary>Applies every object of the cluster as stored (idempotent): the create's and the resync's apply step.</summary>
+    protected Task<StepOutcome> ApplyWholeClusterAsync(StepContext context, CancellationToken ct) =>
+        OnManagementClusterAsync(context, ct, async (cluster, _, client) =>
+        {
+            var credentials = await CredentialsAsync(cluster, ct);
+            if (credentials is null) return StepOutcome.Failed("The cluster's infrastructure no longer exists.");
+            var spec = SpecOf(cluster);
+            var objects = ClusterManifests.All(spec, credentials);
+            if (await ApplyAllAsync(client, objects, ct) is { } failed) return failed;
+            return await ReconcileAutoscalerAsync(client, spec, ct)
+                ?? StepOutcome.Succeeded($"Applied {objects.Count} objects: {string.Join(", ", objects.Select(o => o["kind"]!.GetValue<string>()).Distinct())}.");
+        });
+
+    /// <summary>Waits for the control plane as stored (its replicas and version).</summary>
+    protected Task<StepOutcome> WaitForStoredControlPlaneAsync(StepContext context, CancellationToken ct) =>
+        OnManagementClusterAsync(context, ct, (cluster, _, client) =>
+            WaitForControlPlaneCoreAsync(context, client, cluster, cluster.ControlPlaneReplicas, cluster.KubernetesVersion, ct));
+
     protected static StepOutcome Gone(StepContext context) =>
         StepOutcome.Failed($"{context.Target.Name} no longer exists in the portal; there is nothing left to do.");
 
@@ -181,32 +215,29 @@ public abstract class ClusterHandlerBase(ClusterService clusters, ManagementClus
     }
 
     /// <summary>Waits until every pool (not being removed) has all its machines ready on its current template.</summary>
-    protected async Task<StepOutcome> WaitForPoolsAsync(StepContext context, CancellationToken ct)
-    {
-        var (cluster, _) = await LoadAsync(context, ct);
-        if (cluster is null) return Gone(context);
-        var client = await ManagementAsync(cluster, ct);
-        if (!client.Succeeded) return FromError(client.Error!, "No management cluster");
-        var spec = SpecOf(cluster);
-        return await WaitAsync(context, "the node pools", async () =>
+    protected Task<StepOutcome> WaitForPoolsAsync(StepContext context, CancellationToken ct) =>
+        OnManagementClusterAsync(context, ct, (cluster, _, client) =>
         {
-            var waiting = new List<string>();
-            foreach (var pool in spec.Pools)
+            var spec = SpecOf(cluster);
+            return WaitAsync(context, "the node pools", async () =>
             {
-                var health = await ClusterHealth.PoolAsync(client.Value!, ClusterManifests.MachineDeployment(spec, pool), pool.Name, ct);
-                if (!health.Succeeded) return WaitProbe.Pending(health.Error!.Message);
-                if (health.Value!.Fault is { } fault)
+                var waiting = new List<string>();
+                foreach (var pool in spec.Pools)
                 {
-                    await RecordFaultAsync(cluster.Id, pool.PoolId, fault, ct);
-                    return WaitProbe.Fail(StepOutcome.Failed($"The cloud refused node pool {pool.Name}: {fault}"));
+                    var health = await ClusterHealth.PoolAsync(client, ClusterManifests.MachineDeployment(spec, pool), pool.Name, ct);
+                    if (!health.Succeeded) return WaitProbe.Pending(health.Error!.Message);
+                    if (health.Value!.Fault is { } fault)
+                    {
+                        await RecordFaultAsync(cluster.Id, pool.PoolId, fault, ct);
+                        return WaitProbe.Fail(StepOutcome.Failed($"The cloud refused node pool {pool.Name}: {fault}"));
+                    }
+                    if (!health.Value.Ready) waiting.Add(health.Value.Progress);
                 }
-                if (!health.Value.Ready) waiting.Add(health.Value.Progress);
-            }
-            return waiting.Count == 0
-                ? WaitProbe.Done($"All {spec.Pools.Count} node pools are ready ({spec.Pools.Sum(p => p.NodeCount)} nodes).")
-                : WaitProbe.Pending(string.Join(" ", waiting));
-        }, ct);
-    }
+                return waiting.Count == 0
+                    ? WaitProbe.Done($"All {spec.Pools.Count} node pools are ready ({spec.Pools.Sum(p => p.NodeCount)} nodes).")
+                    : WaitProbe.Pending(string.Join(" ", waiting));
+            }, ct);
+        });
 
     /// <summary>Records the provider's fault (or its absence) on the resource while an operation runs.</summary>
     protected Task RecordFaultAsync(Guid clusterId, Guid? poolId, string? fault, CancellationToken ct) =>

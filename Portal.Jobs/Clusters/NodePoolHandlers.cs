@@ -1,6 +1,5 @@
 using Portal.Domain.Clusters;
 using Portal.Domain.Infrastructures;
-using Portal.Jobs.Kubernetes;
 using Portal.Jobs.Operations;
 
 namespace Portal.Jobs.Clusters;
@@ -10,42 +9,35 @@ public abstract class NodePoolHandlerBase(ClusterService clusters, ManagementClu
     ClusterOperationOptions options, TimeProvider clock) : ClusterHandlerBase(clusters, management, infrastructures, options, clock)
 {
     /// <summary>Applies the pool as <paramref name="desired"/> (and the autoscaler when any pool uses it), then stores the change.</summary>
-    protected async Task<StepOutcome> ApplyPoolAsync(StepContext context, Func<NodePool, NodePoolManifestSpec> desired,
-        Action<NodePool, DateTimeOffset> store, Func<NodePoolManifestSpec, string> describe, CancellationToken ct)
-    {
-        var (cluster, pool) = await LoadAsync(context, ct);
-        if (cluster is null || pool is null) return Gone(context);
-        var client = await ManagementAsync(cluster, ct);
-        if (!client.Succeeded) return FromError(client.Error!, "No management cluster");
-        var wanted = desired(pool);
-        var spec = SpecOf(cluster, cluster.Pools.Where(p => p.State != ClusterState.Deleting).Select(p => p.Id == pool.Id ? wanted : PoolSpecOf(p)));
-        if (await ApplyAllAsync(client.Value!, ClusterManifests.PoolObjects(spec, wanted), ct) is { } failed) return failed;
-        if (await ReconcileAutoscalerAsync(client.Value!, spec, ct) is { } autoscalerFailed) return autoscalerFailed;
-        await Clusters.ApplyAsync(cluster.Id, (c, now) => store(c.Pools.Single(p => p.Id == pool.Id), now), ct);
-        return StepOutcome.Succeeded(describe(wanted));
-    }
+    protected Task<StepOutcome> ApplyPoolAsync(StepContext context, Func<NodePool, NodePoolManifestSpec> desired,
+        Action<NodePool, DateTimeOffset> store, Func<NodePoolManifestSpec, string> describe, CancellationToken ct) =>
+        OnManagementClusterAsync(context, ct, async (cluster, pool, client) =>
+        {
+            var wanted = desired(pool!);
+            var spec = SpecOf(cluster, cluster.Pools.Where(p => p.State != ClusterState.Deleting).Select(p => p.Id == pool!.Id ? wanted : PoolSpecOf(p)));
+            if (await ApplyAllAsync(client, ClusterManifests.PoolObjects(spec, wanted), ct) is { } failed) return failed;
+            if (await ReconcileAutoscalerAsync(client, spec, ct) is { } autoscalerFailed) return autoscalerFailed;
+            await Clusters.ApplyAsync(cluster.Id, (c, now) => store(c.Pools.Single(p => p.Id == pool!.Id), now), ct);
+            return StepOutcome.Succeeded(describe(wanted));
+        });
 
     /// <summary>Waits until every machine of the pool is ready and on its current template.</summary>
-    protected async Task<StepOutcome> WaitForPoolAsync(StepContext context, CancellationToken ct)
-    {
-        var (cluster, pool) = await LoadAsync(context, ct);
-        if (cluster is null || pool is null) return Gone(context);
-        var client = await ManagementAsync(cluster, ct);
-        if (!client.Succeeded) return FromError(client.Error!, "No management cluster");
-        var poolSpec = PoolSpecOf(pool);
-        var manifest = ClusterManifests.MachineDeployment(SpecOf(cluster), poolSpec);
-        return await WaitAsync(context, $"node pool {pool.Name}", async () =>
+    protected Task<StepOutcome> WaitForPoolAsync(StepContext context, CancellationToken ct) =>
+        OnManagementClusterAsync(context, ct, (cluster, pool, client) =>
         {
-            var health = await ClusterHealth.PoolAsync(client.Value!, manifest, pool.Name, ct);
-            if (!health.Succeeded) return WaitProbe.Pending(health.Error!.Message);
-            if (health.Value!.Fault is { } fault)
+            var manifest = ClusterManifests.MachineDeployment(SpecOf(cluster), PoolSpecOf(pool!));
+            return WaitAsync(context, $"node pool {pool!.Name}", async () =>
             {
-                await RecordFaultAsync(cluster.Id, pool.Id, fault, ct);
-                return WaitProbe.Fail(StepOutcome.Failed($"The cloud refused node pool {pool.Name}: {fault}"));
-            }
-            return health.Value.Ready ? WaitProbe.Done($"Node pool {pool.Name} is ready.") : WaitProbe.Pending(health.Value.Progress);
-        }, ct);
-    }
+                var health = await ClusterHealth.PoolAsync(client, manifest, pool.Name, ct);
+                if (!health.Succeeded) return WaitProbe.Pending(health.Error!.Message);
+                if (health.Value!.Fault is { } fault)
+                {
+                    await RecordFaultAsync(cluster.Id, pool.Id, fault, ct);
+                    return WaitProbe.Fail(StepOutcome.Failed($"The cloud refused node pool {pool.Name}: {fault}"));
+                }
+                return health.Value.Ready ? WaitProbe.Done($"Node pool {pool.Name} is ready.") : WaitProbe.Pending(health.Value.Progress);
+            }, ct);
+        });
 
     protected static string Nodes(int count) => count == 1 ? "1 node" : $"{count} nodes";
 }
@@ -168,6 +160,8 @@ public sealed class UpgradeNodePoolHandler(ClusterService clusters, ManagementCl
 public sealed class RemoveNodePoolHandler(ClusterService clusters, ManagementClusters management, InfrastructureService infrastructures,
     ClusterOperationOptions options, TimeProvider clock) : NodePoolHandlerBase(clusters, management, infrastructures, options, clock)
 {
+    private const string AlreadyGone = "The node pool is already gone.";
+
     public override string Kind => ClusterOperations.RemovePool;
 
     public override IReadOnlyList<OperationStepDefinition> Steps =>
@@ -177,48 +171,42 @@ public sealed class RemoveNodePoolHandler(ClusterService clusters, ManagementClu
         new("Remove the node pool from the portal", RemoveAsync),
     ];
 
-    private async Task<StepOutcome> DeleteAsync(StepContext context, CancellationToken ct)
-    {
-        var (cluster, pool) = await LoadAsync(context, ct);
-        if (cluster is null || pool is null) return StepOutcome.Skipped("The node pool is already gone.");
-        var client = await ManagementAsync(cluster, ct);
-        if (!client.Succeeded) return FromError(client.Error!, "No management cluster");
-        var spec = SpecOf(cluster);
-        var poolSpec = PoolSpecOf(pool);
-        var ns = ClusterManifests.NamespaceFor(cluster.Id);
-        var md = await client.Value!.DeleteAsync(ClusterManifests.ClusterApiVersion, "MachineDeployment", ns, ClusterManifests.MachineDeploymentName(spec, poolSpec), ct);
-        if (!md.Succeeded && !md.IsNotFound) return FromError(md.Error!, "Could not delete the MachineDeployment");
-        // Every template the pool had (a flavor change or an upgrade leaves the earlier ones behind).
-        var templates = await client.Value.ListAsync(ClusterManifests.InfrastructureApiVersion, "OpenStackMachineTemplate", ns,
-            $"{ClusterManifests.NodePoolIdLabel}={pool.Id:N}", ct);
-        if (!templates.Succeeded) return FromError(templates.Error!, "Could not list the pool's machine templates");
-        foreach (var name in templates.Value!.Select(t => t["metadata"]!["name"]!.GetValue<string>()).Append(ClusterManifests.MachineTemplateName(spec, poolSpec)).Distinct())
+    private Task<StepOutcome> DeleteAsync(StepContext context, CancellationToken ct) =>
+        OnManagementClusterAsync(context, ct, async (cluster, pool, client) =>
         {
-            var template = await client.Value.DeleteAsync(ClusterManifests.InfrastructureApiVersion, "OpenStackMachineTemplate", ns, name, ct);
-            if (!template.Succeeded && !template.IsNotFound) return FromError(template.Error!, $"Could not delete the machine template {name}");
-        }
-        // The autoscaler follows the remaining pools.
-        var remaining = SpecOf(cluster, cluster.Pools.Where(p => p.Id != pool.Id && p.State != ClusterState.Deleting).Select(PoolSpecOf));
-        if (await ReconcileAutoscalerAsync(client.Value, remaining, ct) is { } failed) return failed;
-        return md.IsNotFound
-            ? StepOutcome.Skipped("The pool's MachineDeployment was already gone.")
-            : StepOutcome.Succeeded($"Cluster API is draining and deleting {Nodes(pool.NodeCount)} of {pool.Name}.");
-    }
+            var spec = SpecOf(cluster);
+            var poolSpec = PoolSpecOf(pool!);
+            var ns = ClusterManifests.NamespaceFor(cluster.Id);
+            var md = await client.DeleteAsync(ClusterManifests.ClusterApiVersion, "MachineDeployment", ns, ClusterManifests.MachineDeploymentName(spec, poolSpec), ct);
+            if (!md.Succeeded && !md.IsNotFound) return FromError(md.Error!, "Could not delete the MachineDeployment");
+            // Every template the pool had (a flavor change or an upgrade leaves the earlier ones behind).
+            var templates = await client.ListAsync(ClusterManifests.InfrastructureApiVersion, "OpenStackMachineTemplate", ns,
+                $"{ClusterManifests.NodePoolIdLabel}={pool!.Id:N}", ct);
+            if (!templates.Succeeded) return FromError(templates.Error!, "Could not list the pool's machine templates");
+            foreach (var name in templates.Value!.Select(t => t["metadata"]!["name"]!.GetValue<string>()).Append(ClusterManifests.MachineTemplateName(spec, poolSpec)).Distinct())
+            {
+                var template = await client.DeleteAsync(ClusterManifests.InfrastructureApiVersion, "OpenStackMachineTemplate", ns, name, ct);
+                if (!template.Succeeded && !template.IsNotFound) return FromError(template.Error!, $"Could not delete the machine template {name}");
+            }
+            // The autoscaler follows the remaining pools.
+            var remaining = SpecOf(cluster, cluster.Pools.Where(p => p.Id != pool.Id && p.State != ClusterState.Deleting).Select(PoolSpecOf));
+            if (await ReconcileAutoscalerAsync(client, remaining, ct) is { } failed) return failed;
+            return md.IsNotFound
+                ? StepOutcome.Skipped("The pool's MachineDeployment was already gone.")
+                : StepOutcome.Succeeded($"Cluster API is draining and deleting {Nodes(pool.NodeCount)} of {pool.Name}.");
+        }, AlreadyGone);
 
-    private async Task<StepOutcome> WaitGoneAsync(StepContext context, CancellationToken ct)
-    {
-        var (cluster, pool) = await LoadAsync(context, ct);
-        if (cluster is null || pool is null) return StepOutcome.Skipped("The node pool is already gone.");
-        var client = await ManagementAsync(cluster, ct);
-        if (!client.Succeeded) return FromError(client.Error!, "No management cluster");
-        var manifest = ClusterManifests.MachineDeployment(SpecOf(cluster), PoolSpecOf(pool));
-        return await WaitAsync(context, $"the machines of {pool.Name} to go", async () =>
+    private Task<StepOutcome> WaitGoneAsync(StepContext context, CancellationToken ct) =>
+        OnManagementClusterAsync(context, ct, (cluster, pool, client) =>
         {
-            var health = await ClusterHealth.ReadAsync(client.Value!, manifest, ct);
-            if (!health.Succeeded) return WaitProbe.Pending(health.Error!.Message);
-            return health.Value!.Exists ? WaitProbe.Pending($"Deleting the machines of {pool.Name}…") : WaitProbe.Done($"The machines of {pool.Name} are gone.");
-        }, ct);
-    }
+            var manifest = ClusterManifests.MachineDeployment(SpecOf(cluster), PoolSpecOf(pool!));
+            return WaitAsync(context, $"the machines of {pool!.Name} to go", async () =>
+            {
+                var health = await ClusterHealth.ReadAsync(client, manifest, ct);
+                if (!health.Succeeded) return WaitProbe.Pending(health.Error!.Message);
+                return health.Value!.Exists ? WaitProbe.Pending($"Deleting the machines of {pool.Name}…") : WaitProbe.Done($"The machines of {pool.Name} are gone.");
+            }, ct);
+        }, AlreadyGone);
 
     private async Task<StepOutcome> RemoveAsync(StepContext context, CancellationToken ct)
     {
