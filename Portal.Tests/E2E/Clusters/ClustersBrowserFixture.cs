@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Playwright;
 using Portal.Jobs.DemoCloud.Kubernetes;
 using Portal.Tests.E2E.Infrastructure;
 using Portal.Tests.Integration.Web.Infrastructure;
@@ -15,7 +14,7 @@ namespace Portal.Tests.E2E.Clusters;
 /// (<see cref="Kube"/>). Operations run on the Kestrel host (the process-wide scheduler's job factory is the last
 /// host's), which is why a per-host instance would not do.
 /// </summary>
-public sealed class ClustersBrowserFixture : IAsyncLifetime
+public sealed class ClustersBrowserFixture : PortalBrowserFixture
 {
     /// <summary>Quick but visible: each state (Creating, Scaling, …) lasts long enough to be seen in the browser.</summary>
     public static readonly DemoControllerDelays Delays = DemoControllerDelays.Instant with
@@ -29,57 +28,11 @@ public sealed class ClustersBrowserFixture : IAsyncLifetime
         DeploymentRollout = TimeSpan.FromMilliseconds(300),
     };
 
-    private IPlaywright? _playwright;
-    private IBrowser? _browser;
-
     public DemoKubernetesApi Kube { get; } = new(TimeProvider.System, new DemoKubernetesOptions { Tick = TimeSpan.FromMilliseconds(100), Delays = Delays });
 
-    public ClustersPortalFactory App { get; }
+    protected override int ViewportHeight => 1000;
 
-    public ClustersBrowserFixture() => App = new ClustersPortalFactory(Kube);
-
-    public string BaseUrl => App.ServerAddress;
-
-    public IBrowser Browser => _browser ?? throw new InvalidOperationException("The browser fixture is not initialised.");
-
-    public async Task InitializeAsync()
-    {
-        if (!File.Exists(PortalBrowserFixture.ChromiumPath))
-            throw new InvalidOperationException($"{PortalBrowserFixture.ChromiumPath} is missing. Install Debian's chromium package.");
-        Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
-        Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_VALIDATE_HOST_REQUIREMENTS", "1");
-        var appStarted = Task.Run(App.EnsureStarted);
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = PortalBrowserFixture.ChromiumPath,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
-        });
-        await appStarted;
-    }
-
-    public async Task<IBrowserContext> NewContextAsync()
-    {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = BaseUrl,
-            ViewportSize = new ViewportSize { Width = 1366, Height = 1000 },
-            Locale = "en-US",
-            TimezoneId = "UTC",
-            AcceptDownloads = true,
-        });
-        context.SetDefaultTimeout(15_000);
-        context.SetDefaultNavigationTimeout(30_000);
-        return context;
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_browser is not null) await _browser.CloseAsync();
-        _playwright?.Dispose();
-        await App.DisposeAsync();
-    }
+    protected override Task<PortalKestrelFactory> CreateAppAsync() => Task.FromResult<PortalKestrelFactory>(new ClustersPortalFactory(Kube));
 }
 
 /// <summary>The portal on Kestrel with <paramref name="kube"/> as its demo Kubernetes API (in both of the factory's hosts).</summary>

@@ -24,7 +24,13 @@ namespace Portal.Tests.E2E.Infrastructure;
 /// }
 /// </code>
 /// </summary>
-public abstract class BrowserTest : IClassFixture<PortalBrowserFixture>, IAsyncLifetime
+public abstract class BrowserTest(PortalBrowserFixture fixture, ITestOutputHelper output) : BrowserTest<PortalBrowserFixture>(fixture, output);
+
+/// <summary>
+/// <see cref="BrowserTest"/> on a fixture of the test class's choosing (a portal configured differently): a new browser
+/// context and page per test, failure screenshots and the browser's errors in the test output.
+/// </summary>
+public abstract class BrowserTest<TFixture> : IClassFixture<TFixture>, IAsyncLifetime where TFixture : PortalBrowserFixture
 {
     // Generous: the whole suite shares two cores, and a passing expectation returns as soon as it holds.
     static BrowserTest() => Assertions.SetDefaultExpectTimeout(20_000);
@@ -33,13 +39,13 @@ public abstract class BrowserTest : IClassFixture<PortalBrowserFixture>, IAsyncL
     private IBrowserContext? _context;
     private IPage? _page;
 
-    protected BrowserTest(PortalBrowserFixture fixture, ITestOutputHelper output)
+    protected BrowserTest(TFixture fixture, ITestOutputHelper output)
     {
         Fixture = fixture;
         Output = output;
     }
 
-    protected PortalBrowserFixture Fixture { get; }
+    protected TFixture Fixture { get; }
     protected ITestOutputHelper Output { get; }
 
     /// <summary>The running portal (for creating users or calling domain services directly).</summary>
@@ -88,6 +94,16 @@ public abstract class BrowserTest : IClassFixture<PortalBrowserFixture>, IAsyncL
             await _context.CloseAsync();
     }
 
+    /// <summary>A second, independent browser session (another person signed in at the same time).</summary>
+    protected async Task<IPage> NewSessionAsync()
+    {
+        var context = await Fixture.NewContextAsync();
+        return await context.NewPageAsync();
+    }
+
+    /// <summary>More to print when a test fails (for example a helper process's diagnostics).</summary>
+    protected virtual string? FailureDiagnostics => null;
+
     /// <summary>
     /// Runs a test body against <see cref="Page"/>; on failure saves <c>Class.Test.FAILED.png</c> (full page),
     /// prints its path and the browser's console errors, then rethrows the original exception.
@@ -114,6 +130,8 @@ public abstract class BrowserTest : IClassFixture<PortalBrowserFixture>, IAsyncL
                 foreach (var error in _browserErrors)
                     Output.WriteLine(error);
             }
+            if (FailureDiagnostics is { } diagnostics)
+                Output.WriteLine(diagnostics);
             ExceptionDispatchInfo.Capture(failure).Throw();
             throw; // unreachable
         }

@@ -6,9 +6,11 @@ namespace Portal.Tests.E2E.Infrastructure;
 /// <summary>
 /// One running portal (TestServer + Kestrel on a free 127.0.0.1 port, own data folder) and one headless
 /// Debian Chromium, shared by the tests of one class. Each test gets its own browser context from
-/// <see cref="BrowserTest"/>. Playwright never downloads browsers: it drives <c>/usr/bin/chromium</c>.
+/// <see cref="BrowserTest{TFixture}"/>. Playwright never downloads browsers: it drives <c>/usr/bin/chromium</c>.
+/// Fixtures that need a differently configured portal (a shared demo API, an OpenID Provider) derive from this and
+/// override <see cref="CreateAppAsync"/> and <see cref="OnStartedAsync"/>.
 /// </summary>
-public sealed class PortalBrowserFixture : IAsyncLifetime
+public class PortalBrowserFixture : IAsyncLifetime
 {
     public const string ChromiumPath = "/usr/bin/chromium";
 
@@ -25,13 +27,24 @@ public sealed class PortalBrowserFixture : IAsyncLifetime
 
     private IPlaywright? _playwright;
     private IBrowser? _browser;
+    private PortalKestrelFactory? _app;
 
-    public PortalKestrelFactory App { get; } = new();
+    /// <summary>The running portal.</summary>
+    public PortalKestrelFactory App => _app ?? throw new InvalidOperationException("The browser fixture is not initialised.");
 
     /// <summary>The portal's Kestrel base address, e.g. <c>http://127.0.0.1:41234</c>.</summary>
     public string BaseUrl => App.ServerAddress;
 
     public IBrowser Browser => _browser ?? throw new InvalidOperationException("The browser fixture is not initialised.");
+
+    /// <summary>The height of every page's viewport (width is 1366).</summary>
+    protected virtual int ViewportHeight => 900;
+
+    /// <summary>The portal this fixture runs; by default the standard test portal.</summary>
+    protected virtual Task<PortalKestrelFactory> CreateAppAsync() => Task.FromResult(new PortalKestrelFactory());
+
+    /// <summary>Runs once the portal and the browser are up (seeding, registering the portal somewhere).</summary>
+    protected virtual Task OnStartedAsync() => Task.CompletedTask;
 
     public async Task InitializeAsync()
     {
@@ -43,8 +56,9 @@ public sealed class PortalBrowserFixture : IAsyncLifetime
         Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
         Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_VALIDATE_HOST_REQUIREMENTS", "1");
 
+        _app = await CreateAppAsync();
         // Starting the hosts blocks (the app's start-up code runs twice); keep it off the xUnit sync context.
-        var appStarted = Task.Run(App.EnsureStarted);
+        var appStarted = Task.Run(_app.EnsureStarted);
 
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -54,28 +68,31 @@ public sealed class PortalBrowserFixture : IAsyncLifetime
             Args = ChromiumArgs,
         });
         await appStarted;
+        await OnStartedAsync();
     }
 
-    /// <summary>A fresh, isolated browser context (own cookies) pointed at the portal.</summary>
+    /// <summary>A fresh, isolated browser context (own cookies) pointed at the portal; downloads are accepted.</summary>
     public async Task<IBrowserContext> NewContextAsync()
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = BaseUrl,
-            ViewportSize = new ViewportSize { Width = 1366, Height = 900 },
+            ViewportSize = new ViewportSize { Width = 1366, Height = ViewportHeight },
             Locale = "en-US",
             TimezoneId = "UTC",
+            AcceptDownloads = true,
         });
         context.SetDefaultTimeout(15_000);
         context.SetDefaultNavigationTimeout(30_000);
         return context;
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (_browser is not null)
             await _browser.CloseAsync();
         _playwright?.Dispose();
-        await App.DisposeAsync();
+        if (_app is not null)
+            await _app.DisposeAsync();
     }
 }

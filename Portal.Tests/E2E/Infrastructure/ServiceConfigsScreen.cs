@@ -201,7 +201,9 @@ public sealed class ServiceConfigsScreen(IPage page)
     {
         var box = dialog.GetByLabel("Kubeconfig", new() { Exact = true });
         await box.FillAsync(text);
-        await box.PressAsync("Tab");
+        // Tab from whatever has the focus (the box): the change it commits may re-render the box, and a key press
+        // aimed at the element itself would wait for an element that is no longer in the page.
+        await box.Page.Keyboard.PressAsync("Tab");
     }
 
     /// <summary>Clicks "Add PostgreSQL platform"; the caller checks the result (dialog closed, or a refusal).</summary>

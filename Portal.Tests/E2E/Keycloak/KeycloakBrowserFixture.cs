@@ -1,8 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Playwright;
 using Portal.Domain.Tenancy;
 using Portal.Tests.E2E.Infrastructure;
 using Portal.Tests.Integration.Keycloak;
+using Portal.Tests.Integration.Web.Infrastructure;
 
 namespace Portal.Tests.E2E.Keycloak;
 
@@ -11,29 +11,27 @@ namespace Portal.Tests.E2E.Keycloak;
 /// it, tenants Acme (project <c>acme-web</c>) and Globex (project <c>globex-billing</c>), and headless Chromium.
 /// The provider starts first (Portal needs its address); its client is registered once Portal's port is known.
 /// </summary>
-public sealed class KeycloakBrowserFixture : IAsyncLifetime
+public sealed class KeycloakBrowserFixture : PortalBrowserFixture
 {
     public const string ClientId = "portal";
     public const string AcmeProject = "acme-web";
     public const string GlobexProject = "globex-billing";
-
-    private IPlaywright? _playwright;
-    private IBrowser? _browser;
+    private const string ClientSecret = "portal-e2e-client-secret";
 
     public TestOidcServer Provider { get; private set; } = null!;
-    public KeycloakKestrelFactory App { get; private set; } = null!;
-    public string BaseUrl => App.ServerAddress;
-    public IBrowser Browser => _browser ?? throw new InvalidOperationException("The browser is not started.");
 
-    public async Task InitializeAsync()
+    /// <summary>The portal, configured to sign in with the test realm.</summary>
+    public new KeycloakKestrelFactory App => (KeycloakKestrelFactory)base.App;
+
+    protected override async Task<PortalKestrelFactory> CreateAppAsync()
     {
-        Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
-        Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_VALIDATE_HOST_REQUIREMENTS", "1");
         Provider = await TestOidcServer.StartAsync();
-        App = new KeycloakKestrelFactory(new KeycloakPortalSettings(Provider.Issuer, ClientId, "portal-e2e-client-secret"));
-        await Task.Run(App.EnsureStarted);
-        await Provider.RegisterClientAsync(ClientId, "portal-e2e-client-secret", App.ServerAddress);
+        return new KeycloakKestrelFactory(new KeycloakPortalSettings(Provider.Issuer, ClientId, ClientSecret));
+    }
 
+    protected override async Task OnStartedAsync()
+    {
+        await Provider.RegisterClientAsync(ClientId, ClientSecret, App.ServerAddress);
         var tenancy = App.Services.GetRequiredService<TenancyService>();
         var admin = await App.AdminActorAsync();
         foreach (var (name, slug, project) in new[] { ("Acme", "acme", AcmeProject), ("Globex", "globex", GlobexProject) })
@@ -41,35 +39,11 @@ public sealed class KeycloakBrowserFixture : IAsyncLifetime
             var tenant = await tenancy.CreateTenantAsync(admin, name, slug, $"{name} team");
             await tenancy.CreateProjectAsync(admin, tenant.Value, project, null);
         }
-
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = PortalBrowserFixture.ChromiumPath,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
-        });
     }
 
-    public async Task<IBrowserContext> NewContextAsync()
+    public override async Task DisposeAsync()
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = BaseUrl,
-            ViewportSize = new ViewportSize { Width = 1366, Height = 900 },
-            Locale = "en-US",
-            TimezoneId = "UTC",
-        });
-        context.SetDefaultTimeout(15_000);
-        context.SetDefaultNavigationTimeout(30_000);
-        return context;
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_browser is not null) await _browser.CloseAsync();
-        _playwright?.Dispose();
-        if (App is not null) await App.DisposeAsync();
+        await base.DisposeAsync();
         if (Provider is not null) await Provider.DisposeAsync();
     }
 }

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.CompilerServices;
-using System.Runtime.ExceptionServices;
 using Microsoft.Playwright;
 using Portal.Tests.E2E.Infrastructure;
 using Portal.Tests.Integration.Keycloak;
@@ -12,60 +10,23 @@ namespace Portal.Tests.E2E.Keycloak;
 /// Base for browser tests that sign in through the test realm: a fresh browser context per test (so no provider
 /// session leaks between tests), failure screenshots like <see cref="BrowserTest"/>, and the provider's login steps.
 /// </summary>
-public abstract class KeycloakBrowserTest(KeycloakBrowserFixture fixture, ITestOutputHelper output) : IClassFixture<KeycloakBrowserFixture>, IAsyncLifetime
+public abstract class KeycloakBrowserTest(KeycloakBrowserFixture fixture, ITestOutputHelper output) : BrowserTest<KeycloakBrowserFixture>(fixture, output)
 {
-    private IBrowserContext? _context;
-
-    protected KeycloakBrowserFixture Fixture { get; } = fixture;
-    protected ITestOutputHelper Output { get; } = output;
     protected TestOidcServer Provider => Fixture.Provider;
-    protected IPage Page { get; private set; } = null!;
 
-    protected static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
+    protected override string? FailureDiagnostics => "Provider stderr: " + Provider.Diagnostics;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        Assertions.SetDefaultExpectTimeout(20_000);
+        // No provider session or test change leaks between tests.
         await Provider.ResetAsync();
-        _context = await Fixture.NewContextAsync();
-        Page = await _context.NewPageAsync();
+        await base.InitializeAsync();
     }
 
-    public async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
-        if (_context is not null) await _context.CloseAsync();
+        await base.DisposeAsync();
         await Provider.ResetAsync();
-    }
-
-    protected async Task RunAsync(Func<IPage, Task> body, [CallerMemberName] string testName = "")
-    {
-        try
-        {
-            await body(Page);
-        }
-        catch (Exception failure)
-        {
-            try
-            {
-                Output.WriteLine($"Test failed at {Page.Url}; screenshot: {await SaveAsync($"{GetType().Name}.{testName}.FAILED")}");
-                Output.WriteLine("Provider stderr: " + Provider.Diagnostics);
-            }
-            catch (Exception screenshotError)
-            {
-                Output.WriteLine($"The failure screenshot could not be saved: {screenshotError.Message}");
-            }
-            ExceptionDispatchInfo.Capture(failure).Throw();
-            throw;
-        }
-    }
-
-    protected async Task SnapshotAsync(string name) => Output.WriteLine($"Screenshot: {await SaveAsync($"{GetType().Name}.{name}")}");
-
-    private async Task<string> SaveAsync(string name)
-    {
-        var path = TestArtifacts.ScreenshotPath(name);
-        await Page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true, Animations = ScreenshotAnimations.Disabled });
-        return path;
     }
 
     /// <summary>The realm's login page (Keycloak's field ids).</summary>
