@@ -19,8 +19,16 @@ namespace Portal.Jobs.Clusters;
 public sealed class ClusterCommands(ClusterService clusters, OperationService operations, ManagementClusters management, ClusterPreflight preflight,
     InfrastructureService infrastructures, IDbContextFactory<PortalDbContext> dbFactory, AuditLog audit)
 {
+    /// <summary>
+    /// Creates the cluster after every rule passed and the cloud's pre-flight checks found nothing that would make it
+    /// fail: a failed check refuses the request with its reason (a check that could not run does not block).
+    /// </summary>
     public async Task<Result<Guid>> CreateAsync(Actor actor, CreateClusterRequest request, CancellationToken ct = default)
     {
+        var checks = await PreflightAsync(actor, request, ct);
+        if (checks.Succeeded && checks.Value!.FirstOrDefault(c => c.Status == PreflightStatus.Failed) is { } failed)
+            return await RefuseCreateAsync(actor, request, Refusal.Invalid("Pre-flight", $"{failed.Name}: {failed.Message}"), ct);
+        // A refused validation is decided (and audited) again by the domain below.
         var started = await clusters.CreateAsync(actor, request, Prepare(actor), ct);
         if (!started.Succeeded) return started.Refusal!;
         await operations.DispatchAsync(started.Value!.OperationId, ct);
@@ -147,6 +155,14 @@ public sealed class ClusterCommands(ClusterService clusters, OperationService op
             server = checkedConfig.Value;
         }
         return await infrastructures.SetManagementClusterAsync(actor, infrastructureId, expectedVersion, kubeconfig, server, ct);
+    }
+
+    private async Task<Refusal> RefuseCreateAsync(Actor actor, CreateClusterRequest request, Refusal refusal, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await audit.RecordRefusalAsync(db, actor, new AuditSubject("mks-cluster.create", ClusterOperations.ClusterTarget, null, request.Name?.Trim() ?? "",
+            new { request.ProjectId, request.ServiceConfigId, request.Name, request.Version }), refusal, ct);
+        return refusal;
     }
 
     private Func<ClusterOperationRequest, Operation> Prepare(Actor actor) =>

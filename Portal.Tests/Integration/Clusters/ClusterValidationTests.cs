@@ -142,6 +142,11 @@ public sealed class ClusterValidationTests
         var quota = Assert.Single(checks, c => c.Name == "Compute quota");
         Assert.Equal(Portal.Jobs.Clusters.PreflightStatus.Failed, quota.Status);
         Assert.Contains("63 VMs", quota.Message, StringComparison.Ordinal);
+
+        // Creation is refused on the server as well, with the check's reason, and saves nothing.
+        var refusal = (await s.Commands.CreateAsync(s.Member, request)).ShouldBeRefused(RefusalKind.Invalid, "Pre-flight");
+        Assert.StartsWith("Compute quota: ", refusal.Message, StringComparison.Ordinal);
+        await AssertNothingSavedAsync(s);
     }
 
     private static async Task AssertNothingSavedAsync(ClusterScenario s)
