@@ -8,7 +8,14 @@ namespace Portal.Domain.Dashboard;
 public sealed record MyTenant(string Name, string Slug, TenantRole Role, int ProjectCount);
 
 /// <summary>What the home page summarises: counts the actor may see, and the actor's own tenants.</summary>
-public sealed record DashboardSummary(int Tenants, int Projects, int? Regions, int? Zones, int? Users, IReadOnlyList<MyTenant> MyTenants);
+public sealed record DashboardSummary(int Tenants, int Projects, int? Regions, int? Zones, int? Users, IReadOnlyList<MyTenant> MyTenants)
+{
+    /// <summary>Managed Kubernetes clusters in the tenants the actor sees.</summary>
+    public int Clusters { get; init; }
+
+    /// <summary>Of those, clusters that need attention (Degraded or Error).</summary>
+    public int ClustersNeedingAttention { get; init; }
+}
 
 public sealed class DashboardService(IDbContextFactory<PortalDbContext> dbFactory)
 {
@@ -20,12 +27,20 @@ public sealed class DashboardService(IDbContextFactory<PortalDbContext> dbFactor
         var mine = await db.Memberships.AsNoTracking().Where(m => m.UserId == actor.UserId).OrderBy(m => m.Tenant!.Name)
             .Select(m => new MyTenant(m.Tenant!.Name, m.Tenant.Slug, m.Role, m.Tenant.Projects.Count))
             .ToListAsync(ct);
+        var clusters = db.Clusters.AsNoTracking().Where(c => tenantIds.Contains(c.TenantId));
+        var clusterCount = await clusters.CountAsync(ct);
+        var attention = clusterCount == 0 ? 0
+            : await clusters.CountAsync(c => c.State == Clusters.ClusterState.Degraded || c.State == Clusters.ClusterState.Error, ct);
         return new DashboardSummary(
             await tenants.CountAsync(ct),
             await db.Projects.CountAsync(p => tenantIds.Contains(p.TenantId), ct),
             actor.CanReadPlatform ? await db.Regions.CountAsync(ct) : null,
             actor.CanReadPlatform ? await db.Zones.CountAsync(ct) : null,
             actor.CanReadPlatform ? await db.Users.CountAsync(ct) : null,
-            mine);
+            mine)
+        {
+            Clusters = clusterCount,
+            ClustersNeedingAttention = attention,
+        };
     }
 }

@@ -89,4 +89,21 @@ public sealed class ClusterAccessTests
 
         Assert.Contains("available once it is active", (await s.Commands.KubeconfigAsync(s.Member, id)).ShouldBeRefused(RefusalKind.Conflict).Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task DashboardSummary_CountsOnlyTheTenantsClustersAndThoseNeedingAttention()
+    {
+        await using var s = await ClusterScenario.CreateAsync();
+        s.Kube.FailNext("MachineDeployment", "web-prod-workers", "InstanceStateError", "No valid host was found.");
+        var id = await s.CreateAsync(await s.RequestAsync());
+        await s.WaitForAsync(id, c => c!.State == ClusterState.Error);
+        var dashboard = new Portal.Domain.Dashboard.DashboardService(
+            Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<Portal.Domain.Data.PortalDbContext>>(s.Host.Services));
+
+        var member = await dashboard.SummaryAsync(s.Member);
+        var outsider = await dashboard.SummaryAsync(s.Outsider);
+
+        Assert.Equal((1, 1), (member.Clusters, member.ClustersNeedingAttention));
+        Assert.Equal((0, 0), (outsider.Clusters, outsider.ClustersNeedingAttention));
+    }
 }
