@@ -350,4 +350,31 @@ public sealed class ClustersTests(ClustersBrowserFixture fixture, ITestOutputHel
         await Expect(section.GetByRole(AriaRole.Button)).ToHaveCountAsync(0);
         await SnapshotAsync("management-01-demo-built-in");
     });
+
+    [Fact]
+    public Task A_platform_admin_arms_a_demo_fault_and_the_next_cluster_shows_keystones_words() => RunAsync(async page =>
+    {
+        var tenant = await World.TenantAsync("switchboard");
+        await SignInAsAdminAsync();
+        await GotoAsync($"/infrastructures/{tenant.InfrastructureId}");
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Demo faults" }).ClickAsync();
+        var screen = new ClustersScreen(page);
+        await screen.ChooseAsync("Fault", "Credentials rejected (Keystone 401)");
+        await Expect(page.Locator(".demo-faults-preview")).ToContainTextAsync("The request you have made requires authentication.");
+        await page.Button("Inject fault").ClickAsync();
+        await Expect(page.GetByText("Fault armed")).ToBeVisibleAsync();
+        await SnapshotAsync("demo-faults-01-armed");
+
+        // The next cluster that asks for its network is refused with Keystone's words, kept on the cluster.
+        var id = await World.CreateClusterAsync(tenant, "locked");
+        await screen.OpenClusterAsync(id);
+        await Expect(screen.ClusterState).ToHaveAttributeAsync("data-cluster-state", "Error", new() { Timeout = 60_000 });
+        await Expect(screen.ClusterAlert).ToContainTextAsync("requires authentication");
+        await SnapshotAsync("demo-faults-02-cluster-refused");
+
+        await GotoAsync($"/infrastructures/{tenant.InfrastructureId}");
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Demo faults" }).ClickAsync();
+        await page.Button("Clear all faults").ClickAsync();
+        await Expect(page.GetByText("Faults cleared")).ToBeVisibleAsync();
+    });
 }
