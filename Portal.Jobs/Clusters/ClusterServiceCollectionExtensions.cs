@@ -15,7 +15,7 @@ public static class ClusterServiceCollectionExtensions
     {
         options ??= new ClusterOperationOptions();
         services.TryAddSingleton(options);
-        services.AddSingleton<ClusterService>();
+        services.TryAddSingleton<ClusterService>();
         services.AddSingleton<ManagementClusters>();
         services.AddSingleton<ClusterPreflight>();
         services.AddSingleton<ClusterCommands>();

@@ -14,6 +14,7 @@ using Portal.Domain.Regions;
 using Portal.Domain.Tenancy;
 using Portal.Identity;
 using Portal.Identity.Keycloak;
+using Portal.Jobs;
 using Portal.Jobs.Clusters;
 using Portal.Jobs.Kubernetes;
 using Portal.Jobs.OpenStack;
@@ -38,19 +39,17 @@ public static class PortalHost
 
         var services = builder.Services;
         services.AddSingleton(options);
-        services.AddSingleton(TimeProvider.System);
-        services.AddDbContextFactory<PortalDbContext>(db => DatabaseSetup.Configure(db, databaseFile));
-
-        services.AddDataProtection()
-            .SetApplicationName("Portal")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataPath, "keys")));
-
-        // Local accounts.
-        services.AddIdentityCore<PortalUser>(IdentitySettings.Configure)
-            .AddEntityFrameworkStores<PortalDbContext>()
+        // The domain (database, data protection, local accounts, domain services) and the outside world (clouds,
+        // Kubernetes, the operations engine, platforms, managed Kubernetes): the same registrations the tests use.
+        services.AddPortalDomain(new PortalDataOptions(databaseFile, Path.Combine(dataPath, "keys")))
             .AddSignInManager()
             .AddClaimsPrincipalFactory<PortalClaimsPrincipalFactory>()
             .AddDefaultTokenProviders();
+        services.AddPortalJobs(databaseFile, new PortalJobsOptions
+        {
+            Clusters = builder.Configuration.GetSection("Clusters").Get<ClusterOperationOptions>(),
+        });
+
         services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
         services.ConfigureApplicationCookie(cookie =>
         {
@@ -72,31 +71,6 @@ public static class PortalHost
         services.AddScoped<AuthenticationStateProvider, RevalidatingIdentityStateProvider>();
         services.AddScoped<CurrentActor>();
         services.Configure<BootstrapAdminOptions>(builder.Configuration.GetSection(BootstrapAdminOptions.Section));
-
-        // Domain services: stateless, each call opens its own short-lived context.
-        services.AddSingleton<AuditLog>();
-        services.AddSingleton<CommandRunner>();
-        services.AddSingleton<RegionService>();
-        services.AddSingleton<TenancyService>();
-        services.AddSingleton<UserAdminService>();
-        services.AddSingleton<AuditQueries>();
-        services.AddSingleton<SecretProtector>();
-        services.AddSingleton<Portal.Domain.Infrastructures.InfrastructureService>();
-        services.AddSingleton<Portal.Domain.Catalog.CatalogService>();
-        services.AddOpenStackClients();
-        services.AddSingleton<Portal.Jobs.Infrastructures.ConnectionProbe>();
-        services.AddSingleton<Portal.Jobs.Infrastructures.CloudCatalogReader>();
-        services.AddKubernetesClients();
-        services.AddOperationsEngine(databaseFile);
-        services.AddSingleton<Portal.Domain.ServiceConfigs.ServiceConfigService>();
-        services.AddSingleton<Portal.Jobs.ServiceConfigs.PlatformClusters>();
-        services.AddSingleton<Portal.Jobs.ServiceConfigs.PlatformCommands>();
-        services.AddOperationHandler<Portal.Jobs.ServiceConfigs.CreatePostgresPlatformHandler>();
-        services.AddOperationHandler<Portal.Jobs.ServiceConfigs.UpgradePostgresPlatformHandler>();
-        services.AddOperationHandler<Portal.Jobs.ServiceConfigs.DeletePostgresPlatformHandler>();
-        services.AddHostedService<Portal.Jobs.ServiceConfigs.PlatformOperationObserver>();
-        services.AddManagedKubernetes(builder.Configuration.GetSection("Clusters").Get<ClusterOperationOptions>());
-        services.AddSingleton<Portal.Domain.Dashboard.DashboardService>();
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddRadzenComponents();

@@ -50,17 +50,8 @@ internal sealed class BenchHost : IAsyncDisposable
 
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddSingleton(TimeProvider.System);
-        services.AddDbContextFactory<PortalDbContext>(options => DatabaseSetup.Configure(options, file));
-        services.AddDataProtection()
-            .SetApplicationName("Portal.Benchmarks")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(folder, "keys")));
-        services.AddSingleton<AuditLog>();
-        services.AddSingleton<CommandRunner>();
-        services.AddSingleton<SecretProtector>();
-        services.AddSingleton<RegionService>();
-        services.AddSingleton<InfrastructureService>();
-        services.AddSingleton<CatalogService>();
+        // The portal's domain registrations; only the cloud side of the jobs (no engine).
+        services.AddPortalDomain(new PortalDataOptions(file, Path.Combine(folder, "keys"), "Portal.Benchmarks"));
         services.AddOpenStackClients(demoOptions: demoOptions);
         services.AddSingleton<ConnectionProbe>();
         services.AddSingleton<CloudCatalogReader>();

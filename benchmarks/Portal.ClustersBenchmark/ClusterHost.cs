@@ -15,6 +15,7 @@ using Portal.Domain.Infrastructures;
 using Portal.Domain.Regions;
 using Portal.Domain.ServiceConfigs;
 using Portal.Domain.Tenancy;
+using Portal.Jobs;
 using Portal.Jobs.Clusters;
 using Portal.Jobs.DemoCloud.Kubernetes;
 using Portal.Jobs.Infrastructures;
@@ -81,40 +82,21 @@ internal sealed class ClusterHost : IAsyncDisposable
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         var services = builder.Services;
         services.AddLogging(logging => logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
-        services.AddSingleton(TimeProvider.System);
-        services.AddDbContextFactory<PortalDbContext>(options =>
+        // The portal's own registrations; the demo cloud made fast is the one departure from production besides the
+        // optional overrides below.
+        services.AddPortalDomain(new PortalDataOptions(file, Path.Combine(folder, "keys"), "Portal.ClustersBenchmark")
         {
-            DatabaseSetup.Configure(options, file);
-            options.AddInterceptors(capture);
+            ConfigureDatabase = options => options.AddInterceptors(capture),
         });
-        services.AddDataProtection()
-            .SetApplicationName("Portal.ClustersBenchmark")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(folder, "keys")));
-        services.AddIdentityCore<PortalUser>(IdentitySettings.Configure)
-            .AddEntityFrameworkStores<PortalDbContext>();
-        services.AddSingleton<AuditLog>();
-        services.AddSingleton<CommandRunner>();
-        services.AddSingleton<RegionService>();
-        services.AddSingleton<SecretProtector>();
-        services.AddSingleton<InfrastructureService>();
-        services.AddSingleton<CatalogService>();
-        services.AddOpenStackClients();
-        services.AddSingleton<ConnectionProbe>();
-        services.AddSingleton<CloudCatalogReader>();
-        // The demo cloud, made fast: the one departure from production besides the optional overrides below.
-        services.AddKubernetesClients(new DemoKubernetesOptions { Tick = settings.Tick, Delays = settings.Delays });
-        services.AddOperationsEngine(file, options =>
+        services.AddPortalJobs(file, new PortalJobsOptions
         {
-            if (settings.MaxConcurrency is { } concurrency) options.MaxConcurrency = concurrency;
+            DemoKubernetes = new DemoKubernetesOptions { Tick = settings.Tick, Delays = settings.Delays },
+            Operations = options =>
+            {
+                if (settings.MaxConcurrency is { } concurrency) options.MaxConcurrency = concurrency;
+            },
+            Clusters = settings.PollInterval is { } poll ? new ClusterOperationOptions { PollInterval = poll } : null,
         });
-        services.AddSingleton<ServiceConfigService>();
-        services.AddSingleton<PlatformClusters>();
-        services.AddSingleton<PlatformCommands>();
-        services.AddOperationHandler<CreatePostgresPlatformHandler>();
-        services.AddOperationHandler<UpgradePostgresPlatformHandler>();
-        services.AddOperationHandler<DeletePostgresPlatformHandler>();
-        services.AddHostedService<PlatformOperationObserver>();
-        services.AddManagedKubernetes(settings.PollInterval is { } poll ? new ClusterOperationOptions { PollInterval = poll } : null);
 
         var host = new ClusterHost(folder, file, builder.Build(), capture, keep);
         try

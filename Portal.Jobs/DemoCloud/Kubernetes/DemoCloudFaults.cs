@@ -37,14 +37,15 @@ public static class DemoCloudFaults
     /// <summary>
     /// Makes the next matching object fail with <paramref name="fault"/>: a pool's MachineDeployment when
     /// <paramref name="poolName"/> is given, else the cluster's control plane (machine faults) or OpenStackCluster
-    /// (credentials). Without a cluster name the next object of that kind fails, whatever its cluster.
+    /// (credentials). Without a cluster name the next object of that kind created from now on fails, whatever its cluster.
     /// </summary>
     public static void InjectFault(this DemoKubernetesApi api, DemoCloudFault fault, string? clusterName = null, string? poolName = null)
     {
         ArgumentNullException.ThrowIfNull(api);
         var (kind, name) = Target(fault, clusterName, poolName);
         var (reason, message) = Describe(api, fault, kind, name);
-        api.FailNext(kind, name, reason, message);
+        // Without a cluster it is the next cluster (or pool) to be created that is refused, not one that runs already.
+        api.FailNext(kind, name, reason, message, onlyNewObjects: clusterName is null);
     }
 
     /// <summary>Lets the objects failed by <see cref="InjectFault"/> with the same target recover on the next tick.</summary>

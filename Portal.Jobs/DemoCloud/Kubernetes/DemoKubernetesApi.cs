@@ -38,7 +38,8 @@ public sealed class DemoKubernetesApi
     private int _requestCount;
     private long _ticks;
 
-    private sealed record PendingFailure(string Kind, string? Group, string? Name, string Reason, string Message);
+    /// <param name="Existing">With "only new objects": the uids that existed when the failure was queued (never matched).</param>
+    private sealed record PendingFailure(string Kind, string? Group, string? Name, string Reason, string Message, IReadOnlySet<string>? Existing = null);
 
     private sealed record ActiveFailure(string Kind, string Name, long Generation, DemoFailure Failure);
 
@@ -181,15 +182,28 @@ public sealed class DemoKubernetesApi
     /// "Cluster.postgresql.cnpg.io" (kind.group). The object stays failed until its spec changes (a new generation is a
     /// new attempt), <see cref="Heal"/> or <see cref="ClearFailures"/>.
     /// </summary>
-    public void FailNext(string kind, string? name, string reason, string message)
+    public void FailNext(string kind, string? name, string reason, string message) => FailNext(kind, name, reason, message, onlyNewObjects: false);
+
+    /// <summary>
+    /// Like <see cref="FailNext(string, string?, string, string)"/>; with <paramref name="onlyNewObjects"/> the failure
+    /// skips every object that exists now and waits for one created later (what "the next cluster that asks" means).
+    /// </summary>
+    public void FailNext(string kind, string? name, string reason, string message, bool onlyNewObjects)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(kind);
         ArgumentException.ThrowIfNullOrWhiteSpace(reason);
         ArgumentException.ThrowIfNullOrWhiteSpace(message);
         var dot = kind.IndexOf('.', StringComparison.Ordinal);
         var (bareKind, group) = dot < 0 ? (kind, null) : (kind[..dot], kind[(dot + 1)..]);
+        // Taken before the failures lock: listing objects takes the clusters' own locks.
+        IReadOnlySet<string>? existing = onlyNewObjects
+            ? Clusters.SelectMany(c => c.All())
+                .Where(o => DemoKubeJson.Text(o["kind"]) == bareKind)
+                .Select(o => DemoKubeJson.Text(o["metadata"]?["uid"]) ?? "")
+                .ToHashSet(StringComparer.Ordinal)
+            : null;
         lock (_failuresLock)
-            _pendingFailures.Add(new PendingFailure(bareKind, group, name, reason, message));
+            _pendingFailures.Add(new PendingFailure(bareKind, group, name, reason, message, existing));
     }
 
     /// <summary>Lets failed objects of <paramref name="kind"/> (by name when given) recover on the next tick.</summary>
@@ -288,7 +302,8 @@ public sealed class DemoKubernetesApi
                     return active.Failure;
                 _activeFailures.Remove(uid);
             }
-            var pending = _pendingFailures.FirstOrDefault(p => p.Kind == kind && (p.Group is null || p.Group == group) && (p.Name is null || p.Name == name));
+            var pending = _pendingFailures.FirstOrDefault(p => p.Kind == kind && (p.Group is null || p.Group == group) && (p.Name is null || p.Name == name)
+                && (p.Existing is null || !p.Existing.Contains(uid)));
             if (pending is null)
                 return null;
             _pendingFailures.Remove(pending);

@@ -15,6 +15,7 @@ public sealed class DemoFaultCommandsTests
     {
         await using var s = await ClusterScenario.CreateAsync();
         var faults = s.Host.Services.GetRequiredService<DemoFaultCommands>();
+        var running = await s.CreateActiveAsync(await s.RequestAsync("running"));
 
         (await faults.InjectAsync(s.Member, s.InfrastructureId, DemoCloudFault.InvalidCredentials, null, null)).ShouldBeRefused(RefusalKind.Forbidden);
         (await faults.InjectAsync(s.Host.Admin, s.InfrastructureId, DemoCloudFault.InvalidCredentials, null, null)).ShouldSucceed();
@@ -22,6 +23,9 @@ public sealed class DemoFaultCommandsTests
         var failed = await s.WaitForAsync(id, c => c!.State == ClusterState.Error);
 
         Assert.Contains("requires authentication", failed!.StateReason, StringComparison.Ordinal);
+        // "The next cluster that asks" is a new one: the cluster already running is not touched.
+        await s.Reconciler.ReconcileAllAsync(default);
+        Assert.Equal(ClusterState.Active, (await s.FindAsync(running.Id))!.State);
         Assert.Contains("OpenStackAuthenticationFailed", failed.ProviderFault, StringComparison.Ordinal);
         (await faults.ClearAsync(s.Host.Admin, s.InfrastructureId)).ShouldSucceed();
         (await s.Commands.RetryAsync(s.Member, failed.LastOperationId!.Value)).ShouldSucceed();

@@ -59,18 +59,8 @@ public sealed class InfrastructureTestHost : IAsyncDisposable
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton<TimeProvider>(clock);
-        services.AddDbContextFactory<PortalDbContext>(options => DatabaseSetup.Configure(options, file));
-        services.AddDataProtection()
-            .SetApplicationName("Portal.Tests")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(folder, "keys")));
-        services.AddIdentityCore<PortalUser>(IdentitySettings.Configure)
-            .AddEntityFrameworkStores<PortalDbContext>();
-        services.AddSingleton<AuditLog>();
-        services.AddSingleton<CommandRunner>();
-        services.AddSingleton<SecretProtector>();
-        services.AddSingleton<RegionService>();
-        services.AddSingleton<InfrastructureService>();
-        services.AddSingleton<CatalogService>();
+        // The portal's domain registrations (the manual clock above is kept); only the cloud side, without the engine.
+        services.AddPortalDomain(new PortalDataOptions(file, Path.Combine(folder, "keys"), "Portal.Tests"));
         // Fast retries: a test that makes the cloud fail must not wait for production backoff delays.
         services.AddOpenStackClients(new OpenStackClientOptions { RetryBaseDelay = TimeSpan.FromMilliseconds(1), MaxRetryDelay = TimeSpan.FromMilliseconds(5) },
             demoOptions);

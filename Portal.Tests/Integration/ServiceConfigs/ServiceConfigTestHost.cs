@@ -15,6 +15,7 @@ using Portal.Domain.Operations;
 using Portal.Domain.Regions;
 using Portal.Domain.ServiceConfigs;
 using Portal.Domain.Tenancy;
+using Portal.Jobs;
 using Portal.Jobs.Clusters;
 using Portal.Jobs.DemoCloud.Kubernetes;
 using Portal.Jobs.Infrastructures;
@@ -77,29 +78,16 @@ public sealed class ServiceConfigTestHost : IAsyncDisposable
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         var services = builder.Services;
         services.AddLogging();
-        services.AddSingleton(TimeProvider.System);
-        services.AddDbContextFactory<PortalDbContext>(options =>
+        // The portal's own registrations, tuned for tests: instant demo controllers, fast retries and polls.
+        services.AddPortalDomain(new PortalDataOptions(file, Path.Combine(folder, "keys"), "Portal.Tests")
         {
-            DatabaseSetup.Configure(options, file);
-            options.AddInterceptors(hook);
+            ConfigureDatabase = options => options.AddInterceptors(hook),
         });
-        services.AddDataProtection()
-            .SetApplicationName("Portal.Tests")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(folder, "keys")));
-        services.AddIdentityCore<PortalUser>(IdentitySettings.Configure)
-            .AddEntityFrameworkStores<PortalDbContext>();
-        services.AddSingleton<AuditLog>();
-        services.AddSingleton<CommandRunner>();
-        services.AddSingleton<RegionService>();
-        services.AddSingleton<SecretProtector>();
-        services.AddSingleton<InfrastructureService>();
-        services.AddSingleton<CatalogService>();
-        services.AddOpenStackClients(new OpenStackClientOptions { RetryBaseDelay = TimeSpan.FromMilliseconds(1), MaxRetryDelay = TimeSpan.FromMilliseconds(5) });
-        services.AddSingleton<ConnectionProbe>();
-        services.AddSingleton<CloudCatalogReader>();
-        services.AddKubernetesClients(
-            new DemoKubernetesOptions { Tick = TimeSpan.FromMilliseconds(20), Delays = delays ?? DemoControllerDelays.Instant, Latency = latency ?? TimeSpan.Zero },
-            new KubernetesClientOptions
+        services.AddPortalJobs(file, new PortalJobsOptions
+        {
+            OpenStack = new OpenStackClientOptions { RetryBaseDelay = TimeSpan.FromMilliseconds(1), MaxRetryDelay = TimeSpan.FromMilliseconds(5) },
+            DemoKubernetes = new DemoKubernetesOptions { Tick = TimeSpan.FromMilliseconds(20), Delays = delays ?? DemoControllerDelays.Instant, Latency = latency ?? TimeSpan.Zero },
+            Kubernetes = new KubernetesClientOptions
             {
                 // One quick retry inside the client, so that a burst of faults reaches the engine's own retries.
                 MaxRetries = 1,
@@ -107,28 +95,22 @@ public sealed class ServiceConfigTestHost : IAsyncDisposable
                 MaxRetryDelay = TimeSpan.FromMilliseconds(5),
                 ConnectTimeout = TimeSpan.FromSeconds(2),
                 RequestTimeout = TimeSpan.FromSeconds(5),
-            });
-        services.AddOperationsEngine(file, options =>
-        {
-            options.TransientRetries = transientRetries;
-            options.TransientRetryDelay = TimeSpan.FromMilliseconds(5);
-            options.MaxTransientRetryDelay = TimeSpan.FromMilliseconds(20);
-            options.ShutdownTimeout = TimeSpan.FromSeconds(5);
-        });
-        services.AddSingleton<ServiceConfigService>();
-        services.AddSingleton<PlatformClusters>();
-        services.AddSingleton<PlatformCommands>();
-        services.AddOperationHandler<CreatePostgresPlatformHandler>();
-        services.AddOperationHandler<UpgradePostgresPlatformHandler>();
-        services.AddOperationHandler<DeletePostgresPlatformHandler>();
-        services.AddHostedService<PlatformOperationObserver>();
-        // Managed Kubernetes on the same host; the periodic reconcile is run by the tests themselves.
-        services.AddManagedKubernetes(new ClusterOperationOptions
-        {
-            PollInterval = TimeSpan.FromMilliseconds(20),
-            WaitLimit = TimeSpan.FromSeconds(30),
-            FaultConfirmation = TimeSpan.FromMilliseconds(200),
-            ReconcileInterval = TimeSpan.FromHours(1),
+            },
+            Operations = options =>
+            {
+                options.TransientRetries = transientRetries;
+                options.TransientRetryDelay = TimeSpan.FromMilliseconds(5);
+                options.MaxTransientRetryDelay = TimeSpan.FromMilliseconds(20);
+                options.ShutdownTimeout = TimeSpan.FromSeconds(5);
+            },
+            // The periodic reconcile is run by the tests themselves.
+            Clusters = new ClusterOperationOptions
+            {
+                PollInterval = TimeSpan.FromMilliseconds(20),
+                WaitLimit = TimeSpan.FromSeconds(30),
+                FaultConfirmation = TimeSpan.FromMilliseconds(200),
+                ReconcileInterval = TimeSpan.FromHours(1),
+            },
         });
 
         var host = new ServiceConfigTestHost(folder, file, builder.Build(), hook);

@@ -1,0 +1,48 @@
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Jobs.Clusters;
+using Portal.Jobs.DemoCloud;
+using Portal.Jobs.DemoCloud.Kubernetes;
+using Portal.Jobs.Infrastructures;
+using Portal.Jobs.Kubernetes;
+using Portal.Jobs.OpenStack;
+using Portal.Jobs.Operations;
+using Portal.Jobs.ServiceConfigs;
+
+namespace Portal.Jobs;
+
+/// <summary>How the outside-world half of the portal is tuned; production leaves everything at its defaults.</summary>
+public sealed record PortalJobsOptions
+{
+    public OpenStackClientOptions? OpenStack { get; init; }
+    public DemoCloudOptions? DemoCloud { get; init; }
+    public KubernetesClientOptions? Kubernetes { get; init; }
+    public DemoKubernetesOptions? DemoKubernetes { get; init; }
+    public Action<OperationsOptions>? Operations { get; init; }
+    public ClusterOperationOptions? Clusters { get; init; }
+}
+
+public static class PortalJobsServiceCollectionExtensions
+{
+    /// <summary>
+    /// Everything that talks to the outside world or runs in the background: the OpenStack and Kubernetes clients (and
+    /// the demo cloud behind them), the connection probe, the operations engine on <paramref name="databaseFile"/>, the
+    /// platform operations and managed Kubernetes. Needs <c>AddPortalDomain</c> first.
+    /// </summary>
+    public static IServiceCollection AddPortalJobs(this IServiceCollection services, string databaseFile, PortalJobsOptions? options = null)
+    {
+        options ??= new PortalJobsOptions();
+        services.AddOpenStackClients(options.OpenStack, options.DemoCloud);
+        services.AddSingleton<ConnectionProbe>();
+        services.AddSingleton<CloudCatalogReader>();
+        services.AddKubernetesClients(options.DemoKubernetes, options.Kubernetes);
+        services.AddOperationsEngine(databaseFile, options.Operations);
+        services.AddSingleton<PlatformClusters>();
+        services.AddSingleton<PlatformCommands>();
+        services.AddOperationHandler<CreatePostgresPlatformHandler>();
+        services.AddOperationHandler<UpgradePostgresPlatformHandler>();
+        services.AddOperationHandler<DeletePostgresPlatformHandler>();
+        services.AddHostedService<PlatformOperationObserver>();
+        services.AddManagedKubernetes(options.Clusters);
+        return services;
+    }
+}
