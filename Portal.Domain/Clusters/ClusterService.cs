@@ -158,6 +158,22 @@ public sealed partial class ClusterService(IDbContextFactory<PortalDbContext> db
             .Select(f => new FlavorOption(f.Id, f.Name, f.ProviderId, f.Vcpus, f.RamMb, f.DiskGb)).ToListAsync(ct);
     }
 
+    /// <summary>The clusters on one infrastructure with their pool names, for platform readers (the demo fault switchboard).</summary>
+    public async Task<IReadOnlyList<ClusterOnInfrastructure>> OnInfrastructureAsync(Actor actor, Guid infrastructureId, CancellationToken ct = default)
+    {
+        if (!actor.CanReadPlatform) return [];
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var rows = await db.Clusters.AsNoTracking().Where(c => c.InfrastructureId == infrastructureId)
+            .OrderBy(c => c.Name)
+            .Select(c => new
+            {
+                c.Id, c.Name, Project = c.Project!.Name, Tenant = db.Tenants.Where(t => t.Id == c.TenantId).Select(t => t.Name).FirstOrDefault(),
+                Pools = c.Pools.OrderBy(p => p.Name).Select(p => p.Name).ToList(),
+            })
+            .Take(Limits.MaxPageSize).ToListAsync(ct);
+        return rows.Select(r => new ClusterOnInfrastructure(r.Id, $"{r.Tenant} / {r.Project} / {r.Name}", r.Pools)).ToList();
+    }
+
     /// <summary>Whether the actor may read the cluster's action history (the operations' own checks are platform-wide).</summary>
     public async Task<bool> CanReadAsync(Actor actor, Guid clusterId, CancellationToken ct = default)
     {

@@ -78,3 +78,6 @@ public sealed record KubeconfigTarget(Guid ClusterId, string Name, Guid Infrastr
 
 /// <summary>One recorded state change of the cluster (<see cref="NodePoolId"/> null) or one of its pools.</summary>
 public sealed record StateTransitionView(Guid? NodePoolId, string ResourceName, ClusterState? From, ClusterState To, string Reason, Guid? OperationId, DateTimeOffset At);
+
+/// <summary>A cluster on an infrastructure, named with its tenant and project, and its pools.</summary>
+public sealed record ClusterOnInfrastructure(Guid Id, string Label, IReadOnlyList<string> Pools);

@@ -98,7 +98,7 @@ public sealed class ClusterPreflight(IOpenStackClientFactory clients)
             var found = flavors.Value.FirstOrDefault(f => f.Id == chosen.FlavorProviderId);
             yield return found is null
                 ? new PreflightCheck(name, PreflightStatus.Failed, $"Flavor {chosen.FlavorName} ({chosen.FlavorProviderId}) no longer exists in the cloud.")
-                : new PreflightCheck(name, PreflightStatus.Passed, $"{found.Name} is available ({found.Vcpus} vCPUs, {Gib(found.RamMb)}).");
+                : new PreflightCheck(name, PreflightStatus.Passed, $"{found.Name} is available ({found.Vcpus} {(found.Vcpus == 1 ? "vCPU" : "vCPUs")}, {Gib(found.RamMb)}).");
         }
     }
 
