@@ -169,6 +169,13 @@ public sealed class ClustersTests(ClustersBrowserFixture fixture, ITestOutputHel
         await Expect(row).ToContainTextAsync("3 / 3");
         await SnapshotAsync("lifecycle-05-list");
 
+        // The project's clusters are one click away from the Projects page: the list opens filtered to that project.
+        await GotoAsync("/projects");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Clusters of web", Exact = true }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("/clusters\\?project="));
+        await Expect(screen.Combobox("Project")).ToContainTextAsync("web");
+        await Expect(screen.ListRow("shop")).ToBeVisibleAsync();
+
         // Scale a pool.
         await screen.OpenClusterAsync(id);
         await screen.ScalePoolAsync("workers", 3);

@@ -41,8 +41,12 @@ public sealed partial class ClustersPage : IDisposable
     private LiveRefresh? _live;
     private readonly CancellationTokenSource _stop = new();
 
+    /// <summary><c>/clusters?project=&lt;id&gt;</c> opens the list filtered to one project (the Projects page links here).</summary>
+    [SupplyParameterFromQuery(Name = "project")] public Guid? ProjectQuery { get; set; }
+
     protected override async Task OnInitializedAsync()
     {
+        if (ProjectQuery is { } project) _filter = _filter with { ProjectId = project };
         _actor = await CurrentActor.GetAsync();
         _projects = await Clusters.ProjectsForCreateAsync(_actor);
         var visible = await Tenancy.ListProjectsAsync(_actor, null, new PageRequest(0, Limits.MaxPageSize));
