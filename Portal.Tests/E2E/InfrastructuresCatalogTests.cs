@@ -5,6 +5,7 @@ using Xunit.Abstractions;
 namespace Portal.Tests.E2E;
 
 /// <summary>Curating an infrastructure's catalog in a real browser: import, rename, disable, delete, filter.</summary>
+[Collection(BrowserCollection.Name)]
 public sealed class InfrastructuresCatalogTests(PortalBrowserFixture fixture, ITestOutputHelper output) : BrowserTest(fixture, output)
 {
     // The layout scrolls inside its body, so "full page" screenshots stop at the viewport: a taller one shows whole grids.

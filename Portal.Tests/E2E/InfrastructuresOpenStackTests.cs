@@ -12,6 +12,7 @@ namespace Portal.Tests.E2E;
 /// The wizard against an OpenStack address: a loopback Keystone (<see cref="FakeKeystone"/>) that rejects the
 /// password, and filling the connection from a pasted openrc. Secrets never come back to the browser.
 /// </summary>
+[Collection(BrowserCollection.Name)]
 public sealed class InfrastructuresOpenStackTests(PortalBrowserFixture fixture, ITestOutputHelper output) : BrowserTest(fixture, output)
 {
     // The layout scrolls inside its body, so "full page" screenshots stop at the viewport: a taller one shows whole steps.

@@ -9,6 +9,7 @@ using Xunit.Abstractions;
 namespace Portal.Tests.E2E;
 
 /// <summary>The registration wizard with the built-in demo cloud: a full registration, and leaving half-way.</summary>
+[Collection(BrowserCollection.Name)]
 public sealed class InfrastructuresRegistrationTests(PortalBrowserFixture fixture, ITestOutputHelper output) : BrowserTest(fixture, output)
 {
     // The layout scrolls inside its body, so "full page" screenshots stop at the viewport: a taller one shows whole steps.

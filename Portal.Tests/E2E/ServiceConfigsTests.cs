@@ -20,7 +20,7 @@ namespace Portal.Tests.E2E;
 /// </summary>
 public abstract class ServiceConfigsBrowserTest(PortalBrowserFixture fixture, ITestOutputHelper output) : BrowserTest(fixture, output)
 {
-    public const string Collection = "Service Configs in the browser";
+    public const string Collection = BrowserCollection.Name;
 
     protected const string CreateKind = "postgres-platform.create";
     protected const string UpgradeKind = "postgres-platform.upgrade";

@@ -7,6 +7,7 @@ using Xunit.Abstractions;
 namespace Portal.Tests.E2E;
 
 /// <summary>The first journeys in a real browser: sign in, manage regions and zones, sign out.</summary>
+[Collection(BrowserCollection.Name)]
 public sealed class SignInAndRegionsTests(PortalBrowserFixture fixture, ITestOutputHelper output) : BrowserTest(fixture, output)
 {
     [Fact]

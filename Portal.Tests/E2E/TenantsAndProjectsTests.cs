@@ -6,6 +6,7 @@ using Xunit.Abstractions;
 namespace Portal.Tests.E2E;
 
 /// <summary>Tenancy in a real browser: a platform admin sets up a tenant; its member sees only that tenant.</summary>
+[Collection(BrowserCollection.Name)]
 public sealed class TenantsAndProjectsTests(PortalBrowserFixture fixture, ITestOutputHelper output) : BrowserTest(fixture, output)
 {
     [Fact]

@@ -13,6 +13,7 @@ namespace Portal.Tests.E2E.Clusters;
 /// Managed Kubernetes in a real browser on the demo cloud (fast demo delays, see <see cref="ClustersBrowserFixture"/>).
 /// Every test seeds its own tenant, cloud and Service Config, so the tests share one portal without seeing each other.
 /// </summary>
+[Collection(BrowserCollection.Name)]
 public sealed class ClustersTests(ClustersBrowserFixture fixture, ITestOutputHelper output) : ClustersBrowserTest(fixture, output)
 {
     private static readonly LocatorAssertionsToHaveAttributeOptions Slow = new() { Timeout = 30_000 };

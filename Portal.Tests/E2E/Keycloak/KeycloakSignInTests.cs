@@ -9,6 +9,7 @@ namespace Portal.Tests.E2E.Keycloak;
 /// and see nothing else, realm roles open the platform pages, group changes apply at the next sign-in, and signing out
 /// ends the provider's session too.
 /// </summary>
+[Collection(BrowserCollection.Name)]
 public sealed class KeycloakSignInTests(KeycloakBrowserFixture fixture, ITestOutputHelper output) : KeycloakBrowserTest(fixture, output)
 {
     private ILocator Projects => Page.Locator("[aria-label='Projects']");
