@@ -10,11 +10,17 @@ namespace Portal.Components.Operations;
 public sealed partial class OperationHistory : IDisposable
 {
     /// <summary>The resource's type as its operations record it (for example <c>PostgresPlatform</c>).</summary>
-    [Parameter, EditorRequired] public string TargetType { get; set; } = "";
-    [Parameter, EditorRequired] public string TargetId { get; set; } = "";
+    [Parameter] public string TargetType { get; set; } = "";
+    [Parameter] public string TargetId { get; set; } = "";
+    /// <summary>Instead of one target's platform-wide history: where the history comes from and who acts on it.</summary>
+    [Parameter] public OperationHistorySource? Source { get; set; }
+    /// <summary>Who may retry and cancel; by default platform admins (the platform-wide operations' rule).</summary>
+    [Parameter] public bool? CanManage { get; set; }
     /// <summary>The grid's accessible name; defaults to "Action history".</summary>
     [Parameter] public string? Title { get; set; }
     [Parameter] public int PageSize { get; set; } = 10;
+    /// <summary>Raised after a retry or cancel was accepted.</summary>
+    [Parameter] public EventCallback Changed { get; set; }
 
     [Inject] private OperationService Operations { get; set; } = default!;
     [Inject] private OperationNotifier Notifier { get; set; } = default!;
@@ -28,10 +34,12 @@ public sealed partial class OperationHistory : IDisposable
     private bool _canManage;
     private IDisposable? _subscription;
     private LiveRefresh? _live;
-    private (string Type, string Id)? _subscribedTo;
+    private string? _subscribedTo;
     // Rows the person expanded: a live reload replaces the rows, and they are expanded again after it renders.
     private readonly HashSet<Guid> _expanded = [];
     private bool _reexpand;
+
+    private string Scope => Source?.Scope ?? $"{TargetType}/{TargetId}";
 
     protected override async Task OnInitializedAsync()
     {
@@ -41,21 +49,40 @@ public sealed partial class OperationHistory : IDisposable
 
     protected override async Task OnParametersSetAsync()
     {
-        if (_subscribedTo == (TargetType, TargetId)) return;
-        // A new target: listen to its changes only, and show its history from the first page.
+        _canManage = CanManage ?? (await CurrentActor.GetAsync()).IsPlatformAdmin;
+        if (_subscribedTo == Scope) return;
+        // A new scope: listen to its changes only, and show its history from the first page.
         _subscription?.Dispose();
-        _subscription = Notifier.SubscribeToTarget(TargetType, TargetId, _ => _live!.RequestAsync());
-        var changedTarget = _subscribedTo is not null;
-        _subscribedTo = (TargetType, TargetId);
-        if (changedTarget && _grid is not null)
+        _subscription = Source is { } source
+            // Read through the parameter on each change: the source's Watches may follow the page (a pool added).
+            ? Notifier.Subscribe(change => Source?.Watches(change) == true ? _live!.RequestAsync() : Task.CompletedTask)
+            : Notifier.SubscribeToTarget(TargetType, TargetId, _ => _live!.RequestAsync());
+        var changedScope = _subscribedTo is not null;
+        _subscribedTo = Scope;
+        if (changedScope && _grid is not null)
+        {
+            _expanded.Clear();
             await _grid.FirstPage(true);
+        }
+    }
+
+    private Func<Actor, Guid, Task<Result>>? RetryAction => Source?.Retry;
+    private Func<Actor, Guid, Task<Result>>? CancelAction => Source?.Cancel;
+
+    private async Task ActedAsync()
+    {
+        await ReloadAsync();
+        await Changed.InvokeAsync();
     }
 
     private async Task LoadAsync(LoadDataArgs args)
     {
         _loading = true;
-        var page = await Operations.ListForTargetAsync(await CurrentActor.GetAsync(), TargetType, TargetId,
-            new PageRequest(args.Skip ?? 0, args.Top ?? PageSize));
+        var actor = await CurrentActor.GetAsync();
+        var request = new PageRequest(args.Skip ?? 0, args.Top ?? PageSize);
+        var page = Source is { } source
+            ? await source.Load(actor, request)
+            : await Operations.ListForTargetAsync(actor, TargetType, TargetId, request);
         _rows = page.Value?.Items ?? [];
         _count = page.Value?.Total ?? 0;
         _loading = false;
