@@ -10,7 +10,7 @@ namespace Portal.Domain.Clusters;
 /// idle resource between Active and Degraded. A transition the engine should never attempt throws; a person's
 /// request that the state does not allow is refused with the reason.
 /// </summary>
-public abstract class LifecycleResource : IVersioned
+public abstract class LifecycleResource : IHasObservations
 {
     public const int ReasonMaxLength = 2000;
 
@@ -18,10 +18,12 @@ public abstract class LifecycleResource : IVersioned
     /// Properties that only record what the cloud reports back. Saving a change to these alone does not bump
     /// <see cref="Version"/>, so a person's open dialog is not made stale every time a node becomes ready.
     /// </summary>
-    public static readonly IReadOnlySet<string> ObservationProperties = new HashSet<string>(StringComparer.Ordinal)
+    private static readonly IReadOnlySet<string> Observations = new HashSet<string>(StringComparer.Ordinal)
     {
         "ReadyNodes", "ReadyControlPlaneReplicas", "ObservedVersion", "LastReconciledAt", nameof(ProviderFault), nameof(UpdatedAt),
     };
+
+    IReadOnlySet<string> IHasObservations.ObservationProperties => Observations;
 
     public ClusterState State { get; protected set; }
     /// <summary>Why it is in this state, in words a person can act on (empty when Active and healthy).</summary>

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Portal.Domain.Data;
 
 namespace Portal.Domain.Clusters;
 
@@ -34,6 +35,29 @@ public sealed class StateTransition
     public string Reason { get; private set; } = "";
     public Guid? OperationId { get; private set; }
     public DateTimeOffset At { get; private set; }
+
+    /// <summary>Adds a row for every cluster or node pool state change about to be saved (called by the context as it saves).</summary>
+    internal static void RecordChanges(PortalDbContext db)
+    {
+        var transitions = new List<StateTransition>();
+        foreach (var entry in db.ChangeTracker.Entries<LifecycleResource>())
+        {
+            if (entry.State is not (EntityState.Added or EntityState.Modified)) continue;
+            var state = entry.Property(e => e.State);
+            var from = entry.State == EntityState.Added ? (ClusterState?)null : state.OriginalValue;
+            if (from == state.CurrentValue) continue;
+            var resource = entry.Entity;
+            var (clusterId, poolId, name) = resource switch
+            {
+                KubernetesCluster c => (c.Id, (Guid?)null, c.Name),
+                NodePool p => (p.ClusterId, (Guid?)p.Id, p.Cluster is { } owner ? $"{owner.Name}/{p.Name}" : p.Name),
+                _ => throw new InvalidOperationException($"Unknown lifecycle resource {resource.GetType().Name}."),
+            };
+            transitions.Add(new StateTransition(clusterId, poolId, name, from, state.CurrentValue, resource.StateReason,
+                resource.CurrentOperationId ?? resource.LastOperationId, resource.UpdatedAt));
+        }
+        if (transitions.Count > 0) db.StateTransitions.AddRange(transitions);
+    }
 }
 
 public sealed class StateTransitionConfiguration : IEntityTypeConfiguration<StateTransition>

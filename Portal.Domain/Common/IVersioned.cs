@@ -8,3 +8,12 @@ public interface IVersioned
 {
     int Version { get; set; }
 }
+
+/// <summary>
+/// A versioned row some of whose properties only record what is observed outside the portal. Saving changes to those
+/// alone does not bump <see cref="IVersioned.Version"/>, so a person's open form does not go stale because of them.
+/// </summary>
+public interface IHasObservations : IVersioned
+{
+    IReadOnlySet<string> ObservationProperties { get; }
+}

@@ -63,43 +63,22 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
     /// every updated versioned row; EF puts the original version in the
     /// UPDATE's WHERE clause, so a writer holding a stale version changes nothing and gets a conflict.
     /// </summary>
-    /// <summary>Every cluster or node pool state change saved here is recorded in the same commit (see <see cref="Portal.Domain.Clusters.StateTransition"/>).</summary>
-    private void RecordStateTransitions()
-    {
-        var transitions = new List<Portal.Domain.Clusters.StateTransition>();
-        foreach (var entry in ChangeTracker.Entries<Portal.Domain.Clusters.LifecycleResource>())
-        {
-            if (entry.State is not (EntityState.Added or EntityState.Modified)) continue;
-            var state = entry.Property(e => e.State);
-            var from = entry.State == EntityState.Added ? (Portal.Domain.Clusters.ClusterState?)null : state.OriginalValue;
-            if (from == state.CurrentValue) continue;
-            var resource = entry.Entity;
-            var (clusterId, poolId, name) = resource switch
-            {
-                Portal.Domain.Clusters.KubernetesCluster c => (c.Id, (Guid?)null, c.Name),
-                Portal.Domain.Clusters.NodePool p => (p.ClusterId, (Guid?)p.Id, p.Cluster is { } owner ? $"{owner.Name}/{p.Name}" : p.Name),
-                _ => throw new InvalidOperationException($"Unknown lifecycle resource {resource.GetType().Name}."),
-            };
-            transitions.Add(new Portal.Domain.Clusters.StateTransition(clusterId, poolId, name, from, state.CurrentValue, resource.StateReason,
-                resource.CurrentOperationId ?? resource.LastOperationId, resource.UpdatedAt));
-        }
-        if (transitions.Count > 0) StateTransitions.AddRange(transitions);
-    }
-
     private void StampRows()
     {
         foreach (var entry in ChangeTracker.Entries<IVersioned>())
         {
             if (entry.State != EntityState.Modified) continue;
-            // What the cloud reports back about a cluster or pool is not a change anyone could conflict with.
-            if (entry.Entity is Portal.Domain.Clusters.LifecycleResource && entry.Properties
+            // What a row records of the outside world (for example what a cloud reports back) is not a change anyone
+            // could conflict with: saving only that leaves the version as it is.
+            if (entry.Entity is IHasObservations observed && entry.Properties
                     .Where(p => p.IsModified && p.Metadata.Name != nameof(IVersioned.Version))
-                    .All(p => Portal.Domain.Clusters.LifecycleResource.ObservationProperties.Contains(p.Metadata.Name)))
+                    .All(p => observed.ObservationProperties.Contains(p.Metadata.Name)))
                 continue;
             entry.Entity.Version = entry.Property(e => e.Version).OriginalValue + 1;
         }
 
-        RecordStateTransitions();
+        // Every cluster or node pool state change is recorded in the same commit.
+        Portal.Domain.Clusters.StateTransition.RecordChanges(this);
 
         foreach (var entry in ChangeTracker.Entries<INamed>())
         {

@@ -72,7 +72,10 @@ public sealed class CreateClusterHandler(ClusterService clusters, ManagementClus
             if (!secret.Succeeded) return FromError(secret.Error!, "Could not read the cluster's kubeconfig");
             var encoded = secret.Value!["data"]?["value"]?.GetValue<string>();
             if (encoded is null) return StepOutcome.Transient("The cluster's kubeconfig secret is still empty.");
-            var workload = kube.Create(System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(encoded)));
+            var bytes = new byte[encoded.Length];
+            if (!Convert.TryFromBase64String(encoded, bytes, out var length))
+                return StepOutcome.Failed($"The management cluster's secret {ClusterManifests.KubeconfigSecretName(spec)} does not hold a base64 kubeconfig; Cluster API writes it, so check its controllers.");
+            var workload = kube.Create(System.Text.Encoding.UTF8.GetString(bytes, 0, length));
             if (!workload.Succeeded) return StepOutcome.Failed($"The cluster's kubeconfig cannot be used: {workload.Error!.Message}");
             var credentials = await CredentialsAsync(cluster, ct);
             if (credentials is null) return StepOutcome.Failed("The cluster's infrastructure no longer exists.");
