@@ -35,8 +35,22 @@ fi
 
 # The Keycloak sign-in tests run a real OpenID Provider (npm's oidc-provider) from tools/test-oidc.
 if ! command -v npm >/dev/null 2>&1; then
-    echo "error: npm (Node.js 20 or later) is missing. The Keycloak sign-in tests need it: sudo apt-get install nodejs npm" >&2
-    exit 1
+    if [[ "$(id -u)" == "0" ]]; then
+        echo "==> Installing Node.js and npm with apt-get (needed by the Keycloak sign-in tests)"
+        export DEBIAN_FRONTEND=noninteractive
+        apt_log="$(mktemp)"
+        # One package where the machine's apt source bundles npm with Node.js; Debian's own splits them.
+        if ! { apt-get update -qq && { apt-get install -y -qq --no-install-recommends nodejs && command -v npm >/dev/null 2>&1 \
+                || apt-get install -y -qq --no-install-recommends nodejs npm; }; } >"$apt_log" 2>&1; then
+            cat "$apt_log" >&2
+            echo "error: installing Node.js and npm failed (output above)" >&2
+            exit 1
+        fi
+        rm -f "$apt_log"
+    else
+        echo "error: npm (Node.js 20 or later) is missing. The Keycloak sign-in tests need it: sudo apt-get install nodejs npm" >&2
+        exit 1
+    fi
 fi
 echo "==> npm ci (tools/test-oidc: the test OpenID Provider)"
 npm ci --prefix tools/test-oidc --no-audit --no-fund --loglevel=error
