@@ -55,6 +55,7 @@ public static class DomainServiceCollectionExtensions
         services.AddSingleton<ServiceConfigService>();
         services.AddSingleton<ClusterService>();
         services.AddSingleton<DashboardService>();
+        services.AddSingleton<UserPreferences>();
         return services.AddIdentityCore<PortalUser>(IdentitySettings.Configure).AddEntityFrameworkStores<PortalDbContext>();
     }
 }

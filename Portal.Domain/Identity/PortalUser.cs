@@ -9,4 +9,6 @@ public sealed class PortalUser : IdentityUser
     public string DisplayName { get; set; } = "";
     public PlatformRole PlatformRole { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
+    /// <summary>Light, dark or follow the system; see <see cref="UserPreferences"/>.</summary>
+    public ThemePreference Theme { get; set; }
 }

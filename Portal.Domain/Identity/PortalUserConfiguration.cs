@@ -10,5 +10,6 @@ public sealed class PortalUserConfiguration : IEntityTypeConfiguration<PortalUse
     {
         builder.Property(u => u.DisplayName).HasMaxLength(Limits.DisplayNameMaxLength);
         builder.Property(u => u.PlatformRole).HasConversion<string>().HasMaxLength(16);
+        builder.Property(u => u.Theme).HasConversion<string>().HasMaxLength(16).HasDefaultValue(ThemePreference.System).HasSentinel((ThemePreference)(-1));
     }
 }

@@ -19,6 +19,8 @@ using Portal.Jobs.Clusters;
 using Portal.Jobs.Kubernetes;
 using Portal.Jobs.OpenStack;
 using Portal.Jobs.Operations;
+using MudBlazor;
+using MudBlazor.Services;
 using Radzen;
 
 namespace Portal.Hosting;
@@ -73,7 +75,15 @@ public static class PortalHost
         services.Configure<BootstrapAdminOptions>(builder.Configuration.GetSection(BootstrapAdminOptions.Section));
 
         services.AddRazorComponents().AddInteractiveServerComponents();
-        services.AddRadzenComponents();
+        services.AddRadzenComponents(); // transitional (issue 10): folders not yet on MudBlazor
+        services.AddMudServices(mud =>
+        {
+            // Toasts rise from the bottom right: never over the app bar or a page's header buttons.
+            mud.SnackbarConfiguration.PositionClass = Defaults.Classes.Position.BottomRight;
+            mud.SnackbarConfiguration.PreventDuplicates = false;
+            mud.SnackbarConfiguration.VisibleStateDuration = 6000;
+            mud.SnackbarConfiguration.ShowCloseIcon = true;
+        });
         services.AddAntiforgery(a => a.Cookie.Name = "Portal.Antiforgery");
         services.AddHealthChecks().AddDbContextCheck<PortalDbContext>("database").AddOperationsEngineCheck();
         return builder;

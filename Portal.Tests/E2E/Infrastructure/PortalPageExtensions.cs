@@ -73,10 +73,18 @@ public static class PortalPageExtensions
         }
     }
 
-    /// <summary>Clicks the header's "Sign out" button and waits for the sign-in page.</summary>
+    /// <summary>Opens the app bar's account menu (change password, theme, sign out).</summary>
+    public static async Task OpenAccountMenuAsync(this IPage page)
+    {
+        await page.GetByRole(AriaRole.Button, new() { NameRegex = new System.Text.RegularExpressions.Regex("^Account menu") }).ClickAsync();
+        await page.GetByRole(AriaRole.Menuitem, new() { Name = "Sign out", Exact = true }).WaitForAsync();
+    }
+
+    /// <summary>Signs out through the account menu and waits for the sign-in page.</summary>
     public static async Task SignOutAsync(this IPage page)
     {
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out", Exact = true }).ClickAsync();
+        await page.OpenAccountMenuAsync();
+        await page.GetByRole(AriaRole.Menuitem, new() { Name = "Sign out", Exact = true }).ClickAsync();
         // Wait for the navigation to commit, then for the page itself: waiting for the "load" event after a
         // form post and redirect was seen to time out now and then on a busy machine.
         await page.WaitForURLAsync(url => new Uri(url).AbsolutePath.Equals("/account/login", StringComparison.OrdinalIgnoreCase),

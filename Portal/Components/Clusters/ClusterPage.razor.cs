@@ -7,6 +7,7 @@ using Portal.Domain.Common;
 using Portal.Identity;
 using Portal.Jobs.Clusters;
 using Portal.Jobs.Operations;
+using Portal.Components.Legacy;
 using Radzen;
 
 namespace Portal.Components.Clusters;

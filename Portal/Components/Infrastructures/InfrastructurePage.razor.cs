@@ -4,6 +4,7 @@ using Portal.Domain.Common;
 using Portal.Domain.Infrastructures;
 using Portal.Identity;
 using Portal.Jobs.Infrastructures;
+using Portal.Components.Legacy;
 using Radzen;
 
 namespace Portal.Components.Infrastructures;

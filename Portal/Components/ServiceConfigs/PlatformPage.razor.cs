@@ -5,6 +5,7 @@ using Portal.Domain.ServiceConfigs;
 using Portal.Identity;
 using Portal.Jobs.Operations;
 using Portal.Jobs.ServiceConfigs;
+using Portal.Components.Legacy;
 using Radzen;
 
 namespace Portal.Components.ServiceConfigs;

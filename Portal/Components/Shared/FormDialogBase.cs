@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Components;
+using MudBlazor;
 using Portal.Domain.Common;
-using Radzen;
 
 namespace Portal.Components.Shared;
 
@@ -10,18 +10,19 @@ namespace Portal.Components.Shared;
 /// </summary>
 public abstract class FormDialogBase : ComponentBase
 {
-    [Inject] protected DialogService Dialogs { get; set; } = default!;
+    [CascadingParameter] protected IMudDialogInstance Dialog { get; set; } = default!;
 
     protected Refusal? Refused { get; private set; }
     protected bool Saving { get; private set; }
 
     protected async Task SubmitAsync(Func<Task<Result>> save)
     {
+        if (Saving) return; // a double click must not send the command twice
         Saving = true;
         try
         {
             var result = await save();
-            if (result.Succeeded) Dialogs.Close(true);
+            if (result.Succeeded) Dialog.Close(DialogResult.Ok(true));
             else Refused = result.Refusal;
         }
         finally
@@ -30,7 +31,7 @@ public abstract class FormDialogBase : ComponentBase
         }
     }
 
-    protected void Cancel() => Dialogs.Close(false);
+    protected void Cancel() => Dialog.Cancel();
 
     /// <summary>Forgets the last refusal, once the input it was about has been corrected.</summary>
     protected void ClearRefusal() => Refused = null;
