@@ -54,7 +54,7 @@ public abstract class CatalogEntry : IVersioned
     protected static Result<string> ImportedName(string providerId, string? providerName)
     {
         if (string.IsNullOrWhiteSpace(providerId))
-            return Refusal.Invalid("Provider id", "The cloud returned an entry without an id.");
+            return Refusal.Invalid(Fields.ProviderId, "The cloud returned an entry without an id.");
         // Clouds allow names we do not (empty, very long): fall back to the id, trim to our limit.
         var name = string.IsNullOrWhiteSpace(providerName) ? providerId : new string(providerName.Where(c => !char.IsControl(c)).ToArray()).Trim();
         if (name.Length == 0) name = providerId;

@@ -90,6 +90,12 @@ public sealed class CatalogService(IDbContextFactory<PortalDbContext> dbFactory,
         return ids.ToHashSet(StringComparer.Ordinal);
     }
 
+    /// <summary>Why an import of <paramref name="selected"/> entries is refused before anything is looked up, or null (the import dialog's button).</summary>
+    public static string? WhyNotImport(int selected) => selected == 0 ? "Select at least one flavor or image to import." : null;
+
+    /// <summary>Why enabling, disabling or deleting <paramref name="selected"/> entries is refused before anything is looked up, or null.</summary>
+    public static string? WhyNotChangeEntries(int selected) => selected == 0 ? "Select at least one entry." : null;
+
     /// <summary>Imports entries from the cloud; refused whole when any is already imported or repeated.</summary>
     public Task<Result<int>> ImportAsync(Actor actor, Guid infrastructureId, IReadOnlyList<FlavorSpec> flavors, IReadOnlyList<ImageSpec> images, CancellationToken ct = default) =>
         commands.RunAsync<int>(actor, new AuditSubject("catalog.import", "Infrastructure", infrastructureId.ToString(), "",
@@ -98,14 +104,14 @@ public sealed class CatalogService(IDbContextFactory<PortalDbContext> dbFactory,
         {
             if (!actor.IsPlatformAdmin) return Refusal.Forbidden("Only platform admins can change catalogs.");
             if (!await db.Infrastructures.AnyAsync(i => i.Id == infrastructureId, ct)) return Refusal.NotFound("The infrastructure");
-            if (flavors.Count + images.Count == 0) return Refusal.Invalid("Selection", "Select at least one flavor or image to import.");
+            if (WhyNotImport(flavors.Count + images.Count) is { } why) return Refusal.Invalid(Fields.Selection, why);
 
             var flavorIds = flavors.Select(f => f.ProviderId).ToList();
             var imageIds = images.Select(i => i.ProviderId).ToList();
             var existingFlavors = await db.Flavors.Where(f => f.InfrastructureId == infrastructureId && flavorIds.Contains(f.ProviderId)).Select(f => f.Name).ToListAsync(ct);
             var existingImages = await db.Images.Where(i => i.InfrastructureId == infrastructureId && imageIds.Contains(i.ProviderId)).Select(i => i.Name).ToListAsync(ct);
             if (existingFlavors.Count + existingImages.Count > 0)
-                return Refusal.Conflict($"Already in the catalog, cannot be imported twice: {Naming.List(existingFlavors.Concat(existingImages))}.", "Selection");
+                return Refusal.Conflict($"Already in the catalog, cannot be imported twice: {Naming.List(existingFlavors.Concat(existingImages))}.", Fields.Selection);
 
             var added = AddEntries(db, infrastructureId, flavors, images, clock.GetUtcNow());
             return added.Succeeded ? flavors.Count + images.Count : added.Refusal!;
@@ -115,9 +121,9 @@ public sealed class CatalogService(IDbContextFactory<PortalDbContext> dbFactory,
     internal static Result AddEntries(PortalDbContext db, Guid infrastructureId, IReadOnlyList<FlavorSpec> flavors, IReadOnlyList<ImageSpec> images, DateTimeOffset now)
     {
         if (flavors.GroupBy(f => f.ProviderId).FirstOrDefault(g => g.Count() > 1) is { } repeatedFlavor)
-            return Refusal.Invalid("Selection", $"Flavor '{repeatedFlavor.Key}' is selected twice.");
+            return Refusal.Invalid(Fields.Selection, $"Flavor '{repeatedFlavor.Key}' is selected twice.");
         if (images.GroupBy(i => i.ProviderId).FirstOrDefault(g => g.Count() > 1) is { } repeatedImage)
-            return Refusal.Invalid("Selection", $"Image '{repeatedImage.Key}' is selected twice.");
+            return Refusal.Invalid(Fields.Selection, $"Image '{repeatedImage.Key}' is selected twice.");
         var flavorEntries = new List<FlavorEntry>(flavors.Count);
         foreach (var spec in flavors)
         {
@@ -157,7 +163,7 @@ public sealed class CatalogService(IDbContextFactory<PortalDbContext> dbFactory,
             $"{entryIds.Count} {Verb(kind)}(s)", new { ids = entryIds }), async db =>
         {
             if (!actor.IsPlatformAdmin) return Refusal.Forbidden("Only platform admins can change catalogs.");
-            if (entryIds.Count == 0) return Refusal.Invalid("Selection", "Select at least one entry.");
+            if (WhyNotChangeEntries(entryIds.Count) is { } why) return Refusal.Invalid(Fields.Selection, why);
             var entries = await Entries(db, kind, entryIds, ct);
             if (entries.Count != entryIds.Distinct().Count()) return Refusal.NotFound($"One of the selected {Verb(kind)}s");
             foreach (var entry in entries) entry.SetEnabled(enabled);
@@ -168,7 +174,7 @@ public sealed class CatalogService(IDbContextFactory<PortalDbContext> dbFactory,
         commands.RunAsync(actor, new AuditSubject($"catalog.{Verb(kind)}.delete", kind.ToString(), null, $"{entryIds.Count} {Verb(kind)}(s)", new { ids = entryIds }), async db =>
         {
             if (!actor.IsPlatformAdmin) return Refusal.Forbidden("Only platform admins can change catalogs.");
-            if (entryIds.Count == 0) return Refusal.Invalid("Selection", "Select at least one entry.");
+            if (WhyNotChangeEntries(entryIds.Count) is { } why) return Refusal.Invalid(Fields.Selection, why);
             var entries = await Entries(db, kind, entryIds, ct);
             if (entries.Count != entryIds.Distinct().Count()) return Refusal.NotFound($"One of the selected {Verb(kind)}s");
             db.RemoveRange(entries);

@@ -69,11 +69,11 @@ public sealed partial class ClusterService
         ChangeClusterAsync(actor, clusterId, expectedVersion, "mks-cluster.upgrade-control-plane", new { version }, prepare, ct, async (db, cluster) =>
         {
             if (!KubernetesVersion.TryParse(version, out var target))
-                return Refusal.Invalid("Version", "Choose the version to upgrade the control plane to.");
+                return Refusal.Invalid(Fields.Version, "Choose the version to upgrade the control plane to.");
             if (cluster.CheckControlPlaneUpgrade(target) is { } refused) return refused;
             var image = await ImageForAsync(db, cluster.InfrastructureId, target, ct);
             if (image is null)
-                return Refusal.Invalid("Version", $"No enabled image in the catalog of this cluster's infrastructure carries Kubernetes {target}. Ask a platform admin to import or enable one.");
+                return Refusal.Invalid(Fields.Version, $"No enabled image in the catalog of this cluster's infrastructure carries Kubernetes {target}. Ask a platform admin to import or enable one.");
             return new ClusterOperationRequest(ClusterOperations.UpgradeControlPlane, ClusterOperations.ClusterTargetOf(cluster),
                 new UpgradeParameters(image.KubernetesVersion, cluster.KubernetesVersion, image));
         }, ClusterState.Upgrading);
@@ -92,8 +92,7 @@ public sealed partial class ClusterService
             if (refusal is not null) return refusal;
             subject = subject with { TargetName = cluster!.Name };
             if (db.Expect(cluster, expectedVersion, "This cluster") is { } stale) return stale;
-            if (cluster.Pools.FirstOrDefault(p => p.CurrentOperationId is not null) is { } busy)
-                return Refusal.Conflict($"Node pool {busy.Name} is {busy.State.ToString().ToLowerInvariant()}; wait for it to finish or cancel it.");
+            if (cluster.WhyNotResync() is { } why) return Refusal.Conflict(why);
             var pools = cluster.Pools.Where(p => p.State is ClusterState.Active or ClusterState.Degraded).ToList();
             var operation = prepare(new ClusterOperationRequest(ClusterOperations.Resync, ClusterOperations.ClusterTargetOf(cluster),
                 new ResyncParameters(cluster.State.ToString(), pools.Select(p => $"{p.Name} ({p.State})").ToList())));
@@ -117,7 +116,7 @@ public sealed partial class ClusterService
             var (cluster, refusal) = await LoadForChangeAsync(db, actor, clusterId, ct);
             if (refusal is not null) return refusal;
             if (!string.Equals(confirmName?.Trim(), cluster!.Name, StringComparison.Ordinal))
-                return Refusal.Invalid("Confirm name", $"Type the cluster's name, {cluster.Name}, to confirm that it and all its nodes are deleted.");
+                return Refusal.Invalid(Fields.ConfirmName, $"Type the cluster's name, {cluster.Name}, to confirm that it and all its nodes are deleted.");
             if (cluster.CheckDelete() is { } blocked) return blocked;
             var operation = prepare(new ClusterOperationRequest(ClusterOperations.Delete, ClusterOperations.ClusterTargetOf(cluster), new DeleteParameters(cluster.Name)));
             var now = clock.GetUtcNow();
@@ -140,12 +139,12 @@ public sealed partial class ClusterService
             var (cluster, refusal) = await LoadForChangeAsync(db, actor, clusterId, ct);
             if (refusal is not null) return refusal;
             if (db.Expect(cluster!, expectedVersion, "This cluster") is { } stale) return stale;
-            var checkedPool = ClusterRules.Pool(request, 0);
-            if (!checkedPool.Succeeded) return checkedPool.Refusal! with { Field = checkedPool.Refusal!.Field?.Replace("Pool 1 ", "", StringComparison.Ordinal) };
+            var checkedPool = ClusterRules.Pool(request, Fields.SinglePool);
+            if (!checkedPool.Succeeded) return checkedPool.Refusal!;
             var (name, autoscaler) = checkedPool.Value;
             if (cluster!.CheckAddPool(name) is { } blocked) return blocked;
             var flavor = await EnabledFlavorAsync(db, cluster.InfrastructureId, request.FlavorId!.Value, ct);
-            if (flavor is null) return Refusal.Invalid("Flavor", "That flavor is not enabled in the catalog of this cluster's infrastructure. Choose another.");
+            if (flavor is null) return Refusal.Invalid(Fields.Flavor, "That flavor is not enabled in the catalog of this cluster's infrastructure. Choose another.");
             var image = new ImageChoice(cluster.ImageId, cluster.ImageName, cluster.KubernetesVersion);
             var poolId = Guid.NewGuid();
             var operation = prepare(new ClusterOperationRequest(ClusterOperations.AddPool,
@@ -177,7 +176,7 @@ public sealed partial class ClusterService
             var bounds = ClusterRules.Autoscaler(enabled, min, max, nodeCount);
             if (!bounds.Succeeded) return Task.FromResult<Result<ClusterOperationRequest>>(bounds.Refusal!);
             if (enabled == pool.AutoscalerEnabled && min == pool.AutoscalerMin && max == pool.AutoscalerMax && nodeCount == pool.NodeCount)
-                return Task.FromResult<Result<ClusterOperationRequest>>(Refusal.Invalid("Autoscaler", "Nothing changes: the autoscaler already has these settings."));
+                return Task.FromResult<Result<ClusterOperationRequest>>(Refusal.Invalid(Fields.Autoscaler, "Nothing changes: the autoscaler already has these settings."));
             return Task.FromResult<Result<ClusterOperationRequest>>(new ClusterOperationRequest(ClusterOperations.UpdatePool, ClusterOperations.PoolTargetOf(cluster, pool),
                 new UpdatePoolParameters(null, true, enabled, bounds.Value?.Min, bounds.Value?.Max, nodeCount)));
         }, ClusterState.Updating);
@@ -186,10 +185,10 @@ public sealed partial class ClusterService
         Func<ClusterOperationRequest, Operation> prepare, CancellationToken ct = default) =>
         ChangePoolAsync(actor, poolId, expectedVersion, "mks-node-pool.change-flavor", new { flavorId }, prepare, ct, async (db, cluster, pool) =>
         {
-            if (flavorId is null) return Refusal.Invalid("Flavor", "Choose the new flavor.");
+            if (flavorId is null) return Refusal.Invalid(Fields.Flavor, "Choose the new flavor.");
             var flavor = await EnabledFlavorAsync(db, cluster.InfrastructureId, flavorId.Value, ct);
-            if (flavor is null) return Refusal.Invalid("Flavor", "That flavor is not enabled in the catalog of this cluster's infrastructure. Choose another.");
-            if (flavor.ProviderId == pool.FlavorId) return Refusal.Invalid("Flavor", $"Node pool {pool.Name} already uses {pool.FlavorName}.");
+            if (flavor is null) return Refusal.Invalid(Fields.Flavor, "That flavor is not enabled in the catalog of this cluster's infrastructure. Choose another.");
+            if (flavor.ProviderId == pool.FlavorId) return Refusal.Invalid(Fields.Flavor, $"Node pool {pool.Name} already uses {pool.FlavorName}.");
             return new ClusterOperationRequest(ClusterOperations.UpdatePool, ClusterOperations.PoolTargetOf(cluster, pool),
                 new UpdatePoolParameters(flavor, false, pool.AutoscalerEnabled, pool.AutoscalerMin, pool.AutoscalerMax, pool.NodeCount));
         }, ClusterState.Updating);
@@ -461,34 +460,34 @@ public sealed partial class ClusterService
     private async Task<Result<ValidatedCluster?>> ValidateAsync(PortalDbContext db, Actor actor, CreateClusterRequest request, ClusterWizardStep step, CancellationToken ct)
     {
         // Project and name
-        if (request.ProjectId is null) return Refusal.Invalid("Project", "Choose the project the cluster belongs to.");
+        if (request.ProjectId is null) return Refusal.Invalid(Fields.Project, "Choose the project the cluster belongs to.");
         var project = await db.Projects.AsNoTracking().SingleOrDefaultAsync(p => p.Id == request.ProjectId, ct);
         var access = project is null ? null : await TenantAccess.ForAsync(db, actor, project.TenantId, ct);
-        if (project is null || access is null || !access.CanRead) return Refusal.Invalid("Project", "That project was not found. It may have been deleted.");
+        if (project is null || access is null || !access.CanRead) return Refusal.Invalid(Fields.Project, "That project was not found. It may have been deleted.");
         if (!CanOperate(access)) return Refusal.Forbidden("Only members and admins of the project's tenant can create clusters in it.");
         var name = ClusterRules.ClusterName(request.Name);
         if (!name.Succeeded) return name.Refusal!;
         if (await db.Clusters.AnyAsync(c => c.ProjectId == project.Id && c.Name == name.Value, ct))
-            return Refusal.Conflict($"Project {project.Name} already has a cluster named '{name.Value}'.", "Name");
+            return Refusal.Conflict($"Project {project.Name} already has a cluster named '{name.Value}'.", Fields.Name);
         if (step == ClusterWizardStep.Project) return (ValidatedCluster?)null;
 
         // Placement
-        if (request.ServiceConfigId is null) return Refusal.Invalid("Service Config", "Choose the Service Config that places the cluster.");
+        if (request.ServiceConfigId is null) return Refusal.Invalid(Fields.ServiceConfig, "Choose the Service Config that places the cluster.");
         var config = await db.ServiceConfigs.AsNoTracking().Include(s => s.Offers).Include(s => s.Platforms).Include(s => s.Infrastructure)
             .AsSplitQuery().SingleOrDefaultAsync(s => s.Id == request.ServiceConfigId, ct);
         if (config is null || !(config.OfferedToAllTenants || config.Offers.Any(o => o.TenantId == project.TenantId)))
-            return Refusal.Invalid("Service Config", "That Service Config is not offered to your tenant. Choose one from the list.");
+            return Refusal.Invalid(Fields.ServiceConfig, "That Service Config is not offered to your tenant. Choose one from the list.");
         var mks = config.Platforms.FirstOrDefault(p => p.Kind == PlatformKind.Mks);
-        if (mks is null) return Refusal.Invalid("Service Config", $"Service Config {config.Name} has no MKS network platform, so it cannot place clusters.");
-        if (!mks.Enabled) return Refusal.Invalid("Service Config", $"The MKS network platform of Service Config {config.Name} is disabled: it takes no new clusters. Choose another Service Config.");
+        if (mks is null) return Refusal.Invalid(Fields.ServiceConfig, $"Service Config {config.Name} has no MKS network platform, so it cannot place clusters.");
+        if (!mks.Enabled) return Refusal.Invalid(Fields.ServiceConfig, $"The MKS network platform of Service Config {config.Name} is disabled: it takes no new clusters. Choose another Service Config.");
         if (mks.State != PlatformState.Active || mks.ExternalNetworkId is null)
-            return Refusal.Invalid("Service Config", $"The MKS network platform of Service Config {config.Name} is not active.");
+            return Refusal.Invalid(Fields.ServiceConfig, $"The MKS network platform of Service Config {config.Name} is not active.");
         if (step == ClusterWizardStep.Placement) return (ValidatedCluster?)null;
 
         // Version
-        if (!KubernetesVersion.TryParse(request.Version, out var version)) return Refusal.Invalid("Version", "Choose a Kubernetes version.");
+        if (!KubernetesVersion.TryParse(request.Version, out var version)) return Refusal.Invalid(Fields.Version, "Choose a Kubernetes version.");
         var image = await ImageForAsync(db, config.InfrastructureId, version, ct);
-        if (image is null) return Refusal.Invalid("Version", $"Kubernetes {version} is not offered on {config.Infrastructure!.Name}: no enabled catalog image carries it.");
+        if (image is null) return Refusal.Invalid(Fields.Version, $"Kubernetes {version} is not offered on {config.Infrastructure!.Name}: no enabled catalog image carries it.");
         if (step == ClusterWizardStep.Version) return (ValidatedCluster?)null;
 
         // Control plane
@@ -497,13 +496,13 @@ public sealed partial class ClusterService
         FlavorChoice? controlPlaneFlavor = null;
         if (request.ControlPlane == ControlPlaneType.Standalone)
         {
-            if (request.ControlPlaneFlavorId is null) return Refusal.Invalid("Control plane flavor", "Choose a flavor for the control plane machines.");
+            if (request.ControlPlaneFlavorId is null) return Refusal.Invalid(Fields.ControlPlaneFlavor, "Choose a flavor for the control plane machines.");
             controlPlaneFlavor = await EnabledFlavorAsync(db, config.InfrastructureId, request.ControlPlaneFlavorId.Value, ct);
-            if (controlPlaneFlavor is null) return Refusal.Invalid("Control plane flavor", "That flavor is not enabled in the infrastructure's catalog. Choose another.");
+            if (controlPlaneFlavor is null) return Refusal.Invalid(Fields.ControlPlaneFlavor, "That flavor is not enabled in the infrastructure's catalog. Choose another.");
         }
         else if (request.ControlPlaneFlavorId is not null)
         {
-            return Refusal.Invalid("Control plane flavor", "A hosted control plane runs no machines in your cloud, so it takes no flavor.");
+            return Refusal.Invalid(Fields.ControlPlaneFlavor, "A hosted control plane runs no machines in your cloud, so it takes no flavor.");
         }
         if (step == ClusterWizardStep.ControlPlane) return (ValidatedCluster?)null;
 
@@ -513,10 +512,10 @@ public sealed partial class ClusterService
         var pools = new List<ValidatedPool>();
         for (var i = 0; i < request.Pools.Count; i++)
         {
-            var checkedPool = ClusterRules.Pool(request.Pools[i], i);
+            var checkedPool = ClusterRules.Pool(request.Pools[i], Fields.Pool(i));
             if (!checkedPool.Succeeded) return checkedPool.Refusal!;
             var flavor = await EnabledFlavorAsync(db, config.InfrastructureId, request.Pools[i].FlavorId!.Value, ct);
-            if (flavor is null) return Refusal.Invalid($"Pool {i + 1} flavor", $"The flavor of node pool '{checkedPool.Value.Name}' is not enabled in the infrastructure's catalog. Choose another.");
+            if (flavor is null) return Refusal.Invalid(Fields.Pool(i).Flavor, $"The flavor of node pool '{checkedPool.Value.Name}' is not enabled in the infrastructure's catalog. Choose another.");
             pools.Add(new ValidatedPool(checkedPool.Value.Name, flavor, request.Pools[i].NodeCount, checkedPool.Value.Autoscaler));
         }
 

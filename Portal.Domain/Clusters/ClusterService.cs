@@ -89,15 +89,18 @@ public sealed partial class ClusterService(IDbContextFactory<PortalDbContext> db
         var canOperate = CanOperate(access);
         var pools = cluster.Pools.OrderBy(p => p.CreatedAt).ThenBy(p => p.Name).Select(p => new NodePoolView(p.Id, p.Name, p.FlavorName, p.FlavorId,
             p.FlavorVcpus, p.FlavorRamMb, p.KubernetesVersion, p.NodeCount, p.ReadyNodes, p.AutoscalerEnabled, p.AutoscalerMin, p.AutoscalerMax,
-            p.State, p.StateReason, p.ProviderFault, p.CurrentOperationId, p.LastOperationId, p.Version)).ToList();
+            p.State, p.StateReason, p.ProviderFault, p.CurrentOperationId, p.LastOperationId,
+            cluster.WhyNotChangePool(p), cluster.WhyNotScalePool(p), cluster.WhyNotUpgradePool(p), cluster.WhyNotRemovePool(p), p.Version)).ToList();
+        var offeredHere = offered.GetValueOrDefault(cluster.InfrastructureId, []);
         return new ClusterDetail(cluster.Id, cluster.Name, cluster.TenantId, cluster.Project!.Tenant!.Name, cluster.ProjectId, cluster.Project.Name,
             cluster.ServiceConfigId, placement.Name, cluster.InfrastructureId, placement.Infrastructure, placement.Provider == InfrastructureProvider.Demo,
             cluster.ExternalNetworkName, cluster.KubernetesVersion, cluster.ObservedVersion, cluster.ImageName,
             cluster.ControlPlaneType, cluster.ControlPlaneReplicas, cluster.ReadyControlPlaneReplicas, cluster.ControlPlaneFlavorName,
             cluster.State, cluster.StateReason, cluster.ProviderFault, cluster.CurrentOperationId, cluster.LastOperationId, pools,
-            cluster.UpgradeTargets(offered.GetValueOrDefault(cluster.InfrastructureId, [])).Select(v => v.ToString()).ToList(),
+            cluster.UpgradeTargets(offeredHere).Select(v => v.ToString()).ToList(),
             canOperate, canOperate && cluster.IsOperational && access.Role is not null,
-            cluster.WhyNotChangeable(), cluster.CheckDelete()?.Message, cluster.CreatedAt, cluster.LastReconciledAt, cluster.Version);
+            cluster.WhyNotChangeable(), cluster.CheckDelete()?.Message, cluster.WhyNotAddPool(), cluster.WhyNotScaleControlPlane(),
+            cluster.WhyNotUpgradeControlPlane(offeredHere), cluster.WhyNotResync(), cluster.CreatedAt, cluster.LastReconciledAt, cluster.Version);
     }
 
     /// <summary>Projects the actor may create clusters in (tenant members and admins).</summary>

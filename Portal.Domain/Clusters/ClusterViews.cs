@@ -17,21 +17,31 @@ public sealed record ClusterRow(Guid Id, string Name, Guid TenantId, string Tena
     ControlPlaneType ControlPlaneType, int ControlPlaneReplicas, int Pools, int Nodes, int ReadyNodes, ClusterState State, string StateReason,
     string? Fault, bool UpdateAvailable, DateTimeOffset CreatedAt);
 
+/// <summary>
+/// A node pool as the cluster page shows it. Each WhyNot… is the reason the server would refuse that action now (null:
+/// allowed), from the same rule the command checks: <see cref="WhyNotChange"/> for the autoscaler and flavor,
+/// <see cref="WhyNotScale"/>, <see cref="WhyNotUpgrade"/> (to the control plane's version) and <see cref="WhyNotRemove"/>.
+/// </summary>
 public sealed record NodePoolView(Guid Id, string Name, string FlavorName, string FlavorId, int FlavorVcpus, int FlavorRamMb, string KubernetesVersion,
     int NodeCount, int ReadyNodes, bool AutoscalerEnabled, int? AutoscalerMin, int? AutoscalerMax, ClusterState State, string StateReason,
-    string? ProviderFault, Guid? CurrentOperationId, Guid? LastOperationId, int Version)
+    string? ProviderFault, Guid? CurrentOperationId, Guid? LastOperationId,
+    string? WhyNotChange, string? WhyNotScale, string? WhyNotUpgrade, string? WhyNotRemove, int Version)
 {
     public bool IsBusy => CurrentOperationId is not null;
 }
 
-/// <summary>Everything the cluster page shows, plus what the viewer may do and what the rules allow now.</summary>
+/// <summary>
+/// Everything the cluster page shows, plus what the viewer may do and what the rules allow now: each WhyNot… is the
+/// reason the server would refuse that action (null: allowed), from the same rule the command checks.
+/// </summary>
 public sealed record ClusterDetail(Guid Id, string Name, Guid TenantId, string TenantName, Guid ProjectId, string ProjectName,
     Guid ServiceConfigId, string ServiceConfigName, Guid InfrastructureId, string InfrastructureName, bool IsDemo,
     string ExternalNetworkName, string KubernetesVersion, string? ObservedVersion, string ImageName,
     ControlPlaneType ControlPlaneType, int ControlPlaneReplicas, int ReadyControlPlaneReplicas, string? ControlPlaneFlavorName,
     ClusterState State, string StateReason, string? ProviderFault, Guid? CurrentOperationId, Guid? LastOperationId,
     IReadOnlyList<NodePoolView> Pools, IReadOnlyList<string> UpgradeTargets, bool CanOperate, bool CanDownloadKubeconfig,
-    string? WhyNotChangeable, string? WhyNotDeletable, DateTimeOffset CreatedAt, DateTimeOffset? LastReconciledAt, int Version)
+    string? WhyNotChangeable, string? WhyNotDeletable, string? WhyNotAddPool, string? WhyNotScaleControlPlane, string? WhyNotUpgradeControlPlane,
+    string? WhyNotResync, DateTimeOffset CreatedAt, DateTimeOffset? LastReconciledAt, int Version)
 {
     public bool UpdateAvailable => UpgradeTargets.Count > 0;
     public int Nodes => Pools.Sum(p => p.NodeCount);

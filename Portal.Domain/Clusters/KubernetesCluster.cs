@@ -96,54 +96,80 @@ public sealed class KubernetesCluster : LifecycleResource
         return pool;
     }
 
+    // Each Why… below is the reason the matching Check…/Begin… refuses by, regardless of the values asked for: the
+    // cluster page shows it on the disabled action, so the page says exactly what the server would answer.
+
+    /// <summary>Why the control plane cannot be scaled now (to any size), or null.</summary>
+    public string? WhyNotScaleControlPlane() => ControlPlaneType == ControlPlaneType.Hosted
+        ? "A hosted control plane always runs 3 replicas and cannot be scaled. The control plane architecture cannot be changed after creation."
+        : WhyNotChangeable() ?? WhyBusyPool();
+
     /// <summary>Why the control plane cannot be scaled to <paramref name="replicas"/>, or null.</summary>
     public Refusal? CheckControlPlaneScale(int replicas)
     {
-        if (ControlPlaneType == ControlPlaneType.Hosted)
-            return Refusal.Conflict("A hosted control plane always runs 3 replicas and cannot be scaled. The control plane architecture cannot be changed after creation.");
+        if (ControlPlaneType == ControlPlaneType.Hosted) return Refusal.Conflict(WhyNotScaleControlPlane()!);
         var valid = ClusterRules.ControlPlaneReplicas(ControlPlaneType, replicas);
         if (!valid.Succeeded) return valid.Refusal;
-        if (replicas == ControlPlaneReplicas) return Refusal.Invalid("Replicas", $"The control plane already runs {replicas} {(replicas == 1 ? "replica" : "replicas")}.");
-        return WhyNotChangeable() is { } why ? Refusal.Conflict(why) : BusyPool();
+        if (replicas == ControlPlaneReplicas) return Refusal.Invalid(Fields.ControlPlaneReplicas, $"The control plane already runs {replicas} {(replicas == 1 ? "replica" : "replicas")}.");
+        return WhyNotScaleControlPlane() is { } why ? Refusal.Conflict(why) : null;
     }
+
+    /// <summary>
+    /// Why the control plane cannot be upgraded now, or null: a pool lags behind, the cluster or a pool is busy, or
+    /// <paramref name="offered"/> (the enabled catalog versions) holds no version it may move to.
+    /// </summary>
+    public string? WhyNotUpgradeControlPlane(IEnumerable<KubernetesVersion> offered) =>
+        WhyControlPlaneCannotMove()
+        ?? (UpgradeTargets(offered).Count == 0
+            ? $"No newer version is offered: the infrastructure's catalog has no enabled image with a newer {ParsedVersion.MinorLine} patch or the next minor version."
+            : null);
 
     /// <summary>Why the control plane cannot move to <paramref name="target"/>, or null.</summary>
     public Refusal? CheckControlPlaneUpgrade(KubernetesVersion target)
     {
         var current = ParsedVersion;
-        if (target == current) return Refusal.Invalid("Version", $"The control plane already runs {current}.");
-        if (target < current) return Refusal.Invalid("Version", $"Kubernetes cannot be downgraded ({current} → {target}).");
+        if (target == current) return Refusal.Invalid(Fields.Version, $"The control plane already runs {current}.");
+        if (target < current) return Refusal.Invalid(Fields.Version, $"Kubernetes cannot be downgraded ({current} → {target}).");
         if (!current.CanUpgradeTo(target))
-            return Refusal.Invalid("Version", $"Upgrades are sequential: from {current} the control plane can move to a newer {current.MinorLine} patch or to {current.Major}.{current.Minor + 1}, not to {target}.");
-        if (_pools.FirstOrDefault(p => p.ParsedVersion < current) is { } lagging)
-            return Refusal.Conflict($"Node pool {lagging.Name} still runs {lagging.KubernetesVersion}. Upgrade every pool to the control plane's {current} first; a pool may be at most one step behind.");
-        return WhyNotChangeable() is { } why ? Refusal.Conflict(why) : BusyPool();
+            return Refusal.Invalid(Fields.Version, $"Upgrades are sequential: from {current} the control plane can move to a newer {current.MinorLine} patch or to {current.Major}.{current.Minor + 1}, not to {target}.");
+        return WhyControlPlaneCannotMove() is { } why ? Refusal.Conflict(why) : null;
     }
 
-    /// <summary>Why a pool action cannot start, or null: the cluster must be Active and idle, and so must the pool.</summary>
-    public Refusal? CheckPoolChange(NodePool pool)
-    {
-        if (WhyNotChangeable() is { } clusterWhy) return Refusal.Conflict(clusterWhy);
-        return pool.WhyNotChangeable() is { } poolWhy ? Refusal.Conflict(poolWhy) : null;
-    }
+    /// <summary>Why a resync cannot start now, or null: no pool may be busy, and the cluster must be Active or Degraded and idle.</summary>
+    public override string? WhyNotResync() => WhyBusyPool() ?? base.WhyNotResync();
+
+    /// <summary>Why no action on <paramref name="pool"/> can start now, or null: the cluster must be Active and idle, and so must the pool.</summary>
+    public string? WhyNotChangePool(NodePool pool) => WhyNotChangeable() ?? pool.WhyNotChangeable();
+
+    /// <summary>Why a pool action cannot start, or null (<see cref="WhyNotChangePool"/>).</summary>
+    public Refusal? CheckPoolChange(NodePool pool) => WhyNotChangePool(pool) is { } why ? Refusal.Conflict(why) : null;
+
+    /// <summary>Why <paramref name="pool"/>'s size cannot be set by hand now, or null (what <see cref="NodePool.CheckScale"/> adds to <see cref="CheckPoolChange"/>).</summary>
+    public string? WhyNotScalePool(NodePool pool) => WhyNotChangePool(pool) ?? pool.WhyNotScaleByHand();
+
+    /// <summary>Why <paramref name="pool"/> cannot be upgraded to the control plane's version now, or null.</summary>
+    public string? WhyNotUpgradePool(NodePool pool) => WhyNotChangePool(pool) ?? pool.WhyNotUpgradeTo(ParsedVersion);
+
+    /// <summary>Why no node pool can be added now, or null: the cluster must be Active and idle and below the pool limit.</summary>
+    public string? WhyNotAddPool() => WhyNotChangeable() ?? ClusterRules.PoolCountProblem(_pools.Count(p => p.State != ClusterState.Deleting) + 1);
 
     public Refusal? CheckAddPool(string name)
     {
-        if (WhyNotChangeable() is { } why) return Refusal.Conflict(why);
-        if (_pools.Count(p => p.State != ClusterState.Deleting) >= Limits.MaxNodePoolsPerCluster)
-            return Refusal.Conflict($"A cluster has at most {Limits.MaxNodePoolsPerCluster} node pools.");
+        if (WhyNotAddPool() is { } why) return Refusal.Conflict(why);
         if (_pools.Any(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase)))
-            return Refusal.Conflict($"The cluster already has a node pool named '{name}'.", "Name");
+            return Refusal.Conflict($"The cluster already has a node pool named '{name}'.", Fields.Name);
         return null;
     }
 
-    public Refusal? CheckRemovePool(NodePool pool)
-    {
-        if (WhyNotChangeable() is { } why) return Refusal.Conflict(why);
-        if (_pools.Count(p => p.State != ClusterState.Deleting) <= 1)
-            return Refusal.Conflict("A cluster needs at least one node pool; this is its last. Add another pool first, or delete the cluster.");
-        return pool.WhyNotDeletable() is { } poolWhy ? Refusal.Conflict(poolWhy) : null;
-    }
+    /// <summary>Why <paramref name="pool"/> cannot be removed now, or null: never the last pool, and the pool must be idle.</summary>
+    public string? WhyNotRemovePool(NodePool pool) =>
+        WhyNotChangeable()
+        ?? (_pools.Count(p => p.State != ClusterState.Deleting) <= 1
+            ? "A cluster needs at least one node pool; this is its last. Add another pool first, or delete the cluster."
+            : null)
+        ?? pool.WhyNotDeletable();
+
+    public Refusal? CheckRemovePool(NodePool pool) => WhyNotRemovePool(pool) is { } why ? Refusal.Conflict(why) : null;
 
     public Refusal? CheckDelete()
     {
@@ -185,8 +211,17 @@ public sealed class KubernetesCluster : LifecycleResource
         LastReconciledAt = now;
     }
 
-    private Refusal? BusyPool() =>
+    /// <summary>A pool lags behind the control plane, or the cluster or a pool is busy: no upgrade, whatever the target.</summary>
+    private string? WhyControlPlaneCannotMove()
+    {
+        var current = ParsedVersion;
+        if (_pools.FirstOrDefault(p => p.ParsedVersion < current) is { } lagging)
+            return $"Node pool {lagging.Name} still runs {lagging.KubernetesVersion}. Upgrade every pool to the control plane's {current} first; a pool may be at most one step behind.";
+        return WhyNotChangeable() ?? WhyBusyPool();
+    }
+
+    private string? WhyBusyPool() =>
         _pools.FirstOrDefault(p => p.CurrentOperationId is not null) is { } busy
-            ? Refusal.Conflict($"Node pool {busy.Name} is {busy.State.ToString().ToLowerInvariant()}; wait for it to finish or cancel it.")
+            ? $"Node pool {busy.Name} is {busy.State.ToString().ToLowerInvariant()}; wait for it to finish or cancel it."
             : null;
 }

@@ -72,6 +72,15 @@ public abstract class LifecycleResource : IHasObservations
         _ => $"The {Describe()} is {State.ToString().ToLowerInvariant()}. Cancel the action in progress first, or wait for it to finish.",
     };
 
+    /// <summary>Why a resync cannot start now, or null: it needs the resource Active or Degraded and idle (see <see cref="BeginResync"/>).</summary>
+    public virtual string? WhyNotResync()
+    {
+        if (CurrentOperationId is null && State is ClusterState.Active or ClusterState.Degraded) return null;
+        return State == ClusterState.Error
+            ? $"The {Describe()} is in error{Because()}. Retry its failed action or delete it."
+            : WhyNotChangeable() ?? $"The {Describe()} is busy.";
+    }
+
     /// <summary>A day-2 action starts: Active and idle → <paramref name="progress"/>. Refused otherwise.</summary>
     public Result Begin(ClusterState progress, Guid operationId, DateTimeOffset now)
     {
@@ -88,10 +97,7 @@ public abstract class LifecycleResource : IHasObservations
     /// </summary>
     public Result BeginResync(Guid operationId, DateTimeOffset now)
     {
-        if (CurrentOperationId is not null || State is not (ClusterState.Active or ClusterState.Degraded))
-            return Refusal.Conflict(State == ClusterState.Error
-                ? $"The {Describe()} is in error{Because()}. Retry its failed action or delete it."
-                : WhyNotChangeable() ?? $"The {Describe()} is busy.");
+        if (WhyNotResync() is { } why) return Refusal.Conflict(why);
         Enter(ClusterState.Updating, "", operationId, now);
         return Result.Ok();
     }

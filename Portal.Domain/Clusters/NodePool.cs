@@ -56,20 +56,27 @@ public sealed class NodePool : LifecycleResource
     {
         var valid = ClusterRules.NodeCount(count);
         if (!valid.Succeeded) return valid.Refusal;
-        if (AutoscalerEnabled)
-            return Refusal.Conflict($"The autoscaler sizes node pool {Name} between {AutoscalerMin} and {AutoscalerMax} nodes. Change its bounds, or turn it off to set the size by hand.");
-        if (count == NodeCount) return Refusal.Invalid("Nodes", $"Node pool {Name} already has {count} {(count == 1 ? "node" : "nodes")}.");
+        if (WhyNotScaleByHand() is { } why) return Refusal.Conflict(why);
+        if (count == NodeCount) return Refusal.Invalid(Fields.NodeCount, $"Node pool {Name} already has {count} {(count == 1 ? "node" : "nodes")}.");
         return null;
     }
 
+    /// <summary>Why the pool's size cannot be set by hand, or null: the autoscaler owns it while it is on.</summary>
+    public string? WhyNotScaleByHand() => AutoscalerEnabled
+        ? $"The autoscaler sizes node pool {Name} between {AutoscalerMin} and {AutoscalerMax} nodes. Change its bounds, or turn it off to set the size by hand."
+        : null;
+
     /// <summary>Why the pool cannot move to <paramref name="controlPlane"/>'s version, or null.</summary>
-    public Refusal? CheckUpgrade(KubernetesVersion controlPlane)
+    public Refusal? CheckUpgrade(KubernetesVersion controlPlane) => WhyNotUpgradeTo(controlPlane) is { } why ? Refusal.Conflict(why) : null;
+
+    /// <summary>The reason <see cref="CheckUpgrade"/> refuses by, or null: the pool is at or ahead of the control plane.</summary>
+    public string? WhyNotUpgradeTo(KubernetesVersion controlPlane)
     {
         var current = ParsedVersion;
         if (current == controlPlane)
-            return Refusal.Conflict($"Node pool {Name} already runs the control plane's version {controlPlane}; there is nothing to upgrade.");
+            return $"Node pool {Name} already runs the control plane's version {controlPlane}; there is nothing to upgrade.";
         if (current > controlPlane)
-            return Refusal.Conflict($"Node pool {Name} runs {current}, newer than the control plane's {controlPlane}. Upgrade the control plane first.");
+            return $"Node pool {Name} runs {current}, newer than the control plane's {controlPlane}. Upgrade the control plane first.";
         return null;
     }
 

@@ -89,13 +89,13 @@ public sealed class CommandRunner(IDbContextFactory<PortalDbContext> dbFactory, 
         catch (DbUpdateException ex) when (ex.InnerException is SqliteException { SqliteExtendedErrorCode: SqliteUnique or SqlitePrimaryKey } unique)
         {
             var field = UniqueField(unique.Message);
-            return Refusal.Conflict(field switch
-            {
-                "Email" => "That person was added at the same moment by someone else.",
-                "Selection" => "Some of these entries were imported at the same moment by someone else. Reload and try again.",
-                "Kind" => "A platform of this kind was added to the Service Config at the same moment by someone else. There is at most one per kind.",
-                _ => $"Another {targetType.ToLowerInvariant()} with that {field.ToLowerInvariant()} was saved at the same moment. Choose a different {field.ToLowerInvariant()}.",
-            }, field);
+            var what = field == Fields.Slug ? "slug" : "name";
+            return Refusal.Conflict(
+                field == Fields.Email ? "That person was added at the same moment by someone else."
+                : field == Fields.Selection ? "Some of these entries were imported at the same moment by someone else. Reload and try again."
+                : field == Fields.Kind ? "A platform of this kind was added to the Service Config at the same moment by someone else. There is at most one per kind."
+                : $"Another {targetType.ToLowerInvariant()} with that {what} was saved at the same moment. Choose a different {what}.",
+                field);
         }
         catch (DbUpdateException ex) when (ex.InnerException is SqliteException { SqliteExtendedErrorCode: SqliteForeignKey or SqliteRestrict })
         {
@@ -111,17 +111,17 @@ public sealed class CommandRunner(IDbContextFactory<PortalDbContext> dbFactory, 
     private const int SqliteRestrict = 1811;
 
     /// <summary>The form field behind a unique index, from SQLite's message ("UNIQUE constraint failed: Tenants.Slug").</summary>
-    internal static string UniqueField(string message)
+    internal static FieldKey UniqueField(string message)
     {
         var columns = message.Contains("constraint failed:", StringComparison.Ordinal) ? message[(message.IndexOf("failed:", StringComparison.Ordinal) + 7)..] : "";
         return columns switch
         {
-            _ when columns.Contains(".Slug", StringComparison.Ordinal) => "Slug",
-            _ when columns.Contains(".UserId", StringComparison.Ordinal) => "Email",
-            _ when columns.Contains(".ProviderId", StringComparison.Ordinal) => "Selection",
-            _ when columns.Contains(".Kind", StringComparison.Ordinal) => "Kind",
-            _ when columns.Contains("Email", StringComparison.Ordinal) => "Email",
-            _ => "Name",
+            _ when columns.Contains(".Slug", StringComparison.Ordinal) => Fields.Slug,
+            _ when columns.Contains(".UserId", StringComparison.Ordinal) => Fields.Email,
+            _ when columns.Contains(".ProviderId", StringComparison.Ordinal) => Fields.Selection,
+            _ when columns.Contains(".Kind", StringComparison.Ordinal) => Fields.Kind,
+            _ when columns.Contains("Email", StringComparison.Ordinal) => Fields.Email,
+            _ => Fields.Name,
         };
     }
 }

@@ -6,15 +6,18 @@ namespace Portal.Domain.Common;
 public static partial class NameRules
 {
     /// <summary>Trims a name and checks it; returns the normalized name or a field-level refusal.</summary>
-    public static Result<string> Name(string? raw, string field = "Name", int maxLength = Limits.NameMaxLength)
+    public static Result<string> Name(string? raw) => Name(raw, Fields.Name, "Name");
+
+    /// <summary>Trims a name given in the field <paramref name="field"/>, which messages call <paramref name="label"/>.</summary>
+    public static Result<string> Name(string? raw, FieldKey field, string label, int maxLength = Limits.NameMaxLength)
     {
         var value = raw?.Trim() ?? "";
         if (value.Length == 0)
-            return Refusal.Invalid(field, $"{field} is required.");
+            return Refusal.Invalid(field, $"{label} is required.");
         if (value.Any(char.IsControl))
-            return Refusal.Invalid(field, $"{field} must not contain control characters such as tabs or line breaks.");
+            return Refusal.Invalid(field, $"{label} must not contain control characters such as tabs or line breaks.");
         if (value.Length > maxLength)
-            return Refusal.Invalid(field, $"{field} must be at most {maxLength} characters (it has {value.Length}).");
+            return Refusal.Invalid(field, $"{label} must be at most {maxLength} characters (it has {value.Length}).");
         return value;
     }
 
@@ -29,13 +32,13 @@ public static partial class NameRules
     }
 
     /// <summary>Optional free text; line breaks and tabs are allowed, other control characters are not.</summary>
-    public static Result<string> Description(string? raw, string field = "Description")
+    public static Result<string> Description(string? raw)
     {
         var value = raw?.Trim() ?? "";
         if (value.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t')))
-            return Refusal.Invalid(field, $"{field} must not contain control characters.");
+            return Refusal.Invalid(Fields.Description, "Description must not contain control characters.");
         if (value.Length > Limits.DescriptionMaxLength)
-            return Refusal.Invalid(field, $"{field} must be at most {Limits.DescriptionMaxLength} characters (it has {value.Length}).");
+            return Refusal.Invalid(Fields.Description, $"Description must be at most {Limits.DescriptionMaxLength} characters (it has {value.Length}).");
         return value;
     }
 
@@ -49,15 +52,15 @@ public static partial class NameRules
         return slug;
     }
 
-    public static Result<string> Slug(string? raw, string field = "Slug")
+    public static Result<string> Slug(string? raw)
     {
         var value = raw?.Trim() ?? "";
         if (value.Length == 0)
-            return Refusal.Invalid(field, $"{field} is required.");
+            return Refusal.Invalid(Fields.Slug, "Slug is required.");
         if (value.Length > Limits.SlugMaxLength)
-            return Refusal.Invalid(field, $"{field} must be at most {Limits.SlugMaxLength} characters (it has {value.Length}).");
+            return Refusal.Invalid(Fields.Slug, $"Slug must be at most {Limits.SlugMaxLength} characters (it has {value.Length}).");
         if (!SlugPattern().IsMatch(value))
-            return Refusal.Invalid(field, $"{field} may contain only lower-case letters, digits and single hyphens, and must start and end with a letter or digit.");
+            return Refusal.Invalid(Fields.Slug, "Slug may contain only lower-case letters, digits and single hyphens, and must start and end with a letter or digit.");
         return value;
     }
 

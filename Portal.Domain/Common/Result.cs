@@ -3,7 +3,7 @@ namespace Portal.Domain.Common;
 /// <summary>Why a request was refused. The UI maps each kind to how it presents the refusal.</summary>
 public enum RefusalKind
 {
-    /// <summary>The input breaks a rule; <see cref="Refusal.Field"/> names the field when there is one.</summary>
+    /// <summary>The input breaks a rule; <see cref="Refusal.Field"/> names the field (by its <see cref="FieldKey"/>) when there is one.</summary>
     Invalid,
     NotFound,
     /// <summary>The request clashes with existing data (a duplicate name, dependents that block a delete).</summary>
@@ -15,11 +15,11 @@ public enum RefusalKind
 }
 
 /// <summary>An expected refusal with a reason a person can act on.</summary>
-public sealed record Refusal(RefusalKind Kind, string Message, string? Field = null)
+public sealed record Refusal(RefusalKind Kind, string Message, FieldKey? Field = null)
 {
-    public static Refusal Invalid(string field, string message) => new(RefusalKind.Invalid, message, field);
+    public static Refusal Invalid(FieldKey field, string message) => new(RefusalKind.Invalid, message, field);
     public static Refusal NotFound(string what) => new(RefusalKind.NotFound, $"{what} was not found. It may have been deleted.");
-    public static Refusal Conflict(string message, string? field = null) => new(RefusalKind.Conflict, message, field);
+    public static Refusal Conflict(string message, FieldKey? field = null) => new(RefusalKind.Conflict, message, field);
     public static Refusal Forbidden(string message = "You do not have permission to do this.") => new(RefusalKind.Forbidden, message);
     public static Refusal Concurrency(string what) =>
         new(RefusalKind.Concurrency, $"{what} was changed by someone else since you opened it. Reload it and apply your change again.");

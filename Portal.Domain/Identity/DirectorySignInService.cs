@@ -115,9 +115,9 @@ public sealed class DirectorySignInService(IServiceScopeFactory scopes, AuditLog
     {
         var email = profile.Email?.Trim() ?? "";
         if (email.Length == 0)
-            return Refusal.Invalid("Email", "Keycloak sent no email address for this account, and Portal needs one. Ask your Keycloak administrator to set it.");
+            return Refusal.Invalid(Fields.Email, "Keycloak sent no email address for this account, and Portal needs one. Ask your Keycloak administrator to set it.");
         if (email.Length > Limits.EmailMaxLength || !MailAddress.TryCreate(email, out var parsed) || parsed.Address != email)
-            return Refusal.Invalid("Email", $"Keycloak sent '{email}' as the email address, which is not a valid address.");
+            return Refusal.Invalid(Fields.Email, $"Keycloak sent '{email}' as the email address, which is not a valid address.");
         // Never link by email: an address is not proof that the directory's person owns the local account.
         if (await users.FindByEmailAsync(email) is { } existing)
         {
@@ -126,7 +126,7 @@ public sealed class DirectorySignInService(IServiceScopeFactory scopes, AuditLog
                 "Portal never links accounts by email address; ask a platform admin to remove or rename the local account.");
         }
 
-        var name = NameRules.Name(profile.DisplayName, "Display name", Limits.DisplayNameMaxLength);
+        var name = NameRules.Name(profile.DisplayName, Fields.DisplayName, "Display name", Limits.DisplayNameMaxLength);
         var user = new PortalUser
         {
             UserName = email,
@@ -148,7 +148,7 @@ public sealed class DirectorySignInService(IServiceScopeFactory scopes, AuditLog
     private async Task<Refusal?> UpdateProfileAsync(PortalDbContext db, UserManager<PortalUser> users, PortalUser user, DirectoryProfile profile)
     {
         var changes = new Dictionary<string, string>();
-        var name = NameRules.Name(profile.DisplayName, "Display name", Limits.DisplayNameMaxLength);
+        var name = NameRules.Name(profile.DisplayName, Fields.DisplayName, "Display name", Limits.DisplayNameMaxLength);
         if (name.Succeeded && name.Value != user.DisplayName)
         {
             changes["displayName"] = name.Value!;

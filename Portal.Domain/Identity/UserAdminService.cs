@@ -84,7 +84,7 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, AuditLog audit
             user = await users.FindByIdAsync(userId);
             refusal = !actor.IsPlatformAdmin ? Refusal.Forbidden("Only platform admins can change platform roles.")
                 : user is null ? Refusal.NotFound("The user")
-                : !Enum.IsDefined(role) ? Refusal.Invalid("Role", "Choose a platform role.")
+                : !Enum.IsDefined(role) ? Refusal.Invalid(Fields.Role, "Choose a platform role.")
                 : user.PlatformRole == PlatformRole.Admin && role != PlatformRole.Admin
                   && !await db.Users.AnyAsync(u => u.Id != userId && u.PlatformRole == PlatformRole.Admin, ct)
                     ? Refusal.Conflict($"{user.Email} is the last platform admin. Make someone else a platform admin first.")
@@ -146,15 +146,15 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, AuditLog audit
     {
         if (!actor.IsPlatformAdmin) return Refusal.Forbidden("Only platform admins can create accounts.");
         var address = email?.Trim() ?? "";
-        if (address.Length == 0) return Refusal.Invalid("Email", "Email is required.");
+        if (address.Length == 0) return Refusal.Invalid(Fields.Email, "Email is required.");
         if (address.Length > Limits.EmailMaxLength || !MailAddress.TryCreate(address, out var parsed) || parsed.Address != address)
-            return Refusal.Invalid("Email", $"'{address}' is not a valid email address.");
-        var name = NameRules.Name(string.IsNullOrWhiteSpace(displayName) ? address : displayName, "Display name", Limits.DisplayNameMaxLength);
+            return Refusal.Invalid(Fields.Email, $"'{address}' is not a valid email address.");
+        var name = NameRules.Name(string.IsNullOrWhiteSpace(displayName) ? address : displayName, Fields.DisplayName, "Display name", Limits.DisplayNameMaxLength);
         if (!name.Succeeded) return name.Refusal!;
-        if (!Enum.IsDefined(platformRole)) return Refusal.Invalid("Platform role", "Choose a platform role.");
-        if (string.IsNullOrEmpty(password)) return Refusal.Invalid("Password", "Password is required.");
+        if (!Enum.IsDefined(platformRole)) return Refusal.Invalid(Fields.PlatformRole, "Choose a platform role.");
+        if (string.IsNullOrEmpty(password)) return Refusal.Invalid(Fields.Password, "Password is required.");
         if (await users.FindByEmailAsync(address) is not null)
-            return Refusal.Conflict($"An account with the email '{address}' already exists.", "Email");
+            return Refusal.Conflict($"An account with the email '{address}' already exists.", Fields.Email);
         return new PortalUser
         {
             UserName = address,
@@ -169,10 +169,10 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, AuditLog audit
     internal static Refusal ToRefusal(IdentityResult result)
     {
         var error = result.Errors.First();
-        var field = error.Code.StartsWith("Password", StringComparison.Ordinal) ? "Password"
-            : error.Code.Contains("Email", StringComparison.Ordinal) || error.Code.Contains("UserName", StringComparison.Ordinal) ? "Email"
+        FieldKey? field = error.Code.StartsWith("Password", StringComparison.Ordinal) ? Fields.Password
+            : error.Code.Contains("Email", StringComparison.Ordinal) || error.Code.Contains("UserName", StringComparison.Ordinal) ? Fields.Email
             : null;
         var message = string.Join(" ", result.Errors.Select(e => e.Description));
-        return field is null ? Refusal.Conflict(message) : Refusal.Invalid(field, message);
+        return field is { } key ? Refusal.Invalid(key, message) : Refusal.Conflict(message);
     }
 }

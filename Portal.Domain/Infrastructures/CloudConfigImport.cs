@@ -16,9 +16,9 @@ public static partial class CloudConfigImport
     public static Result<ImportedCloudConfig> Parse(string? text, string? cloudName = null)
     {
         if (string.IsNullOrWhiteSpace(text))
-            return Refusal.Invalid("Paste", "Paste the contents of a clouds.yaml file or an openrc file.");
+            return Refusal.Invalid(Fields.Paste, "Paste the contents of a clouds.yaml file or an openrc file.");
         if (text.Length > 256 * 1024)
-            return Refusal.Invalid("Paste", "That is too long to be a clouds.yaml or openrc file.");
+            return Refusal.Invalid(Fields.Paste, "That is too long to be a clouds.yaml or openrc file.");
         return OpenRcLine().IsMatch(text) ? ParseOpenRc(text) : ParseCloudsYaml(text, cloudName);
     }
 
@@ -32,7 +32,7 @@ public static partial class CloudConfigImport
         string? Get(params string[] keys) => keys.Select(k => values.GetValueOrDefault(k)).FirstOrDefault(v => !string.IsNullOrWhiteSpace(v) && !v.Contains('$'));
 
         var authUrl = Get("OS_AUTH_URL");
-        if (authUrl is null) return Refusal.Invalid("Paste", "The openrc file has no OS_AUTH_URL.");
+        if (authUrl is null) return Refusal.Invalid(Fields.Paste, "The openrc file has no OS_AUTH_URL.");
         var appId = Get("OS_APPLICATION_CREDENTIAL_ID");
         var isAppCredential = appId is not null || string.Equals(Get("OS_AUTH_TYPE"), "v3applicationcredential", StringComparison.OrdinalIgnoreCase);
         string? secret;
@@ -65,20 +65,20 @@ public static partial class CloudConfigImport
         }
         catch (YamlDotNet.Core.YamlException ex)
         {
-            return Refusal.Invalid("Paste", $"This is neither an openrc file nor valid YAML (line {ex.Start.Line}: {ex.Message.Split('\n')[0]}).");
+            return Refusal.Invalid(Fields.Paste, $"This is neither an openrc file nor valid YAML (line {ex.Start.Line}: {ex.Message.Split('\n')[0]}).");
         }
 
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
-            return Refusal.Invalid("Paste", "Expected a clouds.yaml file starting with 'clouds:'.");
+            return Refusal.Invalid(Fields.Paste, "Expected a clouds.yaml file starting with 'clouds:'.");
         YamlMappingNode? cloud;
         string name;
         var notes = new List<string>();
         if (Child(root, "clouds") is YamlMappingNode clouds)
         {
             var entries = clouds.Children.Where(c => c.Value is YamlMappingNode).ToList();
-            if (entries.Count == 0) return Refusal.Invalid("Paste", "The clouds.yaml file lists no clouds.");
+            if (entries.Count == 0) return Refusal.Invalid(Fields.Paste, "The clouds.yaml file lists no clouds.");
             var chosen = cloudName is null ? entries[0] : entries.FirstOrDefault(e => ((YamlScalarNode)e.Key).Value == cloudName);
-            if (chosen.Key is null) return Refusal.Invalid("Paste", $"The clouds.yaml file has no cloud named '{cloudName}'.");
+            if (chosen.Key is null) return Refusal.Invalid(Fields.Paste, $"The clouds.yaml file has no cloud named '{cloudName}'.");
             name = ((YamlScalarNode)chosen.Key).Value ?? "";
             cloud = (YamlMappingNode)chosen.Value;
             if (entries.Count > 1 && cloudName is null)
@@ -91,14 +91,14 @@ public static partial class CloudConfigImport
         }
         else
         {
-            return Refusal.Invalid("Paste", "Expected a clouds.yaml file starting with 'clouds:', or an openrc file with 'export OS_AUTH_URL=...'.");
+            return Refusal.Invalid(Fields.Paste, "Expected a clouds.yaml file starting with 'clouds:', or an openrc file with 'export OS_AUTH_URL=...'.");
         }
 
         var auth = Child(cloud, "auth") as YamlMappingNode;
-        if (auth is null) return Refusal.Invalid("Paste", $"The cloud '{name}' has no 'auth' section.");
+        if (auth is null) return Refusal.Invalid(Fields.Paste, $"The cloud '{name}' has no 'auth' section.");
         string? A(string key) => Scalar(auth, key);
         var authUrl = A("auth_url");
-        if (authUrl is null) return Refusal.Invalid("Paste", $"The cloud '{name}' has no auth_url.");
+        if (authUrl is null) return Refusal.Invalid(Fields.Paste, $"The cloud '{name}' has no auth_url.");
         var appId = A("application_credential_id");
         var authType = Scalar(cloud, "auth_type");
         var region = Scalar(cloud, "region_name");

@@ -48,16 +48,16 @@ public sealed record ConnectionSettings(
     public Result<ConnectionSettings> Validate(bool secretPresent)
     {
         var url = AuthUrl?.Trim() ?? "";
-        if (url.Length == 0) return Refusal.Invalid("Auth URL", "Auth URL is required, for example https://keystone.example.com:5000/v3.");
-        if (url.Length > UrlMaxLength) return Refusal.Invalid("Auth URL", $"Auth URL must be at most {UrlMaxLength} characters.");
+        if (url.Length == 0) return Refusal.Invalid(Fields.AuthUrl, "Auth URL is required, for example https://keystone.example.com:5000/v3.");
+        if (url.Length > UrlMaxLength) return Refusal.Invalid(Fields.AuthUrl, $"Auth URL must be at most {UrlMaxLength} characters.");
         // Checked before parsing: Uri silently drops tabs and line breaks, so the stored text would differ from the address called.
-        if (url.Any(char.IsControl)) return Refusal.Invalid("Auth URL", "Auth URL must not contain control characters such as tabs or line breaks.");
+        if (url.Any(char.IsControl)) return Refusal.Invalid(Fields.AuthUrl, "Auth URL must not contain control characters such as tabs or line breaks.");
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp) || string.IsNullOrEmpty(uri.Host))
-            return Refusal.Invalid("Auth URL", $"'{url}' is not an http(s) URL. Use the Keystone address, for example https://keystone.example.com:5000/v3.");
+            return Refusal.Invalid(Fields.AuthUrl, $"'{url}' is not an http(s) URL. Use the Keystone address, for example https://keystone.example.com:5000/v3.");
         if (!string.IsNullOrEmpty(uri.UserInfo) || !string.IsNullOrEmpty(uri.Query))
-            return Refusal.Invalid("Auth URL", "Auth URL must not contain credentials or a query string.");
-        if (!Enum.IsDefined(Interface)) return Refusal.Invalid("Interface", "Choose public, internal or admin.");
-        if (!Enum.IsDefined(CredentialKind)) return Refusal.Invalid("Credential type", "Choose a credential type.");
+            return Refusal.Invalid(Fields.AuthUrl, "Auth URL must not contain credentials or a query string.");
+        if (!Enum.IsDefined(Interface)) return Refusal.Invalid(Fields.Interface, "Choose public, internal or admin.");
+        if (!Enum.IsDefined(CredentialKind)) return Refusal.Invalid(Fields.CredentialType, "Choose a credential type.");
 
         var region = Clean(RegionName);
         var appId = Clean(ApplicationCredentialId);
@@ -65,25 +65,26 @@ public sealed record ConnectionSettings(
         var userDomain = Clean(UserDomain);
         var project = Clean(ProjectName);
         var projectDomain = Clean(ProjectDomain);
-        foreach (var (field, value) in new[] { ("Region name", region), ("Application credential ID", appId), ("User name", user),
-                     ("User domain", userDomain), ("Project name", project), ("Project domain", projectDomain) })
+        foreach (var (field, label, value) in new[] { (Fields.RegionName, "Region name", region), (Fields.ApplicationCredentialId, "Application credential ID", appId),
+                     (Fields.UserName, "User name", user), (Fields.UserDomain, "User domain", userDomain), (Fields.ProjectName, "Project name", project),
+                     (Fields.ProjectDomain, "Project domain", projectDomain) })
         {
             if (value is null) continue;
-            if (value.Length > FieldMaxLength) return Refusal.Invalid(field, $"{field} must be at most {FieldMaxLength} characters.");
-            if (value.Any(char.IsControl)) return Refusal.Invalid(field, $"{field} must not contain control characters.");
+            if (value.Length > FieldMaxLength) return Refusal.Invalid(field, $"{label} must be at most {FieldMaxLength} characters.");
+            if (value.Any(char.IsControl)) return Refusal.Invalid(field, $"{label} must not contain control characters.");
         }
 
         if (CredentialKind == CredentialKind.ApplicationCredential)
         {
-            if (appId is null) return Refusal.Invalid("Application credential ID", "Application credential ID is required.");
-            if (!secretPresent) return Refusal.Invalid("Application credential secret", "Application credential secret is required.");
+            if (appId is null) return Refusal.Invalid(Fields.ApplicationCredentialId, "Application credential ID is required.");
+            if (!secretPresent) return Refusal.Invalid(Fields.ApplicationCredentialSecret, "Application credential secret is required.");
             user = userDomain = project = projectDomain = null;
         }
         else
         {
-            if (user is null) return Refusal.Invalid("User name", "User name is required.");
-            if (project is null) return Refusal.Invalid("Project name", "Project name is required.");
-            if (!secretPresent) return Refusal.Invalid("Password", "Password is required.");
+            if (user is null) return Refusal.Invalid(Fields.UserName, "User name is required.");
+            if (project is null) return Refusal.Invalid(Fields.ProjectName, "Project name is required.");
+            if (!secretPresent) return Refusal.Invalid(Fields.Password, "Password is required.");
             userDomain ??= "Default";
             projectDomain ??= "Default";
             appId = null;
@@ -92,9 +93,9 @@ public sealed record ConnectionSettings(
         var ca = string.IsNullOrWhiteSpace(CaBundlePem) ? null : CaBundlePem.Trim();
         if (ca is not null)
         {
-            if (ca.Length > CaBundleMaxLength) return Refusal.Invalid("CA bundle", "The CA bundle is too large (64 KiB at most).");
+            if (ca.Length > CaBundleMaxLength) return Refusal.Invalid(Fields.CaBundle, "The CA bundle is too large (64 KiB at most).");
             if (!ca.Contains("-----BEGIN CERTIFICATE-----", StringComparison.Ordinal))
-                return Refusal.Invalid("CA bundle", "The CA bundle must be PEM: one or more blocks starting with -----BEGIN CERTIFICATE-----.");
+                return Refusal.Invalid(Fields.CaBundle, "The CA bundle must be PEM: one or more blocks starting with -----BEGIN CERTIFICATE-----.");
         }
 
         return new ConnectionSettings(url, region, Interface, CredentialKind, appId, user, userDomain, project, projectDomain, ca);

@@ -56,9 +56,9 @@ public sealed class Infrastructure : IVersioned, INamed
     {
         var valid = NameRules.NameAndDescription(name, description);
         if (!valid.Succeeded) return valid.Refusal!;
-        if (!Enum.IsDefined(provider)) return Refusal.Invalid("Provider", "Choose a provider.");
+        if (!Enum.IsDefined(provider)) return Refusal.Invalid(Fields.Provider, "Choose a provider.");
         if (provider == InfrastructureProvider.OpenStack && connection is null)
-            return Refusal.Invalid("Auth URL", "An OpenStack infrastructure needs its connection details.");
+            return Refusal.Invalid(Fields.AuthUrl, "An OpenStack infrastructure needs its connection details.");
 
         var infrastructure = new Infrastructure
         {

@@ -98,13 +98,13 @@ public sealed class InfrastructureService(IDbContextFactory<PortalDbContext> dbF
         {
             if (!actor.IsPlatformAdmin) return Refusal.Forbidden("Only platform admins can register infrastructures.");
             if (!request.Check.Succeeded)
-                return Refusal.Invalid("Connection", $"The connection did not validate: {request.Check.Summary}");
+                return Refusal.Invalid(Fields.Connection, $"The connection did not validate: {request.Check.Summary}");
 
             ConnectionSettings? connection = null;
             string? protectedSecret = null;
             if (request.Provider == InfrastructureProvider.OpenStack)
             {
-                if (request.Connection is null) return Refusal.Invalid("Auth URL", "Connection details are required.");
+                if (request.Connection is null) return Refusal.Invalid(Fields.AuthUrl, "Connection details are required.");
                 var validated = request.Connection.Validate(!string.IsNullOrEmpty(request.Secret));
                 if (!validated.Succeeded) return validated.Refusal!;
                 connection = validated.Value!;
@@ -119,7 +119,7 @@ public sealed class InfrastructureService(IDbContextFactory<PortalDbContext> dbF
             if (!created.Succeeded) return created.Refusal!;
             var infrastructure = created.Value!;
             if (await db.Infrastructures.Named(infrastructure.Name).AnyAsync(ct))
-                return Refusal.Conflict($"An infrastructure named '{infrastructure.Name}' already exists.", "Name");
+                return Refusal.Conflict($"An infrastructure named '{infrastructure.Name}' already exists.", Fields.Name);
             infrastructure.RecordValidation(true, request.Check.Summary, now);
             db.Infrastructures.Add(infrastructure);
 
@@ -139,8 +139,8 @@ public sealed class InfrastructureService(IDbContextFactory<PortalDbContext> dbF
             var described = infrastructure.Describe(name, description);
             if (!described.Succeeded) return described;
             if (await db.Infrastructures.Named(infrastructure.Name).AnyAsync(i => i.Id != id, ct))
-                return Refusal.Conflict($"An infrastructure named '{infrastructure.Name}' already exists.", "Name");
-            if (!await db.Zones.AnyAsync(z => z.Id == zoneId, ct)) return Refusal.Invalid("Zone", "Choose a zone.");
+                return Refusal.Conflict($"An infrastructure named '{infrastructure.Name}' already exists.", Fields.Name);
+            if (!await db.Zones.AnyAsync(z => z.Id == zoneId, ct)) return Refusal.Invalid(Fields.Zone, "Choose a zone.");
             infrastructure.MoveTo(zoneId);
             return Result.Ok();
         }, ct);
@@ -155,14 +155,14 @@ public sealed class InfrastructureService(IDbContextFactory<PortalDbContext> dbF
             if (!actor.IsPlatformAdmin) return Refusal.Forbidden("Only platform admins can change connections.");
             var infrastructure = await db.Infrastructures.SingleOrDefaultAsync(i => i.Id == id, ct);
             if (infrastructure is null) return Refusal.NotFound("The infrastructure");
-            if (infrastructure.Provider == InfrastructureProvider.Demo) return Refusal.Invalid("Provider", "The demo cloud has no connection to edit.");
+            if (infrastructure.Provider == InfrastructureProvider.Demo) return Refusal.Invalid(Fields.Provider, "The demo cloud has no connection to edit.");
             if (db.Expect(infrastructure, expectedVersion, $"Infrastructure '{infrastructure.Name}'") is { } stale) return stale;
             var secretKindUnchanged = connection.CredentialKind == infrastructure.CredentialKind;
             // Switching credential type needs the new secret; keeping it can reuse the stored one.
             var hasSecret = !string.IsNullOrEmpty(newSecret) || (secretKindUnchanged && infrastructure.ProtectedSecret is not null);
             var validated = connection.Validate(hasSecret);
             if (!validated.Succeeded) return validated.Refusal!;
-            if (!check.Succeeded) return Refusal.Invalid("Connection", $"The connection did not validate: {check.Summary}");
+            if (!check.Succeeded) return Refusal.Invalid(Fields.Connection, $"The connection did not validate: {check.Summary}");
             infrastructure.ApplyConnection(validated.Value!, string.IsNullOrEmpty(newSecret) ? null : secrets.Protect(newSecret));
             infrastructure.RecordValidation(true, check.Summary, clock.GetUtcNow());
             return Result.Ok();
@@ -205,7 +205,7 @@ public sealed class InfrastructureService(IDbContextFactory<PortalDbContext> dbF
             if (infrastructure is null) return Refusal.NotFound("The infrastructure");
             if (db.Expect(infrastructure, expectedVersion, "This infrastructure") is { } stale) return stale;
             if (infrastructure.Provider == InfrastructureProvider.Demo)
-                return Refusal.Invalid("Kubeconfig", "The demo cloud brings its own management cluster; there is nothing to configure.");
+                return Refusal.Invalid(Fields.Kubeconfig, "The demo cloud brings its own management cluster; there is nothing to configure.");
             if (kubeconfig is null && await db.Clusters.AnyAsync(c => c.InfrastructureId == id, ct))
                 return Refusal.Conflict("Managed clusters on this infrastructure are provisioned through its management cluster. Delete them before removing it.");
             infrastructure.SetManagementCluster(kubeconfig is null ? null : secrets.Protect(kubeconfig), server);
@@ -240,31 +240,31 @@ public sealed class InfrastructureService(IDbContextFactory<PortalDbContext> dbF
         if (placement.ZoneId is { } zoneId)
         {
             var existing = await db.Zones.SingleOrDefaultAsync(z => z.Id == zoneId, ct);
-            return existing is null ? Refusal.Invalid("Zone", "The chosen zone no longer exists. Choose another.") : existing;
+            return existing is null ? Refusal.Invalid(Fields.Zone, "The chosen zone no longer exists. Choose another.") : existing;
         }
 
         Region region;
         if (placement.RegionId is { } regionId)
         {
             var found = await db.Regions.SingleOrDefaultAsync(r => r.Id == regionId, ct);
-            if (found is null) return Refusal.Invalid("Region", "The chosen region no longer exists. Choose another.");
+            if (found is null) return Refusal.Invalid(Fields.Region, "The chosen region no longer exists. Choose another.");
             region = found;
         }
         else
         {
             var newRegion = Region.Create(placement.NewRegionName, placement.NewRegionDescription, now);
-            if (!newRegion.Succeeded) return newRegion.Refusal! with { Field = "Region name" };
+            if (!newRegion.Succeeded) return newRegion.Refusal! with { Field = Fields.NewRegionName };
             region = newRegion.Value!;
             if (await db.Regions.Named(region.Name).AnyAsync(ct))
-                return Refusal.Conflict($"A region named '{region.Name}' already exists. Choose it instead of creating it.", "Region name");
+                return Refusal.Conflict($"A region named '{region.Name}' already exists. Choose it instead of creating it.", Fields.NewRegionName);
             db.Regions.Add(region);
         }
 
         var newZone = Zone.Create(region.Id, placement.NewZoneName, placement.NewZoneDescription, now);
-        if (!newZone.Succeeded) return newZone.Refusal! with { Field = "Zone name" };
+        if (!newZone.Succeeded) return newZone.Refusal! with { Field = Fields.NewZoneName };
         var zone = newZone.Value!;
         if (await db.Zones.Named(zone.Name).AnyAsync(z => z.RegionId == region.Id, ct))
-            return Refusal.Conflict($"Region '{region.Name}' already has a zone named '{zone.Name}'. Choose it instead of creating it.", "Zone name");
+            return Refusal.Conflict($"Region '{region.Name}' already has a zone named '{zone.Name}'. Choose it instead of creating it.", Fields.NewZoneName);
         db.Zones.Add(zone);
         return zone;
     }

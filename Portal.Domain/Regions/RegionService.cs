@@ -43,7 +43,7 @@ public sealed class RegionService(IDbContextFactory<PortalDbContext> dbFactory, 
             if (!created.Succeeded) return created.Refusal!;
             var region = created.Value!;
             if (await db.Regions.Named(region.Name).AnyAsync(ct))
-                return Refusal.Conflict($"A region named '{region.Name}' already exists.", "Name");
+                return Refusal.Conflict($"A region named '{region.Name}' already exists.", Fields.Name);
             db.Regions.Add(region);
             return region.Id;
         }, id => new AuditSubject("region.create", "Region", id.ToString(), name!.Trim(), new { name, description }), ct);
@@ -58,7 +58,7 @@ public sealed class RegionService(IDbContextFactory<PortalDbContext> dbFactory, 
             var renamed = region.Rename(name, description);
             if (!renamed.Succeeded) return renamed;
             if (await db.Regions.Named(region.Name).AnyAsync(r => r.Id != id, ct))
-                return Refusal.Conflict($"A region named '{region.Name}' already exists.", "Name");
+                return Refusal.Conflict($"A region named '{region.Name}' already exists.", Fields.Name);
             return Result.Ok();
         }, ct);
 
@@ -84,7 +84,7 @@ public sealed class RegionService(IDbContextFactory<PortalDbContext> dbFactory, 
             if (!created.Succeeded) return created.Refusal!;
             var zone = created.Value!;
             if (await db.Zones.Named(zone.Name).AnyAsync(z => z.RegionId == regionId, ct))
-                return Refusal.Conflict($"Region '{region.Name}' already has a zone named '{zone.Name}'.", "Name");
+                return Refusal.Conflict($"Region '{region.Name}' already has a zone named '{zone.Name}'.", Fields.Name);
             db.Zones.Add(zone);
             return zone.Id;
         }, id => new AuditSubject("zone.create", "Zone", id.ToString(), name!.Trim(), new { regionId, name, description }), ct);
@@ -99,7 +99,7 @@ public sealed class RegionService(IDbContextFactory<PortalDbContext> dbFactory, 
             var renamed = zone.Rename(name, description);
             if (!renamed.Succeeded) return renamed;
             if (await db.Zones.Named(zone.Name).AnyAsync(z => z.Id != id && z.RegionId == zone.RegionId, ct))
-                return Refusal.Conflict($"Region '{zone.Region!.Name}' already has a zone named '{zone.Name}'.", "Name");
+                return Refusal.Conflict($"Region '{zone.Region!.Name}' already has a zone named '{zone.Name}'.", Fields.Name);
             return Result.Ok();
         }, ct);
 

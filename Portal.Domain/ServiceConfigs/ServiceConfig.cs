@@ -47,7 +47,7 @@ public sealed class ServiceConfig : IVersioned, INamed
     public Result OfferTo(bool allTenants, IReadOnlyCollection<Guid> tenantIds)
     {
         if (!allTenants && tenantIds.Count == 0)
-            return Refusal.Invalid("Tenants", "Choose at least one tenant, or offer it to all tenants.");
+            return Refusal.Invalid(Fields.Tenants, "Choose at least one tenant, or offer it to all tenants.");
         OfferedToAllTenants = allTenants;
         var wanted = allTenants ? [] : tenantIds.ToHashSet();
         _offers.RemoveAll(o => !wanted.Contains(o.TenantId));

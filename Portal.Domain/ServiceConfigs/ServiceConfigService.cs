@@ -17,6 +17,13 @@ public sealed record PlatformDetail(Guid Id, Guid ServiceConfigId, string Servic
     PostgresMode? PostgresMode, string? OperatorVersion, string? TargetOperatorVersion, bool HasKubeconfig, string? ClusterServer,
     DateTimeOffset CreatedAt, int Version)
 {
+    /// <summary>The operator versions it can be upgraded to, oldest first (<see cref="ServicePlatform.UpgradeVersions"/>).</summary>
+    public IReadOnlyList<string> UpgradeVersions { get; init; } = [];
+    /// <summary>Why an upgrade would be refused now, or null (<see cref="ServicePlatform.CheckUpgrade"/>).</summary>
+    public string? WhyNotUpgrade { get; init; }
+    /// <summary>Why a delete would be refused for the platform's state now, or null (<see cref="ServicePlatform.CheckDelete"/>); what depends on it is checked when deleting.</summary>
+    public string? WhyNotDelete { get; init; }
+
     public string Title => Kind == PlatformKind.Mks ? "MKS network platform" : "PostgreSQL platform";
 }
 
@@ -62,7 +69,7 @@ public sealed class ServiceConfigService(IDbContextFactory<PortalDbContext> dbFa
             if (!created.Succeeded) return created.Refusal!;
             var config = created.Value!;
             if (await db.ServiceConfigs.Named(config.Name).AnyAsync(s => s.InfrastructureId == infrastructureId, ct))
-                return Refusal.Conflict($"'{infrastructure.Name}' already has a Service Config named '{config.Name}'.", "Name");
+                return Refusal.Conflict($"'{infrastructure.Name}' already has a Service Config named '{config.Name}'.", Fields.Name);
             if (await UnknownTenantAsync(db, tenantIds, ct) is { } unknown) return unknown;
             var offered = config.OfferTo(offeredToAll, tenantIds);
             if (!offered.Succeeded) return offered.Refusal!;
@@ -83,7 +90,7 @@ public sealed class ServiceConfigService(IDbContextFactory<PortalDbContext> dbFa
             var renamed = config.Rename(name, description);
             if (!renamed.Succeeded) return renamed;
             if (await db.ServiceConfigs.Named(config.Name).AnyAsync(s => s.Id != id && s.InfrastructureId == config.InfrastructureId, ct))
-                return Refusal.Conflict($"This infrastructure already has a Service Config named '{config.Name}'.", "Name");
+                return Refusal.Conflict($"This infrastructure already has a Service Config named '{config.Name}'.", Fields.Name);
             if (await UnknownTenantAsync(db, tenantIds, ct) is { } unknown) return unknown;
             return config.OfferTo(offeredToAll, tenantIds);
         }, ct);
@@ -111,11 +118,17 @@ public sealed class ServiceConfigService(IDbContextFactory<PortalDbContext> dbFa
     public async Task<PlatformDetail?> FindPlatformAsync(Guid platformId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.ServicePlatforms.AsNoTracking().Where(p => p.Id == platformId)
-            .Select(p => new PlatformDetail(p.Id, p.ServiceConfigId, p.ServiceConfig!.Name, p.ServiceConfig.InfrastructureId, p.ServiceConfig.Infrastructure!.Name,
-                p.Kind, p.Enabled, p.State, p.StateReason, p.ExternalNetworkId, p.ExternalNetworkName, p.PostgresMode, p.OperatorVersion,
-                p.TargetOperatorVersion, p.ProtectedKubeconfig != null, p.ClusterServer, p.CreatedAt, p.Version))
-            .SingleOrDefaultAsync(ct);
+        var p = await db.ServicePlatforms.AsNoTracking().Include(p => p.ServiceConfig).ThenInclude(c => c!.Infrastructure)
+            .SingleOrDefaultAsync(p => p.Id == platformId, ct);
+        if (p is null) return null;
+        return new PlatformDetail(p.Id, p.ServiceConfigId, p.ServiceConfig!.Name, p.ServiceConfig.InfrastructureId, p.ServiceConfig.Infrastructure!.Name,
+            p.Kind, p.Enabled, p.State, p.StateReason, p.ExternalNetworkId, p.ExternalNetworkName, p.PostgresMode, p.OperatorVersion,
+            p.TargetOperatorVersion, p.ProtectedKubeconfig != null, p.ClusterServer, p.CreatedAt, p.Version)
+        {
+            UpgradeVersions = p.UpgradeVersions,
+            WhyNotUpgrade = p.CheckUpgrade()?.Message,
+            WhyNotDelete = p.CheckDelete()?.Message,
+        };
     }
 
     /// <summary>Whether any operation on the platform completed the named step (e.g. installed the operator).</summary>
@@ -161,7 +174,7 @@ public sealed class ServiceConfigService(IDbContextFactory<PortalDbContext> dbFa
             if (config is null) return Refusal.NotFound("The Service Config");
             if (config.Platforms.Any(p => p.Kind == PlatformKind.Mks))
                 return Refusal.Conflict($"Service Config '{config.Name}' already has an MKS network platform; there is at most one per kind.");
-            if (string.IsNullOrWhiteSpace(networkId)) return Refusal.Invalid("External network", "Choose the external network clusters attach to.");
+            if (string.IsNullOrWhiteSpace(networkId)) return Refusal.Invalid(Fields.ExternalNetwork, "Choose the external network clusters attach to.");
             var platform = ServicePlatform.CreateMks(serviceConfigId, networkId.Trim(), string.IsNullOrWhiteSpace(networkName) ? networkId.Trim() : networkName.Trim(), clock.GetUtcNow());
             db.ServicePlatforms.Add(platform);
             return platform.Id;
@@ -182,7 +195,7 @@ public sealed class ServiceConfigService(IDbContextFactory<PortalDbContext> dbFa
         return commands.RunSerializedAsync<StartedOperation>(actor, subject, async db =>
         {
             if (!actor.IsPlatformAdmin) return Refusal.Forbidden("Only platform admins can add platforms.");
-            if (!Enum.IsDefined(mode)) return Refusal.Invalid("Mode", "Choose Managed, Managed tools or External.");
+            if (!Enum.IsDefined(mode)) return Refusal.Invalid(Fields.Mode, "Choose Managed, Managed tools or External.");
             var config = await db.ServiceConfigs.Include(s => s.Platforms).SingleOrDefaultAsync(s => s.Id == serviceConfigId, ct);
             if (config is null) return Refusal.NotFound("The Service Config");
             if (config.Platforms.Any(p => p.Kind == PlatformKind.PostgreSql))
@@ -194,16 +207,16 @@ public sealed class ServiceConfigService(IDbContextFactory<PortalDbContext> dbFa
                 return Refusal.Conflict($"The MKS network platform of '{config.Name}' is disabled, so no new Managed PostgreSQL platform can use it. Enable it first, or choose another mode.");
             var version = operatorVersion ?? ServicePlatform.PostgresOperatorVersions[^1];
             if (!ServicePlatform.PostgresOperatorVersions.Contains(version))
-                return Refusal.Invalid("Operator version", $"Choose one of the supported operator versions: {string.Join(", ", ServicePlatform.PostgresOperatorVersions)}.");
+                return Refusal.Invalid(Fields.OperatorVersion, $"Choose one of the supported operator versions: {string.Join(", ", ServicePlatform.PostgresOperatorVersions)}.");
             if (mode != PostgresMode.Managed && string.IsNullOrWhiteSpace(kubeconfig))
-                return Refusal.Invalid("Kubeconfig", "Paste or upload the kubeconfig of the cluster.");
+                return Refusal.Invalid(Fields.Kubeconfig, "Paste or upload the kubeconfig of the cluster.");
             if (mode == PostgresMode.ManagedTools && clusterServer is not null)
             {
                 // One operator per cluster: a second platform installing it would take over (and on delete remove) the first's.
                 var sharing = await db.ServicePlatforms.Where(p => p.PostgresMode == PostgresMode.ManagedTools && p.ClusterServer == clusterServer)
                     .Select(p => p.ServiceConfig!.Name).FirstOrDefaultAsync(ct);
                 if (sharing is not null)
-                    return Refusal.Conflict($"The PostgreSQL platform of Service Config '{sharing}' already manages the operator on {clusterServer}. Use that Service Config, or another cluster.", "Kubeconfig");
+                    return Refusal.Conflict($"The PostgreSQL platform of Service Config '{sharing}' already manages the operator on {clusterServer}. Use that Service Config, or another cluster.", Fields.Kubeconfig);
             }
             var now = clock.GetUtcNow();
             var platform = ServicePlatform.CreatePostgres(serviceConfigId, mode, version,
@@ -301,6 +314,6 @@ public sealed class ServiceConfigService(IDbContextFactory<PortalDbContext> dbFa
     {
         if (tenantIds.Count == 0) return null;
         var known = await db.Tenants.CountAsync(t => tenantIds.Contains(t.Id), ct);
-        return known == tenantIds.Distinct().Count() ? null : Refusal.Invalid("Tenants", "One of the chosen tenants no longer exists. Reload and choose again.");
+        return known == tenantIds.Distinct().Count() ? null : Refusal.Invalid(Fields.Tenants, "One of the chosen tenants no longer exists. Reload and choose again.");
     }
 }

@@ -127,21 +127,33 @@ public sealed class ServicePlatform : IVersioned
         StateReason = "";
     }
 
-    public Result BeginUpgrade(string version)
+    /// <summary>The operator versions the platform can be upgraded to (newer than the one it runs), oldest first.</summary>
+    public IReadOnlyList<string> UpgradeVersions => OperatorVersion is { } current
+        ? PostgresOperatorVersions.SkipWhile(v => v != current).Skip(1).ToList()
+        : [];
+
+    /// <summary>Why the platform cannot be upgraded now (to any version), or null: what <see cref="BeginUpgrade"/> refuses before it looks at the version.</summary>
+    public Refusal? CheckUpgrade()
     {
         if (Kind != PlatformKind.PostgreSql)
-            return Refusal.Invalid("Version", "Only tool platforms such as PostgreSQL have versions to upgrade.");
+            return Refusal.Invalid(Fields.Version, "Only tool platforms such as PostgreSQL have versions to upgrade.");
         if (PostgresMode == ServiceConfigs.PostgresMode.External)
-            return Refusal.Invalid("Version", "An External platform runs nothing Portal installed, so there is nothing to upgrade.");
+            return Refusal.Invalid(Fields.Version, "An External platform runs nothing Portal installed, so there is nothing to upgrade.");
         // A failed platform that runs an operator (an upgrade failed or was cancelled part-way) may be upgraded again.
         if (State != PlatformState.Active && !(State == PlatformState.Failed && OperatorVersion is not null))
             return Refusal.Conflict($"The platform is {State.ToString().ToLowerInvariant()}; it can be upgraded once it is active.");
+        return null;
+    }
+
+    public Result BeginUpgrade(string version)
+    {
+        if (CheckUpgrade() is { } refused) return refused;
         var index = PostgresOperatorVersions.ToList().IndexOf(version);
         if (index < 0)
-            return Refusal.Invalid("Version", $"Choose one of the supported operator versions: {string.Join(", ", PostgresOperatorVersions)}.");
+            return Refusal.Invalid(Fields.Version, $"Choose one of the supported operator versions: {string.Join(", ", PostgresOperatorVersions)}.");
         var current = OperatorVersion is null ? -1 : PostgresOperatorVersions.ToList().IndexOf(OperatorVersion);
         if (index <= current)
-            return Refusal.Invalid("Version", $"Version {version} is not newer than the installed {OperatorVersion}.");
+            return Refusal.Invalid(Fields.Version, $"Version {version} is not newer than the installed {OperatorVersion}.");
         TargetOperatorVersion = version;
         State = PlatformState.Upgrading;
         return Result.Ok();
@@ -157,12 +169,19 @@ public sealed class ServicePlatform : IVersioned
         StateReason = "";
     }
 
-    public Result BeginDelete()
+    /// <summary>Why the platform's state does not allow a delete now, or null (what <see cref="BeginDelete"/> refuses by).</summary>
+    public Refusal? CheckDelete()
     {
         if (State is PlatformState.Deleting)
             return Refusal.Conflict("The platform is already being deleted.");
         if (State is PlatformState.Provisioning or PlatformState.Upgrading)
             return Refusal.Conflict($"The platform is {State.ToString().ToLowerInvariant()}. Cancel that operation or wait for it to finish first.");
+        return null;
+    }
+
+    public Result BeginDelete()
+    {
+        if (CheckDelete() is { } refused) return refused;
         State = PlatformState.Deleting;
         StateReason = "";
         return Result.Ok();

@@ -64,9 +64,9 @@ public sealed class TenancyService(IDbContextFactory<PortalDbContext> dbFactory,
             if (!created.Succeeded) return created.Refusal!;
             var tenant = created.Value!;
             if (await db.Tenants.Named(tenant.Name).AnyAsync(ct))
-                return Refusal.Conflict($"A tenant named '{tenant.Name}' already exists.", "Name");
+                return Refusal.Conflict($"A tenant named '{tenant.Name}' already exists.", Fields.Name);
             if (await db.Tenants.AnyAsync(t => t.Slug == tenant.Slug, ct))
-                return Refusal.Conflict($"The slug '{tenant.Slug}' is already used by another tenant.", "Slug");
+                return Refusal.Conflict($"The slug '{tenant.Slug}' is already used by another tenant.", Fields.Slug);
             db.Tenants.Add(tenant);
             return tenant.Id;
         }, id => new AuditSubject("tenant.create", "Tenant", id.ToString(), name!.Trim(), parameters), ct);
@@ -82,7 +82,7 @@ public sealed class TenancyService(IDbContextFactory<PortalDbContext> dbFactory,
             var renamed = tenant.Rename(name, description);
             if (!renamed.Succeeded) return renamed;
             if (await db.Tenants.Named(tenant.Name).AnyAsync(t => t.Id != id, ct))
-                return Refusal.Conflict($"A tenant named '{tenant.Name}' already exists.", "Name");
+                return Refusal.Conflict($"A tenant named '{tenant.Name}' already exists.", Fields.Name);
             return Result.Ok();
         }, ct);
 
@@ -138,13 +138,13 @@ public sealed class TenancyService(IDbContextFactory<PortalDbContext> dbFactory,
         {
             var tenant = await db.Tenants.SingleOrDefaultAsync(t => t.Id == tenantId, ct);
             var access = await TenantAccess.ForAsync(db, actor, tenantId, ct);
-            if (tenant is null || !access.CanRead) return Refusal.Invalid("Tenant", "Choose a tenant.");
+            if (tenant is null || !access.CanRead) return Refusal.Invalid(Fields.Tenant, "Choose a tenant.");
             if (!access.CanManage) return Refusal.Forbidden($"Only tenant admins of '{tenant.Name}' can create projects in it.");
             var created = Project.Create(tenantId, name, description, clock.GetUtcNow());
             if (!created.Succeeded) return created.Refusal!;
             var project = created.Value!;
             if (await db.Projects.Named(project.Name).AnyAsync(p => p.TenantId == tenantId, ct))
-                return Refusal.Conflict($"Tenant '{tenant.Name}' already has a project named '{project.Name}'.", "Name");
+                return Refusal.Conflict($"Tenant '{tenant.Name}' already has a project named '{project.Name}'.", Fields.Name);
             db.Projects.Add(project);
             return project.Id;
         }, id => new AuditSubject("project.create", "Project", id.ToString(), name!.Trim(), parameters), ct);
@@ -162,7 +162,7 @@ public sealed class TenancyService(IDbContextFactory<PortalDbContext> dbFactory,
             var renamed = project.Rename(name, description);
             if (!renamed.Succeeded) return renamed;
             if (await db.Projects.Named(project.Name).AnyAsync(p => p.Id != id && p.TenantId == project.TenantId, ct))
-                return Refusal.Conflict($"Tenant '{project.Tenant!.Name}' already has a project named '{project.Name}'.", "Name");
+                return Refusal.Conflict($"Tenant '{project.Tenant!.Name}' already has a project named '{project.Name}'.", Fields.Name);
             return Result.Ok();
         }, ct);
 
@@ -205,15 +205,15 @@ public sealed class TenancyService(IDbContextFactory<PortalDbContext> dbFactory,
             var access = await TenantAccess.ForAsync(db, actor, tenantId, ct);
             if (tenant is null || !access.CanRead) return Refusal.NotFound("The tenant");
             if (!access.CanManage) return Refusal.Forbidden($"Only tenant admins of '{tenant.Name}' can add members.");
-            if (!Enum.IsDefined(role)) return Refusal.Invalid("Role", "Choose a role.");
+            if (!Enum.IsDefined(role)) return Refusal.Invalid(Fields.Role, "Choose a role.");
             var normalized = email?.Trim().ToUpperInvariant() ?? "";
-            if (normalized.Length == 0) return Refusal.Invalid("Email", "Email is required.");
+            if (normalized.Length == 0) return Refusal.Invalid(Fields.Email, "Email is required.");
             var user = await db.Users.SingleOrDefaultAsync(u => u.NormalizedEmail == normalized, ct);
             if (user is null)
-                return Refusal.Invalid("Email", $"No account uses the email '{email!.Trim()}'. A platform admin creates accounts on the Users page.");
+                return Refusal.Invalid(Fields.Email, $"No account uses the email '{email!.Trim()}'. A platform admin creates accounts on the Users page.");
             // A membership from Keycloak does not block a local one: they are kept apart, and the higher role applies.
             if (await db.Memberships.AnyAsync(m => m.TenantId == tenantId && m.UserId == user.Id && m.Source == MembershipSource.Local, ct))
-                return Refusal.Conflict($"{user.Email} is already a member of '{tenant.Name}'.", "Email");
+                return Refusal.Conflict($"{user.Email} is already a member of '{tenant.Name}'.", Fields.Email);
             var membership = new TenantMembership(tenantId, user.Id, role, clock.GetUtcNow());
             db.Memberships.Add(membership);
             return membership.Id;
@@ -229,7 +229,7 @@ public sealed class TenancyService(IDbContextFactory<PortalDbContext> dbFactory,
             if (!access.CanRead) return Refusal.NotFound("The membership");
             if (!access.CanManage) return Refusal.Forbidden($"Only tenant admins of '{membership.Tenant!.Name}' can change roles.");
             if (membership.Source != MembershipSource.Local) return FromDirectory(membership);
-            if (!Enum.IsDefined(role)) return Refusal.Invalid("Role", "Choose a role.");
+            if (!Enum.IsDefined(role)) return Refusal.Invalid(Fields.Role, "Choose a role.");
             if (db.Expect(membership, expectedVersion, $"{membership.User!.Email}'s membership") is { } stale) return stale;
             if (membership.Role == TenantRole.Admin && role != TenantRole.Admin && await IsLastAdminAsync(db, membership, ct))
                 return Refusal.Conflict($"{membership.User!.Email} is the last tenant admin of '{membership.Tenant!.Name}'. Make someone else a tenant admin first.");

@@ -27,7 +27,7 @@ public sealed class ClusterCommands(ClusterService clusters, OperationService op
     {
         var checks = await PreflightAsync(actor, request, ct);
         if (checks.Succeeded && checks.Value!.FirstOrDefault(c => c.Status == PreflightStatus.Failed) is { } failed)
-            return await RefuseCreateAsync(actor, request, Refusal.Invalid("Pre-flight", $"{failed.Name}: {failed.Message}"), ct);
+            return await RefuseCreateAsync(actor, request, Refusal.Invalid(Fields.Preflight, $"{failed.Name}: {failed.Message}"), ct);
         // A refused validation is decided (and audited) again by the domain below.
         var started = await clusters.CreateAsync(actor, request, Prepare(actor), ct);
         if (!started.Succeeded) return started.Refusal!;

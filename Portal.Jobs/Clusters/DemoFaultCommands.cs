@@ -20,21 +20,21 @@ public sealed class DemoFaultCommands(DemoKubernetesApi demo, CommandRunner comm
         {
             var refusal = await CheckAsync(db, actor, infrastructureId, ct);
             if (refusal is not null) return refusal;
-            if (!Enum.IsDefined(fault)) return Refusal.Invalid("Fault", "Choose a fault.");
+            if (!Enum.IsDefined(fault)) return Refusal.Invalid(Fields.Fault, "Choose a fault.");
             string? clusterName = null;
             if (clusterId is { } id)
             {
                 var cluster = await db.Clusters.AsNoTracking().Include(c => c.Pools).SingleOrDefaultAsync(c => c.Id == id && c.InfrastructureId == infrastructureId, ct);
-                if (cluster is null) return Refusal.Invalid("Cluster", "That cluster is not on this infrastructure.");
+                if (cluster is null) return Refusal.Invalid(Fields.Cluster, "That cluster is not on this infrastructure.");
                 if (poolName is not null && cluster.Pools.All(p => p.Name != poolName))
-                    return Refusal.Invalid("Node pool", $"Cluster {cluster.Name} has no node pool named '{poolName}'.");
+                    return Refusal.Invalid(Fields.NodePool, $"Cluster {cluster.Name} has no node pool named '{poolName}'.");
                 if (poolName is null && fault != DemoCloudFault.InvalidCredentials && cluster.ControlPlaneType == Domain.Clusters.ControlPlaneType.Hosted)
-                    return Refusal.Invalid("Node pool", "A hosted control plane runs no machines in the cloud; choose a node pool for this fault.");
+                    return Refusal.Invalid(Fields.NodePool, "A hosted control plane runs no machines in the cloud; choose a node pool for this fault.");
                 clusterName = cluster.Name;
             }
             else if (poolName is not null)
             {
-                return Refusal.Invalid("Cluster", "Choose the cluster the node pool belongs to.");
+                return Refusal.Invalid(Fields.Cluster, "Choose the cluster the node pool belongs to.");
             }
             demo.InjectFault(fault, clusterName, poolName);
             return Result.Ok();
@@ -55,6 +55,6 @@ public sealed class DemoFaultCommands(DemoKubernetesApi demo, CommandRunner comm
         if (!actor.IsPlatformAdmin) return Refusal.Forbidden("Only platform admins can inject demo cloud faults.");
         var provider = await db.Infrastructures.AsNoTracking().Where(i => i.Id == infrastructureId).Select(i => (InfrastructureProvider?)i.Provider).SingleOrDefaultAsync(ct);
         if (provider is null) return Refusal.NotFound("The infrastructure");
-        return provider == InfrastructureProvider.Demo ? null : Refusal.Invalid("Infrastructure", "Faults can only be injected into the demo cloud.");
+        return provider == InfrastructureProvider.Demo ? null : Refusal.Invalid(Fields.Infrastructure, "Faults can only be injected into the demo cloud.");
     }
 }

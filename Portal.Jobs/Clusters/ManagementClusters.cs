@@ -31,16 +31,16 @@ public sealed class ManagementClusters(InfrastructureService infrastructures, IK
     /// </summary>
     public async Task<Result<string>> CheckAsync(string? kubeconfig, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(kubeconfig)) return Refusal.Invalid("Kubeconfig", "Paste the management cluster's kubeconfig.");
+        if (string.IsNullOrWhiteSpace(kubeconfig)) return Refusal.Invalid(Fields.Kubeconfig, "Paste the management cluster's kubeconfig.");
         var parsed = Kubeconfig.Validate(kubeconfig);
-        if (!parsed.Succeeded) return Refusal.Invalid("Kubeconfig", parsed.Error!.Message);
+        if (!parsed.Succeeded) return Refusal.Invalid(Fields.Kubeconfig, parsed.Error!.Message);
         var client = kube.Create(kubeconfig);
-        if (!client.Succeeded) return Refusal.Invalid("Kubeconfig", client.Error!.Message);
+        if (!client.Succeeded) return Refusal.Invalid(Fields.Kubeconfig, client.Error!.Message);
         var version = await client.Value!.VersionAsync(ct);
-        if (!version.Succeeded) return Refusal.Invalid("Kubeconfig", $"Could not reach {parsed.Value!.Server}: {version.Error!.Message}");
+        if (!version.Succeeded) return Refusal.Invalid(Fields.Kubeconfig, $"Could not reach {parsed.Value!.Server}: {version.Error!.Message}");
         var clusters = await client.Value.ListAsync("cluster.x-k8s.io/v1beta1", "Cluster", null, null, ct);
         if (!clusters.Succeeded)
-            return Refusal.Invalid("Kubeconfig", clusters.Error!.Kind == KubeErrorKind.NotFound
+            return Refusal.Invalid(Fields.Kubeconfig, clusters.Error!.Kind == KubeErrorKind.NotFound
                 ? $"{parsed.Value!.Server} answers, but Cluster API is not installed there (no clusters.cluster.x-k8s.io resource)."
                 : $"{parsed.Value!.Server} answers, but listing Cluster API clusters failed: {clusters.Error.Message}");
         return parsed.Value!.Server.ToString();

@@ -20,21 +20,21 @@ public sealed class PlatformCommands(ServiceConfigService configs, CloudCatalogR
     public static Result<string> Summarize(string kubeconfig)
     {
         var parsed = Kubeconfig.Validate(kubeconfig);
-        return parsed.Succeeded ? parsed.Value!.Describe() : Refusal.Invalid("Kubeconfig", parsed.Error!.Message);
+        return parsed.Succeeded ? parsed.Value!.Describe() : Refusal.Invalid(Fields.Kubeconfig, parsed.Error!.Message);
     }
 
     public async Task<Result> CreateMksAsync(Actor actor, Guid serviceConfigId, string? networkId, CancellationToken ct = default)
     {
         var subject = new AuditSubject("mks-platform.create", ServiceConfigService.PlatformTargetType, null, "MKS network platform", new { serviceConfigId, networkId });
         if (!actor.IsPlatformAdmin) return await RefuseAsync(actor, subject, Refusal.Forbidden("Only platform admins can add platforms."), ct);
-        if (string.IsNullOrWhiteSpace(networkId)) return await RefuseAsync(actor, subject, Refusal.Invalid("External network", "Choose the external network clusters attach to."), ct);
+        if (string.IsNullOrWhiteSpace(networkId)) return await RefuseAsync(actor, subject, Refusal.Invalid(Fields.ExternalNetwork, "Choose the external network clusters attach to."), ct);
         var infrastructureId = await configs.InfrastructureOfAsync(serviceConfigId, ct);
         if (infrastructureId is null) return await RefuseAsync(actor, subject, Refusal.NotFound("The Service Config"), ct);
         // Checked live: the network must exist in the cloud now, not just when the dialog opened.
         var listing = await cloud.ReadAsync(actor, infrastructureId.Value, ct);
         if (!listing.Succeeded) return await RefuseAsync(actor, subject, listing.Refusal!, ct);
         var network = listing.Value!.ExternalNetworks.FirstOrDefault(n => n.Id == networkId);
-        if (network is null) return await RefuseAsync(actor, subject, Refusal.Invalid("External network", "The cloud no longer lists that external network. Choose another."), ct);
+        if (network is null) return await RefuseAsync(actor, subject, Refusal.Invalid(Fields.ExternalNetwork, "The cloud no longer lists that external network. Choose another."), ct);
         var created = await configs.CreateMksPlatformAsync(actor, serviceConfigId, network.Id, network.Name, ct);
         return created.Succeeded ? Result.Ok() : created.Refusal!;
     }
@@ -48,11 +48,11 @@ public sealed class PlatformCommands(ServiceConfigService configs, CloudCatalogR
             new { serviceConfigId, mode = mode.ToString(), operatorVersion, kubeconfig = kubeconfig is null ? null : "(redacted)" });
         if (mode == PostgresMode.Managed && await configs.InfrastructureOfAsync(serviceConfigId, ct) is { } infrastructureId
             && await clusters.ManagementClusterAsync(infrastructureId, ct) is { Succeeded: false } management)
-            return await RefuseAsync(actor, subject, Refusal.Invalid("Mode", management.Error!.Message), ct);
+            return await RefuseAsync(actor, subject, Refusal.Invalid(Fields.Mode, management.Error!.Message), ct);
         if (mode != PostgresMode.Managed && !string.IsNullOrWhiteSpace(kubeconfig))
         {
             var parsed = Kubeconfig.Validate(kubeconfig);
-            if (!parsed.Succeeded) return await RefuseAsync(actor, subject, Refusal.Invalid("Kubeconfig", parsed.Error!.Message), ct);
+            if (!parsed.Succeeded) return await RefuseAsync(actor, subject, Refusal.Invalid(Fields.Kubeconfig, parsed.Error!.Message), ct);
             server = parsed.Value!.Server.ToString();
         }
 

@@ -15,7 +15,7 @@ public static class ResultAssertions
         Assert.True(result.Succeeded, $"Expected success, but it was refused: {result.Refusal}");
 
     /// <summary>Asserts a refusal of <paramref name="kind"/>; when <paramref name="field"/> is given, also its field.</summary>
-    public static Refusal ShouldBeRefused(this Result result, RefusalKind kind, string? field = null)
+    public static Refusal ShouldBeRefused(this Result result, RefusalKind kind, FieldKey? field = null)
     {
         Assert.False(result.Succeeded, $"Expected a {kind} refusal, but the request succeeded.");
         var refusal = result.Refusal!;

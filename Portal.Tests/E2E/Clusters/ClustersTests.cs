@@ -188,7 +188,7 @@ public sealed class ClustersTests(ClustersBrowserFixture fixture, ITestOutputHel
 
         // Pools cannot be upgraded past the control plane: their Upgrade is disabled with the reason.
         await Expect(screen.PoolButton("workers", "Upgrade workers")).ToBeDisabledAsync();
-        await Expect(screen.PoolRow("workers").GetByTestId("pool-why")).ToContainTextAsync("Already at the control plane's 1.32.3-5: nothing to upgrade.");
+        await Expect(screen.PoolRow("workers").GetByTestId("pool-why")).ToContainTextAsync("Node pool workers already runs the control plane's version 1.32.3-5; there is nothing to upgrade.");
 
         // Upgrade the control plane, then a pool.
         await page.Button("Upgrade control plane").ClickAsync();
@@ -246,7 +246,7 @@ public sealed class ClustersTests(ClustersBrowserFixture fixture, ITestOutputHel
         var add = screen.History(ClusterOperations.AddPool, "api/gpu");
         await Expect(ClustersScreen.OperationState(add)).ToHaveAttributeAsync("data-operation-state", "Failed");
         await Expect(screen.PoolButton("gpu", "Scale gpu")).ToBeDisabledAsync();
-        await Expect(screen.PoolRow("gpu").GetByTestId("pool-why")).ToContainTextAsync("Node pool gpu is in error");
+        await Expect(screen.PoolRow("gpu").GetByTestId("pool-why")).ToContainTextAsync("The node pool gpu is in error");
         await SnapshotAsync("faults-02-pool-error-with-provider-reason");
 
         // The list shows the provider's reason in the cluster's row too.

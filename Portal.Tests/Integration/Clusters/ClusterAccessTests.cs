@@ -30,7 +30,7 @@ public sealed class ClusterAccessTests
         (await s.Clusters.PlacementsAsync(s.Outsider, s.ProjectId)).ShouldBeRefused(RefusalKind.NotFound);
 
         var request = await s.RequestAsync("sneaky");
-        (await s.Commands.CreateAsync(s.Outsider, request)).ShouldBeRefused(RefusalKind.Invalid, "Project");
+        (await s.Commands.CreateAsync(s.Outsider, request)).ShouldBeRefused(RefusalKind.Invalid, Fields.Project);
         var after = await s.FindAsync(cluster.Id);
         Assert.Equal(cluster.Version, after!.Version);
         Assert.Equal(2, after.Pools.Single().NodeCount);

@@ -238,7 +238,7 @@ public sealed class ClusterLifecycleTests
         await using var s = await ClusterScenario.CreateAsync();
         var cluster = await s.CreateActiveAsync();
 
-        (await s.Commands.DeleteAsync(s.Member, cluster.Id, "web-pro")).ShouldBeRefused(RefusalKind.Invalid, "Confirm name");
+        (await s.Commands.DeleteAsync(s.Member, cluster.Id, "web-pro")).ShouldBeRefused(RefusalKind.Invalid, Fields.ConfirmName);
         (await s.Commands.DeleteAsync(s.Member, cluster.Id, "web-prod")).ShouldSucceed();
         await s.WaitForAsync(cluster.Id, c => c is null);
 

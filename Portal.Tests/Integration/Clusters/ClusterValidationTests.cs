@@ -18,7 +18,7 @@ public sealed class ClusterValidationTests
         var medium = await s.FlavorAsync("m1.medium");
         (await s.Host.Services.GetRequiredService<CatalogService>().SetEnabledAsync(s.Host.Admin, CatalogKind.Flavor, [medium], false)).ShouldSucceed();
 
-        var refusal = (await s.Commands.CreateAsync(s.Member, await s.RequestAsync())).ShouldBeRefused(RefusalKind.Invalid, "Control plane flavor");
+        var refusal = (await s.Commands.CreateAsync(s.Member, await s.RequestAsync())).ShouldBeRefused(RefusalKind.Invalid, Fields.ControlPlaneFlavor);
 
         Assert.Contains("not enabled", refusal.Message, StringComparison.Ordinal);
         await AssertNothingSavedAsync(s);
@@ -32,7 +32,7 @@ public sealed class ClusterValidationTests
         (await s.Host.Services.GetRequiredService<CatalogService>().SetEnabledAsync(s.Host.Admin, CatalogKind.Flavor, [large], false)).ShouldSucceed();
 
         (await s.Commands.CreateAsync(s.Member, await s.RequestAsync(pools: [new NodePoolRequest("workers", await s.FlavorAsync("m1.medium"), 1), new NodePoolRequest("big", large, 1)])))
-            .ShouldBeRefused(RefusalKind.Invalid, "Pool 2 flavor");
+            .ShouldBeRefused(RefusalKind.Invalid, Fields.Pool(1).Flavor);
         await AssertNothingSavedAsync(s);
     }
 
@@ -42,7 +42,7 @@ public sealed class ClusterValidationTests
         await using var s = await ClusterScenario.CreateAsync();
         (await s.Host.Services.GetRequiredService<CatalogService>().SetEnabledAsync(s.Host.Admin, CatalogKind.Image, [await s.ImageAsync("1.33.1-1")], false)).ShouldSucceed();
 
-        var refusal = (await s.Commands.CreateAsync(s.Member, await s.RequestAsync(version: "1.33.1-1"))).ShouldBeRefused(RefusalKind.Invalid, "Version");
+        var refusal = (await s.Commands.CreateAsync(s.Member, await s.RequestAsync(version: "1.33.1-1"))).ShouldBeRefused(RefusalKind.Invalid, Fields.Version);
         var placement = Assert.Single((await s.Clusters.PlacementsAsync(s.Member, s.ProjectId)).ShouldSucceed());
 
         Assert.Contains("not offered", refusal.Message, StringComparison.Ordinal);
@@ -56,7 +56,7 @@ public sealed class ClusterValidationTests
         var platform = await s.Host.PlatformAsync(s.MksId);
         (await s.Host.Configs.SetEnabledAsync(s.Host.Admin, s.MksId, platform.Version, false)).ShouldSucceed();
 
-        var refusal = (await s.Commands.CreateAsync(s.Member, await s.RequestAsync())).ShouldBeRefused(RefusalKind.Invalid, "Service Config");
+        var refusal = (await s.Commands.CreateAsync(s.Member, await s.RequestAsync())).ShouldBeRefused(RefusalKind.Invalid, Fields.ServiceConfig);
 
         Assert.Contains("disabled", refusal.Message, StringComparison.Ordinal);
         Assert.Empty((await s.Clusters.PlacementsAsync(s.Member, s.ProjectId)).ShouldSucceed());
@@ -71,7 +71,7 @@ public sealed class ClusterValidationTests
         var globex = await s.Host.SeedTenantAsync("Initech");
         (await s.Host.Configs.UpdateAsync(s.Host.Admin, s.ConfigId, row.Version, row.Name, row.Description, false, [globex])).ShouldSucceed();
 
-        (await s.Commands.CreateAsync(s.Member, await s.RequestAsync())).ShouldBeRefused(RefusalKind.Invalid, "Service Config");
+        (await s.Commands.CreateAsync(s.Member, await s.RequestAsync())).ShouldBeRefused(RefusalKind.Invalid, Fields.ServiceConfig);
         Assert.Empty((await s.Clusters.PlacementsAsync(s.Member, s.ProjectId)).ShouldSucceed());
     }
 
@@ -81,7 +81,7 @@ public sealed class ClusterValidationTests
         await using var s = await ClusterScenario.CreateAsync();
         var request = await s.RequestAsync(type: ControlPlaneType.Hosted) with { ControlPlaneFlavorId = await s.FlavorAsync("m1.medium") };
 
-        (await s.Commands.CreateAsync(s.Member, request)).ShouldBeRefused(RefusalKind.Invalid, "Control plane flavor");
+        (await s.Commands.CreateAsync(s.Member, request)).ShouldBeRefused(RefusalKind.Invalid, Fields.ControlPlaneFlavor);
     }
 
     [Fact]
@@ -90,17 +90,17 @@ public sealed class ClusterValidationTests
         await using var s = await ClusterScenario.CreateAsync();
         await s.CreateAsync(await s.RequestAsync());
 
-        (await s.Commands.CreateAsync(s.Member, await s.RequestAsync())).ShouldBeRefused(RefusalKind.Conflict, "Name");
+        (await s.Commands.CreateAsync(s.Member, await s.RequestAsync())).ShouldBeRefused(RefusalKind.Conflict, Fields.Name);
     }
 
     [Theory]
-    [InlineData(21, "Pool 1 nodes")]
-    [InlineData(-1, "Pool 1 nodes")]
-    public async Task CreateAsync_PoolSizeOutsideTheLimits_IsRefused(int nodes, string field)
+    [InlineData(21)]
+    [InlineData(-1)]
+    public async Task CreateAsync_PoolSizeOutsideTheLimits_IsRefused(int nodes)
     {
         await using var s = await ClusterScenario.CreateAsync();
         (await s.Commands.CreateAsync(s.Member, await s.RequestAsync(pools: [new NodePoolRequest("workers", await s.FlavorAsync("m1.medium"), nodes)])))
-            .ShouldBeRefused(RefusalKind.Invalid, field);
+            .ShouldBeRefused(RefusalKind.Invalid, Fields.Pool(0).NodeCount);
         await AssertNothingSavedAsync(s);
     }
 
@@ -111,11 +111,11 @@ public sealed class ClusterValidationTests
         var partial = new CreateClusterRequest(s.ProjectId, null, "web-prod", null, ControlPlaneType.Standalone, 1, null, []);
 
         (await s.Clusters.ValidateAsync(s.Member, partial, ClusterWizardStep.Project)).ShouldSucceed();
-        (await s.Clusters.ValidateAsync(s.Member, partial, ClusterWizardStep.Placement)).ShouldBeRefused(RefusalKind.Invalid, "Service Config");
+        (await s.Clusters.ValidateAsync(s.Member, partial, ClusterWizardStep.Placement)).ShouldBeRefused(RefusalKind.Invalid, Fields.ServiceConfig);
         (await s.Clusters.ValidateAsync(s.Member, partial with { ServiceConfigId = s.ConfigId, Version = "1.32.3-5" }, ClusterWizardStep.ControlPlane))
-            .ShouldBeRefused(RefusalKind.Invalid, "Control plane flavor");
+            .ShouldBeRefused(RefusalKind.Invalid, Fields.ControlPlaneFlavor);
         (await s.Clusters.ValidateAsync(s.Member, partial with { ServiceConfigId = s.ConfigId, Version = "1.32.3-5", ControlPlane = ControlPlaneType.Hosted, Replicas = 3 },
-            ClusterWizardStep.NodePools)).ShouldBeRefused(RefusalKind.Invalid, "Node pools");
+            ClusterWizardStep.NodePools)).ShouldBeRefused(RefusalKind.Invalid, Fields.Pools);
     }
 
     [Fact]
@@ -144,7 +144,7 @@ public sealed class ClusterValidationTests
         Assert.Contains("63 VMs", quota.Message, StringComparison.Ordinal);
 
         // Creation is refused on the server as well, with the check's reason, and saves nothing.
-        var refusal = (await s.Commands.CreateAsync(s.Member, request)).ShouldBeRefused(RefusalKind.Invalid, "Pre-flight");
+        var refusal = (await s.Commands.CreateAsync(s.Member, request)).ShouldBeRefused(RefusalKind.Invalid, Fields.Preflight);
         Assert.StartsWith("Compute quota: ", refusal.Message, StringComparison.Ordinal);
         await AssertNothingSavedAsync(s);
     }

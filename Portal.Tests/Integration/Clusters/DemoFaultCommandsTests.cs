@@ -42,9 +42,9 @@ public sealed class DemoFaultCommandsTests
         var faults = s.Host.Services.GetRequiredService<DemoFaultCommands>();
         var hosted = await s.CreateActiveAsync(await s.RequestAsync("hosted", ControlPlaneType.Hosted));
 
-        (await faults.InjectAsync(s.Host.Admin, s.InfrastructureId, DemoCloudFault.QuotaExceeded, hosted.Id, "nope")).ShouldBeRefused(RefusalKind.Invalid, "Node pool");
-        (await faults.InjectAsync(s.Host.Admin, s.InfrastructureId, DemoCloudFault.NoValidHost, hosted.Id, null)).ShouldBeRefused(RefusalKind.Invalid, "Node pool");
-        (await faults.InjectAsync(s.Host.Admin, s.InfrastructureId, DemoCloudFault.NoValidHost, null, "workers")).ShouldBeRefused(RefusalKind.Invalid, "Cluster");
+        (await faults.InjectAsync(s.Host.Admin, s.InfrastructureId, DemoCloudFault.QuotaExceeded, hosted.Id, "nope")).ShouldBeRefused(RefusalKind.Invalid, Fields.NodePool);
+        (await faults.InjectAsync(s.Host.Admin, s.InfrastructureId, DemoCloudFault.NoValidHost, hosted.Id, null)).ShouldBeRefused(RefusalKind.Invalid, Fields.NodePool);
+        (await faults.InjectAsync(s.Host.Admin, s.InfrastructureId, DemoCloudFault.NoValidHost, null, "workers")).ShouldBeRefused(RefusalKind.Invalid, Fields.Cluster);
         (await faults.InjectAsync(s.Host.Admin, Guid.NewGuid(), DemoCloudFault.NoValidHost, null, null)).ShouldBeRefused(RefusalKind.NotFound);
     }
 }

@@ -64,7 +64,7 @@ public sealed class CommandRunnerTests : IAsyncLifetime
         // The other writer commits after this request checked the name and before it saves: the unique index decides.
         _db.Hook.BeforeNextSave(() => _db.SeedRegionAsync("FRANKFURT"));
 
-        var refusal = (await _db.Regions.CreateRegionAsync(_admin, "Frankfurt", null)).ShouldBeRefused(RefusalKind.Conflict, "Name");
+        var refusal = (await _db.Regions.CreateRegionAsync(_admin, "Frankfurt", null)).ShouldBeRefused(RefusalKind.Conflict, Fields.Name);
 
         Assert.False(_db.Hook.IsArmed, "The simulated concurrent writer did not run.");
         Assert.Contains("same moment", refusal.Message);
@@ -80,7 +80,7 @@ public sealed class CommandRunnerTests : IAsyncLifetime
         var region = await _db.SeedRegionAsync("Frankfurt");
         _db.Hook.BeforeNextSave(() => _db.SeedZoneAsync(region, "fra-a"));
 
-        (await _db.Regions.CreateZoneAsync(_admin, region, "Fra-A", null)).ShouldBeRefused(RefusalKind.Conflict, "Name");
+        (await _db.Regions.CreateZoneAsync(_admin, region, "Fra-A", null)).ShouldBeRefused(RefusalKind.Conflict, Fields.Name);
 
         Assert.Equal(1, await _db.CountAsync<Zone>());
     }
@@ -91,7 +91,7 @@ public sealed class CommandRunnerTests : IAsyncLifetime
         var tenant = await _db.SeedTenantAsync("Acme");
         _db.Hook.BeforeNextSave(() => _db.SeedProjectAsync(tenant, "web"));
 
-        (await _db.Tenancy.CreateProjectAsync(_admin, tenant, "WEB", null)).ShouldBeRefused(RefusalKind.Conflict, "Name");
+        (await _db.Tenancy.CreateProjectAsync(_admin, tenant, "WEB", null)).ShouldBeRefused(RefusalKind.Conflict, Fields.Name);
 
         Assert.Equal(1, await _db.CountAsync<Project>());
     }
@@ -102,7 +102,7 @@ public sealed class CommandRunnerTests : IAsyncLifetime
         // A different name, the same slug: the refusal must point at the slug, not the name.
         _db.Hook.BeforeNextSave(() => _db.SeedTenantAsync("Acme Holdings", "acme"));
 
-        (await _db.Tenancy.CreateTenantAsync(_admin, "Acme", "acme", null)).ShouldBeRefused(RefusalKind.Conflict, "Slug");
+        (await _db.Tenancy.CreateTenantAsync(_admin, "Acme", "acme", null)).ShouldBeRefused(RefusalKind.Conflict, Fields.Slug);
 
         Assert.Equal(1, await _db.CountAsync<Tenant>());
     }

@@ -51,7 +51,7 @@ public sealed class RegionServiceTests : IAsyncLifetime
     [InlineData("   ")]
     public async Task CreateRegionAsync_EmptyName_IsInvalidOnNameAndSavesNothing(string? name)
     {
-        (await _db.Regions.CreateRegionAsync(_admin, name, null)).ShouldBeRefused(RefusalKind.Invalid, "Name");
+        (await _db.Regions.CreateRegionAsync(_admin, name, null)).ShouldBeRefused(RefusalKind.Invalid, Fields.Name);
 
         Assert.Equal(0, await _db.CountAsync<Region>());
     }
@@ -60,7 +60,7 @@ public sealed class RegionServiceTests : IAsyncLifetime
     public async Task CreateRegionAsync_NameTooLong_IsInvalidWithTheLengthInTheMessage()
     {
         var refusal = (await _db.Regions.CreateRegionAsync(_admin, new string('r', Limits.NameMaxLength + 1), null))
-            .ShouldBeRefused(RefusalKind.Invalid, "Name");
+            .ShouldBeRefused(RefusalKind.Invalid, Fields.Name);
 
         Assert.Contains($"{Limits.NameMaxLength + 1}", refusal.Message);
         Assert.Equal(0, await _db.CountAsync<Region>());
@@ -72,7 +72,7 @@ public sealed class RegionServiceTests : IAsyncLifetime
     [InlineData("Frankfurt\u0007")]
     public async Task CreateRegionAsync_NameWithControlCharacter_IsInvalidOnName(string name)
     {
-        (await _db.Regions.CreateRegionAsync(_admin, name, null)).ShouldBeRefused(RefusalKind.Invalid, "Name");
+        (await _db.Regions.CreateRegionAsync(_admin, name, null)).ShouldBeRefused(RefusalKind.Invalid, Fields.Name);
 
         Assert.Equal(0, await _db.CountAsync<Region>());
     }
@@ -80,7 +80,7 @@ public sealed class RegionServiceTests : IAsyncLifetime
     [Fact]
     public async Task CreateRegionAsync_DescriptionWithControlCharacter_IsInvalidOnDescription()
     {
-        (await _db.Regions.CreateRegionAsync(_admin, "Frankfurt", "bell\u0007")).ShouldBeRefused(RefusalKind.Invalid, "Description");
+        (await _db.Regions.CreateRegionAsync(_admin, "Frankfurt", "bell\u0007")).ShouldBeRefused(RefusalKind.Invalid, Fields.Description);
 
         Assert.Equal(0, await _db.CountAsync<Region>());
     }
@@ -94,7 +94,7 @@ public sealed class RegionServiceTests : IAsyncLifetime
     {
         await _db.SeedRegionAsync("Frankfurt");
 
-        var refusal = (await _db.Regions.CreateRegionAsync(_admin, duplicate, null)).ShouldBeRefused(RefusalKind.Conflict, "Name");
+        var refusal = (await _db.Regions.CreateRegionAsync(_admin, duplicate, null)).ShouldBeRefused(RefusalKind.Conflict, Fields.Name);
 
         Assert.Contains("already exists", refusal.Message);
         Assert.Equal(1, await _db.CountAsync<Region>());
@@ -105,7 +105,7 @@ public sealed class RegionServiceTests : IAsyncLifetime
     {
         await _db.SeedRegionAsync("München");
 
-        (await _db.Regions.CreateRegionAsync(_admin, "MÜNCHEN", null)).ShouldBeRefused(RefusalKind.Conflict, "Name");
+        (await _db.Regions.CreateRegionAsync(_admin, "MÜNCHEN", null)).ShouldBeRefused(RefusalKind.Conflict, Fields.Name);
 
         Assert.Equal(1, await _db.CountAsync<Region>());
     }
@@ -162,7 +162,7 @@ public sealed class RegionServiceTests : IAsyncLifetime
         await _db.SeedRegionAsync("Berlin");
         var id = await _db.SeedRegionAsync("Frankfurt", "keep me");
 
-        (await _db.Regions.UpdateRegionAsync(_admin, id, 0, "BERLIN", "changed")).ShouldBeRefused(RefusalKind.Conflict, "Name");
+        (await _db.Regions.UpdateRegionAsync(_admin, id, 0, "BERLIN", "changed")).ShouldBeRefused(RefusalKind.Conflict, Fields.Name);
 
         var region = await LoadRegionAsync(id);
         Assert.Equal("Frankfurt", region.Name);
@@ -175,7 +175,7 @@ public sealed class RegionServiceTests : IAsyncLifetime
     {
         var id = await _db.SeedRegionAsync("Frankfurt");
 
-        (await _db.Regions.UpdateRegionAsync(_admin, id, 0, "Frank\nfurt", null)).ShouldBeRefused(RefusalKind.Invalid, "Name");
+        (await _db.Regions.UpdateRegionAsync(_admin, id, 0, "Frank\nfurt", null)).ShouldBeRefused(RefusalKind.Invalid, Fields.Name);
 
         Assert.Equal("Frankfurt", (await LoadRegionAsync(id)).Name);
     }
@@ -284,7 +284,7 @@ public sealed class RegionServiceTests : IAsyncLifetime
         var regionId = await _db.SeedRegionAsync("Frankfurt");
         await _db.SeedZoneAsync(regionId, "fra-a");
 
-        var refusal = (await _db.Regions.CreateZoneAsync(_admin, regionId, duplicate, null)).ShouldBeRefused(RefusalKind.Conflict, "Name");
+        var refusal = (await _db.Regions.CreateZoneAsync(_admin, regionId, duplicate, null)).ShouldBeRefused(RefusalKind.Conflict, Fields.Name);
 
         Assert.Contains("Frankfurt", refusal.Message);
         Assert.Equal(1, await _db.CountAsync<Zone>());
@@ -307,8 +307,8 @@ public sealed class RegionServiceTests : IAsyncLifetime
     {
         var regionId = await _db.SeedRegionAsync("Frankfurt");
 
-        (await _db.Regions.CreateZoneAsync(_admin, regionId, "zone\ta", null)).ShouldBeRefused(RefusalKind.Invalid, "Name");
-        (await _db.Regions.CreateZoneAsync(_admin, regionId, new string('z', Limits.NameMaxLength + 1), null)).ShouldBeRefused(RefusalKind.Invalid, "Name");
+        (await _db.Regions.CreateZoneAsync(_admin, regionId, "zone\ta", null)).ShouldBeRefused(RefusalKind.Invalid, Fields.Name);
+        (await _db.Regions.CreateZoneAsync(_admin, regionId, new string('z', Limits.NameMaxLength + 1), null)).ShouldBeRefused(RefusalKind.Invalid, Fields.Name);
 
         Assert.Equal(0, await _db.CountAsync<Zone>());
     }
@@ -353,7 +353,7 @@ public sealed class RegionServiceTests : IAsyncLifetime
         await _db.SeedZoneAsync(regionId, "fra-a");
         var id = await _db.SeedZoneAsync(regionId, "fra-b");
 
-        (await _db.Regions.UpdateZoneAsync(_admin, id, 0, "FRA-A", null)).ShouldBeRefused(RefusalKind.Conflict, "Name");
+        (await _db.Regions.UpdateZoneAsync(_admin, id, 0, "FRA-A", null)).ShouldBeRefused(RefusalKind.Conflict, Fields.Name);
 
         Assert.Equal("fra-b", (await LoadZoneAsync(id)).Name);
     }

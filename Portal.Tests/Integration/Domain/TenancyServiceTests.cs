@@ -61,7 +61,7 @@ public sealed class TenancyServiceTests : IAsyncLifetime
     {
         await _db.SeedTenantAsync("Acme", "acme-1");
 
-        (await _db.Tenancy.CreateTenantAsync(_admin, duplicate, "acme-2", null)).ShouldBeRefused(RefusalKind.Conflict, "Name");
+        (await _db.Tenancy.CreateTenantAsync(_admin, duplicate, "acme-2", null)).ShouldBeRefused(RefusalKind.Conflict, Fields.Name);
 
         Assert.Equal(1, await _db.CountAsync<Tenant>());
     }
@@ -71,7 +71,7 @@ public sealed class TenancyServiceTests : IAsyncLifetime
     {
         await _db.SeedTenantAsync("Acme", "acme");
 
-        var refusal = (await _db.Tenancy.CreateTenantAsync(_admin, "Acme Holdings", "acme", null)).ShouldBeRefused(RefusalKind.Conflict, "Slug");
+        var refusal = (await _db.Tenancy.CreateTenantAsync(_admin, "Acme Holdings", "acme", null)).ShouldBeRefused(RefusalKind.Conflict, Fields.Slug);
 
         Assert.Contains("'acme'", refusal.Message);
         Assert.Equal(1, await _db.CountAsync<Tenant>());
@@ -82,7 +82,7 @@ public sealed class TenancyServiceTests : IAsyncLifetime
     {
         await _db.SeedTenantAsync("Acme Corp");
 
-        (await _db.Tenancy.CreateTenantAsync(_admin, "Acme-Corp", null, null)).ShouldBeRefused(RefusalKind.Conflict, "Slug");
+        (await _db.Tenancy.CreateTenantAsync(_admin, "Acme-Corp", null, null)).ShouldBeRefused(RefusalKind.Conflict, Fields.Slug);
 
         Assert.Equal(1, await _db.CountAsync<Tenant>());
     }
@@ -90,7 +90,7 @@ public sealed class TenancyServiceTests : IAsyncLifetime
     [Fact]
     public async Task CreateTenantAsync_InvalidSlug_IsInvalidOnSlug()
     {
-        (await _db.Tenancy.CreateTenantAsync(_admin, "Acme", "Acme Corp", null)).ShouldBeRefused(RefusalKind.Invalid, "Slug");
+        (await _db.Tenancy.CreateTenantAsync(_admin, "Acme", "Acme Corp", null)).ShouldBeRefused(RefusalKind.Invalid, Fields.Slug);
 
         Assert.Equal(0, await _db.CountAsync<Tenant>());
     }
@@ -100,7 +100,7 @@ public sealed class TenancyServiceTests : IAsyncLifetime
     [InlineData("Acme\tCorp")]
     public async Task CreateTenantAsync_InvalidName_IsInvalidOnName(string name)
     {
-        (await _db.Tenancy.CreateTenantAsync(_admin, name, "acme", null)).ShouldBeRefused(RefusalKind.Invalid, "Name");
+        (await _db.Tenancy.CreateTenantAsync(_admin, name, "acme", null)).ShouldBeRefused(RefusalKind.Invalid, Fields.Name);
 
         Assert.Equal(0, await _db.CountAsync<Tenant>());
     }
@@ -150,7 +150,7 @@ public sealed class TenancyServiceTests : IAsyncLifetime
         await _db.SeedTenantAsync("Globex");
         var id = await _db.SeedTenantAsync("Acme");
 
-        (await _db.Tenancy.UpdateTenantAsync(_admin, id, 0, "GLOBEX", null)).ShouldBeRefused(RefusalKind.Conflict, "Name");
+        (await _db.Tenancy.UpdateTenantAsync(_admin, id, 0, "GLOBEX", null)).ShouldBeRefused(RefusalKind.Conflict, Fields.Name);
 
         Assert.Equal("Acme", (await LoadTenantAsync(id)).Name);
     }
@@ -281,8 +281,8 @@ public sealed class TenancyServiceTests : IAsyncLifetime
         var globex = await _db.SeedTenantAsync("Globex");
         var acmeAdmin = await _db.AddTenantUserAsync("boss@acme.test", acme, TenantRole.Admin);
 
-        var refusal = (await _db.Tenancy.CreateProjectAsync(acmeAdmin, globex, "web shop", null)).ShouldBeRefused(RefusalKind.Invalid, "Tenant");
-        var unknown = (await _db.Tenancy.CreateProjectAsync(acmeAdmin, Guid.NewGuid(), "web shop", null)).ShouldBeRefused(RefusalKind.Invalid, "Tenant");
+        var refusal = (await _db.Tenancy.CreateProjectAsync(acmeAdmin, globex, "web shop", null)).ShouldBeRefused(RefusalKind.Invalid, Fields.Tenant);
+        var unknown = (await _db.Tenancy.CreateProjectAsync(acmeAdmin, Guid.NewGuid(), "web shop", null)).ShouldBeRefused(RefusalKind.Invalid, Fields.Tenant);
 
         // The same answer as for a tenant that does not exist: nothing about Globex leaks.
         Assert.Equal(unknown.Message, refusal.Message);
@@ -299,7 +299,7 @@ public sealed class TenancyServiceTests : IAsyncLifetime
         var tenantId = await _db.SeedTenantAsync("Acme");
         await _db.SeedProjectAsync(tenantId, "web shop");
 
-        (await _db.Tenancy.CreateProjectAsync(_admin, tenantId, duplicate, null)).ShouldBeRefused(RefusalKind.Conflict, "Name");
+        (await _db.Tenancy.CreateProjectAsync(_admin, tenantId, duplicate, null)).ShouldBeRefused(RefusalKind.Conflict, Fields.Name);
 
         Assert.Equal(1, await _db.CountAsync<Project>());
     }
@@ -321,8 +321,8 @@ public sealed class TenancyServiceTests : IAsyncLifetime
     {
         var tenantId = await _db.SeedTenantAsync("Acme");
 
-        (await _db.Tenancy.CreateProjectAsync(_admin, tenantId, "web\nshop", null)).ShouldBeRefused(RefusalKind.Invalid, "Name");
-        (await _db.Tenancy.CreateProjectAsync(_admin, tenantId, " ", null)).ShouldBeRefused(RefusalKind.Invalid, "Name");
+        (await _db.Tenancy.CreateProjectAsync(_admin, tenantId, "web\nshop", null)).ShouldBeRefused(RefusalKind.Invalid, Fields.Name);
+        (await _db.Tenancy.CreateProjectAsync(_admin, tenantId, " ", null)).ShouldBeRefused(RefusalKind.Invalid, Fields.Name);
 
         Assert.Equal(0, await _db.CountAsync<Project>());
     }
@@ -351,7 +351,7 @@ public sealed class TenancyServiceTests : IAsyncLifetime
         await _db.SeedProjectAsync(tenantId, "billing");
         var id = await _db.SeedProjectAsync(tenantId, "web shop");
 
-        (await _db.Tenancy.UpdateProjectAsync(_admin, id, 0, "Billing", null)).ShouldBeRefused(RefusalKind.Conflict, "Name");
+        (await _db.Tenancy.UpdateProjectAsync(_admin, id, 0, "Billing", null)).ShouldBeRefused(RefusalKind.Conflict, Fields.Name);
 
         Assert.Equal("web shop", (await LoadProjectAsync(id)).Name);
     }

@@ -68,7 +68,7 @@ public sealed class TenantMembersTests : IAsyncLifetime
     public async Task AddMemberAsync_UnknownEmail_IsInvalidOnEmailAndAddsNothing()
     {
         var refusal = (await _db.Tenancy.AddMemberAsync(_boss, _acme, "ghost@acme.test", TenantRole.Member))
-            .ShouldBeRefused(RefusalKind.Invalid, "Email");
+            .ShouldBeRefused(RefusalKind.Invalid, Fields.Email);
 
         Assert.Contains("ghost@acme.test", refusal.Message);
         Assert.Equal(1, await _db.CountAsync<TenantMembership>());
@@ -80,7 +80,7 @@ public sealed class TenantMembersTests : IAsyncLifetime
     [InlineData("   ")]
     public async Task AddMemberAsync_NoEmail_IsInvalidOnEmail(string? email)
     {
-        (await _db.Tenancy.AddMemberAsync(_boss, _acme, email, TenantRole.Member)).ShouldBeRefused(RefusalKind.Invalid, "Email");
+        (await _db.Tenancy.AddMemberAsync(_boss, _acme, email, TenantRole.Member)).ShouldBeRefused(RefusalKind.Invalid, Fields.Email);
 
         Assert.Equal(1, await _db.CountAsync<TenantMembership>());
     }
@@ -91,7 +91,7 @@ public sealed class TenantMembersTests : IAsyncLifetime
         await _db.AddTenantUserAsync("dev@acme.test", _acme, TenantRole.Viewer);
 
         var refusal = (await _db.Tenancy.AddMemberAsync(_boss, _acme, "dev@acme.test", TenantRole.Admin))
-            .ShouldBeRefused(RefusalKind.Conflict, "Email");
+            .ShouldBeRefused(RefusalKind.Conflict, Fields.Email);
 
         Assert.Contains("already a member", refusal.Message);
         Assert.Equal(2, await _db.CountAsync<TenantMembership>());
@@ -102,7 +102,7 @@ public sealed class TenantMembersTests : IAsyncLifetime
     {
         await _db.AddUserAsync("dev@acme.test");
 
-        (await _db.Tenancy.AddMemberAsync(_boss, _acme, "dev@acme.test", (TenantRole)42)).ShouldBeRefused(RefusalKind.Invalid, "Role");
+        (await _db.Tenancy.AddMemberAsync(_boss, _acme, "dev@acme.test", (TenantRole)42)).ShouldBeRefused(RefusalKind.Invalid, Fields.Role);
 
         Assert.Equal(1, await _db.CountAsync<TenantMembership>());
     }
@@ -223,7 +223,7 @@ public sealed class TenantMembersTests : IAsyncLifetime
     [Fact]
     public async Task ChangeMemberRoleAsync_UndefinedRole_IsInvalidOnRole()
     {
-        (await _db.Tenancy.ChangeMemberRoleAsync(_boss, _bossMembership, 0, (TenantRole)7)).ShouldBeRefused(RefusalKind.Invalid, "Role");
+        (await _db.Tenancy.ChangeMemberRoleAsync(_boss, _bossMembership, 0, (TenantRole)7)).ShouldBeRefused(RefusalKind.Invalid, Fields.Role);
     }
 
     [Fact]

@@ -65,7 +65,7 @@ public sealed class UserAdminServiceTests : IAsyncLifetime
     [InlineData("dev@acme.test, ops@acme.test")]
     public async Task CreateUserAsync_MissingOrInvalidEmail_IsInvalidOnEmailAndCreatesNothing(string? email)
     {
-        (await _db.Users.CreateUserAsync(_admin, email, "Dev", TestDatabase.Password, PlatformRole.None)).ShouldBeRefused(RefusalKind.Invalid, "Email");
+        (await _db.Users.CreateUserAsync(_admin, email, "Dev", TestDatabase.Password, PlatformRole.None)).ShouldBeRefused(RefusalKind.Invalid, Fields.Email);
 
         Assert.Equal(1, await UserCountAsync());
     }
@@ -75,7 +75,7 @@ public sealed class UserAdminServiceTests : IAsyncLifetime
     {
         var email = new string('d', Limits.EmailMaxLength) + "@acme.test";
 
-        (await _db.Users.CreateUserAsync(_admin, email, "Dev", TestDatabase.Password, PlatformRole.None)).ShouldBeRefused(RefusalKind.Invalid, "Email");
+        (await _db.Users.CreateUserAsync(_admin, email, "Dev", TestDatabase.Password, PlatformRole.None)).ShouldBeRefused(RefusalKind.Invalid, Fields.Email);
 
         Assert.Equal(1, await UserCountAsync());
     }
@@ -86,7 +86,7 @@ public sealed class UserAdminServiceTests : IAsyncLifetime
         var password = "abcdefghijklmnop"[..(Limits.PasswordMinLength - 1)];
 
         var refusal = (await _db.Users.CreateUserAsync(_admin, "dev@acme.test", "Dev", password, PlatformRole.None))
-            .ShouldBeRefused(RefusalKind.Invalid, "Password");
+            .ShouldBeRefused(RefusalKind.Invalid, Fields.Password);
 
         Assert.Contains(Limits.PasswordMinLength.ToString(), refusal.Message);
         Assert.Null(await _db.FindUserByEmailAsync("dev@acme.test"));
@@ -104,7 +104,7 @@ public sealed class UserAdminServiceTests : IAsyncLifetime
     public async Task CreateUserAsync_LongPasswordOfOneRepeatedCharacter_IsInvalidOnPassword()
     {
         (await _db.Users.CreateUserAsync(_admin, "dev@acme.test", "Dev", new string('a', 20), PlatformRole.None))
-            .ShouldBeRefused(RefusalKind.Invalid, "Password");
+            .ShouldBeRefused(RefusalKind.Invalid, Fields.Password);
 
         Assert.Null(await _db.FindUserByEmailAsync("dev@acme.test"));
     }
@@ -114,7 +114,7 @@ public sealed class UserAdminServiceTests : IAsyncLifetime
     [InlineData("")]
     public async Task CreateUserAsync_NoPassword_IsInvalidOnPassword(string? password)
     {
-        (await _db.Users.CreateUserAsync(_admin, "dev@acme.test", "Dev", password, PlatformRole.None)).ShouldBeRefused(RefusalKind.Invalid, "Password");
+        (await _db.Users.CreateUserAsync(_admin, "dev@acme.test", "Dev", password, PlatformRole.None)).ShouldBeRefused(RefusalKind.Invalid, Fields.Password);
 
         Assert.Equal(1, await UserCountAsync());
     }
@@ -124,7 +124,7 @@ public sealed class UserAdminServiceTests : IAsyncLifetime
     [InlineData("ADMIN@Portal.Test")]
     public async Task CreateUserAsync_EmailAlreadyUsedInAnyCase_IsRefusedWithConflictOnEmail(string email)
     {
-        (await _db.Users.CreateUserAsync(_admin, email, "Again", TestDatabase.Password, PlatformRole.None)).ShouldBeRefused(RefusalKind.Conflict, "Email");
+        (await _db.Users.CreateUserAsync(_admin, email, "Again", TestDatabase.Password, PlatformRole.None)).ShouldBeRefused(RefusalKind.Conflict, Fields.Email);
 
         Assert.Equal(1, await UserCountAsync());
     }
@@ -133,9 +133,9 @@ public sealed class UserAdminServiceTests : IAsyncLifetime
     public async Task CreateUserAsync_DisplayNameTooLongOrWithControlCharacters_IsInvalidOnDisplayName()
     {
         (await _db.Users.CreateUserAsync(_admin, "dev@acme.test", new string('n', Limits.DisplayNameMaxLength + 1), TestDatabase.Password, PlatformRole.None))
-            .ShouldBeRefused(RefusalKind.Invalid, "Display name");
+            .ShouldBeRefused(RefusalKind.Invalid, Fields.DisplayName);
         (await _db.Users.CreateUserAsync(_admin, "dev@acme.test", "Dev\tEloper", TestDatabase.Password, PlatformRole.None))
-            .ShouldBeRefused(RefusalKind.Invalid, "Display name");
+            .ShouldBeRefused(RefusalKind.Invalid, Fields.DisplayName);
 
         Assert.Equal(1, await UserCountAsync());
     }
@@ -144,7 +144,7 @@ public sealed class UserAdminServiceTests : IAsyncLifetime
     public async Task CreateUserAsync_UndefinedPlatformRole_IsInvalid()
     {
         (await _db.Users.CreateUserAsync(_admin, "dev@acme.test", "Dev", TestDatabase.Password, (PlatformRole)9))
-            .ShouldBeRefused(RefusalKind.Invalid, "Platform role");
+            .ShouldBeRefused(RefusalKind.Invalid, Fields.PlatformRole);
     }
 
     [Theory]
@@ -180,7 +180,7 @@ public sealed class UserAdminServiceTests : IAsyncLifetime
     {
         const string secret = "short-pw1";
 
-        (await _db.Users.CreateUserAsync(_admin, "dev@acme.test", "Dev", secret, PlatformRole.None)).ShouldBeRefused(RefusalKind.Invalid, "Password");
+        (await _db.Users.CreateUserAsync(_admin, "dev@acme.test", "Dev", secret, PlatformRole.None)).ShouldBeRefused(RefusalKind.Invalid, Fields.Password);
 
         var entry = Assert.Single(await _db.AuditEntriesAsync());
         Assert.Equal(AuditOutcome.Refused, entry.Outcome);
@@ -246,7 +246,7 @@ public sealed class UserAdminServiceTests : IAsyncLifetime
     {
         var user = await _db.AddUserAsync("dev@acme.test");
 
-        (await _db.Users.ChangePlatformRoleAsync(_admin, user.UserId, (PlatformRole)5)).ShouldBeRefused(RefusalKind.Invalid, "Role");
+        (await _db.Users.ChangePlatformRoleAsync(_admin, user.UserId, (PlatformRole)5)).ShouldBeRefused(RefusalKind.Invalid, Fields.Role);
     }
 
     [Fact]

@@ -74,7 +74,7 @@ public sealed class CatalogServiceTests : IAsyncLifetime
         await ImportAsync([Small], [Ubuntu]);
 
         var refusal = (await _host.Catalog.ImportAsync(_admin, _infrastructureId, [Medium, Small, Large], [Kube, Ubuntu]))
-            .ShouldBeRefused(RefusalKind.Conflict, "Selection");
+            .ShouldBeRefused(RefusalKind.Conflict, Fields.Selection);
 
         Assert.Contains("m1.small", refusal.Message);
         Assert.Contains("ubuntu-24.04", refusal.Message);
@@ -112,14 +112,14 @@ public sealed class CatalogServiceTests : IAsyncLifetime
     [Fact]
     public async Task ImportAsync_RepeatedProviderId_IsInvalidAndSavesNothing()
     {
-        (await _host.Catalog.ImportAsync(_admin, _infrastructureId, [Small, Medium, Small with { Name = "dup" }], [])).ShouldBeRefused(RefusalKind.Invalid, "Selection");
+        (await _host.Catalog.ImportAsync(_admin, _infrastructureId, [Small, Medium, Small with { Name = "dup" }], [])).ShouldBeRefused(RefusalKind.Invalid, Fields.Selection);
 
         Assert.Equal(0, await _host.CountAsync<FlavorEntry>());
     }
 
     [Fact]
     public async Task ImportAsync_NothingSelected_IsInvalid() =>
-        (await _host.Catalog.ImportAsync(_admin, _infrastructureId, [], [])).ShouldBeRefused(RefusalKind.Invalid, "Selection");
+        (await _host.Catalog.ImportAsync(_admin, _infrastructureId, [], [])).ShouldBeRefused(RefusalKind.Invalid, Fields.Selection);
 
     [Fact]
     public async Task ImportAsync_UnknownInfrastructure_IsNotFound() =>
@@ -146,7 +146,7 @@ public sealed class CatalogServiceTests : IAsyncLifetime
         var entry = await FlavorAsync("f-small");
 
         var refusal = (await _host.Catalog.RenameAsync(_admin, CatalogKind.Flavor, entry.Id, entry.Version, name, "new description"))
-            .ShouldBeRefused(RefusalKind.Invalid, "Name");
+            .ShouldBeRefused(RefusalKind.Invalid, Fields.Name);
 
         Assert.Equal("Name is required.", refusal.Message);
         var after = await FlavorAsync("f-small");
@@ -191,7 +191,7 @@ public sealed class CatalogServiceTests : IAsyncLifetime
         var entry = await FlavorAsync("f-small");
 
         (await _host.Catalog.RenameAsync(_admin, CatalogKind.Flavor, entry.Id, entry.Version, "Renamed", new string('d', Limits.DescriptionMaxLength + 1)))
-            .ShouldBeRefused(RefusalKind.Invalid, "Description");
+            .ShouldBeRefused(RefusalKind.Invalid, Fields.Description);
 
         Assert.Equal("m1.small", (await FlavorAsync("f-small")).Name);
     }
@@ -277,7 +277,7 @@ public sealed class CatalogServiceTests : IAsyncLifetime
 
     [Fact]
     public async Task SetEnabledAsync_EmptySelection_IsInvalid() =>
-        (await _host.Catalog.SetEnabledAsync(_admin, CatalogKind.Flavor, [], false)).ShouldBeRefused(RefusalKind.Invalid, "Selection");
+        (await _host.Catalog.SetEnabledAsync(_admin, CatalogKind.Flavor, [], false)).ShouldBeRefused(RefusalKind.Invalid, Fields.Selection);
 
     [Fact]
     public async Task DeleteAsync_Bulk_RemovesOnlyTheSelection()

@@ -153,7 +153,7 @@ public sealed class InfrastructureServiceTests : IAsyncLifetime
         var repeated = new FlavorSpec("f-1", "m1.small", 1, 2048, 20);
 
         (await _host.Infrastructures.RegisterAsync(_admin, Demo("Demo", Placement.NewRegionAndZone("Amsterdam", "ams-1"), flavors: [repeated, repeated])))
-            .ShouldBeRefused(RefusalKind.Invalid, "Selection");
+            .ShouldBeRefused(RefusalKind.Invalid, Fields.Selection);
 
         Assert.Equal(0, await _host.CountAsync<Region>());
         Assert.Equal(0, await _host.CountAsync<Zone>());
@@ -167,7 +167,7 @@ public sealed class InfrastructureServiceTests : IAsyncLifetime
         await _host.SeedZoneAsync("Amsterdam", "ams-1");
 
         (await _host.Infrastructures.RegisterAsync(_admin, Demo("Demo", Placement.NewRegionAndZone("amsterdam", "ams-2"))))
-            .ShouldBeRefused(RefusalKind.Conflict, "Region name");
+            .ShouldBeRefused(RefusalKind.Conflict, Fields.NewRegionName);
 
         Assert.Equal(1, await _host.CountAsync<Zone>());
         Assert.Equal(0, await _host.CountAsync<Infrastructure>());
@@ -177,7 +177,7 @@ public sealed class InfrastructureServiceTests : IAsyncLifetime
     public async Task RegisterAsync_ZoneThatNoLongerExists_IsInvalidOnZone()
     {
         (await _host.Infrastructures.RegisterAsync(_admin, Demo("Demo", Placement.Existing(Guid.NewGuid()))))
-            .ShouldBeRefused(RefusalKind.Invalid, "Zone");
+            .ShouldBeRefused(RefusalKind.Invalid, Fields.Zone);
 
         Assert.Equal(0, await _host.CountAsync<Infrastructure>());
     }
@@ -195,9 +195,9 @@ public sealed class InfrastructureServiceTests : IAsyncLifetime
 
         var withNewRegion = (await _host.Infrastructures.RegisterAsync(_admin,
             Demo(duplicate, Placement.NewRegionAndZone("Amsterdam", "ams-1"), flavors: [new FlavorSpec("f-1", "m1.small", 1, 2048, 20)])))
-            .ShouldBeRefused(RefusalKind.Conflict, "Name");
+            .ShouldBeRefused(RefusalKind.Conflict, Fields.Name);
         (await _host.Infrastructures.RegisterAsync(_admin, Demo(duplicate, Placement.NewZone(regionId, "fra-b"))))
-            .ShouldBeRefused(RefusalKind.Conflict, "Name");
+            .ShouldBeRefused(RefusalKind.Conflict, Fields.Name);
 
         Assert.Contains("already exists", withNewRegion.Message);
         Assert.Equal(1, await _host.CountAsync<Infrastructure>());
@@ -214,7 +214,7 @@ public sealed class InfrastructureServiceTests : IAsyncLifetime
         var (_, zoneId) = await _host.SeedZoneAsync();
         (await _host.Infrastructures.RegisterAsync(_admin, Demo("München Süd", Placement.Existing(zoneId)))).ShouldSucceed();
 
-        (await _host.Infrastructures.RegisterAsync(_admin, Demo("MÜNCHEN SÜD", Placement.Existing(zoneId)))).ShouldBeRefused(RefusalKind.Conflict, "Name");
+        (await _host.Infrastructures.RegisterAsync(_admin, Demo("MÜNCHEN SÜD", Placement.Existing(zoneId)))).ShouldBeRefused(RefusalKind.Conflict, Fields.Name);
 
         Assert.Equal(1, await _host.CountAsync<Infrastructure>());
     }
@@ -229,7 +229,7 @@ public sealed class InfrastructureServiceTests : IAsyncLifetime
                 flavors: [new FlavorSpec($"f-{i}", "m1.small", 1, 2048, 20)]))));
 
         Assert.Single(results, r => r.Succeeded);
-        Assert.All(results.Where(r => !r.Succeeded), r => r.ShouldBeRefused(RefusalKind.Conflict, "Name"));
+        Assert.All(results.Where(r => !r.Succeeded), r => r.ShouldBeRefused(RefusalKind.Conflict, Fields.Name));
         Assert.Equal(1, await _host.CountAsync<Infrastructure>());
         Assert.Equal(1, await _host.CountAsync<FlavorEntry>());
     }
@@ -250,7 +250,7 @@ public sealed class InfrastructureServiceTests : IAsyncLifetime
         var failed = new ConnectionCheck(false, "Authenticate with Keystone: The cloud rejected the credentials (401).");
 
         var refusal = (await _host.Infrastructures.RegisterAsync(_admin, Demo("Demo", Placement.NewRegionAndZone("Amsterdam", "ams-1"), failed)))
-            .ShouldBeRefused(RefusalKind.Invalid, "Connection");
+            .ShouldBeRefused(RefusalKind.Invalid, Fields.Connection);
 
         Assert.Contains("rejected the credentials", refusal.Message);
         Assert.Equal(0, await _host.CountAsync<Infrastructure>());
@@ -278,7 +278,7 @@ public sealed class InfrastructureServiceTests : IAsyncLifetime
     {
         var (_, zoneId) = await _host.SeedZoneAsync();
 
-        (await _host.Infrastructures.RegisterAsync(_admin, Demo("  ", Placement.Existing(zoneId)))).ShouldBeRefused(RefusalKind.Invalid, "Name");
+        (await _host.Infrastructures.RegisterAsync(_admin, Demo("  ", Placement.Existing(zoneId)))).ShouldBeRefused(RefusalKind.Invalid, Fields.Name);
 
         Assert.Equal(0, await _host.CountAsync<Infrastructure>());
     }
@@ -289,11 +289,11 @@ public sealed class InfrastructureServiceTests : IAsyncLifetime
         var (_, zoneId) = await _host.SeedZoneAsync();
 
         (await _host.Infrastructures.RegisterAsync(_admin, OpenStack("Prod", Placement.Existing(zoneId), PasswordConnection("ftp://keystone/v3"))))
-            .ShouldBeRefused(RefusalKind.Invalid, "Auth URL");
+            .ShouldBeRefused(RefusalKind.Invalid, Fields.AuthUrl);
         (await _host.Infrastructures.RegisterAsync(_admin, OpenStack("Prod", Placement.Existing(zoneId), secret: null)))
-            .ShouldBeRefused(RefusalKind.Invalid, "Password");
+            .ShouldBeRefused(RefusalKind.Invalid, Fields.Password);
         (await _host.Infrastructures.RegisterAsync(_admin, OpenStack("Prod", Placement.Existing(zoneId)) with { Connection = null }))
-            .ShouldBeRefused(RefusalKind.Invalid, "Auth URL");
+            .ShouldBeRefused(RefusalKind.Invalid, Fields.AuthUrl);
 
         Assert.Equal(0, await _host.CountAsync<Infrastructure>());
     }
@@ -394,7 +394,7 @@ public sealed class InfrastructureServiceTests : IAsyncLifetime
         ImageSpec[] images = [new("i-1", "debian-12", 512, 4, null, "debian"), new("i-1", "debian-12 again", 512, 4, null, "debian")];
 
         var refusal = (await _host.Infrastructures.RegisterAsync(_admin, Demo("Demo", Placement.Existing(zoneId), images: images)))
-            .ShouldBeRefused(RefusalKind.Invalid, "Selection");
+            .ShouldBeRefused(RefusalKind.Invalid, Fields.Selection);
 
         Assert.Contains("'i-1'", refusal.Message);
         Assert.Equal(0, await _host.CountAsync<Infrastructure>());
@@ -452,7 +452,7 @@ public sealed class InfrastructureServiceTests : IAsyncLifetime
         var before = await LoadAsync(id);
 
         (await _host.Infrastructures.UpdateConnectionAsync(_admin, id, before.Version, AppCredentialConnection(), null, Passed))
-            .ShouldBeRefused(RefusalKind.Invalid, "Application credential secret");
+            .ShouldBeRefused(RefusalKind.Invalid, Fields.ApplicationCredentialSecret);
 
         var after = await LoadAsync(id);
         Assert.Equal(CredentialKind.Password, after.CredentialKind);
@@ -484,7 +484,7 @@ public sealed class InfrastructureServiceTests : IAsyncLifetime
         _host.Clock.Advance(TimeSpan.FromMinutes(5));
 
         var refusal = (await _host.Infrastructures.UpdateConnectionAsync(_admin, id, before.Version, PasswordConnection("https://elsewhere.example.com/v3"),
-            "other-secret", new ConnectionCheck(false, "Authenticate with Keystone: connection refused."))).ShouldBeRefused(RefusalKind.Invalid, "Connection");
+            "other-secret", new ConnectionCheck(false, "Authenticate with Keystone: connection refused."))).ShouldBeRefused(RefusalKind.Invalid, Fields.Connection);
 
         Assert.Contains("connection refused", refusal.Message);
         var after = await LoadAsync(id);
@@ -515,7 +515,7 @@ public sealed class InfrastructureServiceTests : IAsyncLifetime
         var id = await _host.RegisterDemoAsync(_admin);
 
         (await _host.Infrastructures.UpdateConnectionAsync(_admin, id, 0, PasswordConnection(), Secret, Passed))
-            .ShouldBeRefused(RefusalKind.Invalid, "Provider");
+            .ShouldBeRefused(RefusalKind.Invalid, Fields.Provider);
     }
 
     [Fact]

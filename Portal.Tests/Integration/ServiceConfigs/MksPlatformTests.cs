@@ -44,7 +44,7 @@ public sealed class MksPlatformTests : IAsyncLifetime
     public async Task CreateMksAsync_UnknownNetworkId_IsInvalidOnExternalNetworkAndSavesNothing()
     {
         (await _host.Platforms.CreateMksAsync(_host.Admin, _configId, Guid.NewGuid().ToString()))
-            .ShouldBeRefused(RefusalKind.Invalid, "External network");
+            .ShouldBeRefused(RefusalKind.Invalid, Fields.ExternalNetwork);
 
         Assert.Equal(0, await _host.CountAsync<ServicePlatform>());
         // Refused before the rules ran (the cloud does not list it), and still on the audit trail.
@@ -54,7 +54,7 @@ public sealed class MksPlatformTests : IAsyncLifetime
     [Fact]
     public async Task CreateMksAsync_NoNetworkChosen_IsInvalidOnExternalNetwork()
     {
-        (await _host.Platforms.CreateMksAsync(_host.Admin, _configId, " ")).ShouldBeRefused(RefusalKind.Invalid, "External network");
+        (await _host.Platforms.CreateMksAsync(_host.Admin, _configId, " ")).ShouldBeRefused(RefusalKind.Invalid, Fields.ExternalNetwork);
         Assert.Equal(0, await _host.CountAsync<ServicePlatform>());
     }
 

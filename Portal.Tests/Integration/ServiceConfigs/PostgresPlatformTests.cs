@@ -110,7 +110,7 @@ public sealed class PostgresPlatformTests : IAsyncLifetime
         """, "\"missing\"")]
     public async Task CreatePostgresAsync_InvalidKubeconfig_IsInvalidOnKubeconfigAndSavesNothing(string kubeconfig, string? mentions)
     {
-        var refusal = (await CreateAsync(PostgresMode.ManagedTools, kubeconfig)).ShouldBeRefused(RefusalKind.Invalid, "Kubeconfig");
+        var refusal = (await CreateAsync(PostgresMode.ManagedTools, kubeconfig)).ShouldBeRefused(RefusalKind.Invalid, Fields.Kubeconfig);
 
         if (mentions is not null)
             Assert.Contains(mentions, refusal.Message);
@@ -123,14 +123,14 @@ public sealed class PostgresPlatformTests : IAsyncLifetime
     [InlineData(PostgresMode.External)]
     public async Task CreatePostgresAsync_NoKubeconfig_IsInvalidOnKubeconfig(PostgresMode mode)
     {
-        (await CreateAsync(mode, "  ")).ShouldBeRefused(RefusalKind.Invalid, "Kubeconfig");
+        (await CreateAsync(mode, "  ")).ShouldBeRefused(RefusalKind.Invalid, Fields.Kubeconfig);
         await AssertNothingSavedAsync();
     }
 
     [Fact]
     public async Task CreatePostgresAsync_UnsupportedOperatorVersion_IsInvalidOnOperatorVersion()
     {
-        (await CreateAsync(PostgresMode.ManagedTools, DemoKubernetesApi.Kubeconfig, "0.9.0")).ShouldBeRefused(RefusalKind.Invalid, "Operator version");
+        (await CreateAsync(PostgresMode.ManagedTools, DemoKubernetesApi.Kubeconfig, "0.9.0")).ShouldBeRefused(RefusalKind.Invalid, Fields.OperatorVersion);
         await AssertNothingSavedAsync();
     }
 
@@ -265,7 +265,7 @@ public sealed class PostgresPlatformTests : IAsyncLifetime
     {
         var broken = DemoKubernetesApi.Kubeconfig.Replace("current-context:", "current-context: nowhere\n# was:");
 
-        var refusal = (await CreateAsync(PostgresMode.ManagedTools, broken)).ShouldBeRefused(RefusalKind.Invalid, "Kubeconfig");
+        var refusal = (await CreateAsync(PostgresMode.ManagedTools, broken)).ShouldBeRefused(RefusalKind.Invalid, Fields.Kubeconfig);
 
         var refused = Assert.Single(await _host.AuditEntriesAsync(), a => a.Action == "postgres-platform.create" && a.Outcome == AuditOutcome.Refused);
         Assert.Equal(refusal.Message, refused.Reason);

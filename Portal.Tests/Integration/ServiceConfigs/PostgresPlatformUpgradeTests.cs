@@ -41,7 +41,7 @@ public sealed class PostgresPlatformUpgradeTests : IAsyncLifetime
     {
         var platform = await CreateActiveAsync(PostgresMode.ManagedTools);
 
-        (await _host.Platforms.UpgradeAsync(_host.Admin, platform.Id, platform.Version, version)).ShouldBeRefused(RefusalKind.Invalid, "Version");
+        (await _host.Platforms.UpgradeAsync(_host.Admin, platform.Id, platform.Version, version)).ShouldBeRefused(RefusalKind.Invalid, Fields.Version);
 
         var after = await _host.PlatformAsync(platform.Id);
         Assert.Equal(PlatformState.Active, after.State);
@@ -55,7 +55,7 @@ public sealed class PostgresPlatformUpgradeTests : IAsyncLifetime
     {
         var platform = await CreateActiveAsync(PostgresMode.External);
 
-        var refusal = (await _host.Platforms.UpgradeAsync(_host.Admin, platform.Id, platform.Version, "1.26.1")).ShouldBeRefused(RefusalKind.Invalid, "Version");
+        var refusal = (await _host.Platforms.UpgradeAsync(_host.Admin, platform.Id, platform.Version, "1.26.1")).ShouldBeRefused(RefusalKind.Invalid, Fields.Version);
 
         Assert.Contains("External", refusal.Message);
         Assert.Equal(PlatformState.Active, (await _host.PlatformAsync(platform.Id)).State);
@@ -68,7 +68,7 @@ public sealed class PostgresPlatformUpgradeTests : IAsyncLifetime
         var mksId = await _host.PlatformIdAsync(_configId, PlatformKind.Mks);
         var mks = await _host.PlatformAsync(mksId);
 
-        (await _host.Platforms.UpgradeAsync(_host.Admin, mksId, mks.Version, "1.26.1")).ShouldBeRefused(RefusalKind.Invalid, "Version");
+        (await _host.Platforms.UpgradeAsync(_host.Admin, mksId, mks.Version, "1.26.1")).ShouldBeRefused(RefusalKind.Invalid, Fields.Version);
     }
 
     [Fact]

@@ -55,7 +55,7 @@ public sealed class ServiceConfigServiceTests : IAsyncLifetime
     {
         await _host.CreateConfigAsync(_infrastructureId, first);
 
-        var refusal = (await Configs.CreateAsync(Admin, _infrastructureId, second, null, true, [])).ShouldBeRefused(RefusalKind.Conflict, "Name");
+        var refusal = (await Configs.CreateAsync(Admin, _infrastructureId, second, null, true, [])).ShouldBeRefused(RefusalKind.Conflict, Fields.Name);
 
         Assert.Contains("Demo", refusal.Message);
         Assert.Equal(1, await _host.CountAsync<ServiceConfig>());
@@ -75,7 +75,7 @@ public sealed class ServiceConfigServiceTests : IAsyncLifetime
     [Fact]
     public async Task CreateAsync_EmptyName_IsInvalidOnName()
     {
-        (await Configs.CreateAsync(Admin, _infrastructureId, "   ", null, true, [])).ShouldBeRefused(RefusalKind.Invalid, "Name");
+        (await Configs.CreateAsync(Admin, _infrastructureId, "   ", null, true, [])).ShouldBeRefused(RefusalKind.Invalid, Fields.Name);
         Assert.Equal(0, await _host.CountAsync<ServiceConfig>());
     }
 
@@ -112,7 +112,7 @@ public sealed class ServiceConfigServiceTests : IAsyncLifetime
         var before = await _host.ConfigAsync(_infrastructureId, id);
 
         (await Configs.UpdateAsync(Admin, id, before.Version, "ÅNGSTRÖM", null, true, []))
-            .ShouldBeRefused(RefusalKind.Conflict, "Name");
+            .ShouldBeRefused(RefusalKind.Conflict, Fields.Name);
 
         Assert.Equal("Premium", (await _host.ConfigAsync(_infrastructureId, id)).Name);
     }
@@ -147,7 +147,7 @@ public sealed class ServiceConfigServiceTests : IAsyncLifetime
     [Fact]
     public async Task CreateAsync_SelectedTenantsButNoneChosen_IsInvalidOnTenantsAndSavesNothing()
     {
-        (await Configs.CreateAsync(Admin, _infrastructureId, "Standard", null, false, [])).ShouldBeRefused(RefusalKind.Invalid, "Tenants");
+        (await Configs.CreateAsync(Admin, _infrastructureId, "Standard", null, false, [])).ShouldBeRefused(RefusalKind.Invalid, Fields.Tenants);
         Assert.Equal(0, await _host.CountAsync<ServiceConfig>());
     }
 
@@ -156,7 +156,7 @@ public sealed class ServiceConfigServiceTests : IAsyncLifetime
     {
         var acme = await _host.SeedTenantAsync("Acme");
 
-        (await Configs.CreateAsync(Admin, _infrastructureId, "Standard", null, false, [acme, Guid.NewGuid()])).ShouldBeRefused(RefusalKind.Invalid, "Tenants");
+        (await Configs.CreateAsync(Admin, _infrastructureId, "Standard", null, false, [acme, Guid.NewGuid()])).ShouldBeRefused(RefusalKind.Invalid, Fields.Tenants);
 
         Assert.Equal(0, await _host.CountAsync<ServiceConfig>());
         Assert.Equal(0, await _host.CountAsync<ServiceConfigOffer>());
@@ -214,7 +214,7 @@ public sealed class ServiceConfigServiceTests : IAsyncLifetime
         var id = (await Configs.CreateAsync(Admin, _infrastructureId, "Standard", null, false, [acme])).ShouldSucceed();
         var row = await _host.ConfigAsync(_infrastructureId, id);
 
-        (await Configs.UpdateAsync(Admin, id, row.Version, "Standard", null, false, [])).ShouldBeRefused(RefusalKind.Invalid, "Tenants");
+        (await Configs.UpdateAsync(Admin, id, row.Version, "Standard", null, false, [])).ShouldBeRefused(RefusalKind.Invalid, Fields.Tenants);
 
         Assert.Equal([acme], (await _host.ConfigAsync(_infrastructureId, id)).OfferedTenantIds);
     }

@@ -20,7 +20,7 @@ public sealed class ClusterRulesTests
     [InlineData("a-very-long-cluster-name-that-is-over-forty", "at most 40")]
     public void ClusterName_NotADnsLabel_IsRefusedOnTheNameField(string name, string expected)
     {
-        var refusal = ClusterRules.ClusterName(name).ShouldBeRefused(RefusalKind.Invalid, "Name");
+        var refusal = ClusterRules.ClusterName(name).ShouldBeRefused(RefusalKind.Invalid, Fields.Name);
         Assert.Contains(expected, refusal.Message, StringComparison.Ordinal);
     }
 
@@ -34,7 +34,7 @@ public sealed class ClusterRulesTests
     [InlineData(2)]
     [InlineData(5)]
     public void ControlPlaneReplicas_StandaloneOtherThanOneOrThree_IsRefused(int replicas) =>
-        ClusterRules.ControlPlaneReplicas(ControlPlaneType.Standalone, replicas).ShouldBeRefused(RefusalKind.Invalid, "Replicas");
+        ClusterRules.ControlPlaneReplicas(ControlPlaneType.Standalone, replicas).ShouldBeRefused(RefusalKind.Invalid, Fields.ControlPlaneReplicas);
 
     [Theory]
     [InlineData(1)]
@@ -45,7 +45,7 @@ public sealed class ClusterRulesTests
     [Fact]
     public void ControlPlaneReplicas_HostedAnythingButThree_IsRefused()
     {
-        ClusterRules.ControlPlaneReplicas(ControlPlaneType.Hosted, 1).ShouldBeRefused(RefusalKind.Invalid, "Replicas");
+        ClusterRules.ControlPlaneReplicas(ControlPlaneType.Hosted, 1).ShouldBeRefused(RefusalKind.Invalid, Fields.ControlPlaneReplicas);
         ClusterRules.ControlPlaneReplicas(ControlPlaneType.Hosted, Limits.HostedControlPlaneReplicas).ShouldSucceed();
     }
 
@@ -53,7 +53,7 @@ public sealed class ClusterRulesTests
     [InlineData(-1)]
     [InlineData(21)]
     public void NodeCount_OutsideZeroToTwenty_IsRefused(int count) =>
-        Assert.Contains("0 to 20", ClusterRules.NodeCount(count).ShouldBeRefused(RefusalKind.Invalid, "Nodes").Message, StringComparison.Ordinal);
+        Assert.Contains("0 to 20", ClusterRules.NodeCount(count).ShouldBeRefused(RefusalKind.Invalid, Fields.NodeCount).Message, StringComparison.Ordinal);
 
     [Theory]
     [InlineData(0)]
@@ -62,34 +62,34 @@ public sealed class ClusterRulesTests
 
     [Fact]
     public void Autoscaler_MinAboveMax_IsRefusedOnTheMaximum() =>
-        Assert.Contains("must not be greater", ClusterRules.Autoscaler(true, 5, 3, 4).ShouldBeRefused(RefusalKind.Invalid, "Autoscaler maximum").Message, StringComparison.Ordinal);
+        Assert.Contains("must not be greater", ClusterRules.Autoscaler(true, 5, 3, 4).ShouldBeRefused(RefusalKind.Invalid, Fields.AutoscalerMax).Message, StringComparison.Ordinal);
 
     [Theory]
-    [InlineData(-1, 5, "Autoscaler minimum")]
-    [InlineData(0, 21, "Autoscaler maximum")]
-    [InlineData(null, 5, "Autoscaler minimum")]
-    [InlineData(1, null, "Autoscaler maximum")]
-    public void Autoscaler_BoundsMissingOrOutsideZeroToTwenty_AreRefused(int? min, int? max, string field) =>
-        ClusterRules.Autoscaler(true, min, max, 1).ShouldBeRefused(RefusalKind.Invalid, field);
+    [InlineData(-1, 5, true)]
+    [InlineData(0, 21, false)]
+    [InlineData(null, 5, true)]
+    [InlineData(1, null, false)]
+    public void Autoscaler_BoundsMissingOrOutsideZeroToTwenty_AreRefused(int? min, int? max, bool onMinimum) =>
+        ClusterRules.Autoscaler(true, min, max, 1).ShouldBeRefused(RefusalKind.Invalid, onMinimum ? Fields.AutoscalerMin : Fields.AutoscalerMax);
 
     [Fact]
     public void Autoscaler_SizeOutsideItsBounds_IsRefusedOnNodes() =>
-        ClusterRules.Autoscaler(true, 2, 5, 1).ShouldBeRefused(RefusalKind.Invalid, "Nodes");
+        ClusterRules.Autoscaler(true, 2, 5, 1).ShouldBeRefused(RefusalKind.Invalid, Fields.NodeCount);
 
     [Fact]
     public void Autoscaler_Disabled_HasNoBounds() => Assert.Null(ClusterRules.Autoscaler(false, 9, 1, 0).ShouldSucceed());
 
     [Fact]
     public void PoolSet_NoPools_IsRefused() =>
-        Assert.Contains("at least one node pool", ClusterRules.PoolSet([]).ShouldBeRefused(RefusalKind.Invalid, "Node pools").Message, StringComparison.Ordinal);
+        Assert.Contains("at least one node pool", ClusterRules.PoolSet([]).ShouldBeRefused(RefusalKind.Invalid, Fields.Pools).Message, StringComparison.Ordinal);
 
     [Fact]
     public void PoolSet_DuplicateNames_AreRefused() =>
-        ClusterRules.PoolSet([new NodePoolRequest("a", Guid.NewGuid(), 1), new NodePoolRequest("A", Guid.NewGuid(), 1)]).ShouldBeRefused(RefusalKind.Invalid, "Node pools");
+        ClusterRules.PoolSet([new NodePoolRequest("a", Guid.NewGuid(), 1), new NodePoolRequest("A", Guid.NewGuid(), 1)]).ShouldBeRefused(RefusalKind.Invalid, Fields.Pools);
 
     [Fact]
     public void Pool_WithoutFlavor_IsRefusedOnThatPoolsFlavor() =>
-        ClusterRules.Pool(new NodePoolRequest("workers", null, 1), 1).ShouldBeRefused(RefusalKind.Invalid, "Pool 2 flavor");
+        ClusterRules.Pool(new NodePoolRequest("workers", null, 1), Fields.Pool(1)).ShouldBeRefused(RefusalKind.Invalid, Fields.Pool(1).Flavor);
 
     [Theory]
     [InlineData("1.32.3-5", 1, 32, 3, 5)]
@@ -153,8 +153,8 @@ public sealed class ClusterRulesTests
     public void CheckControlPlaneScale_StandaloneToTwo_IsRefusedAndToThreeAllowed()
     {
         var cluster = ActiveCluster();
-        Assert.Equal("Replicas", cluster.CheckControlPlaneScale(2)!.Field);
-        Assert.Equal("Replicas", cluster.CheckControlPlaneScale(1)!.Field); // already 1
+        Assert.Equal(Fields.ControlPlaneReplicas, cluster.CheckControlPlaneScale(2)!.Field);
+        Assert.Equal(Fields.ControlPlaneReplicas, cluster.CheckControlPlaneScale(1)!.Field); // already 1
         Assert.Null(cluster.CheckControlPlaneScale(3));
     }
 

@@ -10,7 +10,7 @@ public sealed class NameRulesTests
     [Fact]
     public void Name_Null_IsInvalidOnNameAsRequired()
     {
-        var refusal = NameRules.Name(null).ShouldBeRefused(RefusalKind.Invalid, "Name");
+        var refusal = NameRules.Name(null).ShouldBeRefused(RefusalKind.Invalid, Fields.Name);
 
         Assert.Equal("Name is required.", refusal.Message);
     }
@@ -22,7 +22,7 @@ public sealed class NameRulesTests
     [InlineData("\t \r\n ")]
     public void Name_EmptyOrWhitespace_IsInvalidOnNameAsRequired(string raw)
     {
-        var refusal = NameRules.Name(raw).ShouldBeRefused(RefusalKind.Invalid, "Name");
+        var refusal = NameRules.Name(raw).ShouldBeRefused(RefusalKind.Invalid, Fields.Name);
 
         Assert.Contains("required", refusal.Message);
     }
@@ -57,7 +57,7 @@ public sealed class NameRulesTests
     [InlineData("euwest\u0007")]
     public void Name_ControlCharacter_IsInvalidOnName(string raw)
     {
-        var refusal = NameRules.Name(raw).ShouldBeRefused(RefusalKind.Invalid, "Name");
+        var refusal = NameRules.Name(raw).ShouldBeRefused(RefusalKind.Invalid, Fields.Name);
 
         Assert.Contains("control characters", refusal.Message);
     }
@@ -75,7 +75,7 @@ public sealed class NameRulesTests
     {
         var name = new string('n', Limits.NameMaxLength + 1);
 
-        var refusal = NameRules.Name(name).ShouldBeRefused(RefusalKind.Invalid, "Name");
+        var refusal = NameRules.Name(name).ShouldBeRefused(RefusalKind.Invalid, Fields.Name);
 
         Assert.Contains($"at most {Limits.NameMaxLength} characters", refusal.Message);
         Assert.Contains($"it has {Limits.NameMaxLength + 1}", refusal.Message);
@@ -92,10 +92,10 @@ public sealed class NameRulesTests
     [Fact]
     public void Name_CustomFieldAndLimit_AreUsedInTheRefusal()
     {
-        var refusal = NameRules.Name(new string('d', 11), "Display name", maxLength: 10).ShouldBeRefused(RefusalKind.Invalid, "Display name");
+        var refusal = NameRules.Name(new string('d', 11), Fields.DisplayName, "Display name", maxLength: 10).ShouldBeRefused(RefusalKind.Invalid, Fields.DisplayName);
 
         Assert.StartsWith("Display name must be at most 10 characters", refusal.Message);
-        NameRules.Name("", "Display name").ShouldBeRefused(RefusalKind.Invalid, "Display name");
+        NameRules.Name("", Fields.DisplayName, "Display name").ShouldBeRefused(RefusalKind.Invalid, Fields.DisplayName);
     }
 
     // ---- Description ----
@@ -132,7 +132,7 @@ public sealed class NameRulesTests
     [InlineData("vertical\u000Btab")]
     public void Description_OtherControlCharacter_IsInvalidOnDescription(string raw)
     {
-        var refusal = NameRules.Description(raw).ShouldBeRefused(RefusalKind.Invalid, "Description");
+        var refusal = NameRules.Description(raw).ShouldBeRefused(RefusalKind.Invalid, Fields.Description);
 
         Assert.Contains("control characters", refusal.Message);
     }
@@ -150,7 +150,7 @@ public sealed class NameRulesTests
     {
         var text = new string('d', Limits.DescriptionMaxLength + 1);
 
-        var refusal = NameRules.Description(text).ShouldBeRefused(RefusalKind.Invalid, "Description");
+        var refusal = NameRules.Description(text).ShouldBeRefused(RefusalKind.Invalid, Fields.Description);
 
         Assert.Contains($"at most {Limits.DescriptionMaxLength} characters", refusal.Message);
         Assert.Contains($"it has {Limits.DescriptionMaxLength + 1}", refusal.Message);
@@ -234,7 +234,7 @@ public sealed class NameRulesTests
     [InlineData("   ")]
     public void Slug_Missing_IsInvalidOnSlugAsRequired(string? raw)
     {
-        var refusal = NameRules.Slug(raw).ShouldBeRefused(RefusalKind.Invalid, "Slug");
+        var refusal = NameRules.Slug(raw).ShouldBeRefused(RefusalKind.Invalid, Fields.Slug);
 
         Assert.Equal("Slug is required.", refusal.Message);
     }
@@ -250,7 +250,7 @@ public sealed class NameRulesTests
     [InlineData("acme.io")]
     public void Slug_OtherCharactersOrHyphenPlacement_IsInvalidOnSlug(string raw)
     {
-        var refusal = NameRules.Slug(raw).ShouldBeRefused(RefusalKind.Invalid, "Slug");
+        var refusal = NameRules.Slug(raw).ShouldBeRefused(RefusalKind.Invalid, Fields.Slug);
 
         Assert.Contains("lower-case letters, digits and single hyphens", refusal.Message);
     }
@@ -266,7 +266,7 @@ public sealed class NameRulesTests
     [Fact]
     public void Slug_OverMaxLength_IsInvalidWithTheLengthInTheMessage()
     {
-        var refusal = NameRules.Slug(new string('s', Limits.SlugMaxLength + 1)).ShouldBeRefused(RefusalKind.Invalid, "Slug");
+        var refusal = NameRules.Slug(new string('s', Limits.SlugMaxLength + 1)).ShouldBeRefused(RefusalKind.Invalid, Fields.Slug);
 
         Assert.Contains($"at most {Limits.SlugMaxLength} characters", refusal.Message);
         Assert.Contains($"it has {Limits.SlugMaxLength + 1}", refusal.Message);

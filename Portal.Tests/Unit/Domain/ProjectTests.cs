@@ -35,13 +35,13 @@ public sealed class ProjectTests
     [InlineData("web\u0007")]
     public void Create_InvalidName_IsInvalidOnName(string? name)
     {
-        Project.Create(_tenantId, name, null, _now).ShouldBeRefused(RefusalKind.Invalid, "Name");
+        Project.Create(_tenantId, name, null, _now).ShouldBeRefused(RefusalKind.Invalid, Fields.Name);
     }
 
     [Fact]
     public void Create_NameOverMaxLength_IsInvalidWithTheLengthInTheMessage()
     {
-        var refusal = Project.Create(_tenantId, new string('p', Limits.NameMaxLength + 1), null, _now).ShouldBeRefused(RefusalKind.Invalid, "Name");
+        var refusal = Project.Create(_tenantId, new string('p', Limits.NameMaxLength + 1), null, _now).ShouldBeRefused(RefusalKind.Invalid, Fields.Name);
 
         Assert.Contains((Limits.NameMaxLength + 1).ToString(), refusal.Message);
     }
@@ -49,7 +49,7 @@ public sealed class ProjectTests
     [Fact]
     public void Create_InvalidDescription_IsInvalidOnDescription()
     {
-        Project.Create(_tenantId, "web", "\u0000", _now).ShouldBeRefused(RefusalKind.Invalid, "Description");
+        Project.Create(_tenantId, "web", "\u0000", _now).ShouldBeRefused(RefusalKind.Invalid, Fields.Description);
     }
 
     [Fact]
@@ -69,7 +69,7 @@ public sealed class ProjectTests
     {
         var project = Project.Create(_tenantId, "web", "d", _now).ShouldSucceed();
 
-        project.Rename(" ", "other").ShouldBeRefused(RefusalKind.Invalid, "Name");
+        project.Rename(" ", "other").ShouldBeRefused(RefusalKind.Invalid, Fields.Name);
 
         Assert.Equal("web", project.Name);
         Assert.Equal("d", project.Description);

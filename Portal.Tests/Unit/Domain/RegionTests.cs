@@ -30,13 +30,13 @@ public sealed class RegionTests
     [InlineData("Frankfurt\u0007")]
     public void Create_InvalidName_IsInvalidOnName(string? name)
     {
-        Region.Create(name, null, _now).ShouldBeRefused(RefusalKind.Invalid, "Name");
+        Region.Create(name, null, _now).ShouldBeRefused(RefusalKind.Invalid, Fields.Name);
     }
 
     [Fact]
     public void Create_NameOverMaxLength_IsInvalidWithTheLengthInTheMessage()
     {
-        var refusal = Region.Create(new string('r', Limits.NameMaxLength + 1), null, _now).ShouldBeRefused(RefusalKind.Invalid, "Name");
+        var refusal = Region.Create(new string('r', Limits.NameMaxLength + 1), null, _now).ShouldBeRefused(RefusalKind.Invalid, Fields.Name);
 
         Assert.Contains($"at most {Limits.NameMaxLength}", refusal.Message);
     }
@@ -44,8 +44,8 @@ public sealed class RegionTests
     [Fact]
     public void Create_InvalidDescription_IsInvalidOnDescription()
     {
-        Region.Create("Frankfurt", "\u001B", _now).ShouldBeRefused(RefusalKind.Invalid, "Description");
-        Region.Create("Frankfurt", new string('d', Limits.DescriptionMaxLength + 1), _now).ShouldBeRefused(RefusalKind.Invalid, "Description");
+        Region.Create("Frankfurt", "\u001B", _now).ShouldBeRefused(RefusalKind.Invalid, Fields.Description);
+        Region.Create("Frankfurt", new string('d', Limits.DescriptionMaxLength + 1), _now).ShouldBeRefused(RefusalKind.Invalid, Fields.Description);
     }
 
     [Fact]
@@ -64,7 +64,7 @@ public sealed class RegionTests
     {
         var region = Region.Create("Frankfurt", "old", _now).ShouldSucceed();
 
-        region.Rename("Berlin", "bell\u0007").ShouldBeRefused(RefusalKind.Invalid, "Description");
+        region.Rename("Berlin", "bell\u0007").ShouldBeRefused(RefusalKind.Invalid, Fields.Description);
 
         Assert.Equal("Frankfurt", region.Name);
         Assert.Equal("old", region.Description);

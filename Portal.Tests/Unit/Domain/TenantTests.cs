@@ -49,20 +49,20 @@ public sealed class TenantTests
     [InlineData("-acme")]
     public void Create_InvalidSlug_IsInvalidOnSlug(string slug)
     {
-        Tenant.Create("Acme", slug, null, _now).ShouldBeRefused(RefusalKind.Invalid, "Slug");
+        Tenant.Create("Acme", slug, null, _now).ShouldBeRefused(RefusalKind.Invalid, Fields.Slug);
     }
 
     [Fact]
     public void Create_SlugOverMaxLength_IsInvalidOnSlug()
     {
-        Tenant.Create("Acme", new string('a', Limits.SlugMaxLength + 1), null, _now).ShouldBeRefused(RefusalKind.Invalid, "Slug");
+        Tenant.Create("Acme", new string('a', Limits.SlugMaxLength + 1), null, _now).ShouldBeRefused(RefusalKind.Invalid, Fields.Slug);
     }
 
     [Fact]
     public void Create_NameWithoutLettersOrDigitsAndNoSlug_IsInvalidOnSlug()
     {
         // "日本" yields an empty derived slug: the person must give one.
-        Tenant.Create("日本", null, null, _now).ShouldBeRefused(RefusalKind.Invalid, "Slug");
+        Tenant.Create("日本", null, null, _now).ShouldBeRefused(RefusalKind.Invalid, Fields.Slug);
         Assert.Equal("nihon", Tenant.Create("日本", "nihon", null, _now).ShouldSucceed().Slug);
     }
 
@@ -72,20 +72,20 @@ public sealed class TenantTests
     [InlineData("Acme\tCorp")]
     public void Create_InvalidName_IsInvalidOnNameEvenWithoutASlug(string? name)
     {
-        Tenant.Create(name, null, null, _now).ShouldBeRefused(RefusalKind.Invalid, "Name");
+        Tenant.Create(name, null, null, _now).ShouldBeRefused(RefusalKind.Invalid, Fields.Name);
     }
 
     [Fact]
     public void Create_NameOverMaxLength_IsInvalidOnName()
     {
-        Tenant.Create(new string('a', Limits.NameMaxLength + 1), "acme", null, _now).ShouldBeRefused(RefusalKind.Invalid, "Name");
+        Tenant.Create(new string('a', Limits.NameMaxLength + 1), "acme", null, _now).ShouldBeRefused(RefusalKind.Invalid, Fields.Name);
     }
 
     [Fact]
     public void Create_InvalidDescription_IsInvalidOnDescription()
     {
-        Tenant.Create("Acme", null, "bell\u0007", _now).ShouldBeRefused(RefusalKind.Invalid, "Description");
-        Tenant.Create("Acme", null, new string('d', Limits.DescriptionMaxLength + 1), _now).ShouldBeRefused(RefusalKind.Invalid, "Description");
+        Tenant.Create("Acme", null, "bell\u0007", _now).ShouldBeRefused(RefusalKind.Invalid, Fields.Description);
+        Tenant.Create("Acme", null, new string('d', Limits.DescriptionMaxLength + 1), _now).ShouldBeRefused(RefusalKind.Invalid, Fields.Description);
     }
 
     [Fact]

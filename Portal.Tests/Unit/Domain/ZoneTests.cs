@@ -28,19 +28,19 @@ public sealed class ZoneTests
     [InlineData("zone\na")]
     public void Create_InvalidName_IsInvalidOnName(string? name)
     {
-        Zone.Create(_regionId, name, null, _now).ShouldBeRefused(RefusalKind.Invalid, "Name");
+        Zone.Create(_regionId, name, null, _now).ShouldBeRefused(RefusalKind.Invalid, Fields.Name);
     }
 
     [Fact]
     public void Create_NameOverMaxLength_IsInvalidOnName()
     {
-        Zone.Create(_regionId, new string('z', Limits.NameMaxLength + 1), null, _now).ShouldBeRefused(RefusalKind.Invalid, "Name");
+        Zone.Create(_regionId, new string('z', Limits.NameMaxLength + 1), null, _now).ShouldBeRefused(RefusalKind.Invalid, Fields.Name);
     }
 
     [Fact]
     public void Create_InvalidDescription_IsInvalidOnDescription()
     {
-        Zone.Create(_regionId, "a", "\u0007", _now).ShouldBeRefused(RefusalKind.Invalid, "Description");
+        Zone.Create(_regionId, "a", "\u0007", _now).ShouldBeRefused(RefusalKind.Invalid, Fields.Description);
     }
 
     [Fact]
@@ -48,7 +48,7 @@ public sealed class ZoneTests
     {
         var zone = Zone.Create(_regionId, "a", "d", _now).ShouldSucceed();
 
-        zone.Rename("", "x").ShouldBeRefused(RefusalKind.Invalid, "Name");
+        zone.Rename("", "x").ShouldBeRefused(RefusalKind.Invalid, Fields.Name);
         Assert.Equal("a", zone.Name);
 
         zone.Rename("b", "x").ShouldSucceed();

@@ -107,7 +107,7 @@ public sealed class CloudConfigImportTests
         Assert.Equal(CredentialKind.ApplicationCredential, imported.Settings.CredentialKind);
         Assert.Null(imported.Settings.ApplicationCredentialId);
         // The form then asks for the id, as if typed.
-        imported.Settings.Validate(true).ShouldBeRefused(RefusalKind.Invalid, "Application credential ID");
+        imported.Settings.Validate(true).ShouldBeRefused(RefusalKind.Invalid, Fields.ApplicationCredentialId);
     }
 
     [Fact]
@@ -142,7 +142,7 @@ public sealed class CloudConfigImportTests
     [Fact]
     public void Parse_CloudsYamlWithUnknownCloudName_IsInvalidNamingIt()
     {
-        var refusal = CloudConfigImport.Parse(TwoCloudsYaml, "missing").ShouldBeRefused(RefusalKind.Invalid, "Paste");
+        var refusal = CloudConfigImport.Parse(TwoCloudsYaml, "missing").ShouldBeRefused(RefusalKind.Invalid, Fields.Paste);
 
         Assert.Contains("'missing'", refusal.Message);
     }
@@ -159,7 +159,7 @@ public sealed class CloudConfigImportTests
                   project_name: team
             """;
 
-        var refusal = CloudConfigImport.Parse(yaml).ShouldBeRefused(RefusalKind.Invalid, "Paste");
+        var refusal = CloudConfigImport.Parse(yaml).ShouldBeRefused(RefusalKind.Invalid, Fields.Paste);
 
         Assert.Equal("The cloud 'broken' has no auth_url.", refusal.Message);
         Assert.DoesNotContain("secret", refusal.Message);
@@ -168,7 +168,7 @@ public sealed class CloudConfigImportTests
     [Fact]
     public void Parse_CloudsYamlWithoutAuthSection_IsInvalid()
     {
-        var refusal = CloudConfigImport.Parse("clouds:\n  bare:\n    region_name: RegionOne\n").ShouldBeRefused(RefusalKind.Invalid, "Paste");
+        var refusal = CloudConfigImport.Parse("clouds:\n  bare:\n    region_name: RegionOne\n").ShouldBeRefused(RefusalKind.Invalid, Fields.Paste);
 
         Assert.Contains("no 'auth' section", refusal.Message);
     }
@@ -176,7 +176,7 @@ public sealed class CloudConfigImportTests
     [Fact]
     public void Parse_CloudsYamlWithoutClouds_IsInvalid()
     {
-        var refusal = CloudConfigImport.Parse("clouds: {}\n").ShouldBeRefused(RefusalKind.Invalid, "Paste");
+        var refusal = CloudConfigImport.Parse("clouds: {}\n").ShouldBeRefused(RefusalKind.Invalid, Fields.Paste);
 
         Assert.Contains("no clouds", refusal.Message);
     }
@@ -205,7 +205,7 @@ public sealed class CloudConfigImportTests
     [InlineData("clouds:\n  - a\n  b: c\n")]
     public void Parse_InvalidYaml_IsInvalidWithAClearMessageAndLine(string text)
     {
-        var refusal = CloudConfigImport.Parse(text).ShouldBeRefused(RefusalKind.Invalid, "Paste");
+        var refusal = CloudConfigImport.Parse(text).ShouldBeRefused(RefusalKind.Invalid, Fields.Paste);
 
         Assert.StartsWith("This is neither an openrc file nor valid YAML (line ", refusal.Message);
         Assert.DoesNotContain("\n", refusal.Message);
@@ -217,7 +217,7 @@ public sealed class CloudConfigImportTests
     [InlineData("name: value\n")]
     public void Parse_YamlThatIsNotACloudsFile_IsInvalid(string text)
     {
-        var refusal = CloudConfigImport.Parse(text).ShouldBeRefused(RefusalKind.Invalid, "Paste");
+        var refusal = CloudConfigImport.Parse(text).ShouldBeRefused(RefusalKind.Invalid, Fields.Paste);
 
         Assert.Contains("clouds:", refusal.Message);
     }
@@ -227,11 +227,11 @@ public sealed class CloudConfigImportTests
     [InlineData("")]
     [InlineData("  \n ")]
     public void Parse_Nothing_AsksToPaste(string? text) =>
-        CloudConfigImport.Parse(text).ShouldBeRefused(RefusalKind.Invalid, "Paste");
+        CloudConfigImport.Parse(text).ShouldBeRefused(RefusalKind.Invalid, Fields.Paste);
 
     [Fact]
     public void Parse_TooLong_IsInvalid() =>
-        CloudConfigImport.Parse("a: " + new string('x', 300 * 1024)).ShouldBeRefused(RefusalKind.Invalid, "Paste");
+        CloudConfigImport.Parse("a: " + new string('x', 300 * 1024)).ShouldBeRefused(RefusalKind.Invalid, Fields.Paste);
 
     // ---- openrc ----
 
@@ -356,7 +356,7 @@ public sealed class CloudConfigImportTests
     [Fact]
     public void Parse_OpenRcWithoutAuthUrl_IsInvalid()
     {
-        var refusal = CloudConfigImport.Parse("export OS_USERNAME=alice\nexport OS_PASSWORD=secret\n").ShouldBeRefused(RefusalKind.Invalid, "Paste");
+        var refusal = CloudConfigImport.Parse("export OS_USERNAME=alice\nexport OS_PASSWORD=secret\n").ShouldBeRefused(RefusalKind.Invalid, Fields.Paste);
 
         Assert.Equal("The openrc file has no OS_AUTH_URL.", refusal.Message);
     }

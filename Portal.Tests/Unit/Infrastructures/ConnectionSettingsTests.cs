@@ -37,7 +37,7 @@ public sealed class ConnectionSettingsTests
     [InlineData("   ")]
     public void Validate_EmptyAuthUrl_IsInvalidOnAuthUrlAsRequired(string url)
     {
-        var refusal = AppCredential(authUrl: url).Validate(true).ShouldBeRefused(RefusalKind.Invalid, "Auth URL");
+        var refusal = AppCredential(authUrl: url).Validate(true).ShouldBeRefused(RefusalKind.Invalid, Fields.AuthUrl);
 
         Assert.Contains("required", refusal.Message);
     }
@@ -49,7 +49,7 @@ public sealed class ConnectionSettingsTests
     [InlineData("https://")]
     public void Validate_MalformedUrl_IsInvalidOnAuthUrlWithAnExample(string url)
     {
-        var refusal = AppCredential(authUrl: url).Validate(true).ShouldBeRefused(RefusalKind.Invalid, "Auth URL");
+        var refusal = AppCredential(authUrl: url).Validate(true).ShouldBeRefused(RefusalKind.Invalid, Fields.AuthUrl);
 
         Assert.Contains("https://keystone.example.com:5000/v3", refusal.Message);
     }
@@ -60,7 +60,7 @@ public sealed class ConnectionSettingsTests
     [InlineData("ldap://keystone.example.com/v3")]
     public void Validate_NonHttpScheme_IsInvalidOnAuthUrl(string url)
     {
-        var refusal = AppCredential(authUrl: url).Validate(true).ShouldBeRefused(RefusalKind.Invalid, "Auth URL");
+        var refusal = AppCredential(authUrl: url).Validate(true).ShouldBeRefused(RefusalKind.Invalid, Fields.AuthUrl);
 
         Assert.Contains("not an http(s) URL", refusal.Message);
     }
@@ -78,7 +78,7 @@ public sealed class ConnectionSettingsTests
     [InlineData("https://keystone.example.com:5000/v3?token=abc")]
     public void Validate_UrlWithCredentialsOrQuery_IsInvalidOnAuthUrl(string url)
     {
-        var refusal = AppCredential(authUrl: url).Validate(true).ShouldBeRefused(RefusalKind.Invalid, "Auth URL");
+        var refusal = AppCredential(authUrl: url).Validate(true).ShouldBeRefused(RefusalKind.Invalid, Fields.AuthUrl);
 
         Assert.Equal("Auth URL must not contain credentials or a query string.", refusal.Message);
         Assert.DoesNotContain("s3cret", refusal.Message);
@@ -89,14 +89,14 @@ public sealed class ConnectionSettingsTests
     [InlineData("https://keystone.example.com:5000/v3\nX-Injected: 1")]
     [InlineData("https://keystone.exa\u0000mple.com/v3")]
     public void Validate_AuthUrlWithControlCharacter_IsInvalidOnAuthUrl(string url) =>
-        AppCredential(authUrl: url).Validate(true).ShouldBeRefused(RefusalKind.Invalid, "Auth URL");
+        AppCredential(authUrl: url).Validate(true).ShouldBeRefused(RefusalKind.Invalid, Fields.AuthUrl);
 
     [Fact]
     public void Validate_UrlTooLong_IsInvalidOnAuthUrl()
     {
         var url = "https://keystone.example.com/" + new string('a', ConnectionSettings.UrlMaxLength);
 
-        var refusal = AppCredential(authUrl: url).Validate(true).ShouldBeRefused(RefusalKind.Invalid, "Auth URL");
+        var refusal = AppCredential(authUrl: url).Validate(true).ShouldBeRefused(RefusalKind.Invalid, Fields.AuthUrl);
 
         Assert.Contains($"{ConnectionSettings.UrlMaxLength}", refusal.Message);
     }
@@ -109,7 +109,7 @@ public sealed class ConnectionSettingsTests
     [InlineData("   ")]
     public void Validate_ApplicationCredentialWithoutId_IsInvalidOnTheId(string? id)
     {
-        var refusal = AppCredential(id: id).Validate(true).ShouldBeRefused(RefusalKind.Invalid, "Application credential ID");
+        var refusal = AppCredential(id: id).Validate(true).ShouldBeRefused(RefusalKind.Invalid, Fields.ApplicationCredentialId);
 
         Assert.Equal("Application credential ID is required.", refusal.Message);
     }
@@ -117,7 +117,7 @@ public sealed class ConnectionSettingsTests
     [Fact]
     public void Validate_ApplicationCredentialWithoutSecret_IsInvalidOnTheSecret()
     {
-        var refusal = AppCredential().Validate(secretPresent: false).ShouldBeRefused(RefusalKind.Invalid, "Application credential secret");
+        var refusal = AppCredential().Validate(secretPresent: false).ShouldBeRefused(RefusalKind.Invalid, Fields.ApplicationCredentialSecret);
 
         Assert.Equal("Application credential secret is required.", refusal.Message);
     }
@@ -142,7 +142,7 @@ public sealed class ConnectionSettingsTests
     [InlineData(" ")]
     public void Validate_PasswordWithoutUser_IsInvalidOnUserName(string? user)
     {
-        var refusal = Password(user: user).Validate(true).ShouldBeRefused(RefusalKind.Invalid, "User name");
+        var refusal = Password(user: user).Validate(true).ShouldBeRefused(RefusalKind.Invalid, Fields.UserName);
 
         Assert.Equal("User name is required.", refusal.Message);
     }
@@ -152,7 +152,7 @@ public sealed class ConnectionSettingsTests
     [InlineData("")]
     public void Validate_PasswordWithoutProject_IsInvalidOnProjectName(string? project)
     {
-        var refusal = Password(project: project).Validate(true).ShouldBeRefused(RefusalKind.Invalid, "Project name");
+        var refusal = Password(project: project).Validate(true).ShouldBeRefused(RefusalKind.Invalid, Fields.ProjectName);
 
         Assert.Equal("Project name is required.", refusal.Message);
     }
@@ -160,7 +160,7 @@ public sealed class ConnectionSettingsTests
     [Fact]
     public void Validate_PasswordWithoutSecret_IsInvalidOnPassword()
     {
-        var refusal = Password().Validate(secretPresent: false).ShouldBeRefused(RefusalKind.Invalid, "Password");
+        var refusal = Password().Validate(secretPresent: false).ShouldBeRefused(RefusalKind.Invalid, Fields.Password);
 
         Assert.Equal("Password is required.", refusal.Message);
     }
@@ -191,7 +191,7 @@ public sealed class ConnectionSettingsTests
     public void Validate_RegionNameTooLong_IsInvalidOnRegionName()
     {
         var refusal = AppCredential(region: new string('r', ConnectionSettings.FieldMaxLength + 1)).Validate(true)
-            .ShouldBeRefused(RefusalKind.Invalid, "Region name");
+            .ShouldBeRefused(RefusalKind.Invalid, Fields.RegionName);
 
         Assert.Contains($"{ConnectionSettings.FieldMaxLength}", refusal.Message);
     }
@@ -208,31 +208,31 @@ public sealed class ConnectionSettingsTests
 
     [Fact]
     public void Validate_UserNameTooLong_IsInvalidOnUserName() =>
-        Password(user: new string('u', ConnectionSettings.FieldMaxLength + 1)).Validate(true).ShouldBeRefused(RefusalKind.Invalid, "User name");
+        Password(user: new string('u', ConnectionSettings.FieldMaxLength + 1)).Validate(true).ShouldBeRefused(RefusalKind.Invalid, Fields.UserName);
 
     [Fact]
     public void Validate_ApplicationCredentialIdTooLong_IsInvalidOnTheId() =>
         AppCredential(id: new string('a', ConnectionSettings.FieldMaxLength + 1)).Validate(true)
-            .ShouldBeRefused(RefusalKind.Invalid, "Application credential ID");
+            .ShouldBeRefused(RefusalKind.Invalid, Fields.ApplicationCredentialId);
 
     [Theory]
-    [InlineData("ali\nce", "User name")]
-    [InlineData("ali\tce", "User name")]
-    [InlineData("ali\u0000ce", "User name")]
-    public void Validate_UserNameWithControlCharacter_IsInvalidOnThatField(string user, string field)
+    [InlineData("ali\nce")]
+    [InlineData("ali\tce")]
+    [InlineData("ali\u0000ce")]
+    public void Validate_UserNameWithControlCharacter_IsInvalidOnThatField(string user)
     {
-        var refusal = Password(user: user).Validate(true).ShouldBeRefused(RefusalKind.Invalid, field);
+        var refusal = Password(user: user).Validate(true).ShouldBeRefused(RefusalKind.Invalid, Fields.UserName);
 
         Assert.Contains("control characters", refusal.Message);
     }
 
     [Fact]
     public void Validate_ProjectDomainWithControlCharacter_IsInvalidOnProjectDomain() =>
-        Password(projectDomain: "Def\u0007ault").Validate(true).ShouldBeRefused(RefusalKind.Invalid, "Project domain");
+        Password(projectDomain: "Def\u0007ault").Validate(true).ShouldBeRefused(RefusalKind.Invalid, Fields.ProjectDomain);
 
     [Fact]
     public void Validate_RegionWithControlCharacter_IsInvalidOnRegionName() =>
-        AppCredential(region: "Region\rOne").Validate(true).ShouldBeRefused(RefusalKind.Invalid, "Region name");
+        AppCredential(region: "Region\rOne").Validate(true).ShouldBeRefused(RefusalKind.Invalid, Fields.RegionName);
 
     // ---- CA bundle ----
 
@@ -242,7 +242,7 @@ public sealed class ConnectionSettingsTests
     [InlineData("MIIBszCCAVmgAwIBAgIUQ==")]
     public void Validate_CaBundleNotPem_IsInvalidOnCaBundle(string bundle)
     {
-        var refusal = AppCredential(caBundle: bundle).Validate(true).ShouldBeRefused(RefusalKind.Invalid, "CA bundle");
+        var refusal = AppCredential(caBundle: bundle).Validate(true).ShouldBeRefused(RefusalKind.Invalid, Fields.CaBundle);
 
         Assert.Contains("PEM", refusal.Message);
     }
@@ -252,7 +252,7 @@ public sealed class ConnectionSettingsTests
     {
         var bundle = Pem + new string('A', ConnectionSettings.CaBundleMaxLength);
 
-        var refusal = AppCredential(caBundle: bundle).Validate(true).ShouldBeRefused(RefusalKind.Invalid, "CA bundle");
+        var refusal = AppCredential(caBundle: bundle).Validate(true).ShouldBeRefused(RefusalKind.Invalid, Fields.CaBundle);
 
         Assert.Contains("too large", refusal.Message);
     }
@@ -277,9 +277,9 @@ public sealed class ConnectionSettingsTests
 
     [Fact]
     public void Validate_UndefinedInterface_IsInvalidOnInterface() =>
-        (AppCredential() with { Interface = (EndpointInterfaceKind)42 }).Validate(true).ShouldBeRefused(RefusalKind.Invalid, "Interface");
+        (AppCredential() with { Interface = (EndpointInterfaceKind)42 }).Validate(true).ShouldBeRefused(RefusalKind.Invalid, Fields.Interface);
 
     [Fact]
     public void Validate_UndefinedCredentialKind_IsInvalidOnCredentialType() =>
-        (AppCredential() with { CredentialKind = (CredentialKind)42 }).Validate(true).ShouldBeRefused(RefusalKind.Invalid, "Credential type");
+        (AppCredential() with { CredentialKind = (CredentialKind)42 }).Validate(true).ShouldBeRefused(RefusalKind.Invalid, Fields.CredentialType);
 }

@@ -68,6 +68,6 @@ public sealed class PlatformManifestsTests
     [Fact]
     public void Summarize_NotAKubeconfig_IsInvalidOnKubeconfig()
     {
-        PlatformCommands.Summarize("hello: world").ShouldBeRefused(RefusalKind.Invalid, "Kubeconfig");
+        PlatformCommands.Summarize("hello: world").ShouldBeRefused(RefusalKind.Invalid, Fields.Kubeconfig);
     }
 }

@@ -28,7 +28,7 @@ public sealed class ServiceConfigTests
     [InlineData("a\tb")]
     public void Create_InvalidName_IsInvalidOnName(string? name)
     {
-        ServiceConfig.Create(Guid.NewGuid(), name, null, Now).ShouldBeRefused(RefusalKind.Invalid, "Name");
+        ServiceConfig.Create(Guid.NewGuid(), name, null, Now).ShouldBeRefused(RefusalKind.Invalid, Fields.Name);
     }
 
     [Fact]
@@ -36,7 +36,7 @@ public sealed class ServiceConfigTests
     {
         var config = Create();
 
-        config.Rename(" ", "x").ShouldBeRefused(RefusalKind.Invalid, "Name");
+        config.Rename(" ", "x").ShouldBeRefused(RefusalKind.Invalid, Fields.Name);
 
         Assert.Equal("Standard", config.Name);
     }
@@ -46,7 +46,7 @@ public sealed class ServiceConfigTests
     {
         var config = Create();
 
-        config.OfferTo(false, []).ShouldBeRefused(RefusalKind.Invalid, "Tenants");
+        config.OfferTo(false, []).ShouldBeRefused(RefusalKind.Invalid, Fields.Tenants);
 
         Assert.True(config.OfferedToAllTenants);
     }

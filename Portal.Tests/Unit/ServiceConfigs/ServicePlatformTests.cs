@@ -105,7 +105,7 @@ public sealed class ServicePlatformTests
     {
         var platform = ActivePostgres();
 
-        platform.BeginUpgrade(version).ShouldBeRefused(RefusalKind.Invalid, "Version");
+        platform.BeginUpgrade(version).ShouldBeRefused(RefusalKind.Invalid, Fields.Version);
 
         Assert.Equal(PlatformState.Active, platform.State);
         Assert.Null(platform.TargetOperatorVersion);
@@ -128,13 +128,13 @@ public sealed class ServicePlatformTests
     [Fact]
     public void BeginUpgrade_External_IsInvalidOnVersion()
     {
-        ActivePostgres(PostgresMode.External).BeginUpgrade("1.26.1").ShouldBeRefused(RefusalKind.Invalid, "Version");
+        ActivePostgres(PostgresMode.External).BeginUpgrade("1.26.1").ShouldBeRefused(RefusalKind.Invalid, Fields.Version);
     }
 
     [Fact]
     public void BeginUpgrade_Mks_IsInvalidOnVersion()
     {
-        ServicePlatform.CreateMks(Guid.NewGuid(), "net", "public", Now).BeginUpgrade("1.26.1").ShouldBeRefused(RefusalKind.Invalid, "Version");
+        ServicePlatform.CreateMks(Guid.NewGuid(), "net", "public", Now).BeginUpgrade("1.26.1").ShouldBeRefused(RefusalKind.Invalid, Fields.Version);
     }
 
     [Fact]
@@ -201,5 +201,53 @@ public sealed class ServicePlatformTests
     {
         var versions = ServicePlatform.PostgresOperatorVersions.Select(Version.Parse).ToList();
         Assert.Equal(versions.Order(), versions);
+    }
+    // ---- the reasons the platform page shows on its disabled actions
+
+    [Fact]
+    public void CheckUpgrade_WhileProvisioning_IsTheRefusalOfBeginUpgrade()
+    {
+        var platform = Postgres();
+
+        var why = platform.CheckUpgrade();
+
+        Assert.Equal("The platform is provisioning; it can be upgraded once it is active.", why!.Message);
+        Assert.Equal(why, platform.BeginUpgrade("1.26.1").ShouldBeRefused(RefusalKind.Conflict));
+    }
+
+    [Fact]
+    public void CheckUpgrade_ActiveToolPlatform_IsNullAndExternalIsRefused()
+    {
+        Assert.Null(ActivePostgres().CheckUpgrade());
+        Assert.Equal(Fields.Version, ActivePostgres(PostgresMode.External).CheckUpgrade()!.Field);
+    }
+
+    [Fact]
+    public void UpgradeVersions_RunningTheMiddleVersion_AreTheNewerOnes()
+    {
+        Assert.Equal(["1.26.1"], ActivePostgres(version: "1.25.2").UpgradeVersions);
+        Assert.Empty(ActivePostgres(version: "1.26.1").UpgradeVersions);
+        Assert.Empty(Postgres().UpgradeVersions); // no operator installed yet
+    }
+
+    [Fact]
+    public void CheckDelete_WhileUpgrading_IsTheRefusalOfBeginDelete()
+    {
+        var platform = ActivePostgres();
+        platform.BeginUpgrade("1.26.1").ShouldSucceed();
+
+        var why = platform.CheckDelete();
+
+        Assert.Equal("The platform is upgrading. Cancel that operation or wait for it to finish first.", why!.Message);
+        Assert.Equal(why, platform.BeginDelete().ShouldBeRefused(RefusalKind.Conflict));
+    }
+
+    [Fact]
+    public void CheckDelete_ActiveOrFailed_IsNull()
+    {
+        Assert.Null(ActivePostgres().CheckDelete());
+        var failed = Postgres();
+        failed.MarkFailed("boom");
+        Assert.Null(failed.CheckDelete());
     }
 }

@@ -126,15 +126,6 @@ public sealed partial class ClusterPage : IAsyncDisposable
 
     private bool _resyncing;
 
-    /// <summary>Why a resync cannot start now, or null (the server decides again).</summary>
-    private static string? WhyNotResync(ClusterDetail cluster)
-    {
-        if (cluster.State == ClusterState.Error) return "The cluster is in error: retry its failed action or delete it.";
-        if (cluster.CurrentOperationId is not null || cluster.State is not (ClusterState.Active or ClusterState.Degraded))
-            return $"The cluster is {cluster.State.ToString().ToLowerInvariant()}; wait for the action in progress.";
-        return cluster.Pools.FirstOrDefault(p => p.IsBusy) is { } busy ? $"Node pool {busy.Name} is {busy.State.ToString().ToLowerInvariant()}." : null;
-    }
-
     private async Task ResyncAsync()
     {
         var cluster = _cluster!;

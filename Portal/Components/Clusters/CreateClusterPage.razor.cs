@@ -44,7 +44,7 @@ public sealed partial class CreateClusterPage
     private PlacementOption? Placement => _placements?.FirstOrDefault(p => p.ServiceConfigId == _configId);
     private ProjectOptionLabel? Project => _projects?.FirstOrDefault(p => p.Id == _projectId);
 
-    private string[] PoolFields => ["Node pools", .. Enumerable.Range(1, _pools.Count).SelectMany(i => PoolDraft.Fields(i))];
+    private FieldKey[] PoolFields => [Fields.Pools, .. Enumerable.Range(0, _pools.Count).SelectMany(i => Fields.Pool(i).All)];
 
     protected override async Task OnInitializedAsync()
     {
@@ -217,7 +217,4 @@ public sealed class PoolDraft
         AutoscalerMax ??= Math.Min(Limits.MaxNodesPerPool, Math.Max(NodeCount * 2, 1));
     }
 
-    /// <summary>The field names the rules use for pool <paramref name="position"/> (1-based).</summary>
-    public static IEnumerable<string> Fields(int position) =>
-        new[] { "name", "flavor", "nodes", "autoscaler minimum", "autoscaler maximum" }.Select(f => $"Pool {position} {f}");
 }

@@ -24,11 +24,11 @@ public sealed class PlacementChoice
     /// <summary>Checks the step; the same names are checked again (with uniqueness) when registering.</summary>
     public Refusal? Check() => Mode switch
     {
-        PlacementMode.ExistingZone when RegionId is null => Refusal.Invalid("Region", "Choose a region."),
-        PlacementMode.ExistingZone when ZoneId is null => Refusal.Invalid("Zone", "Choose a zone, or create one."),
-        PlacementMode.NewZone when RegionId is null => Refusal.Invalid("Region", "Choose the region the new zone belongs to."),
-        PlacementMode.NewZone => NameRules.Name(NewZoneName, "Zone name").Refusal,
-        PlacementMode.NewRegionAndZone => NameRules.Name(NewRegionName, "Region name").Refusal ?? NameRules.Name(NewZoneName, "Zone name").Refusal,
+        PlacementMode.ExistingZone when RegionId is null => Refusal.Invalid(Fields.Region, "Choose a region."),
+        PlacementMode.ExistingZone when ZoneId is null => Refusal.Invalid(Fields.Zone, "Choose a zone, or create one."),
+        PlacementMode.NewZone when RegionId is null => Refusal.Invalid(Fields.Region, "Choose the region the new zone belongs to."),
+        PlacementMode.NewZone => NameRules.Name(NewZoneName, Fields.NewZoneName, "Zone name").Refusal,
+        PlacementMode.NewRegionAndZone => NameRules.Name(NewRegionName, Fields.NewRegionName, "Region name").Refusal ?? NameRules.Name(NewZoneName, Fields.NewZoneName, "Zone name").Refusal,
         _ => null,
     };
 

@@ -11,9 +11,9 @@ namespace Portal.Components.Infrastructures;
 public partial class RegisterInfrastructurePage
 {
     private static readonly IReadOnlyList<string> StepTitles = ["Provider & connection", "Validate", "Placement", "Catalog seed", "Review"];
-    private static readonly string[] Step0Fields =
-        ["Name", "Description", "Auth URL", "Region name", "Application credential ID", "Application credential secret", "User name", "Project name", "Password", "CA bundle"];
-    private static readonly string[] PlacementFields = ["Region", "Zone", "Region name", "Zone name"];
+    private static readonly FieldKey[] Step0Fields =
+        [Fields.Name, Fields.Description, Fields.AuthUrl, Fields.RegionName, Fields.ApplicationCredentialId, Fields.ApplicationCredentialSecret, Fields.UserName, Fields.ProjectName, Fields.Password, Fields.CaBundle];
+    private static readonly FieldKey[] PlacementFields = [Fields.Region, Fields.Zone, Fields.NewRegionName, Fields.NewZoneName];
 
     [Inject] private InfrastructureService Infrastructures { get; set; } = default!;
     [Inject] private ConnectionProbe Probe { get; set; } = default!;
@@ -85,7 +85,7 @@ public partial class RegisterInfrastructurePage
         var description = NameRules.Description(_description);
         if (!description.Succeeded) return description.Refusal;
         if (await Infrastructures.IsNameTakenAsync(_name))
-            return Refusal.Conflict($"An infrastructure named '{name.Value}' already exists.", "Name");
+            return Refusal.Conflict($"An infrastructure named '{name.Value}' already exists.", Fields.Name);
         if (_provider == InfrastructureProvider.OpenStack)
         {
             var settings = _connection.ToSettings().Validate(_secret is not null);

@@ -29,9 +29,7 @@ public sealed partial class PlatformPage : IDisposable
     private string? _upgradeTo;
     private IDisposable? _subscription;
 
-    private IReadOnlyList<string> NewerVersions => _platform?.OperatorVersion is { } current
-        ? ServicePlatform.PostgresOperatorVersions.SkipWhile(v => v != current).Skip(1).ToList()
-        : [];
+    private IReadOnlyList<string> NewerVersions => _platform?.UpgradeVersions ?? [];
 
     protected override async Task OnParametersSetAsync()
     {
