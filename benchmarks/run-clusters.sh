@@ -17,4 +17,4 @@ echo "==> Building $PROJECT (Release)"
 dotnet build "$PROJECT" -c Release -nologo -v quiet -clp:ErrorsOnly
 
 echo "==> Running"
-exec benchmarks/Portal.ClustersBenchmark/bin/Release/net9.0/linux-x64/Portal.ClustersBenchmark "$@"
+exec benchmarks/Portal.ClustersBenchmark/bin/Release/net10.0/Portal.ClustersBenchmark "$@"

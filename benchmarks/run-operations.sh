@@ -16,4 +16,4 @@ echo "==> Building $PROJECT (Release)"
 dotnet build "$PROJECT" -c Release -nologo -v quiet -clp:ErrorsOnly
 
 echo "==> Running"
-exec benchmarks/Portal.OperationsBenchmark/bin/Release/net9.0/linux-x64/Portal.OperationsBenchmark "$@"
+exec benchmarks/Portal.OperationsBenchmark/bin/Release/net10.0/Portal.OperationsBenchmark "$@"

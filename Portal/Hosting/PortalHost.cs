@@ -92,13 +92,18 @@ public static class PortalHost
     /// <summary>Creates or upgrades the database and makes sure a platform admin exists.</summary>
     public static async Task InitializePortalAsync(this WebApplication app)
     {
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Portal.Startup");
         var factory = app.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
         await using (var db = await factory.CreateDbContextAsync())
+        {
+            var pending = (await db.Database.GetPendingMigrationsAsync()).Count();
+            if (pending > 0)
+                logger.LogInformation("Preparing the database: applying {Count} migration(s) to {Database}", pending, db.Database.GetDbConnection().DataSource);
             await DatabaseSetup.MigrateAsync(db);
+        }
 
         var bootstrap = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<BootstrapAdminOptions>>().Value;
         var created = await BootstrapAdmin.EnsureAsync(app.Services, bootstrap, app.Services.GetRequiredService<TimeProvider>());
-        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Portal.Startup");
         if (created is not null)
         {
             logger.LogInformation("Created the bootstrap platform admin {Email}", created.Email);
