@@ -1,9 +1,8 @@
 using Microsoft.AspNetCore.Components;
+using MudBlazor;
 using Portal.Domain.Common;
 using Portal.Identity;
 using Portal.Jobs.Operations;
-using Radzen;
-using Radzen.Blazor;
 
 namespace Portal.Components.Operations;
 
@@ -27,33 +26,26 @@ public sealed partial class OperationHistory : IDisposable
     [Inject] private CurrentActor CurrentActor { get; set; } = default!;
     [Inject] private ILogger<OperationHistory> Logger { get; set; } = default!;
 
-    private RadzenDataGrid<OperationView>? _grid;
-    private IEnumerable<OperationView>? _rows;
-    private int _count;
-    private bool _loading;
+    private MudDataGrid<OperationView>? _grid;
+    private Dictionary<string, object> _tableAttributes = [];
     private bool _canManage;
     private IDisposable? _subscription;
     private LiveRefresh? _live;
     private string? _subscribedTo;
-    // Rows the person expanded: a live reload replaces the rows, and they are expanded again after it renders.
-    private readonly HashSet<Guid> _expanded = [];
-    private bool _reexpand;
 
     private string Scope => Source?.Scope ?? $"{TargetType}/{TargetId}";
 
-    protected override async Task OnInitializedAsync()
-    {
-        _canManage = (await CurrentActor.GetAsync()).IsPlatformAdmin;
+    protected override void OnInitialized() =>
         _live = new LiveRefresh(() => InvokeAsync(ReloadAsync), TimeSpan.FromMilliseconds(300), Logger);
-    }
 
     protected override async Task OnParametersSetAsync()
     {
         _canManage = CanManage ?? (await CurrentActor.GetAsync()).IsPlatformAdmin;
+        _tableAttributes = new() { ["aria-label"] = Title ?? "Action history" };
         if (_subscribedTo == Scope) return;
-        // A new scope: listen to its changes only, and show its history from the first page.
+        // A new scope: listen to its changes only, and show its history from the first page, nothing expanded.
         _subscription?.Dispose();
-        _subscription = Source is { } source
+        _subscription = Source is not null
             // Read through the parameter on each change: the source's Watches may follow the page (a pool added).
             ? Notifier.Subscribe(change => Source?.Watches(change) == true ? _live!.RequestAsync() : Task.CompletedTask)
             : Notifier.SubscribeToTarget(TargetType, TargetId, _ => _live!.RequestAsync());
@@ -61,13 +53,21 @@ public sealed partial class OperationHistory : IDisposable
         _subscribedTo = Scope;
         if (changedScope && _grid is not null)
         {
-            _expanded.Clear();
-            await _grid.FirstPage(true);
+            await _grid.CollapseAllHierarchy();
+            _grid.NavigateTo(Page.First);
+            await _grid.ReloadServerData();
         }
     }
 
-    private Func<Actor, Guid, Task<Result>>? RetryAction => Source?.Retry;
-    private Func<Actor, Guid, Task<Result>>? CancelAction => Source?.Cancel;
+    private async Task<GridData<OperationView>> LoadAsync(GridState<OperationView> state, CancellationToken ct)
+    {
+        var actor = await CurrentActor.GetAsync();
+        var request = new PageRequest(state.Page * state.PageSize, state.PageSize);
+        var page = Source is { } source
+            ? await source.Load(actor, request)
+            : await Operations.ListForTargetAsync(actor, TargetType, TargetId, request);
+        return new GridData<OperationView> { Items = page.Value?.Items ?? [], TotalItems = page.Value?.Total ?? 0 };
+    }
 
     private async Task ActedAsync()
     {
@@ -75,41 +75,11 @@ public sealed partial class OperationHistory : IDisposable
         await Changed.InvokeAsync();
     }
 
-    private async Task LoadAsync(LoadDataArgs args)
-    {
-        _loading = true;
-        var actor = await CurrentActor.GetAsync();
-        var request = new PageRequest(args.Skip ?? 0, args.Top ?? PageSize);
-        var page = Source is { } source
-            ? await source.Load(actor, request)
-            : await Operations.ListForTargetAsync(actor, TargetType, TargetId, request);
-        _rows = page.Value?.Items ?? [];
-        _count = page.Value?.Total ?? 0;
-        _loading = false;
-        _reexpand = _expanded.Count > 0;
-    }
-
-    protected override async Task OnAfterRenderAsync(bool firstRender)
-    {
-        if (!_reexpand || _grid is null || _rows is null) return;
-        _reexpand = false;
-        var rows = _rows.Where(r => _expanded.Contains(r.Id)).ToList();
-        if (rows.Count > 0)
-            await _grid.ExpandRows(rows);
-    }
-
-    private void Expanded(OperationView row) => _expanded.Add(row.Id);
-
-    private void Collapsed(OperationView row) => _expanded.Remove(row.Id);
-
     private async Task ReloadAsync()
     {
         if (_grid is not null)
-            await _grid.Reload();
-        StateHasChanged();
+            await _grid.ReloadServerData();
     }
-
-    private static void RowRender(RowRenderEventArgs<OperationView> args) => args.Expandable = args.Data?.Steps.Count > 0;
 
     public void Dispose()
     {

@@ -1,17 +1,16 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Components;
+using MudBlazor;
 using Portal.Domain.Common;
 using Portal.Domain.Operations;
 using Portal.Identity;
 using Portal.Jobs.Operations;
-using Radzen;
-using Radzen.Blazor;
 
 namespace Portal.Components.Operations;
 
 public sealed partial class OperationsPage : IDisposable
 {
-    private static readonly IReadOnlyList<StateOption> StateOptions =
-        Enum.GetValues<OperationState>().Select(s => new StateOption(s, s.ToString())).ToList();
+    private static readonly Dictionary<string, object> TableAttributes = new() { ["aria-label"] = "Operations" };
 
     /// <summary>Pre-selects a state, as the health cards link to it (<c>operations?state=Queued</c>).</summary>
     [SupplyParameterFromQuery(Name = "state")] public string? StateQuery { get; set; }
@@ -21,16 +20,14 @@ public sealed partial class OperationsPage : IDisposable
     [Inject] private CurrentActor CurrentActor { get; set; } = default!;
     [Inject] private ILogger<OperationsPage> Logger { get; set; } = default!;
 
-    private RadzenDataGrid<OperationView>? _grid;
-    private IEnumerable<OperationView>? _rows;
-    private int _count;
-    private bool _loading;
+    private MudDataGrid<OperationView>? _grid;
     private bool _canManage;
     private EngineHealth? _health;
     private IReadOnlyList<string> _kinds = [];
     private OperationFilter _filter = new();
-    private DateTime? _from;
-    private DateTime? _to;
+    // The date-time inputs' own text ("2026-12-01T08:30"), read as UTC like every time on the page.
+    private string? _from;
+    private string? _to;
     private IDisposable? _subscription;
     private LiveRefresh? _live;
     private string? _appliedStateQuery;
@@ -55,27 +52,25 @@ public sealed partial class OperationsPage : IDisposable
         await FilterAsync(_filter with { State = state });
     }
 
-    private async Task LoadAsync(LoadDataArgs args)
+    private async Task<GridData<OperationView>> LoadAsync(GridState<OperationView> state, CancellationToken ct)
     {
-        _loading = true;
-        var page = await Operations.ListAsync(await CurrentActor.GetAsync(), _filter, new PageRequest(args.Skip ?? 0, args.Top ?? Limits.DefaultPageSize));
-        _rows = page.Value?.Items ?? [];
-        _count = page.Value?.Total ?? 0;
-        _loading = false;
+        var page = await Operations.ListAsync(await CurrentActor.GetAsync(), _filter, new PageRequest(state.Page * state.PageSize, state.PageSize));
+        return new GridData<OperationView> { Items = page.Value?.Items ?? [], TotalItems = page.Value?.Total ?? 0 };
     }
 
+    /// <summary>A new filter shows its results from the first page (the grid would otherwise keep its page index).</summary>
     private async Task FilterAsync(OperationFilter filter)
     {
         _filter = filter;
-        if (_grid is not null)
-            await _grid.FirstPage(true);
+        if (_grid is null) return; // the first render loads with it
+        _grid.NavigateTo(Page.First);
+        await _grid.ReloadServerData();
     }
 
-    private Task RangeAsync(DateTime? from, DateTime? to)
+    private Task RangeAsync(string? from, string? to)
     {
         _from = from;
         _to = to;
-        // The pickers show UTC (as every time on the page does).
         return FilterAsync(_filter with { From = Utc(from), To = Utc(to) });
     }
 
@@ -85,20 +80,18 @@ public sealed partial class OperationsPage : IDisposable
         _health = await Operations.GetHealthAsync();
         _kinds = await Operations.ListKindsAsync();
         if (_grid is not null)
-            await _grid.Reload();
+            await _grid.ReloadServerData();
         StateHasChanged();
     }
 
-    private static DateTimeOffset? Utc(DateTime? value) =>
-        value is { } v ? new DateTimeOffset(DateTime.SpecifyKind(v, DateTimeKind.Utc)) : null;
-
-    private static void RowRender(RowRenderEventArgs<OperationView> args) => args.Expandable = args.Data?.Steps.Count > 0;
+    private static DateTimeOffset? Utc(string? local) =>
+        DateTime.TryParse(local, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var value)
+            ? new DateTimeOffset(value, TimeSpan.Zero)
+            : null;
 
     public void Dispose()
     {
         _subscription?.Dispose();
         _live?.Dispose();
     }
-
-    private sealed record StateOption(OperationState? Value, string Text);
 }

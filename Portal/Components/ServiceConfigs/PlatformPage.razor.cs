@@ -1,12 +1,11 @@
 using Microsoft.AspNetCore.Components;
+using MudBlazor;
 using Portal.Components.Shared;
 using Portal.Domain.Common;
 using Portal.Domain.ServiceConfigs;
 using Portal.Identity;
 using Portal.Jobs.Operations;
 using Portal.Jobs.ServiceConfigs;
-using Portal.Components.Legacy;
-using Radzen;
 
 namespace Portal.Components.ServiceConfigs;
 
@@ -18,8 +17,8 @@ public sealed partial class PlatformPage : IDisposable
     [Inject] private PlatformCommands Platforms { get; set; } = default!;
     [Inject] private OperationNotifier Notifier { get; set; } = default!;
     [Inject] private CurrentActor CurrentActor { get; set; } = default!;
-    [Inject] private DialogService Dialogs { get; set; } = default!;
-    [Inject] private NotificationService Notifications { get; set; } = default!;
+    [Inject] private IDialogService Dialogs { get; set; } = default!;
+    [Inject] private ISnackbar Snackbar { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
 
     private PlatformDetail? _platform;
@@ -33,6 +32,7 @@ public sealed partial class PlatformPage : IDisposable
 
     protected override async Task OnParametersSetAsync()
     {
+        _platform = null;
         await LoadAsync();
         _subscription?.Dispose();
         // The platform's state follows its operations: refresh whenever one of them changes.
@@ -48,28 +48,39 @@ public sealed partial class PlatformPage : IDisposable
         var actor = await CurrentActor.GetAsync();
         _canManage = actor.IsPlatformAdmin;
         var result = await ServiceConfigs.GetPlatformAsync(actor, Id);
+        if (result.Refusal is { Kind: RefusalKind.NotFound } && _platform is { } gone)
+        {
+            // Its deletion finished while the page was open: back to the list it was on, not to "not found".
+            Snackbar.Add($"{gone.Title} of {gone.ServiceConfigName} deleted", Severity.Success);
+            BackToList(gone);
+            return;
+        }
         _platform = result.Value;
         _notFound = !result.Succeeded;
         _upgradeTo ??= NewerVersions.LastOrDefault();
     }
+
+    /// <summary>The infrastructure page, where the platform's Service Config is listed.</summary>
+    private void BackToList(PlatformDetail platform) => Navigation.NavigateTo($"infrastructures/{platform.InfrastructureId}");
 
     private async Task ToggleAsync()
     {
         var platform = _platform!;
         var result = await ServiceConfigs.SetEnabledAsync(await CurrentActor.GetAsync(), platform.Id, platform.Version, !platform.Enabled);
         _refusal = result.Refusal;
-        if (result.Succeeded) Notifications.Notify(NotificationSeverity.Success, platform.Enabled ? "Platform disabled for new use" : "Platform enabled");
+        if (result.Succeeded) Snackbar.Add(platform.Enabled ? "Platform disabled for new use" : "Platform enabled", Severity.Success);
         await LoadAsync();
     }
 
     private async Task UpgradeAsync()
     {
         var platform = _platform!;
-        if (!await Dialogs.ConfirmAsync("Upgrade the operator", $"Upgrade CloudNativePG from {platform.OperatorVersion} to {_upgradeTo}? Databases keep running while the operator is replaced.", "Upgrade"))
+        if (!await Dialogs.ConfirmAsync("Upgrade the operator",
+                $"Upgrade CloudNativePG from {platform.OperatorVersion} to {_upgradeTo}? Databases keep running while the operator is replaced.", "Upgrade", destructive: false))
             return;
         var result = await Platforms.UpgradeAsync(await CurrentActor.GetAsync(), platform.Id, platform.Version, _upgradeTo);
         _refusal = result.Refusal;
-        if (result.Succeeded) Notifications.Notify(NotificationSeverity.Info, "Upgrade started", "Its progress shows in the action history.");
+        if (result.Succeeded) Snackbar.Add("Upgrade started; its progress shows in the action history.", Severity.Info);
         _upgradeTo = null;
         await LoadAsync();
     }
@@ -92,11 +103,12 @@ public sealed partial class PlatformPage : IDisposable
         if (!result.Succeeded) return;
         if (platform.Kind == PlatformKind.Mks)
         {
-            Notifications.Notify(NotificationSeverity.Success, "MKS network platform deleted");
-            Navigation.NavigateTo($"infrastructures/{platform.InfrastructureId}");
+            Snackbar.Add("MKS network platform deleted", Severity.Success);
+            BackToList(platform);
             return;
         }
-        Notifications.Notify(NotificationSeverity.Info, "Deletion started", "Its progress shows in the action history.");
+        // A PostgreSQL platform's deletion runs as an operation: the page follows it, and returns to the list when it is gone.
+        Snackbar.Add("Deletion started; its progress shows in the action history.", Severity.Info);
         await LoadAsync();
     }
 
