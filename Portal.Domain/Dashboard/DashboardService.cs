@@ -15,6 +15,9 @@ public sealed record DashboardSummary(int Tenants, int Projects, int? Regions, i
 
     /// <summary>Of those, clusters that need attention (Degraded or Error).</summary>
     public int ClustersNeedingAttention { get; init; }
+
+    /// <summary>Signed in, but nothing maps to this person (no tenant, no platform role): the page shows no numbers at all.</summary>
+    public bool NoAccess { get; init; }
 }
 
 public sealed class DashboardService(IDbContextFactory<PortalDbContext> dbFactory)
@@ -27,6 +30,9 @@ public sealed class DashboardService(IDbContextFactory<PortalDbContext> dbFactor
         var mine = await db.Memberships.AsNoTracking().Where(m => m.UserId == actor.UserId).OrderBy(m => m.Tenant!.Name)
             .Select(m => new MyTenant(m.Tenant!.Name, m.Tenant.Slug, m.Role, m.Tenant.Projects.Count))
             .ToListAsync(ct);
+        // One tenant can be granted both locally and by Keycloak: list it once, with the higher role (roles are stored
+        // as text, so the maximum is taken here rather than in SQL).
+        mine = mine.GroupBy(t => t.Slug).Select(g => g.MaxBy(t => t.Role)!).ToList();
         var clusters = db.Clusters.AsNoTracking().Where(c => tenantIds.Contains(c.TenantId));
         var clusterCount = await clusters.CountAsync(ct);
         var attention = clusterCount == 0 ? 0
@@ -41,6 +47,7 @@ public sealed class DashboardService(IDbContextFactory<PortalDbContext> dbFactor
         {
             Clusters = clusterCount,
             ClustersNeedingAttention = attention,
+            NoAccess = !actor.CanReadPlatform && mine.Count == 0,
         };
     }
 }

@@ -10,7 +10,22 @@ using Portal.Domain.Tenancy;
 namespace Portal.Domain.Identity;
 
 /// <summary>A user account; <see cref="FromDirectory"/> accounts sign in with Keycloak, which also sets their platform role.</summary>
-public sealed record UserRow(string Id, string Email, string DisplayName, PlatformRole PlatformRole, bool LockedOut, int TenantCount, bool FromDirectory = false);
+public sealed record UserRow(string Id, string Email, string DisplayName, PlatformRole PlatformRole, bool LockedOut, int TenantCount, bool FromDirectory = false)
+{
+    /// <summary>Why the platform role cannot be changed now (null: it can), from <see cref="PlatformRoleRules.WhyNotStopBeingAdmin"/>.</summary>
+    public string? WhyNotChangeRole { get; init; }
+}
+
+/// <summary>The platform-role rule, in one place for the command and the users list.</summary>
+public static class PlatformRoleRules
+{
+    /// <summary>
+    /// The portal keeps at least one platform admin: the last one cannot be demoted (every other role is a demotion).
+    /// <paramref name="admins"/> counts every platform admin, this one included.
+    /// </summary>
+    public static string? WhyNotStopBeingAdmin(PlatformRole role, int admins, string email) =>
+        role == PlatformRole.Admin && admins <= 1 ? $"{email} is the last platform admin. Make someone else a platform admin first." : null;
+}
 
 /// <summary>Local accounts, managed by platform admins. Each call runs in its own DI scope (UserManager is scoped).</summary>
 public sealed class UserAdminService(IServiceScopeFactory scopes, AuditLog audit, TimeProvider clock)
@@ -34,8 +49,12 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, AuditLog audit
                 FromDirectory = db.UserLogins.Any(l => l.UserId == u.Id && l.LoginProvider == DirectorySignInService.LoginProvider),
             })
             .ToListAsync(ct);
+        var admins = await db.Users.CountAsync(u => u.PlatformRole == PlatformRole.Admin, ct);
         return new Page<UserRow>(rows.Select(u => new UserRow(u.Id, u.Email ?? "", u.DisplayName, u.PlatformRole,
-            u.LockoutEnd is { } end && end > now, u.Tenants, u.FromDirectory)).ToList(), total);
+            u.LockoutEnd is { } end && end > now, u.Tenants, u.FromDirectory)
+        {
+            WhyNotChangeRole = PlatformRoleRules.WhyNotStopBeingAdmin(u.PlatformRole, admins, u.Email ?? ""),
+        }).ToList(), total);
     }
 
     public async Task<Result<string>> CreateUserAsync(Actor actor, string? email, string? displayName, string? password,
@@ -85,9 +104,9 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, AuditLog audit
             refusal = !actor.IsPlatformAdmin ? Refusal.Forbidden("Only platform admins can change platform roles.")
                 : user is null ? Refusal.NotFound("The user")
                 : !Enum.IsDefined(role) ? Refusal.Invalid(Fields.Role, "Choose a platform role.")
-                : user.PlatformRole == PlatformRole.Admin && role != PlatformRole.Admin
-                  && !await db.Users.AnyAsync(u => u.Id != userId && u.PlatformRole == PlatformRole.Admin, ct)
-                    ? Refusal.Conflict($"{user.Email} is the last platform admin. Make someone else a platform admin first.")
+                : role != PlatformRole.Admin && PlatformRoleRules.WhyNotStopBeingAdmin(user.PlatformRole,
+                    await db.Users.CountAsync(u => u.PlatformRole == PlatformRole.Admin, ct), user.Email ?? "") is { } lastAdmin
+                    ? Refusal.Conflict(lastAdmin)
                     : null;
 
             if (refusal is null)

@@ -29,6 +29,15 @@ public sealed class Project : IVersioned, INamed
         };
     }
 
+    /// <summary>
+    /// Why the project cannot be deleted now (null: it can): its clusters go first. <paramref name="clusterNames"/> are
+    /// its clusters' names in order (six are enough: five are named). The projects grid shows this on its disabled
+    /// delete button; the delete command refuses with it.
+    /// </summary>
+    public static string? WhyNotDelete(string projectName, IReadOnlyList<string> clusterNames) => clusterNames.Count == 0
+        ? null
+        : $"Project '{projectName}' still has clusters: {Naming.List(clusterNames.Take(5))}{(clusterNames.Count > 5 ? " and more" : "")}. Delete them first.";
+
     public Result Rename(string? name, string? description)
     {
         var valid = NameRules.NameAndDescription(name, description);

@@ -36,4 +36,12 @@ public static class RoleNames
         TenantRole.Member => "Member",
         TenantRole.Admin => "Tenant admin",
     };
+
+    /// <summary>What a tenant role may do, in a sentence (shown beside role choices).</summary>
+    public static string Explain(this TenantRole role) => role switch
+    {
+        TenantRole.Viewer => "Sees the tenant's projects and resources; changes nothing.",
+        TenantRole.Member => "Deploys and operates resources in the tenant's projects.",
+        TenantRole.Admin => "Manages the tenant's projects and members, and does everything a member does.",
+    };
 }

@@ -6,13 +6,26 @@ using Portal.Domain.Data;
 namespace Portal.Domain.Tenancy;
 
 public sealed record TenantRow(Guid Id, string Name, string Slug, string Description, int ProjectCount, int MemberCount, TenantRole? MyRole);
-public sealed record TenantDetail(Guid Id, string Name, string Slug, string Description, DateTimeOffset CreatedAt, int Version, TenantAccess Access);
-public sealed record ProjectRow(Guid Id, Guid TenantId, string TenantName, string TenantSlug, string Name, string Description, DateTimeOffset CreatedAt, int Version, bool CanManage);
+public sealed record TenantDetail(Guid Id, string Name, string Slug, string Description, DateTimeOffset CreatedAt, int Version, TenantAccess Access)
+{
+    /// <summary>Why the tenant cannot be deleted now (null: it can), from <see cref="Tenant.WhyNotDelete"/>.</summary>
+    public string? WhyNotDelete { get; init; }
+}
+
+public sealed record ProjectRow(Guid Id, Guid TenantId, string TenantName, string TenantSlug, string Name, string Description, DateTimeOffset CreatedAt, int Version, bool CanManage)
+{
+    /// <summary>Why the project cannot be deleted now (null: it can), from <see cref="Project.WhyNotDelete"/>.</summary>
+    public string? WhyNotDelete { get; init; }
+}
+
 /// <summary>One membership. <see cref="Source"/> Directory rows come from Keycloak groups: shown, but changed only in Keycloak.</summary>
 public sealed record MemberRow(Guid Id, string UserId, string Email, string DisplayName, TenantRole Role, int Version,
     MembershipSource Source = MembershipSource.Local)
 {
     public bool IsFromDirectory => Source == MembershipSource.Directory;
+
+    /// <summary>Why the role cannot be changed, or the member removed, now (null: it can), from <see cref="MembershipRules.WhyNotChange"/>.</summary>
+    public string? WhyNotChange { get; init; }
 }
 
 /// <summary>Tenants, their projects and their members, with server-side authorization on every call.</summary>
@@ -51,7 +64,11 @@ public sealed class TenancyService(IDbContextFactory<PortalDbContext> dbFactory,
         var access = await TenantAccess.ForAsync(db, actor, tenant.Id, ct);
         // Someone outside the tenant learns nothing, not even that it exists.
         if (!access.CanRead) return Refusal.NotFound($"Tenant '{slug}'");
-        return new TenantDetail(tenant.Id, tenant.Name, tenant.Slug, tenant.Description, tenant.CreatedAt, tenant.Version, access);
+        var projects = await db.Projects.Where(p => p.TenantId == tenant.Id).OrderBy(p => p.Name).Select(p => p.Name).ToListAsync(ct);
+        return new TenantDetail(tenant.Id, tenant.Name, tenant.Slug, tenant.Description, tenant.CreatedAt, tenant.Version, access)
+        {
+            WhyNotDelete = tenant.WhyNotDelete(projects),
+        };
     }
 
     public Task<Result<Guid>> CreateTenantAsync(Actor actor, string? name, string? slug, string? description, CancellationToken ct = default)
@@ -92,8 +109,7 @@ public sealed class TenancyService(IDbContextFactory<PortalDbContext> dbFactory,
             if (!actor.IsPlatformAdmin) return Refusal.Forbidden("Only platform admins can delete tenants.");
             var tenant = await db.Tenants.Include(t => t.Projects).Include(t => t.Memberships).SingleOrDefaultAsync(t => t.Id == id, ct);
             if (tenant is null) return Refusal.NotFound("The tenant");
-            if (tenant.Projects.Count > 0)
-                return Refusal.Conflict($"Tenant '{tenant.Name}' still has projects: {Naming.List(tenant.Projects.Select(p => p.Name))}. Delete those projects first.");
+            if (tenant.WhyNotDelete(tenant.Projects.Select(p => p.Name).ToList()) is { } why) return Refusal.Conflict(why);
             db.Tenants.Remove(tenant);
             return Result.Ok();
         }, ct);
@@ -116,7 +132,13 @@ public sealed class TenancyService(IDbContextFactory<PortalDbContext> dbFactory,
             .Select(p => new ProjectRow(p.Id, p.TenantId, p.Tenant!.Name, p.Tenant.Slug, p.Name, p.Description, p.CreatedAt, p.Version,
                 admin || p.Tenant.Memberships.Any(m => m.UserId == actor.UserId && m.Role == TenantRole.Admin)))
             .ToListAsync(ct);
-        return new Page<ProjectRow>(items, total);
+        var ids = items.Select(p => p.Id).ToList();
+        var clusters = (await db.Clusters.AsNoTracking().Where(c => ids.Contains(c.ProjectId)).Select(c => new { c.ProjectId, c.Name }).ToListAsync(ct))
+            .ToLookup(c => c.ProjectId, c => c.Name);
+        return new Page<ProjectRow>(items.Select(p => p with
+        {
+            WhyNotDelete = Project.WhyNotDelete(p.Name, clusters[p.Id].Order(StringComparer.Ordinal).Take(6).ToList()),
+        }).ToList(), total);
     }
 
     /// <summary>Tenants in which the actor may create projects (for pickers).</summary>
@@ -175,8 +197,7 @@ public sealed class TenancyService(IDbContextFactory<PortalDbContext> dbFactory,
             if (!access.CanRead) return Refusal.NotFound("The project");
             if (!access.CanManage) return Refusal.Forbidden($"Only tenant admins of '{project.Tenant!.Name}' can delete its projects.");
             var clusters = await db.Clusters.Where(c => c.ProjectId == id).OrderBy(c => c.Name).Select(c => c.Name).Take(6).ToListAsync(ct);
-            if (clusters.Count > 0)
-                return Refusal.Conflict($"Project '{project.Name}' still has clusters: {Naming.List(clusters.Take(5))}{(clusters.Count > 5 ? " and more" : "")}. Delete them first.");
+            if (Project.WhyNotDelete(project.Name, clusters) is { } why) return Refusal.Conflict(why);
             db.Projects.Remove(project);
             return Result.Ok();
         }, ct);
@@ -188,12 +209,17 @@ public sealed class TenancyService(IDbContextFactory<PortalDbContext> dbFactory,
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var access = await TenantAccess.ForAsync(db, actor, tenantId, ct);
         if (!access.CanRead) return Refusal.NotFound("The tenant");
+        var tenantName = await db.Tenants.Where(t => t.Id == tenantId).Select(t => t.Name).SingleAsync(ct);
         // Local and directory (Keycloak) memberships both show; only local ones can be changed here.
         var members = await db.Memberships.AsNoTracking().Where(m => m.TenantId == tenantId)
             .OrderBy(m => m.User!.DisplayName).ThenBy(m => m.User!.Email).ThenBy(m => m.Source)
             .Select(m => new MemberRow(m.Id, m.UserId, m.User!.Email ?? "", m.User.DisplayName, m.Role, m.Version, m.Source))
             .ToListAsync(ct);
-        return members;
+        var localAdmins = members.Count(m => m.Role == TenantRole.Admin && m.Source == MembershipSource.Local);
+        return members.Select(m => m with
+        {
+            WhyNotChange = MembershipRules.WhyNotChange(m.Source, m.Role, localAdmins, m.Email, tenantName),
+        }).ToList();
     }
 
     public Task<Result<Guid>> AddMemberAsync(Actor actor, Guid tenantId, string? email, TenantRole role, CancellationToken ct = default)
@@ -228,11 +254,13 @@ public sealed class TenancyService(IDbContextFactory<PortalDbContext> dbFactory,
             var access = await TenantAccess.ForAsync(db, actor, membership.TenantId, ct);
             if (!access.CanRead) return Refusal.NotFound("The membership");
             if (!access.CanManage) return Refusal.Forbidden($"Only tenant admins of '{membership.Tenant!.Name}' can change roles.");
-            if (membership.Source != MembershipSource.Local) return FromDirectory(membership);
+            if (MembershipRules.WhyNotManageHere(membership.Source, membership.User!.Email ?? "", membership.Tenant!.Name) is { } directory)
+                return Refusal.Conflict(directory);
             if (!Enum.IsDefined(role)) return Refusal.Invalid(Fields.Role, "Choose a role.");
             if (db.Expect(membership, expectedVersion, $"{membership.User!.Email}'s membership") is { } stale) return stale;
-            if (membership.Role == TenantRole.Admin && role != TenantRole.Admin && await IsLastAdminAsync(db, membership, ct))
-                return Refusal.Conflict($"{membership.User!.Email} is the last tenant admin of '{membership.Tenant!.Name}'. Make someone else a tenant admin first.");
+            if (role != TenantRole.Admin && MembershipRules.WhyNotStopBeingAdmin(membership.Role, await LocalAdminsAsync(db, membership.TenantId, ct),
+                    membership.User.Email ?? "", membership.Tenant.Name) is { } lastAdmin)
+                return Refusal.Conflict(lastAdmin);
             membership.ChangeRole(role);
             return Result.Ok();
         }, ct);
@@ -245,22 +273,14 @@ public sealed class TenancyService(IDbContextFactory<PortalDbContext> dbFactory,
             var access = await TenantAccess.ForAsync(db, actor, membership.TenantId, ct);
             if (!access.CanRead) return Refusal.NotFound("The membership");
             if (!access.CanManage) return Refusal.Forbidden($"Only tenant admins of '{membership.Tenant!.Name}' can remove members.");
-            if (membership.Source != MembershipSource.Local) return FromDirectory(membership);
-            if (membership.Role == TenantRole.Admin && await IsLastAdminAsync(db, membership, ct))
-                return Refusal.Conflict($"{membership.User!.Email} is the last tenant admin of '{membership.Tenant!.Name}'. Make someone else a tenant admin first.");
+            if (MembershipRules.WhyNotChange(membership.Source, membership.Role, await LocalAdminsAsync(db, membership.TenantId, ct),
+                    membership.User!.Email ?? "", membership.Tenant!.Name) is { } why)
+                return Refusal.Conflict(why);
             db.Memberships.Remove(membership);
             return Result.Ok();
         }, ct);
 
-    /// <summary>
-    /// The last-admin rule counts local tenant admins only: a directory grant lasts until the person's next sign-in and
-    /// can vanish with a Keycloak group change, so it cannot be what keeps a tenant manageable.
-    /// </summary>
-    private static Task<bool> IsLastAdminAsync(PortalDbContext db, TenantMembership membership, CancellationToken ct) =>
-        db.Memberships.AllAsync(m => m.TenantId != membership.TenantId || m.Role != TenantRole.Admin || m.Source != MembershipSource.Local
-            || m.Id == membership.Id, ct);
-
-    private static Refusal FromDirectory(TenantMembership membership) =>
-        Refusal.Conflict($"{membership.User!.Email}'s membership in '{membership.Tenant!.Name}' comes from their Keycloak groups. " +
-            "Change it in Keycloak; it is re-read at their next sign-in.");
+    /// <summary>Local tenant admins of a tenant, for <see cref="MembershipRules.WhyNotStopBeingAdmin"/>.</summary>
+    private static Task<int> LocalAdminsAsync(PortalDbContext db, Guid tenantId, CancellationToken ct) =>
+        db.Memberships.CountAsync(m => m.TenantId == tenantId && m.Role == TenantRole.Admin && m.Source == MembershipSource.Local, ct);
 }

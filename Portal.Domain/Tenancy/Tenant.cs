@@ -40,6 +40,14 @@ public sealed class Tenant : IVersioned, INamed
         };
     }
 
+    /// <summary>
+    /// Why the tenant cannot be deleted now (null: it can): its projects hold clusters and databases, so they go first.
+    /// The tenants page shows this on its disabled delete button; the delete command refuses with it.
+    /// </summary>
+    public string? WhyNotDelete(IReadOnlyCollection<string> projectNames) => projectNames.Count == 0
+        ? null
+        : $"Tenant '{Name}' still has projects: {Naming.List(projectNames)}. Delete those projects first.";
+
     public Result Rename(string? name, string? description)
     {
         var valid = NameRules.NameAndDescription(name, description);

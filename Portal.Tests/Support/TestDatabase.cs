@@ -192,10 +192,10 @@ public sealed class TestDatabase : IAsyncDisposable
         return project.Id;
     }
 
-    public async Task<Guid> SeedMembershipAsync(Guid tenantId, Actor user, TenantRole role)
+    public async Task<Guid> SeedMembershipAsync(Guid tenantId, Actor user, TenantRole role, MembershipSource source = MembershipSource.Local)
     {
         await using var db = NewContext();
-        var membership = new TenantMembership(tenantId, user.UserId, role, Clock.GetUtcNow());
+        var membership = new TenantMembership(tenantId, user.UserId, role, Clock.GetUtcNow(), source);
         db.Memberships.Add(membership);
         await db.SaveChangesAsync();
         return membership.Id;

@@ -36,6 +36,20 @@ public sealed class ClusterDependencyTests
     }
 
     [Fact]
+    public async Task ListProjects_ProjectWithClusters_GivesTheDeleteRefusalAsItsDisabledReason()
+    {
+        await using var s = await ClusterScenario.CreateAsync();
+        await s.CreateActiveAsync();
+        var tenancy = new TenancyService(s.Host.Services.GetRequiredService<IDbContextFactory<Portal.Domain.Data.PortalDbContext>>(),
+            s.Host.Services.GetRequiredService<CommandRunner>(), TimeProvider.System);
+
+        var row = Assert.Single((await tenancy.ListProjectsAsync(s.Host.Admin, null, new PageRequest())).Items, p => p.Id == s.ProjectId);
+        var refusal = (await tenancy.DeleteProjectAsync(s.Host.Admin, s.ProjectId)).ShouldBeRefused(RefusalKind.Conflict);
+
+        Assert.Equal(refusal.Message, row.WhyNotDelete);
+    }
+
+    [Fact]
     public async Task OperationsPageRetry_OfAClusterAction_IsRefusedInFavourOfTheClusterPage()
     {
         await using var s = await ClusterScenario.CreateAsync();

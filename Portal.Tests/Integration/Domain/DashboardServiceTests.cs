@@ -86,4 +86,41 @@ public sealed class DashboardServiceTests : IAsyncLifetime
         Assert.Null(summary.Users);
         Assert.Empty(summary.MyTenants);
     }
+
+    [Fact]
+    public async Task SummaryAsync_TenantGrantedLocallyAndByKeycloak_ListsItOnceWithTheHigherRole()
+    {
+        var user = await _db.AddTenantUserAsync("dev@portal.test", _acme, TenantRole.Viewer);
+        await _db.SeedMembershipAsync(_acme, user, TenantRole.Admin, MembershipSource.Directory);
+
+        var summary = await _db.Dashboard.SummaryAsync(user);
+
+        Assert.Equal([new("Acme", "acme", TenantRole.Admin, 2)], summary.MyTenants);
+    }
+
+    [Fact]
+    public async Task SummaryAsync_UserWithNothing_HasNoAccess()
+    {
+        var nobody = await _db.AddUserAsync("nobody@portal.test");
+
+        Assert.True((await _db.Dashboard.SummaryAsync(nobody)).NoAccess);
+    }
+
+    [Theory]
+    [InlineData(PlatformRole.Viewer)]
+    [InlineData(PlatformRole.Admin)]
+    public async Task SummaryAsync_PlatformReaderWithoutTenants_HasAccess(PlatformRole role)
+    {
+        var reader = await _db.AddUserAsync("reader@portal.test", role);
+
+        Assert.False((await _db.Dashboard.SummaryAsync(reader)).NoAccess);
+    }
+
+    [Fact]
+    public async Task SummaryAsync_TenantMember_HasAccess()
+    {
+        var member = await _db.AddTenantUserAsync("dev@acme.test", _acme, TenantRole.Viewer);
+
+        Assert.False((await _db.Dashboard.SummaryAsync(member)).NoAccess);
+    }
 }

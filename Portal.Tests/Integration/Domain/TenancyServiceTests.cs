@@ -190,6 +190,27 @@ public sealed class TenancyServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GetTenantAsync_WithProjects_GivesTheDeleteRefusalAsItsDisabledReason()
+    {
+        var id = await _db.SeedTenantAsync("Acme", "acme");
+        await _db.SeedProjectAsync(id, "web");
+        await _db.SeedProjectAsync(id, "billing");
+
+        var tenant = (await _db.Tenancy.GetTenantAsync(_admin, "acme")).ShouldSucceed();
+        var refusal = (await _db.Tenancy.DeleteTenantAsync(_admin, id)).ShouldBeRefused(RefusalKind.Conflict);
+
+        Assert.Equal(refusal.Message, tenant.WhyNotDelete);
+    }
+
+    [Fact]
+    public async Task GetTenantAsync_WithoutProjects_CanBeDeleted()
+    {
+        await _db.SeedTenantAsync("Acme", "acme");
+
+        Assert.Null((await _db.Tenancy.GetTenantAsync(_admin, "acme")).ShouldSucceed().WhyNotDelete);
+    }
+
+    [Fact]
     public async Task DeleteTenantAsync_AfterItsProjectsAreDeleted_SucceedsAndRemovesItsMemberships()
     {
         var id = await _db.SeedTenantAsync("Acme");

@@ -144,6 +144,42 @@ public sealed class TenantMembersTests : IAsyncLifetime
         Assert.Equal([TenantRole.Viewer, TenantRole.Admin], members.Select(m => m.Role));
     }
 
+    [Fact]
+    public async Task ListMembersAsync_LastTenantAdmin_CarriesTheReasonItCannotBeChangedOrRemoved()
+    {
+        var dev = await _db.AddTenantUserAsync("dev@acme.test", _acme, TenantRole.Member);
+
+        var members = (await _db.Tenancy.ListMembersAsync(_boss, _acme)).ShouldSucceed();
+
+        var boss = members.Single(m => m.UserId == _boss.UserId);
+        var refusal = (await _db.Tenancy.RemoveMemberAsync(_boss, _bossMembership)).ShouldBeRefused(RefusalKind.Conflict);
+        Assert.Equal(refusal.Message, boss.WhyNotChange);
+        Assert.Null(members.Single(m => m.UserId == dev.UserId).WhyNotChange);
+    }
+
+    [Fact]
+    public async Task ListMembersAsync_WithASecondTenantAdmin_EitherAdminCanBeChanged()
+    {
+        await _db.AddTenantUserAsync("deputy@acme.test", _acme, TenantRole.Admin);
+
+        var members = (await _db.Tenancy.ListMembersAsync(_boss, _acme)).ShouldSucceed();
+
+        Assert.All(members, m => Assert.Null(m.WhyNotChange));
+    }
+
+    [Fact]
+    public async Task ListMembersAsync_KeycloakMembership_SaysItIsChangedInKeycloak()
+    {
+        var alice = await _db.AddUserAsync("alice@acme.test");
+        await _db.SeedMembershipAsync(_acme, alice, TenantRole.Admin, MembershipSource.Directory);
+
+        var members = (await _db.Tenancy.ListMembersAsync(_boss, _acme)).ShouldSucceed();
+
+        Assert.Contains("comes from their Keycloak groups", members.Single(m => m.UserId == alice.UserId).WhyNotChange);
+        // A Keycloak admin does not keep the tenant manageable: the local admin is still the last one.
+        Assert.Contains("last tenant admin", members.Single(m => m.UserId == _boss.UserId).WhyNotChange);
+    }
+
     // ---- change role ----
 
     [Theory]

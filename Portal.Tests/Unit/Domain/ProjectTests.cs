@@ -74,4 +74,23 @@ public sealed class ProjectTests
         Assert.Equal("web", project.Name);
         Assert.Equal("d", project.Description);
     }
+
+    [Fact]
+    public void WhyNotDelete_WithoutClusters_IsNull() => Assert.Null(Project.WhyNotDelete("shop", []));
+
+    [Fact]
+    public void WhyNotDelete_WithClusters_NamesThem()
+    {
+        var why = Project.WhyNotDelete("shop", ["web-prod"]);
+
+        Assert.Equal("Project 'shop' still has clusters: web-prod. Delete them first.", why);
+    }
+
+    [Fact]
+    public void WhyNotDelete_WithMoreThanFiveClusters_NamesFiveAndSaysThereAreMore()
+    {
+        var why = Project.WhyNotDelete("shop", ["a", "b", "c", "d", "e", "f"]);
+
+        Assert.Equal("Project 'shop' still has clusters: a, b, c, d, e and more. Delete them first.", why);
+    }
 }

@@ -113,4 +113,26 @@ public sealed class TenantTests
         Assert.Equal("Acme", tenant.Name);
         Assert.Equal("old", tenant.Description);
     }
+
+    [Fact]
+    public void WhyNotDelete_WithoutProjects_IsNull()
+    {
+        var tenant = Tenant.Create("Acme", null, null, _now).ShouldSucceed();
+
+        Assert.Null(tenant.WhyNotDelete([]));
+    }
+
+    [Fact]
+    public void WhyNotDelete_WithProjects_NamesThemAndSaysToDeleteThemFirst()
+    {
+        var tenant = Tenant.Create("Acme", null, null, _now).ShouldSucceed();
+
+        var why = tenant.WhyNotDelete(["shop", "web"]);
+
+        Assert.NotNull(why);
+        Assert.StartsWith("Tenant 'Acme' still has projects: ", why);
+        Assert.Contains("shop", why);
+        Assert.Contains("web", why);
+        Assert.EndsWith("Delete those projects first.", why);
+    }
 }
