@@ -192,6 +192,28 @@ public sealed class UserAdminServiceTests : IAsyncLifetime
     // ---- platform role ----
 
     [Fact]
+    public async Task ListUsersAsync_LastPlatformAdmin_CarriesTheReasonTheRoleCannotChange()
+    {
+        await _db.AddUserAsync("viewer@portal.test", PlatformRole.Viewer);
+
+        var rows = (await _db.Users.ListUsersAsync(_admin, new PageRequest())).ShouldSucceed().Items;
+        var refusal = (await _db.Users.ChangePlatformRoleAsync(_admin, _admin.UserId, PlatformRole.None)).ShouldBeRefused(RefusalKind.Conflict);
+
+        Assert.Equal(refusal.Message, rows.Single(u => u.Email == "admin@portal.test").WhyNotChangeRole);
+        Assert.Null(rows.Single(u => u.Email == "viewer@portal.test").WhyNotChangeRole);
+    }
+
+    [Fact]
+    public async Task ListUsersAsync_WithASecondPlatformAdmin_EitherAdminsRoleCanChange()
+    {
+        await _db.AddUserAsync("second@portal.test", PlatformRole.Admin);
+
+        var rows = (await _db.Users.ListUsersAsync(_admin, new PageRequest())).ShouldSucceed().Items;
+
+        Assert.All(rows, u => Assert.Null(u.WhyNotChangeRole));
+    }
+
+    [Fact]
     public async Task ChangePlatformRoleAsync_DemotingTheLastPlatformAdmin_IsRefusedAndKeepsTheRole()
     {
         await _db.AddUserAsync("viewer@portal.test", PlatformRole.Viewer);

@@ -42,8 +42,12 @@ public static partial class PortalHttp
         }
     }
 
-    /// <summary>Signs out through the header's form (POST with the antiforgery token from any signed-in page).</summary>
-    public static async Task<HttpResponseMessage> SignOutAsync(HttpClient client, string fromPage = "/")
+    /// <summary>
+    /// Signs out as the account menu's form does: a POST with the antiforgery token of a signed-in page. The token is
+    /// taken from the (static) change-password form by default: the menu's own form is rendered only once the menu is
+    /// opened, so a prerendered page carries none.
+    /// </summary>
+    public static async Task<HttpResponseMessage> SignOutAsync(HttpClient client, string fromPage = "/account/change-password")
     {
         var html = await GetHtmlAsync(client, fromPage);
         var token = HiddenInputs(html).GetValueOrDefault(AntiforgeryFieldName)
