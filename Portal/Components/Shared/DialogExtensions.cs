@@ -6,9 +6,14 @@ namespace Portal.Components.Shared;
 /// <summary>The portal's standard dialogs, opened the same way everywhere.</summary>
 public static class DialogExtensions
 {
-    /// <summary>Form dialogs: Escape and the close button cancel; a click beside the dialog does not lose typed input.</summary>
+    /// <summary>
+    /// Form dialogs: Escape and the close button cancel; a click beside the dialog does not lose typed input. Focus stays
+    /// where the dialog's first field puts it (AutoFocus): MudBlazor's default moves focus to the dialog a moment after it
+    /// opens and swallows what was typed meanwhile.
+    /// </summary>
     public static readonly DialogOptions FormOptions = new()
     {
+        DefaultFocus = DefaultFocus.None,
         MaxWidth = MaxWidth.Small,
         FullWidth = true,
         CloseOnEscapeKey = true,
@@ -18,6 +23,7 @@ public static class DialogExtensions
 
     private static readonly DialogOptions ConfirmOptions = new()
     {
+        DefaultFocus = DefaultFocus.None,
         MaxWidth = MaxWidth.ExtraSmall,
         FullWidth = true,
         CloseOnEscapeKey = true,
