@@ -32,10 +32,13 @@ public sealed class ServiceConfigsScreen(IPage page)
         await OpenTabAsync();
     }
 
+    /// <summary>The infrastructure page's "Service Configs" tab.</summary>
+    public ILocator Tab => Page.GetByRole(AriaRole.Tab, new() { Name = "Service Configs", Exact = true });
+
     /// <summary>Clicks the "Service Configs" tab and waits for its "New Service Config" button.</summary>
     public async Task OpenTabAsync()
     {
-        await Page.GetByRole(AriaRole.Tab, new() { Name = "Service Configs", Exact = true }).ClickAsync();
+        await Tab.ClickAsync();
         await Assertions.Expect(Page.Button("New Service Config")).ToBeVisibleAsync();
     }
 
@@ -51,13 +54,13 @@ public sealed class ServiceConfigsScreen(IPage page)
 
     /// <summary>The platform's state badge (Provisioning, Active, …) on the tab; read it with ToHaveText.</summary>
     public ILocator PlatformState(string config, string link) =>
-        PlatformItem(config, link).Locator(".rz-badge").Filter(new() { HasTextRegex = StateText() });
+        PlatformItem(config, link).Locator(".state-badge").Filter(new() { HasTextRegex = StateText() });
 
     /// <summary>The tab-level refusal (e.g. deleting a Service Config that still has platforms).</summary>
     public ILocator TabRefusal => Page.Locator(".form-error[role=alert]");
 
-    /// <summary>The open Radzen confirm dialog.</summary>
-    public ILocator ConfirmDialog => Page.GetByRole(AriaRole.Alertdialog);
+    /// <summary>The open confirmation (the shared ConfirmDialog, a MudDialog).</summary>
+    public ILocator ConfirmDialog => Page.GetByRole(AriaRole.Dialog);
 
     // ---- Service Configs ------------------------------------------------------------------------------------
 
@@ -107,11 +110,11 @@ public sealed class ServiceConfigsScreen(IPage page)
         return dialog;
     }
 
-    /// <summary>The dialog's "External network" dropdown (its combobox, named by the label).</summary>
+    /// <summary>The dialog's "External network" select (a MudSelect: a combobox named by the label, showing the chosen name).</summary>
     public static ILocator NetworkDropdown(ILocator dialog) =>
         dialog.GetByRole(AriaRole.Combobox, new() { Name = "External network", Exact = true });
 
-    /// <summary>Opens a Radzen dropdown and returns the texts of its options.</summary>
+    /// <summary>Opens a MudSelect (by its combobox) and returns the texts of its options (MudBlazor renders them in the popover provider).</summary>
     public async Task<IReadOnlyList<string>> OpenDropdownAsync(ILocator combobox)
     {
         await combobox.ClickAsync();
@@ -120,9 +123,13 @@ public sealed class ServiceConfigsScreen(IPage page)
         return (await options.AllTextContentsAsync()).Select(t => t.Trim()).ToList();
     }
 
-    /// <summary>Clicks an option of the open Radzen dropdown popup.</summary>
-    public Task ChooseOptionAsync(string option) =>
-        Page.GetByRole(AriaRole.Option, new() { Name = option, Exact = true }).ClickAsync();
+    /// <summary>Clicks an option of the open MudSelect and waits for its list to close.</summary>
+    public async Task ChooseOptionAsync(string option)
+    {
+        var choice = Page.GetByRole(AriaRole.Option, new() { Name = option, Exact = true });
+        await choice.ClickAsync();
+        await choice.WaitForAsync(new() { State = WaitForSelectorState.Hidden });
+    }
 
     /// <summary>
     /// Adds the MKS platform choosing an external network (the first one listed when none is named); waits until
@@ -245,10 +252,10 @@ public sealed class PlatformScreen(IPage page)
     public ILocator Heading(string title) => Page.GetByRole(AriaRole.Heading, new() { Name = title, Exact = true, Level = 1 });
 
     /// <summary>The platform's state badge in the page header; compare with ToHaveText.</summary>
-    public ILocator StateBadge => Page.Locator(".page-header .rz-badge").Filter(new() { HasTextRegex = new Regex("^(Provisioning|Active|Upgrading|Deleting|Failed)$") });
+    public ILocator StateBadge => Page.Locator(".page-header .state-badge").Filter(new() { HasTextRegex = new Regex("^(Provisioning|Active|Upgrading|Deleting|Failed)$") });
 
     /// <summary>The "Disabled" badge shown next to the state while the platform is disabled.</summary>
-    public ILocator DisabledBadge => Page.Locator(".page-header .rz-badge").Filter(new() { HasTextRegex = new Regex("^Disabled$") });
+    public ILocator DisabledBadge => Page.Locator(".page-header").StateBadge("Disabled");
 
     /// <summary>The Configuration pane's value for a term ("Mode", "Operator version", "Status", …).</summary>
     public ILocator ConfigValue(string term) =>
@@ -257,7 +264,10 @@ public sealed class PlatformScreen(IPage page)
     /// <summary>The page-level refusal.</summary>
     public ILocator Refusal => Page.Locator(".form-error[role=alert]");
 
-    public ILocator ConfirmDialog => Page.GetByRole(AriaRole.Alertdialog);
+    public ILocator ConfirmDialog => Page.GetByRole(AriaRole.Dialog);
+
+    /// <summary>The "New operator version" select of the upgrade section (a combobox showing the chosen version).</summary>
+    public ILocator UpgradeVersion => Page.GetByRole(AriaRole.Combobox, new() { Name = "New operator version", Exact = true });
 
     public ILocator NotFound => Page.GetByText("Platform not found", new() { Exact = true });
 
@@ -282,7 +292,7 @@ public sealed class PlatformScreen(IPage page)
     public ILocator Step(string kind, string name) =>
         Steps(kind).Locator("li").Filter(new() { Has = Page.Locator(".check-name", new() { HasTextRegex = new Regex($@"^\d+\. {Regex.Escape(name)}\b") }) });
 
-    /// <summary>An operation row's expand/collapse button (Radzen's row toggler).</summary>
+    /// <summary>An operation row's expand/collapse button ("Show steps of …", with aria-expanded).</summary>
     public ILocator RowToggle(string kind) => Operation(kind).Locator("button[aria-expanded]").First;
 
     /// <summary>

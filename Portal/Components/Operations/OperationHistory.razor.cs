@@ -59,6 +59,8 @@ public sealed partial class OperationHistory : IDisposable
         }
     }
 
+    // The grid's token is not passed on: a page query is short, and a load the grid no longer needs just finishes
+    // and is dropped, where a cancelled one would surface as an exception in the circuit.
     private async Task<GridData<OperationView>> LoadAsync(GridState<OperationView> state, CancellationToken ct)
     {
         var actor = await CurrentActor.GetAsync();
