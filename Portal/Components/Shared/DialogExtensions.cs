@@ -21,9 +21,11 @@ public static class DialogExtensions
         BackdropClick = false,
     };
 
+    // A plain question takes the focus on its first control (the close button): Escape or Enter leave it, Tab reaches
+    // the action. A type-the-name confirmation keeps the focus in its name field.
     private static readonly DialogOptions ConfirmOptions = new()
     {
-        DefaultFocus = DefaultFocus.None,
+        DefaultFocus = DefaultFocus.FirstChild,
         MaxWidth = MaxWidth.ExtraSmall,
         FullWidth = true,
         CloseOnEscapeKey = true,
@@ -82,7 +84,8 @@ public static class DialogExtensions
     {
         var dialogParameters = new DialogParameters();
         foreach (var (key, value) in parameters) dialogParameters.Add(key, value);
-        var reference = await dialogs.ShowAsync<ConfirmDialog>(title, dialogParameters, ConfirmOptions);
+        var options = parameters.ContainsKey(nameof(ConfirmDialog.TypedName)) ? ConfirmOptions with { DefaultFocus = DefaultFocus.None } : ConfirmOptions;
+        var reference = await dialogs.ShowAsync<ConfirmDialog>(title, dialogParameters, options);
         var result = await reference.Result;
         return result is { Canceled: false, Data: true };
     }
