@@ -3,8 +3,11 @@ using Portal.Domain.Common;
 
 namespace Portal.Domain.Clusters;
 
-/// <summary>A node pool as a person asks for it: name, flavor (catalog entry), size and optional autoscaler bounds.</summary>
-public sealed record NodePoolRequest(string? Name, Guid? FlavorId, int NodeCount, bool AutoscalerEnabled = false, int? AutoscalerMin = null, int? AutoscalerMax = null);
+/// <summary>
+/// A node pool as a person asks for it: name, flavor (catalog entry), size and optional autoscaler bounds. The size is
+/// nullable like every number typed into a form: a cleared field reaches the rules, which say it is required.
+/// </summary>
+public sealed record NodePoolRequest(string? Name, Guid? FlavorId, int? NodeCount, bool AutoscalerEnabled = false, int? AutoscalerMin = null, int? AutoscalerMax = null);
 
 /// <summary>Validated autoscaler bounds.</summary>
 public sealed record AutoscalerBounds(int Min, int Max);
@@ -32,12 +35,15 @@ public static partial class ClusterRules
             : Refusal.Invalid(Fields.ControlPlaneReplicas, "A standalone control plane runs 1 replica (development) or 3 (highly available).");
     }
 
-    public static Result NodeCount(int count) => NodeCount(count, Fields.NodeCount);
+    public static Result<int> NodeCount(int? count) => NodeCount(count, Fields.NodeCount);
 
-    public static Result NodeCount(int count, FieldKey field) =>
-        count is >= Limits.MinNodesPerPool and <= Limits.MaxNodesPerPool
-            ? Result.Ok()
-            : Refusal.Invalid(field, $"A node pool has {Limits.MinNodesPerPool} to {Limits.MaxNodesPerPool} nodes; {count} is outside that range. 0 empties the pool.");
+    /// <summary>A pool's size: given (a cleared field is refused as required, not as a number out of range) and within 0–20.</summary>
+    public static Result<int> NodeCount(int? count, FieldKey field) =>
+        count is null
+            ? Refusal.Invalid(field, $"The number of nodes is required: {Limits.MinNodesPerPool} to {Limits.MaxNodesPerPool} (0 leaves the pool empty).")
+            : count is >= Limits.MinNodesPerPool and <= Limits.MaxNodesPerPool
+                ? count.Value
+                : Refusal.Invalid(field, $"A node pool has {Limits.MinNodesPerPool} to {Limits.MaxNodesPerPool} nodes; {count} is outside that range. 0 empties the pool.");
 
     /// <summary>Autoscaler bounds within 0–20 with min ≤ max, and the pool's current size within them.</summary>
     public static Result<AutoscalerBounds?> Autoscaler(bool enabled, int? min, int? max, int nodeCount) =>
@@ -47,8 +53,8 @@ public static partial class ClusterRules
     public static Result<AutoscalerBounds?> Autoscaler(bool enabled, int? min, int? max, int nodeCount, PoolFieldKeys fields)
     {
         if (!enabled) return (AutoscalerBounds?)null;
-        if (min is null) return Refusal.Invalid(fields.AutoscalerMin, "Give the autoscaler's minimum number of nodes.");
-        if (max is null) return Refusal.Invalid(fields.AutoscalerMax, "Give the autoscaler's maximum number of nodes.");
+        if (min is null) return Refusal.Invalid(fields.AutoscalerMin, "The autoscaler's minimum number of nodes is required.");
+        if (max is null) return Refusal.Invalid(fields.AutoscalerMax, "The autoscaler's maximum number of nodes is required.");
         if (min is < Limits.MinNodesPerPool or > Limits.MaxNodesPerPool)
             return Refusal.Invalid(fields.AutoscalerMin, $"The autoscaler's minimum must be between {Limits.MinNodesPerPool} and {Limits.MaxNodesPerPool}.");
         if (max is < Limits.MinNodesPerPool or > Limits.MaxNodesPerPool)
@@ -64,16 +70,16 @@ public static partial class ClusterRules
     /// Checks one pool's values (not its flavor, which needs the catalog). Refusals name the pool's own fields:
     /// <see cref="Fields.SinglePool"/> for a pool on its own, <see cref="Fields.Pool"/> for an item of a creation request.
     /// </summary>
-    public static Result<(string Name, AutoscalerBounds? Autoscaler)> Pool(NodePoolRequest pool, PoolFieldKeys fields)
+    public static Result<(string Name, int NodeCount, AutoscalerBounds? Autoscaler)> Pool(NodePoolRequest pool, PoolFieldKeys fields)
     {
         var name = PoolName(pool.Name, fields.Name);
         if (!name.Succeeded) return name.Refusal!;
         var count = NodeCount(pool.NodeCount, fields.NodeCount);
         if (!count.Succeeded) return count.Refusal!;
-        var autoscaler = Autoscaler(pool.AutoscalerEnabled, pool.AutoscalerMin, pool.AutoscalerMax, pool.NodeCount, fields);
+        var autoscaler = Autoscaler(pool.AutoscalerEnabled, pool.AutoscalerMin, pool.AutoscalerMax, count.Value, fields);
         if (!autoscaler.Succeeded) return autoscaler.Refusal!;
         if (pool.FlavorId is null) return Refusal.Invalid(fields.Flavor, $"Choose a flavor for node pool '{name.Value}'.");
-        return (name.Value!, autoscaler.Value);
+        return (name.Value!, count.Value, autoscaler.Value);
     }
 
     /// <summary>At least one pool, at most the limit, names unique within the cluster.</summary>

@@ -141,7 +141,7 @@ public sealed partial class ClusterService
             if (db.Expect(cluster!, expectedVersion, "This cluster") is { } stale) return stale;
             var checkedPool = ClusterRules.Pool(request, Fields.SinglePool);
             if (!checkedPool.Succeeded) return checkedPool.Refusal!;
-            var (name, autoscaler) = checkedPool.Value;
+            var (name, nodeCount, autoscaler) = checkedPool.Value;
             if (cluster!.CheckAddPool(name) is { } blocked) return blocked;
             var flavor = await EnabledFlavorAsync(db, cluster.InfrastructureId, request.FlavorId!.Value, ct);
             if (flavor is null) return Refusal.Invalid(Fields.Flavor, "That flavor is not enabled in the catalog of this cluster's infrastructure. Choose another.");
@@ -149,36 +149,36 @@ public sealed partial class ClusterService
             var poolId = Guid.NewGuid();
             var operation = prepare(new ClusterOperationRequest(ClusterOperations.AddPool,
                 new OperationTarget(ClusterOperations.PoolTarget, poolId.ToString(), $"{cluster.Name}/{name}"),
-                new AddPoolParameters(name, flavor.Name, request.NodeCount, autoscaler?.Min, autoscaler?.Max)));
+                new AddPoolParameters(name, flavor.Name, nodeCount, autoscaler?.Min, autoscaler?.Max)));
             // Added explicitly: a new row with its key already set would otherwise be taken for an existing one.
-            db.NodePools.Add(cluster.AddPool(name, flavor, image, request.NodeCount, autoscaler, operation.Id, asPartOfCluster: false, clock.GetUtcNow(), poolId));
+            db.NodePools.Add(cluster.AddPool(name, flavor, image, nodeCount, autoscaler, operation.Id, asPartOfCluster: false, clock.GetUtcNow(), poolId));
             db.Operations.Add(operation);
             subject = subject with { TargetId = poolId.ToString(), TargetName = $"{cluster.Name}/{name}" };
             return new StartedClusterOperation(cluster.Id, operation.Id);
         }, _ => subject, ct);
     }
 
-    public Task<Result<StartedClusterOperation>> ScalePoolAsync(Actor actor, Guid poolId, int expectedVersion, int nodeCount,
+    public Task<Result<StartedClusterOperation>> ScalePoolAsync(Actor actor, Guid poolId, int expectedVersion, int? nodeCount,
         Func<ClusterOperationRequest, Operation> prepare, CancellationToken ct = default) =>
         ChangePoolAsync(actor, poolId, expectedVersion, "mks-node-pool.scale", new { nodeCount }, prepare, ct, (db, cluster, pool) =>
             Task.FromResult<Result<ClusterOperationRequest>>(pool.CheckScale(nodeCount) is { } refused
                 ? refused
-                : new ClusterOperationRequest(ClusterOperations.ScalePool, ClusterOperations.PoolTargetOf(cluster, pool), new ScalePoolParameters(nodeCount, pool.NodeCount))),
+                : new ClusterOperationRequest(ClusterOperations.ScalePool, ClusterOperations.PoolTargetOf(cluster, pool), new ScalePoolParameters(nodeCount!.Value, pool.NodeCount))),
             ClusterState.Scaling);
 
     /// <summary>Turns the pool's autoscaler on (with bounds), adjusts its bounds, or turns it off (keeping <paramref name="nodeCount"/> nodes).</summary>
-    public Task<Result<StartedClusterOperation>> SetAutoscalerAsync(Actor actor, Guid poolId, int expectedVersion, bool enabled, int? min, int? max, int nodeCount,
+    public Task<Result<StartedClusterOperation>> SetAutoscalerAsync(Actor actor, Guid poolId, int expectedVersion, bool enabled, int? min, int? max, int? nodeCount,
         Func<ClusterOperationRequest, Operation> prepare, CancellationToken ct = default) =>
         ChangePoolAsync(actor, poolId, expectedVersion, "mks-node-pool.autoscaler", new { enabled, min, max, nodeCount }, prepare, ct, (db, cluster, pool) =>
         {
             var count = ClusterRules.NodeCount(nodeCount);
             if (!count.Succeeded) return Task.FromResult<Result<ClusterOperationRequest>>(count.Refusal!);
-            var bounds = ClusterRules.Autoscaler(enabled, min, max, nodeCount);
+            var bounds = ClusterRules.Autoscaler(enabled, min, max, count.Value);
             if (!bounds.Succeeded) return Task.FromResult<Result<ClusterOperationRequest>>(bounds.Refusal!);
-            if (enabled == pool.AutoscalerEnabled && min == pool.AutoscalerMin && max == pool.AutoscalerMax && nodeCount == pool.NodeCount)
+            if (enabled == pool.AutoscalerEnabled && min == pool.AutoscalerMin && max == pool.AutoscalerMax && count.Value == pool.NodeCount)
                 return Task.FromResult<Result<ClusterOperationRequest>>(Refusal.Invalid(Fields.Autoscaler, "Nothing changes: the autoscaler already has these settings."));
             return Task.FromResult<Result<ClusterOperationRequest>>(new ClusterOperationRequest(ClusterOperations.UpdatePool, ClusterOperations.PoolTargetOf(cluster, pool),
-                new UpdatePoolParameters(null, true, enabled, bounds.Value?.Min, bounds.Value?.Max, nodeCount)));
+                new UpdatePoolParameters(null, true, enabled, bounds.Value?.Min, bounds.Value?.Max, count.Value)));
         }, ClusterState.Updating);
 
     public Task<Result<StartedClusterOperation>> ChangePoolFlavorAsync(Actor actor, Guid poolId, int expectedVersion, Guid? flavorId,
@@ -516,7 +516,7 @@ public sealed partial class ClusterService
             if (!checkedPool.Succeeded) return checkedPool.Refusal!;
             var flavor = await EnabledFlavorAsync(db, config.InfrastructureId, request.Pools[i].FlavorId!.Value, ct);
             if (flavor is null) return Refusal.Invalid(Fields.Pool(i).Flavor, $"The flavor of node pool '{checkedPool.Value.Name}' is not enabled in the infrastructure's catalog. Choose another.");
-            pools.Add(new ValidatedPool(checkedPool.Value.Name, flavor, request.Pools[i].NodeCount, checkedPool.Value.Autoscaler));
+            pools.Add(new ValidatedPool(checkedPool.Value.Name, flavor, checkedPool.Value.NodeCount, checkedPool.Value.Autoscaler));
         }
 
         return new ValidatedCluster(project.Id, project.TenantId, config.Id, config.InfrastructureId, config.Infrastructure!.Provider == InfrastructureProvider.Demo,

@@ -52,12 +52,12 @@ public sealed class NodePool : LifecycleResource
     }
 
     /// <summary>Why the pool cannot be scaled to <paramref name="count"/>, or null.</summary>
-    public Refusal? CheckScale(int count)
+    public Refusal? CheckScale(int? count)
     {
         var valid = ClusterRules.NodeCount(count);
         if (!valid.Succeeded) return valid.Refusal;
         if (WhyNotScaleByHand() is { } why) return Refusal.Conflict(why);
-        if (count == NodeCount) return Refusal.Invalid(Fields.NodeCount, $"Node pool {Name} already has {count} {(count == 1 ? "node" : "nodes")}.");
+        if (valid.Value == NodeCount) return Refusal.Invalid(Fields.NodeCount, $"Node pool {Name} already has {count} {(count == 1 ? "node" : "nodes")}.");
         return null;
     }
 

@@ -71,10 +71,10 @@ public sealed class ClusterCommands(ClusterService clusters, OperationService op
     public Task<Result> AddPoolAsync(Actor actor, Guid clusterId, int expectedVersion, NodePoolRequest pool, CancellationToken ct = default) =>
         RunAsync(clusters.AddPoolAsync(actor, clusterId, expectedVersion, pool, Prepare(actor), ct), ct);
 
-    public Task<Result> ScalePoolAsync(Actor actor, Guid poolId, int expectedVersion, int nodeCount, CancellationToken ct = default) =>
+    public Task<Result> ScalePoolAsync(Actor actor, Guid poolId, int expectedVersion, int? nodeCount, CancellationToken ct = default) =>
         RunAsync(clusters.ScalePoolAsync(actor, poolId, expectedVersion, nodeCount, Prepare(actor), ct), ct);
 
-    public Task<Result> SetAutoscalerAsync(Actor actor, Guid poolId, int expectedVersion, bool enabled, int? min, int? max, int nodeCount, CancellationToken ct = default) =>
+    public Task<Result> SetAutoscalerAsync(Actor actor, Guid poolId, int expectedVersion, bool enabled, int? min, int? max, int? nodeCount, CancellationToken ct = default) =>
         RunAsync(clusters.SetAutoscalerAsync(actor, poolId, expectedVersion, enabled, min, max, nodeCount, Prepare(actor), ct), ct);
 
     public Task<Result> ChangePoolFlavorAsync(Actor actor, Guid poolId, int expectedVersion, Guid? flavorId, CancellationToken ct = default) =>

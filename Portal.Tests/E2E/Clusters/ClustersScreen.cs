@@ -58,15 +58,11 @@ public sealed partial class ClustersScreen(IPage page)
         await Assertions.Expect(Alerts.Filter(new() { HasText = message })).ToBeVisibleAsync();
     }
 
-    public ILocator Combobox(string label) => Page.GetByRole(AriaRole.Combobox, new() { Name = label, Exact = true });
+    /// <summary>A select (MudSelect) by its label: the input that shows the chosen option.</summary>
+    public ILocator Combobox(string label) => Page.GetByLabel(label, new() { Exact = true });
 
-    /// <summary>Opens a Radzen drop-down by its label and picks the option that starts with <paramref name="option"/>.</summary>
-    public async Task ChooseAsync(string label, string option)
-    {
-        await Combobox(label).ClickAsync();
-        await Page.GetByRole(AriaRole.Option).Filter(new() { HasTextRegex = new Regex($"^\\s*{Regex.Escape(option)}") }).First.ClickAsync();
-        await Assertions.Expect(Combobox(label)).ToContainTextAsync(option);
-    }
+    /// <summary>Opens the select labelled <paramref name="label"/> and picks the option that starts with <paramref name="option"/>.</summary>
+    public Task ChooseAsync(string label, string option) => Page.SelectAsync(label, option);
 
     public ILocator Radio(string name) => Page.GetByRole(AriaRole.Radio, new() { Name = name, Exact = true });
 
@@ -117,8 +113,11 @@ public sealed partial class ClustersScreen(IPage page)
 
     public ILocator Dialog => Page.GetByRole(AriaRole.Dialog);
 
-    /// <summary>A Radzen confirmation (role alertdialog).</summary>
-    public ILocator ConfirmDialog => Page.GetByRole(AriaRole.Alertdialog);
+    /// <summary>
+    /// A confirmation: a MudBlazor dialog (role dialog) on the cluster pages; the shared action history's own confirmation
+    /// reads as role alertdialog until the Operations folder moves to MudBlazor.
+    /// </summary>
+    public ILocator ConfirmDialog => Page.GetByRole(AriaRole.Alertdialog).Or(Page.GetByRole(AriaRole.Dialog));
 
     /// <summary>Rows of the action history (newest first) for an action kind on a target ("web/workers").</summary>
     public ILocator History(string kind, string? target = null)

@@ -61,6 +61,23 @@ public sealed class ClusterRulesTests
     public void NodeCount_AtTheBounds_IsAccepted(int count) => ClusterRules.NodeCount(count).ShouldSucceed();
 
     [Fact]
+    public void NodeCount_NotGiven_IsRefusedAsRequiredNotAsOutOfRange()
+    {
+        var refusal = ClusterRules.NodeCount(null, Fields.Pool(1).NodeCount).ShouldBeRefused(RefusalKind.Invalid, Fields.Pool(1).NodeCount);
+        Assert.StartsWith("The number of nodes is required", refusal.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("outside", refusal.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Pool_NodeCountNotGiven_IsRefusedOnItsOwnField() =>
+        ClusterRules.Pool(new NodePoolRequest("workers", Guid.NewGuid(), null), Fields.Pool(0)).ShouldBeRefused(RefusalKind.Invalid, Fields.Pool(0).NodeCount);
+
+    [Fact]
+    public void Autoscaler_MinimumNotGiven_SaysItIsRequired() =>
+        Assert.Equal("The autoscaler's minimum number of nodes is required.",
+            ClusterRules.Autoscaler(true, null, 5, 1).ShouldBeRefused(RefusalKind.Invalid, Fields.AutoscalerMin).Message);
+
+    [Fact]
     public void Autoscaler_MinAboveMax_IsRefusedOnTheMaximum() =>
         Assert.Contains("must not be greater", ClusterRules.Autoscaler(true, 5, 3, 4).ShouldBeRefused(RefusalKind.Invalid, Fields.AutoscalerMax).Message, StringComparison.Ordinal);
 

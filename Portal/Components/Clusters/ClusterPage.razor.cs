@@ -7,8 +7,7 @@ using Portal.Domain.Common;
 using Portal.Identity;
 using Portal.Jobs.Clusters;
 using Portal.Jobs.Operations;
-using Portal.Components.Legacy;
-using Radzen;
+using MudBlazor;
 
 namespace Portal.Components.Clusters;
 
@@ -23,8 +22,8 @@ public sealed partial class ClusterPage : IAsyncDisposable
     [Inject] private ClusterCommands Commands { get; set; } = default!;
     [Inject] private OperationNotifier Notifier { get; set; } = default!;
     [Inject] private CurrentActor CurrentActor { get; set; } = default!;
-    [Inject] private DialogService Dialogs { get; set; } = default!;
-    [Inject] private NotificationService Notifications { get; set; } = default!;
+    [Inject] private IDialogService Dialogs { get; set; } = default!;
+    [Inject] private ISnackbar Snackbar { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
     [Inject] private IJSRuntime Js { get; set; } = default!;
     [Inject] private ILogger<ClusterPage> Logger { get; set; } = default!;
@@ -73,11 +72,14 @@ public sealed partial class ClusterPage : IAsyncDisposable
         {
             _cluster = result.Value;
         }
-        else if (_cluster is not null)
+        else if (_cluster is { } gone)
         {
-            // It went away while shown (deleted): say so instead of showing stale data.
+            // It went away while shown (its deletion finished): back to the list, which no longer has it.
             _cluster = null;
-            _notFound = true;
+            _targets = [];
+            Snackbar.Add($"Cluster {gone.Name} was deleted.", Severity.Info);
+            Navigation.NavigateTo("clusters");
+            return;
         }
         _targets = _cluster is null ? [] : [_cluster.Id.ToString(), .. _cluster.Pools.Select(p => p.Id.ToString())];
         if (_historyPool is { } pool && _cluster?.Pools.All(p => p.Id != pool) == true) _historyPool = null;
@@ -116,7 +118,7 @@ public sealed partial class ClusterPage : IAsyncDisposable
             if (!kubeconfig.Succeeded) return;
             _download ??= await Js.InvokeAsync<IJSObjectReference>("import", "./js/download.js");
             await _download.InvokeVoidAsync("downloadText", $"{cluster.Name}-kubeconfig.yaml", kubeconfig.Value, "application/yaml");
-            Notifications.Notify(NotificationSeverity.Info, "Kubeconfig downloaded", "It grants admin access to the cluster: keep it safe.");
+            Snackbar.Add("Kubeconfig downloaded. It grants admin access to the cluster: keep it safe.", Severity.Info);
         }
         finally
         {
@@ -131,7 +133,7 @@ public sealed partial class ClusterPage : IAsyncDisposable
         var cluster = _cluster!;
         if (!await Dialogs.ConfirmAsync($"Resync {cluster.Name}?",
                 "Applies the cluster's whole spec (control plane, node pools, add-ons) to the management cluster again and waits until the cloud matches it. " +
-                "Nothing changes that is already right; use it after a fault in the cloud was fixed.", "Resync"))
+                "Nothing changes that is already right; use it after a fault in the cloud was fixed.", "Resync", destructive: false))
             return;
         _resyncing = true;
         try
@@ -139,7 +141,7 @@ public sealed partial class ClusterPage : IAsyncDisposable
             var result = await Commands.ResyncAsync(await CurrentActor.GetAsync(), cluster.Id, cluster.Version);
             _refusal = result.Refusal;
             if (result.Succeeded)
-                Notifications.Notify(NotificationSeverity.Info, $"Resyncing {cluster.Name}", "Its progress shows in the action history.");
+                Snackbar.Add($"Resyncing {cluster.Name}; its progress shows in the action history.", Severity.Info);
         }
         finally
         {
@@ -151,10 +153,16 @@ public sealed partial class ClusterPage : IAsyncDisposable
     private async Task DeleteAsync()
     {
         var cluster = _cluster!;
-        if (!await Dialogs.OpenFormAsync<DeleteClusterDialog>($"Delete cluster {cluster.Name}", new() { [nameof(DeleteClusterDialog.Cluster)] = cluster }))
+        var actor = await CurrentActor.GetAsync();
+        if (!await Dialogs.OpenFormAsync<DeleteClusterDialog>($"Delete cluster {cluster.Name}", new()
+            {
+                [nameof(DeleteClusterDialog.Cluster)] = cluster,
+                [nameof(DeleteClusterDialog.Save)] = (Func<string?, Task<Result>>)(typed => Commands.DeleteAsync(actor, cluster.Id, typed)),
+            }))
             return;
-        Notifications.Notify(NotificationSeverity.Info, $"Deleting {cluster.Name}", "Its progress shows in the action history.");
-        await ReloadAsync();
+        // The list shows it Deleting until it is gone; this page would only turn into "not found".
+        Snackbar.Add($"Deleting {cluster.Name}; it leaves the list once its machines are gone.", Severity.Info);
+        Navigation.NavigateTo("clusters");
     }
 
     private static string AlertTitle(ClusterDetail cluster) => cluster.State switch
@@ -189,6 +197,8 @@ public sealed partial class ClusterPage : IAsyncDisposable
             }
         }
     }
+
+    private string HistoryScopeText(Guid value) => HistoryScopes.FirstOrDefault(s => s.Value == value)?.Text ?? "";
 
     private sealed record HistoryScope(Guid Value, string Text);
 }

@@ -1,12 +1,12 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using Portal.Components.Operations;
 using Portal.Domain.Clusters;
 using Portal.Domain.Common;
 using Portal.Domain.Tenancy;
 using Portal.Identity;
+using MudBlazor;
 using Portal.Jobs.Operations;
-using Radzen;
-using Radzen.Blazor;
 
 namespace Portal.Components.Clusters;
 
@@ -15,9 +15,6 @@ public sealed partial class ClustersPage : IDisposable
     /// <summary>Cluster states also change without an operation (the periodic reconcile reads the cloud back).</summary>
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(10);
 
-    private static readonly IReadOnlyList<StateOption> StateOptions =
-        Enum.GetValues<ClusterState>().Select(s => new StateOption(s, s.ToString())).ToList();
-
     [Inject] private ClusterService Clusters { get; set; } = default!;
     [Inject] private TenancyService Tenancy { get; set; } = default!;
     [Inject] private OperationNotifier Notifier { get; set; } = default!;
@@ -25,10 +22,7 @@ public sealed partial class ClustersPage : IDisposable
     [Inject] private NavigationManager Navigation { get; set; } = default!;
     [Inject] private ILogger<ClustersPage> Logger { get; set; } = default!;
 
-    private RadzenDataGrid<ClusterRow>? _grid;
-    private IEnumerable<ClusterRow>? _rows;
-    private int _count;
-    private bool _loading;
+    private MudDataGrid<ClusterRow>? _grid;
     private Actor? _actor;
     // Null until known: the page shows neither the empty state nor the grid before the first count.
     private bool? _anyClusters;
@@ -60,37 +54,68 @@ public sealed partial class ClustersPage : IDisposable
         _ = PollAsync(_stop.Token);
     }
 
-    private async Task LoadAsync(LoadDataArgs args)
+    /// <summary>One page, sorted and filtered by the server (the grid's sort names the row's property).</summary>
+    private async Task<GridData<ClusterRow>> LoadAsync(GridState<ClusterRow> state, CancellationToken ct)
     {
-        _loading = true;
-        var sort = args.Sorts?.FirstOrDefault(s => s.SortOrder is not null);
-        var (field, descending) = sort?.Property switch
+        var sort = state.SortDefinitions.FirstOrDefault();
+        var field = sort?.SortBy switch
         {
-            "Name" => (ClusterSort.Name, sort.SortOrder == SortOrder.Descending),
-            "ProjectName" => (ClusterSort.Project, sort.SortOrder == SortOrder.Descending),
-            "KubernetesVersion" => (ClusterSort.Version, sort.SortOrder == SortOrder.Descending),
-            "State" => (ClusterSort.State, sort.SortOrder == SortOrder.Descending),
-            "CreatedAt" => (ClusterSort.Created, sort.SortOrder == SortOrder.Descending),
-            _ => (ClusterSort.Created, true),
+            nameof(ClusterRow.Name) => ClusterSort.Name,
+            nameof(ClusterRow.ProjectName) => ClusterSort.Project,
+            nameof(ClusterRow.KubernetesVersion) => ClusterSort.Version,
+            nameof(ClusterRow.State) => ClusterSort.State,
+            _ => ClusterSort.Created,
         };
-        var page = await Clusters.ListAsync(_actor ?? await CurrentActor.GetAsync(), _filter,
-            new PageRequest(args.Skip ?? 0, args.Top ?? Limits.DefaultPageSize, _search), field, descending);
-        _rows = page.Items;
-        _count = page.Total;
-        _loading = false;
+        // Newest first until a column is sorted.
+        var descending = sort?.Descending ?? true;
+        try
+        {
+            var page = await Clusters.ListAsync(_actor ?? await CurrentActor.GetAsync(), _filter,
+                new PageRequest(state.Page * state.PageSize, state.PageSize, _search), field, descending, ct);
+            return new GridData<ClusterRow> { Items = page.Items, TotalItems = page.Total };
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // A newer request (another filter or page) replaced this one; its answer is the one shown.
+            return new GridData<ClusterRow> { Items = [], TotalItems = 0 };
+        }
     }
 
-    private async Task FilterAsync(ClusterFilter filter)
+    private Task SearchChanged(string? search)
     {
-        _filter = filter;
-        if (_grid is not null) await _grid.FirstPage(true);
+        _search = search;
+        return FromFirstPageAsync();
     }
 
-    private async Task SearchTyped(ChangeEventArgs e)
+    private Task ProjectChanged(Guid? projectId)
     {
-        _search = e.Value?.ToString();
-        if (_grid is not null) await _grid.FirstPage(true);
+        _filter = _filter with { ProjectId = projectId };
+        return FromFirstPageAsync();
     }
+
+    private Task StateChanged(ClusterState? state)
+    {
+        _filter = _filter with { State = state };
+        return FromFirstPageAsync();
+    }
+
+    /// <summary>
+    /// Loads the first page for new filters. The grid keeps its page index when its data changes (page 3 of the old
+    /// filter would be asked of the new one), so go back to the first page, which reloads; on the first page, reload.
+    /// </summary>
+    private Task FromFirstPageAsync()
+    {
+        if (_grid is null) return Task.CompletedTask;
+        if (_grid.CurrentPage == 0) return _grid.ReloadServerData();
+        _grid.NavigateTo(MudBlazor.Page.First);
+        return Task.CompletedTask;
+    }
+
+    private string? ProjectLabel(Guid? id) => _visibleProjects.FirstOrDefault(p => p.Id == id)?.Label;
+
+    private static string Day(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    private static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("HH:mm", CultureInfo.InvariantCulture);
 
     /// <summary>Reloads the current page (or switches between the empty state and the grid when clusters appear or go).</summary>
     private async Task RefreshAsync()
@@ -98,14 +123,12 @@ public sealed partial class ClustersPage : IDisposable
         var any = (await Clusters.ListAsync(_actor!, new ClusterFilter(), new PageRequest(0, 1))).Total > 0;
         if (any != _anyClusters)
         {
+            // The grid (or the empty state) appears or goes; a new grid asks for its first page itself.
             _anyClusters = any;
-            // A grid rendered anew must start without data, or it never asks for its first page.
-            _rows = null;
             StateHasChanged();
             return;
         }
-        if (_grid is not null) await _grid.Reload();
-        StateHasChanged();
+        if (_grid is not null) await _grid.ReloadServerData();
     }
 
     private async Task PollAsync(CancellationToken ct)
@@ -129,8 +152,6 @@ public sealed partial class ClustersPage : IDisposable
         _subscription?.Dispose();
         _live?.Dispose();
     }
-
-    private sealed record StateOption(ClusterState? Value, string Text);
 
     private sealed record ProjectChoice(Guid Id, string Label);
 }

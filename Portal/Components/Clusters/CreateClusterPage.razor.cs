@@ -2,8 +2,9 @@ using Microsoft.AspNetCore.Components;
 using Portal.Domain.Clusters;
 using Portal.Domain.Common;
 using Portal.Identity;
+using Microsoft.AspNetCore.Components.Web;
+using MudBlazor;
 using Portal.Jobs.Clusters;
-using Radzen;
 
 namespace Portal.Components.Clusters;
 
@@ -18,7 +19,7 @@ public sealed partial class CreateClusterPage
     [Inject] private ClusterCommands Commands { get; set; } = default!;
     [Inject] private CurrentActor CurrentActor { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
-    [Inject] private NotificationService Notifications { get; set; } = default!;
+    [Inject] private ISnackbar Snackbar { get; set; } = default!;
 
     private IReadOnlyList<ProjectOptionLabel>? _projects;
     private bool _multipleTenants;
@@ -58,6 +59,16 @@ public sealed partial class CreateClusterPage
         _controlPlane == ControlPlaneType.Hosted ? Limits.HostedControlPlaneReplicas : _replicas,
         _controlPlane == ControlPlaneType.Hosted ? null : _controlPlaneFlavorId,
         _pools.Select(p => p.ToRequest()).ToList());
+
+    private string? ProjectLabel(Guid? id) => _projects?.FirstOrDefault(p => p.Id == id) is { } project
+        ? _multipleTenants ? project.TenantAndName : project.Name
+        : null;
+
+    /// <summary>Enter in the name field goes on, as a form's Enter would.</summary>
+    private async Task NameKeyUp(KeyboardEventArgs e)
+    {
+        if (e.Key == "Enter" && !_busy) await NextAsync();
+    }
 
     private void ProjectChanged(Guid? projectId)
     {
@@ -183,7 +194,7 @@ public sealed partial class CreateClusterPage
                 _refusal = created.Refusal;
                 return;
             }
-            Notifications.Notify(NotificationSeverity.Success, $"Cluster {_name?.Trim()} is being created", "Its progress shows on its page.");
+            Snackbar.Add($"Cluster {_name?.Trim()} is being created; its progress shows on its page.", Severity.Success);
             Navigation.NavigateTo($"clusters/{created.Value}");
         }
         finally
@@ -195,26 +206,3 @@ public sealed partial class CreateClusterPage
 
 /// <summary>A project in the wizard's drop-down, named with its tenant when the person belongs to several.</summary>
 public sealed record ProjectOptionLabel(Guid Id, string Name, string TenantAndName, string TenantName);
-
-/// <summary>A node pool being filled in (the wizard's rows and the Add node pool dialog).</summary>
-public sealed class PoolDraft
-{
-    public string? Name { get; set; }
-    public Guid? FlavorId { get; set; }
-    public int NodeCount { get; set; } = 3;
-    public bool Autoscaler { get; set; }
-    public int? AutoscalerMin { get; set; }
-    public int? AutoscalerMax { get; set; }
-
-    public NodePoolRequest ToRequest() => new(Name, FlavorId, NodeCount, Autoscaler, Autoscaler ? AutoscalerMin : null, Autoscaler ? AutoscalerMax : null);
-
-    /// <summary>Turns the autoscaler on around the pool's current size, or off.</summary>
-    public void SetAutoscaler(bool enabled)
-    {
-        Autoscaler = enabled;
-        if (!enabled) return;
-        AutoscalerMin ??= NodeCount;
-        AutoscalerMax ??= Math.Min(Limits.MaxNodesPerPool, Math.Max(NodeCount * 2, 1));
-    }
-
-}
