@@ -76,6 +76,19 @@ public sealed class InfrastructureService(IDbContextFactory<PortalDbContext> dbF
     }
 
     /// <summary>
+    /// Would registration accept this placement? For the wizard's placement step, so that a region or zone named like
+    /// an existing one is refused there rather than at the last step. The same checks registration makes, on a context
+    /// that is never saved: nothing is created. Registration checks again.
+    /// </summary>
+    public async Task<Result> CheckPlacementAsync(Actor actor, Placement placement, CancellationToken ct = default)
+    {
+        if (!actor.IsPlatformAdmin) return Refusal.Forbidden("Only platform admins can register infrastructures.");
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var zone = await ResolvePlacementAsync(db, placement, clock.GetUtcNow(), ct);
+        return zone.Succeeded ? Result.Ok() : zone.Refusal!;
+    }
+
+    /// <summary>
     /// Saves a new infrastructure with its placement (creating a region and zone inline when asked) and its
     /// catalog seed, all in one transaction. Only a connection that validated against the cloud is accepted.
     /// </summary>

@@ -96,7 +96,7 @@ public sealed class InfrastructuresCatalogTests(PortalBrowserFixture fixture, IT
             await search.FillAsync(name);
             var row = dialog.Locator("tbody tr").Filter(new() { HasText = name });
             await Expect(row).ToHaveCountAsync(1);
-            await Expect(row.Locator(".rz-badge")).ToHaveTextAsync("Imported");
+            await Expect(row.Locator(".state-badge")).ToHaveTextAsync("Imported");
             await Expect(dialog.GetByRole(AriaRole.Checkbox, new() { Name = $"Select {name}", Exact = true })).ToHaveCountAsync(0);
         }
         await search.FillAsync("");

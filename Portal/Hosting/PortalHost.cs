@@ -21,7 +21,6 @@ using Portal.Jobs.OpenStack;
 using Portal.Jobs.Operations;
 using MudBlazor;
 using MudBlazor.Services;
-using Radzen;
 
 namespace Portal.Hosting;
 
@@ -30,7 +29,7 @@ public static class PortalHost
 {
     public static WebApplicationBuilder AddPortal(this WebApplicationBuilder builder)
     {
-        // Radzen's and the app's static files come from the build's static-web-assets manifest when run from
+        // MudBlazor's and the app's static files come from the build's static-web-assets manifest when run from
         // build output in any environment; a published app serves them from wwwroot and this is a no-op.
         builder.WebHost.UseStaticWebAssets();
 
@@ -75,7 +74,6 @@ public static class PortalHost
         services.Configure<BootstrapAdminOptions>(builder.Configuration.GetSection(BootstrapAdminOptions.Section));
 
         services.AddRazorComponents().AddInteractiveServerComponents();
-        services.AddRadzenComponents(); // transitional (issue 10): folders not yet on MudBlazor
         services.AddMudServices(mud =>
         {
             // Toasts rise from the bottom right: never over the app bar or a page's header buttons.

@@ -9,8 +9,8 @@ namespace Portal.CircuitsBenchmark;
 internal sealed record PageSelectors(Regex NextButton, Regex PreviousButton, string RowLink)
 {
     /// <summary>
-    /// Radzen's pager buttons are named by aria-label "Go to next page." / "Go to previous page." (title "Next page");
-    /// MudBlazor's MudDataGridPager names its icon buttons by aria-label "Next page" / "Previous page". Both match,
+    /// MudBlazor's MudDataGridPager names its icon buttons by aria-label "Next page" / "Previous page"; the grid of the
+    /// baseline run (benchmarks/results) said "Go to next page." / "Go to previous page.". Both match,
     /// case-insensitively, and no other pager button ("Go to page 2.", "Go to last page.") does.
     /// </summary>
     public const string DefaultNext = @"^\s*(go to )?next( page)?\.?\s*$";

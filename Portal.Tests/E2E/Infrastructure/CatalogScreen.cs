@@ -74,8 +74,8 @@ public sealed class CatalogScreen(IPage page)
             await Assertions.Expect(Row(noun, name)).ToHaveCountAsync(1);
     }
 
-    /// <summary>A row's status badge ("Enabled"/"Disabled"); compare with ToHaveText (textContent), not InnerText (CSS upper-cases badges).</summary>
-    public ILocator StatusBadge(string noun, string name) => Row(noun, name).Locator(".rz-badge").Filter(new() { HasTextRegex = new Regex("^(Enabled|Disabled)$") });
+    /// <summary>A row's status badge ("Enabled"/"Disabled"); compare with ToHaveText (textContent).</summary>
+    public ILocator StatusBadge(string noun, string name) => Row(noun, name).Locator(".state-badge").Filter(new() { HasTextRegex = new Regex("^(Enabled|Disabled)$") });
 
     public ILocator RowButton(string noun, string action, string name) => Grid(noun).Button($"{action} {name}");
 
@@ -85,8 +85,8 @@ public sealed class CatalogScreen(IPage page)
     /// <summary>The bulk actions bar of the grid (shown while rows are ticked).</summary>
     public ILocator BulkActions(string noun) => Page.GetByRole(AriaRole.Group, new() { Name = $"Bulk actions on selected {noun}", Exact = true });
 
-    /// <summary>The open Radzen confirm dialog (role "alertdialog"; its OK button names the action).</summary>
-    public ILocator ConfirmDialog => Page.GetByRole(AriaRole.Alertdialog);
+    /// <summary>The open confirm dialog (its confirm button names the action).</summary>
+    public ILocator ConfirmDialog => Page.OpenDialog();
 
     // ---- Actions -------------------------------------------------------------------------------------------
 
@@ -179,9 +179,7 @@ public sealed class CatalogScreen(IPage page)
     /// <summary>Chooses a value ("Enabled only", "Disabled only") in the grid's Status filter.</summary>
     public async Task FilterStatusAsync(string noun, string option)
     {
-        // The dropdown sits in the toolbar above the grid; its focusable input carries the component's name.
-        var dropdown = Page.Locator(".rz-dropdown").Filter(new() { Has = Page.Locator($"[id='catalog-{noun}-status'], [name='catalog-{noun}-status']") });
-        await dropdown.ClickAsync();
-        await Page.GetByRole(AriaRole.Option, new() { Name = option, Exact = true }).ClickAsync();
+        // The select sits in the toolbar above the open tab's grid (the other tab's grid is not rendered).
+        await Page.SelectAsync("Status", option);
     }
 }

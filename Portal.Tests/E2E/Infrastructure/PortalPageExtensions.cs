@@ -95,7 +95,7 @@ public static class PortalPageExtensions
     /// <summary>The header's signed-in user name.</summary>
     public static ILocator SignedInUser(this IPage page) => page.Locator("[data-testid=signed-in-user]");
 
-    /// <summary>The open Radzen dialog (there is at most one in these tests).</summary>
+    /// <summary>The open dialog (there is at most one in these tests).</summary>
     public static ILocator OpenDialog(this IPage page) => page.GetByRole(AriaRole.Dialog);
 
     /// <summary>A button by its accessible name (exact).</summary>

@@ -173,6 +173,49 @@ public sealed class InfrastructureServiceTests : IAsyncLifetime
         Assert.Equal(0, await _host.CountAsync<Infrastructure>());
     }
 
+    // ---- the wizard's placement step ----
+
+    [Fact]
+    public async Task CheckPlacementAsync_NewRegionNamedLikeAnExistingOne_IsConflictOnNewRegionNameAndCreatesNothing()
+    {
+        await _host.SeedZoneAsync("Amsterdam", "ams-1");
+
+        var refusal = (await _host.Infrastructures.CheckPlacementAsync(_admin, Placement.NewRegionAndZone("AMSTERDAM", "ams-2")))
+            .ShouldBeRefused(RefusalKind.Conflict, Fields.NewRegionName);
+
+        Assert.Contains("already exists", refusal.Message);
+        Assert.Equal(1, await _host.CountAsync<Region>());
+        Assert.Equal(1, await _host.CountAsync<Zone>());
+    }
+
+    [Fact]
+    public async Task CheckPlacementAsync_NewZoneNamedLikeOneInTheRegion_IsConflictOnNewZoneName()
+    {
+        var (regionId, _) = await _host.SeedZoneAsync("Amsterdam", "ams-1");
+
+        (await _host.Infrastructures.CheckPlacementAsync(_admin, Placement.NewZone(regionId, "AMS-1")))
+            .ShouldBeRefused(RefusalKind.Conflict, Fields.NewZoneName);
+    }
+
+    [Fact]
+    public async Task CheckPlacementAsync_FreshNames_SucceedsWithoutSavingThem()
+    {
+        (await _host.Infrastructures.CheckPlacementAsync(_admin, Placement.NewRegionAndZone("Amsterdam", "ams-1"))).ShouldSucceed();
+
+        Assert.Equal(0, await _host.CountAsync<Region>());
+        Assert.Equal(0, await _host.CountAsync<Zone>());
+        Assert.Empty(await _host.AuditEntriesAsync());
+    }
+
+    [Fact]
+    public async Task CheckPlacementAsync_ByAPlatformReader_IsForbidden()
+    {
+        var reader = await _host.AddUserAsync("reader@portal.test", PlatformRole.Viewer);
+
+        (await _host.Infrastructures.CheckPlacementAsync(reader, Placement.NewRegionAndZone("Amsterdam", "ams-1")))
+            .ShouldBeRefused(RefusalKind.Forbidden);
+    }
+
     [Fact]
     public async Task RegisterAsync_ZoneThatNoLongerExists_IsInvalidOnZone()
     {

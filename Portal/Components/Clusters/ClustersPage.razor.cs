@@ -1,3 +1,4 @@
+using Portal.Components.Shared;
 using System.Globalization;
 using Microsoft.AspNetCore.Components;
 using Portal.Components.Operations;
@@ -84,31 +85,19 @@ public sealed partial class ClustersPage : IDisposable
     private Task SearchChanged(string? search)
     {
         _search = search;
-        return FromFirstPageAsync();
+        return _grid.FirstPageAsync();
     }
 
     private Task ProjectChanged(Guid? projectId)
     {
         _filter = _filter with { ProjectId = projectId };
-        return FromFirstPageAsync();
+        return _grid.FirstPageAsync();
     }
 
     private Task StateChanged(ClusterState? state)
     {
         _filter = _filter with { State = state };
-        return FromFirstPageAsync();
-    }
-
-    /// <summary>
-    /// Loads the first page for new filters. The grid keeps its page index when its data changes (page 3 of the old
-    /// filter would be asked of the new one), so go back to the first page, which reloads; on the first page, reload.
-    /// </summary>
-    private Task FromFirstPageAsync()
-    {
-        if (_grid is null) return Task.CompletedTask;
-        if (_grid.CurrentPage == 0) return _grid.ReloadServerData();
-        _grid.NavigateTo(MudBlazor.Page.First);
-        return Task.CompletedTask;
+        return _grid.FirstPageAsync();
     }
 
     private string? ProjectLabel(Guid? id) => _visibleProjects.FirstOrDefault(p => p.Id == id)?.Label;

@@ -1,3 +1,4 @@
+using Portal.Domain.Common;
 using Portal.Domain.Infrastructures;
 
 namespace Portal.Components.Infrastructures;
@@ -32,6 +33,13 @@ public sealed class ConnectionForm
         ProjectDomain = settings.ProjectDomain ?? "Default",
         CaBundlePem = settings.CaBundlePem,
     };
+
+    /// <summary>The fields <see cref="ConnectionFields"/> shows refusals under (a form shows any other refusal as its own).</summary>
+    public static readonly FieldKey[] FieldKeys =
+    [
+        Fields.AuthUrl, Fields.RegionName, Fields.Interface, Fields.ApplicationCredentialId, Fields.ApplicationCredentialSecret, Fields.UserName,
+        Fields.UserDomain, Fields.ProjectName, Fields.ProjectDomain, Fields.Password, Fields.CaBundle,
+    ];
 
     public static readonly IReadOnlyList<Option<EndpointInterfaceKind>> Interfaces =
     [

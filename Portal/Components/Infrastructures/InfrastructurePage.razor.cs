@@ -1,11 +1,10 @@
 using Microsoft.AspNetCore.Components;
+using MudBlazor;
 using Portal.Components.Shared;
 using Portal.Domain.Common;
 using Portal.Domain.Infrastructures;
 using Portal.Identity;
 using Portal.Jobs.Infrastructures;
-using Portal.Components.Legacy;
-using Radzen;
 
 namespace Portal.Components.Infrastructures;
 
@@ -16,8 +15,8 @@ public partial class InfrastructurePage
     [Inject] private InfrastructureService Infrastructures { get; set; } = default!;
     [Inject] private ConnectionProbe Probe { get; set; } = default!;
     [Inject] private CurrentActor CurrentActor { get; set; } = default!;
-    [Inject] private DialogService Dialogs { get; set; } = default!;
-    [Inject] private NotificationService Notifications { get; set; } = default!;
+    [Inject] private IDialogService Dialogs { get; set; } = default!;
+    [Inject] private ISnackbar Snackbar { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
 
     private InfrastructureDetail? _detail;
@@ -46,8 +45,8 @@ public partial class InfrastructurePage
             if (stored is not { } credentials) return;
             var report = await Probe.ProbeAsync(credentials.Provider, credentials.Connection, credentials.Secret);
             await Infrastructures.RecordValidationAsync(Id, report.ToCheck());
-            Notifications.Notify(report.Succeeded ? NotificationSeverity.Success : NotificationSeverity.Error,
-                report.Succeeded ? "The connection works" : "The connection failed", report.Summary, TimeSpan.FromSeconds(8));
+            Snackbar.Add(report.Succeeded ? $"The connection works. {report.Summary}" : $"The connection failed. {report.Summary}",
+                report.Succeeded ? Severity.Success : Severity.Error);
             await LoadAsync();
         }
         finally
@@ -67,7 +66,7 @@ public partial class InfrastructurePage
         _refusal = result.Refusal;
         if (result.Succeeded)
         {
-            Notifications.Notify(NotificationSeverity.Success, $"Infrastructure {detail.Name} deleted");
+            Snackbar.Add($"Infrastructure {detail.Name} deleted", Severity.Success);
             Navigation.NavigateTo("infrastructures");
         }
     }

@@ -4,22 +4,21 @@ using Portal.Domain.Common;
 using Portal.Domain.Infrastructures;
 using Portal.Identity;
 using Portal.Jobs.Infrastructures;
-using Radzen;
+using MudBlazor;
 
 namespace Portal.Components.Infrastructures;
 
 public partial class RegisterInfrastructurePage
 {
     private static readonly IReadOnlyList<string> StepTitles = ["Provider & connection", "Validate", "Placement", "Catalog seed", "Review"];
-    private static readonly FieldKey[] Step0Fields =
-        [Fields.Name, Fields.Description, Fields.AuthUrl, Fields.RegionName, Fields.ApplicationCredentialId, Fields.ApplicationCredentialSecret, Fields.UserName, Fields.ProjectName, Fields.Password, Fields.CaBundle];
+    private static readonly FieldKey[] Step0Fields = [Fields.Name, Fields.Description, .. ConnectionForm.FieldKeys];
     private static readonly FieldKey[] PlacementFields = [Fields.Region, Fields.Zone, Fields.NewRegionName, Fields.NewZoneName];
 
     [Inject] private InfrastructureService Infrastructures { get; set; } = default!;
     [Inject] private ConnectionProbe Probe { get; set; } = default!;
     [Inject] private CurrentActor CurrentActor { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
-    [Inject] private NotificationService Notifications { get; set; } = default!;
+    [Inject] private ISnackbar Snackbar { get; set; } = default!;
 
     private int _step;
     private bool _busy;
@@ -60,7 +59,7 @@ public partial class RegisterInfrastructurePage
                 await ProbeAsync();
                 return;
             case 2:
-                if (_placement.Check() is { } placementRefusal)
+                if (await CheckPlacementAsync() is { } placementRefusal)
                 {
                     _refusal = placementRefusal;
                     return;
@@ -92,6 +91,25 @@ public partial class RegisterInfrastructurePage
             if (!settings.Succeeded) return settings.Refusal;
         }
         return null;
+    }
+
+    /// <summary>
+    /// The placement step asks the domain, as registration will: a region or zone typed here under an existing name is
+    /// refused now, under its field, not at the last step.
+    /// </summary>
+    private async Task<Refusal?> CheckPlacementAsync()
+    {
+        if (_placement.Check() is { } incomplete) return incomplete;
+        _busy = true;
+        try
+        {
+            var checkedPlacement = await Infrastructures.CheckPlacementAsync(await CurrentActor.GetAsync(), _placement.ToPlacement());
+            return checkedPlacement.Refusal;
+        }
+        finally
+        {
+            _busy = false;
+        }
     }
 
     private async Task ProbeAsync()
@@ -128,7 +146,7 @@ public partial class RegisterInfrastructurePage
             if (result.Succeeded)
             {
                 _secret = null;
-                Notifications.Notify(NotificationSeverity.Success, $"Infrastructure {_name?.Trim()} registered");
+                Snackbar.Add($"Infrastructure {_name?.Trim()} registered", Severity.Success);
                 Navigation.NavigateTo($"infrastructures/{result.Value}");
                 return;
             }
