@@ -274,7 +274,7 @@ public sealed class ServiceConfigsDeletionTests(PortalBrowserFixture fixture, IT
         await Expect(platform.Operation(DeleteKind).Or(configs.Tab)).ToBeVisibleAsync();
         await SnapshotAsync("teardown-03-postgres-deleting");
         // Once it is gone, the page returns to the infrastructure that lists its Service Config (not "not found").
-        await Expect(page).ToHaveURLAsync(new Regex($"/infrastructures/{id}$"), new() { Timeout = 45_000 });
+        await Expect(page).ToHaveURLAsync(new Regex($"/infrastructures/{id}\\?tab=service-configs$"), new() { Timeout = 45_000 });
         await Expect(platform.NotFound).ToHaveCountAsync(0);
         Assert.True(await page.EvaluateAsync<bool>("() => window.__sameDocument === true"), "The page was reloaded; it should update live.");
         await SnapshotAsync("teardown-04-postgres-gone");
@@ -296,7 +296,7 @@ public sealed class ServiceConfigsDeletionTests(PortalBrowserFixture fixture, IT
         // Then MKS: it holds only data; deleting it returns to the infrastructure.
         mks = await configs.OpenPlatformAsync("retiring", ServiceConfigsScreen.MksLink);
         await mks.RequestDeleteAsync();
-        await Expect(page).ToHaveURLAsync(new Regex($"/infrastructures/{id}$"));
+        await Expect(page).ToHaveURLAsync(new Regex($"/infrastructures/{id}\\?tab=service-configs$"));
         await configs.OpenTabAsync();
         await Expect(configs.Config("retiring")).ToContainTextAsync("No platforms yet.");
         await SnapshotAsync("teardown-06-platforms-deleted");

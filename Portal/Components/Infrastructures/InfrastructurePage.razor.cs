@@ -12,6 +12,12 @@ public partial class InfrastructurePage
 {
     [Parameter] public Guid Id { get; set; }
 
+    /// <summary>Which tab to open (<c>?tab=catalog</c>, <c>service-configs</c>, <c>demo-faults</c>), so other pages can link to one.</summary>
+    [SupplyParameterFromQuery(Name = "tab")] public string? Tab { get; set; }
+
+    private static readonly string[] TabKeys = ["overview", "catalog", "service-configs", "demo-faults"];
+    private int _tab;
+
     [Inject] private InfrastructureService Infrastructures { get; set; } = default!;
     [Inject] private ConnectionProbe Probe { get; set; } = default!;
     [Inject] private CurrentActor CurrentActor { get; set; } = default!;
@@ -25,7 +31,11 @@ public partial class InfrastructurePage
     private bool _busy;
     private Refusal? _refusal;
 
-    protected override async Task OnParametersSetAsync() => await LoadAsync();
+    protected override async Task OnParametersSetAsync()
+    {
+        _tab = Math.Max(0, Array.IndexOf(TabKeys, Tab?.ToLowerInvariant()));
+        await LoadAsync();
+    }
 
     private async Task LoadAsync()
     {

@@ -60,8 +60,8 @@ public sealed partial class PlatformPage : IDisposable
         _upgradeTo ??= NewerVersions.LastOrDefault();
     }
 
-    /// <summary>The infrastructure page, where the platform's Service Config is listed.</summary>
-    private void BackToList(PlatformDetail platform) => Navigation.NavigateTo($"infrastructures/{platform.InfrastructureId}");
+    /// <summary>The infrastructure page's Service Configs tab, where the platform's Service Config is listed.</summary>
+    private void BackToList(PlatformDetail platform) => Navigation.NavigateTo($"infrastructures/{platform.InfrastructureId}?tab=service-configs");
 
     private async Task ToggleAsync()
     {
