@@ -174,7 +174,7 @@ public sealed class ClustersTests(ClustersBrowserFixture fixture, ITestOutputHel
         await GotoAsync("/projects");
         await page.GetByRole(AriaRole.Link, new() { Name = "Clusters of web", Exact = true }).ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex("/clusters\\?project="));
-        await Expect(screen.Combobox("Project")).ToHaveValueAsync(new Regex("web"));
+        await Expect(screen.Combobox("Project").Locator("option:checked")).ToHaveTextAsync(new Regex("web"));
         await Expect(screen.ListRow("shop")).ToBeVisibleAsync();
 
         // Scale a pool.

@@ -100,7 +100,11 @@ public sealed partial class ClustersPage : IDisposable
         return _grid.FirstPageAsync();
     }
 
-    private string? ProjectLabel(Guid? id) => _visibleProjects.FirstOrDefault(p => p.Id == id)?.Label;
+    private Task ProjectPicked(ChangeEventArgs e) =>
+        ProjectChanged(Guid.TryParse(e.Value?.ToString(), out var id) ? id : null);
+
+    private Task StatePicked(ChangeEventArgs e) =>
+        StateChanged(Enum.TryParse<ClusterState>(e.Value?.ToString(), out var state) ? state : null);
 
     private static string Day(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
