@@ -82,11 +82,27 @@ public sealed partial class ClustersPage : IDisposable
         }
     }
 
-    private Task SearchChanged(string? search)
+    private CancellationTokenSource? _typing;
+
+    /// <summary>Searches once typing pauses for <see cref="SearchPause"/>: a keystroke cancels the search the previous one scheduled.</summary>
+    private async Task SearchTyped(ChangeEventArgs e)
     {
-        _search = search;
-        return _grid.FirstPageAsync();
+        _search = e.Value?.ToString();
+        _typing?.Cancel();
+        _typing?.Dispose();
+        var typing = _typing = new CancellationTokenSource();
+        try
+        {
+            await Task.Delay(SearchPause, typing.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+        await _grid.FirstPageAsync();
     }
+
+    private static readonly TimeSpan SearchPause = TimeSpan.FromMilliseconds(300);
 
     private Task ProjectChanged(Guid? projectId)
     {
@@ -144,6 +160,8 @@ public sealed partial class ClustersPage : IDisposable
         _stop.Dispose();
         _subscription?.Dispose();
         _live?.Dispose();
+        _typing?.Cancel();
+        _typing?.Dispose();
     }
 
     private sealed record ProjectChoice(Guid Id, string Label);
