@@ -15,23 +15,7 @@ export DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 # Browser tests use /usr/bin/chromium; Playwright must never download its own browsers.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 
-if [[ ! -x /usr/bin/chromium ]]; then
-    if [[ "$(id -u)" == "0" ]]; then
-        echo "==> Installing Debian's chromium package (needed by the browser tests)"
-        export DEBIAN_FRONTEND=noninteractive
-        apt_log="$(mktemp)"
-        if ! { apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium; } >"$apt_log" 2>&1; then
-            cat "$apt_log" >&2
-            echo "error: installing chromium failed (output above)" >&2
-            exit 1
-        fi
-        rm -f "$apt_log"
-    else
-        echo "error: /usr/bin/chromium is missing. The browser tests need Debian's 'chromium' package:" >&2
-        echo "         sudo apt-get install --no-install-recommends chromium" >&2
-        exit 1
-    fi
-fi
+tools/ensure-chromium.sh
 
 # The Keycloak sign-in tests run a real OpenID Provider (npm's oidc-provider) from tools/test-oidc.
 if ! command -v npm >/dev/null 2>&1; then

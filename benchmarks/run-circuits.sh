@@ -18,22 +18,7 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 # The portal runs from build output; in Production that serves no static assets on newer frameworks.
 export ASPNETCORE_ENVIRONMENT=Development
 
-if [[ ! -x /usr/bin/chromium ]]; then
-    if [[ "$(id -u)" == "0" ]]; then
-        echo "==> Installing Debian's chromium package"
-        export DEBIAN_FRONTEND=noninteractive
-        apt_log="$(mktemp)"
-        if ! { apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium; } >"$apt_log" 2>&1; then
-            cat "$apt_log" >&2
-            echo "error: installing chromium failed (output above)" >&2
-            exit 1
-        fi
-        rm -f "$apt_log"
-    else
-        echo "error: /usr/bin/chromium is missing: sudo apt-get install --no-install-recommends chromium" >&2
-        exit 1
-    fi
-fi
+tools/ensure-chromium.sh
 
 PROJECT=benchmarks/Portal.CircuitsBenchmark/Portal.CircuitsBenchmark.csproj
 OUT=benchmarks/.out/circuits
