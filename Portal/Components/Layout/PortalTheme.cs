@@ -44,6 +44,12 @@ public static class PortalTheme
             Warning = "#e2b340",
             Error = "#f28b82",
             Info = "#8ab4f8",
+            // The dark palette's status colours are light: text on them must be dark to stay readable.
+            PrimaryContrastText = "#12141a",
+            SuccessContrastText = "#12141a",
+            InfoContrastText = "#12141a",
+            WarningContrastText = "#12141a",
+            ErrorContrastText = "#12141a",
         },
         LayoutProperties = new LayoutProperties { DrawerWidthLeft = "240px", AppbarHeight = "56px" },
     };
