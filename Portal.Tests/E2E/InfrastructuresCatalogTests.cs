@@ -48,6 +48,20 @@ public sealed class InfrastructuresCatalogTests(PortalBrowserFixture fixture, IT
         // Rename: the new name replaces the old one.
         await catalog.RenameAsync("flavors", "m1.small", "Small (general purpose)");
         await Expect(catalog.Rows("flavors")).ToHaveCountAsync(5);
+        // The cloud's own name stays visible under the portal's.
+        await Expect(catalog.Row("flavors", "Small (general purpose)").Locator(".cloud-name")).ToHaveTextAsync("cloud name: m1.small");
+        // The toast rises bottom right, never over the page header's buttons.
+        var toast = page.Toast("Catalog entry saved");
+        await Expect(toast).ToBeVisibleAsync();
+        var toastBox = (await toast.BoundingBoxAsync())!;
+        foreach (var button in await page.Locator(".page-header button").AllAsync())
+        {
+            if (await button.BoundingBoxAsync() is not { } box) continue;
+            var overlaps = box.X < toastBox.X + toastBox.Width && toastBox.X < box.X + box.Width
+                && box.Y < toastBox.Y + toastBox.Height && toastBox.Y < box.Y + box.Height;
+            Assert.False(overlaps, $"The toast covers the header button '{await button.TextContentAsync()}'.");
+        }
+        Assert.True(toastBox.Y > page.ViewportSize!.Height / 2, "The toast should rise from the bottom of the window.");
 
         // A name cannot be cleared: the dialog says so, stays open, and nothing changes.
         var edit = await catalog.SubmitRenameAsync("flavors", "Small (general purpose)", "");
