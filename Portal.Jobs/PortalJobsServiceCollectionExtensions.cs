@@ -25,17 +25,17 @@ public static class PortalJobsServiceCollectionExtensions
 {
     /// <summary>
     /// Everything that talks to the outside world or runs in the background: the OpenStack and Kubernetes clients (and
-    /// the demo cloud behind them), the connection probe, the operations engine on <paramref name="databaseFile"/>, the
+    /// the demo cloud behind them), the connection probe, the operations engine, the
     /// platform operations and managed Kubernetes. Needs <c>AddPortalDomain</c> first.
     /// </summary>
-    public static IServiceCollection AddPortalJobs(this IServiceCollection services, string databaseFile, PortalJobsOptions? options = null)
+    public static IServiceCollection AddPortalJobs(this IServiceCollection services, PortalJobsOptions? options = null)
     {
         options ??= new PortalJobsOptions();
         services.AddOpenStackClients(options.OpenStack, options.DemoCloud);
         services.AddSingleton<ConnectionProbe>();
         services.AddSingleton<CloudCatalogReader>();
         services.AddKubernetesClients(options.DemoKubernetes, options.Kubernetes);
-        services.AddOperationsEngine(databaseFile, options.Operations);
+        services.AddOperationsEngine(options.Operations);
         services.AddSingleton<PlatformClusters>();
         services.AddSingleton<PlatformCommands>();
         services.AddOperationHandler<CreatePostgresPlatformHandler>();

@@ -4,7 +4,7 @@ using Portal.Domain.Clusters;
 using Portal.Domain.Data;
 using Portal.Domain.Operations;
 using Portal.Jobs.Kubernetes;
-using Quartz;
+using Portal.Jobs.Operations;
 
 namespace Portal.Jobs.Clusters;
 
@@ -15,10 +15,9 @@ namespace Portal.Jobs.Clusters;
 /// quota error becomes Degraded with that reason, and Active again once it clears). It also settles any operation
 /// outcome the observer missed while the portal was down.
 /// </summary>
-[DisallowConcurrentExecution]
-public sealed class ClusterReconcileJob(ClusterReconciler reconciler) : IJob
+public sealed class ClusterReconcileJob(ClusterReconciler reconciler) : IRecurringJob
 {
-    public Task Execute(IJobExecutionContext context) => reconciler.ReconcileAllAsync(context.CancellationToken);
+    public Task RunAsync(CancellationToken ct) => reconciler.ReconcileAllAsync(ct);
 }
 
 public sealed class ClusterReconciler(ClusterService clusters, ManagementClusters management, ClusterOperationObserver observer,

@@ -1,43 +1,45 @@
+using Hangfire;
 using Microsoft.Extensions.Logging;
-using Quartz;
+using Portal.Jobs.Operations.Dispatch;
 
 namespace Portal.Jobs.Operations;
 
 /// <summary>
-/// The Quartz job of one operation (job key = operation id). Thin: the executor does the work and records it.
-/// Never runs twice at once for the same operation (see <see cref="OperationGate"/>, which stands in for Quartz's
-/// <c>[DisallowConcurrentExecution]</c>). When progress could not be recorded, the operation is not left hanging: a
-/// busy database gets a redelivery shortly; anything else fails the operation with the reason.
+/// The Hangfire job of one operation: its only argument is the operation id. Thin: the executor does the work and
+/// records it. Runs of one operation never overlap, in this process or across replicas (<see cref="OperationRunLocks"/>).
+/// When progress could not be recorded the operation is not left hanging: a busy database gets a redelivery shortly;
+/// anything else fails the operation with the reason. Hangfire never retries it by itself: the executor decides.
 /// </summary>
-public sealed class OperationJob(OperationExecutor executor, OperationGate gate, OperationsEngine engine, IServiceProvider services,
-    OperationsOptions options, TimeProvider clock, ILogger<OperationJob> logger) : IJob
+public sealed class OperationJob(OperationExecutor executor, OperationRunLocks runLocks, OperationsEngine engine, IServiceProvider services,
+    OperationsOptions options, TimeProvider clock, ILogger<OperationJob> logger)
 {
-    public async Task Execute(IJobExecutionContext context)
+    [Queue(OperationsEngine.OperationsQueue)]
+    [AutomaticRetry(Attempts = 0, OnAttemptsExceeded = AttemptsExceededAction.Delete)]
+    [JobDisplayName("Operation {0}")]
+    public async Task RunAsync(Guid operationId, CancellationToken cancellationToken)
     {
-        if (!Guid.TryParse(context.JobDetail.Key.Name, out var operationId))
+        using var run = engine.BeginRun(operationId, cancellationToken);
+        var turn = await runLocks.TryEnterAsync(operationId, run.Token);
+        if (turn is null)
         {
-            logger.LogError("Quartz job {JobKey} is not keyed by an operation id; removing it", context.JobDetail.Key);
-            await context.Scheduler.DeleteJob(context.JobDetail.Key);
+            // Stopping, or another replica has been running it all along: that run records the outcome.
+            if (!run.Token.IsCancellationRequested)
+                logger.LogInformation("Operation {OperationId} is being run by another portal replica; this delivery leaves it to that run", operationId);
             return;
         }
-        if (context.Recovering)
-            logger.LogWarning("Recovering operation {OperationId}: the portal stopped while it ran", operationId);
 
-        IDisposable turn;
-        try
-        {
-            turn = await gate.EnterAsync(operationId, context.CancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-            return; // stopping (or cancelled) while another run of it was still going: that run records the outcome
-        }
-
-        using (turn)
+        await using (turn)
         {
             try
             {
-                await executor.RunAsync(operationId, services, context.CancellationToken);
+                await executor.RunAsync(operationId, services, run.Token);
+                // Stopped by the server (shutdown, or the job was aborted), not by a person: an unfinished operation goes
+                // back to Hangfire's queue instead of counting as done, so another replica (or the next start) resumes it.
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw;
             }
             catch (Exception ex) when (OperationExecutor.IsBusy(ex))
             {
@@ -54,9 +56,8 @@ public sealed class OperationJob(OperationExecutor executor, OperationGate gate,
     }
 }
 
-/// <summary>Periodically re-dispatches unfinished operations that lost their job (see <see cref="OperationsEngine.SweepAsync"/>).</summary>
-[DisallowConcurrentExecution]
-public sealed class OperationSweepJob(OperationsEngine engine, OperationsOptions options) : IJob
+/// <summary>Periodically enqueues unfinished operations that nobody runs (see <see cref="OperationsEngine.SweepAsync"/>).</summary>
+public sealed class OperationSweepJob(OperationsEngine engine, OperationsOptions options) : IRecurringJob
 {
-    public Task Execute(IJobExecutionContext context) => engine.SweepAsync(options.SweepGracePeriod, context.CancellationToken);
+    public Task RunAsync(CancellationToken ct) => engine.SweepAsync(options.SweepGracePeriod, ct);
 }

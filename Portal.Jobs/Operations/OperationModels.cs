@@ -41,10 +41,10 @@ public sealed record OperationView(Guid Id, string Kind, string TargetType, stri
 }
 
 /// <summary>The engine at a glance, for the operations page and the health endpoint.</summary>
-public sealed record EngineHealth(bool SchedulerRunning, int Queued, int Running, int ExecutingHere, DateTimeOffset? OldestQueuedAt)
+public sealed record EngineHealth(bool EngineRunning, int Queued, int Running, int ExecutingHere, DateTimeOffset? OldestQueuedAt)
 {
     /// <summary>A sentence for people: is work being done?</summary>
-    public string Summary => SchedulerRunning
+    public string Summary => EngineRunning
         ? $"Running: {Running} in progress, {Queued} queued."
-        : $"The scheduler is not running: {Queued} queued operations wait until it starts.";
+        : $"The engine is not running: {Queued} queued operations wait until it starts.";
 }

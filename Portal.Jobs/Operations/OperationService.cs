@@ -13,10 +13,9 @@ namespace Portal.Jobs.Operations;
 /// engine's health.
 /// </summary>
 /// <remarks>
-/// Queuing is outbox-style: the Operation row is committed first, then the Quartz job is scheduled (keyed by the
-/// operation id). Scheduling inside an EF transaction dead-locks on SQLite (EF's <c>BEGIN IMMEDIATE</c> against
-/// Quartz's own lock), and the job tolerates a missing or finished row. If the process dies between the two, the
-/// start-up sweep schedules the queued row.
+/// Queuing is outbox-style: the Operation row is committed first, then the Hangfire job is enqueued (it carries only
+/// the operation id), and the job tolerates a missing or finished row. If the process dies between the two, the
+/// start-up sweep enqueues the queued row.
 /// </remarks>
 public sealed class OperationService(IDbContextFactory<PortalDbContext> dbFactory, OperationHandlers handlers, OperationsEngine engine,
     OperationNotifier notifier, AuditLog audit, TimeProvider clock, ILogger<OperationService> logger)
@@ -36,7 +35,7 @@ public sealed class OperationService(IDbContextFactory<PortalDbContext> dbFactor
         return Operation.Create(handler.Kind, request.Target, parameters, requestedBy, handler.Steps.Select(s => s.Name).ToList(), clock.GetUtcNow());
     }
 
-    /// <summary>Hands a committed operation to the scheduler. Never call it inside a transaction.</summary>
+    /// <summary>Hands a committed operation to the engine.</summary>
     public async Task DispatchAsync(Guid operationId, CancellationToken ct = default)
     {
         try
@@ -105,22 +104,20 @@ public sealed class OperationService(IDbContextFactory<PortalDbContext> dbFactor
     }
 
     /// <summary>
-    /// After a cancellation was recorded elsewhere (for example by a tenant's cluster service): drops the scheduled job
-    /// of an operation that is now Cancelled, or interrupts the running step of one that is still Running.
+    /// After a cancellation was recorded elsewhere (for example by a tenant's cluster service): interrupts the running
+    /// step of an operation that is still Running. One already Cancelled needs nothing: its job finds it finished.
     /// </summary>
     public async Task SignalCancelAsync(Guid operationId, OperationState stateAfter, CancellationToken ct = default)
     {
         try
         {
-            if (stateAfter == OperationState.Cancelled)
-                await engine.RemoveAsync(operationId, ct);
-            else
+            if (stateAfter != OperationState.Cancelled)
                 await engine.InterruptAsync(operationId, ct);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // The request is recorded; the run sees it before its next step.
-            logger.LogWarning(ex, "Could not signal the cancellation of operation {OperationId} to the scheduler", operationId);
+            logger.LogWarning(ex, "Could not signal the cancellation of operation {OperationId} to its run", operationId);
         }
     }
 

@@ -1,13 +1,16 @@
+using System.Collections.Concurrent;
+using Hangfire;
+using Hangfire.AspNetCore;
+using Hangfire.Common;
+using Hangfire.States;
+using Hangfire.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Portal.Domain.Data;
 using Portal.Domain.Operations;
-using Portal.Jobs.Operations.Scheduling;
-using Quartz;
-using Quartz.Impl;
-using Quartz.Impl.Matchers;
+using Portal.Jobs.Operations.Dispatch;
 
 namespace Portal.Jobs.Operations;
 
@@ -15,116 +18,211 @@ namespace Portal.Jobs.Operations;
 public sealed record RecurringJobRegistration(string Name, Type JobType, TimeSpan Interval);
 
 /// <summary>
-/// Owns the Quartz scheduler: starts it when the host starts (after the database was migrated), stops it when the
-/// host stops, waiting for running steps. Operations are Quartz jobs keyed by the operation id; each carries
-/// <c>RequestRecovery</c>, so after a crash Quartz runs the interrupted ones again. At start-up (and periodically)
-/// a sweep also re-dispatches unfinished operations that have no job, for example when the process died between
-/// committing an operation and scheduling it.
+/// Owns Hangfire for the portal: its storage, its client and two servers — one whose workers run operations, one for
+/// the periodic work, so that long operations never starve the reconcile. Started when the host starts (after the
+/// database was migrated), stopped when it stops: running steps are signalled to pause and continue at the next start.
+/// The Operation rows stay the record of truth: a job carries only an operation id, and the executor reads and
+/// records everything else. At start-up and periodically a sweep enqueues unfinished operations that nobody runs.
 /// </summary>
-public sealed class OperationsEngine(IServiceProvider services, OperationsOptions options, IEnumerable<RecurringJobRegistration> recurringJobs,
-    IDbContextFactory<PortalDbContext> dbFactory, ILoggerFactory loggers, TimeProvider clock) : IHostedService, IAsyncDisposable
+public sealed class OperationsEngine(IServiceProvider services, OperationsOptions options, HangfireStorage hangfire, IEnumerable<RecurringJobRegistration> recurringJobs,
+    IDbContextFactory<PortalDbContext> dbFactory, OperationRunLocks runLocks, ILoggerFactory loggers, TimeProvider clock) : IHostedService, IAsyncDisposable
 {
-    public const string OperationGroup = "operations";
-    public const string RecurringGroup = "recurring";
+    /// <summary>Hangfire's queue for operation runs.</summary>
+    public const string OperationsQueue = "operations";
+
+    /// <summary>Hangfire's queue for the periodic work.</summary>
+    public const string PeriodicQueue = "periodic";
 
     private readonly ILogger _logger = loggers.CreateLogger<OperationsEngine>();
-    private IScheduler? _scheduler;
+    // Runs in this process now. Usually one per operation; a second delivery waits for the first under the run lock.
+    private readonly ConcurrentDictionary<RunRegistration, byte> _running = new();
+    // Operations this process handed to Hangfire and has not finished running: the sweep leaves them alone.
+    private readonly ConcurrentDictionary<Guid, byte> _dispatched = new();
+    private BackgroundJobClient? _client;
+    private BackgroundJobServer? _operationsServer;
+    private BackgroundJobServer? _periodicServer;
+    private CancellationTokenSource? _stopping;
+    private Task? _cancelWatcher;
+    private volatile bool _started;
+    private volatile bool _abandoned;
+    private readonly Lock _lifecycle = new();
+    private Task? _stop;
 
-    /// <summary>The running scheduler; null before start.</summary>
-    public IScheduler? Scheduler => _scheduler;
+    public bool IsRunning => _started;
 
-    public bool IsRunning => _scheduler is { IsStarted: true, IsShutdown: false, InStandbyMode: false };
-
-    public static JobKey JobKeyFor(Guid operationId) => new(operationId.ToString(), OperationGroup);
+    /// <summary>Hangfire's storage (the dashboard reads it).</summary>
+    public JobStorage Storage => hangfire.Storage;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        QuartzLogging.RouteTo(loggers);
-        var factory = new StdSchedulerFactory(QuartzProperties.For(options));
-        // Quartz keeps one scheduler per name per process, and the name follows the database file.
-        var scheduler = await factory.GetScheduler(cancellationToken);
-        if (scheduler.IsStarted)
-            _logger.LogWarning("Scheduler {SchedulerName} already runs in this process: another host uses the same database file. " +
-                "This host takes over running its jobs; one scheduler per database file still holds.", scheduler.SchedulerName);
-        scheduler.JobFactory = ActivatorUtilities.CreateInstance<ScopedJobFactory>(services);
-        // Quartz recovers the jobs this instance had in flight (RequestRecovery) as part of Start.
-        await scheduler.Start(cancellationToken);
-        _scheduler = scheduler;
-        await ScheduleRecurringJobsAsync(scheduler, cancellationToken);
-        var swept = await SweepAsync(TimeSpan.Zero, cancellationToken);
-        _logger.LogInformation("Operations engine started: scheduler {SchedulerName}, instance {InstanceId}, up to {MaxConcurrency} at once; {Swept} unfinished operations re-dispatched",
-            scheduler.SchedulerName, scheduler.SchedulerInstanceId, options.MaxConcurrency, swept);
+        var storage = hangfire.Storage;
+        var filters = JobFilterProviders.Providers;
+        var activator = new AspNetCoreJobActivator(services.GetRequiredService<IServiceScopeFactory>());
+        var machine = $"{Environment.MachineName}:{Environment.ProcessId}";
+        _client = new BackgroundJobClient(storage, filters);
+        _operationsServer = new BackgroundJobServer(new BackgroundJobServerOptions
+        {
+            ServerName = $"{machine}:operations",
+            Queues = [OperationsQueue],
+            WorkerCount = options.MaxConcurrency,
+            // Steps are told to pause at once; the executor leaves the operation Running and the next start resumes it.
+            StopTimeout = TimeSpan.Zero,
+            ShutdownTimeout = options.ShutdownTimeout - TimeSpan.FromSeconds(1),
+            SchedulePollingInterval = TimeSpan.FromSeconds(1),
+            CancellationCheckInterval = TimeSpan.FromSeconds(1),
+            FilterProvider = filters,
+            Activator = activator,
+        }, storage, []);
+        _periodicServer = new BackgroundJobServer(new BackgroundJobServerOptions
+        {
+            ServerName = $"{machine}:periodic",
+            Queues = [PeriodicQueue],
+            WorkerCount = options.PeriodicWorkers,
+            StopTimeout = TimeSpan.Zero,
+            ShutdownTimeout = options.ShutdownTimeout - TimeSpan.FromSeconds(1),
+            SchedulePollingInterval = TimeSpan.FromSeconds(1),
+            FilterProvider = filters,
+            Activator = activator,
+        }, storage, []);
+        _stopping = new CancellationTokenSource();
+        _started = true;
+        ScheduleRecurringJobs(storage, filters);
+        _cancelWatcher = WatchCancelRequestsAsync(_stopping.Token);
+        var swept = await SweepAsync(options.UsesPostgreSql ? options.SweepGracePeriod : TimeSpan.Zero, cancellationToken);
+        _logger.LogInformation("Operations engine started on {Storage}: up to {MaxConcurrency} operations at once in this process; {Swept} unfinished operations enqueued",
+            options.UsesPostgreSql ? "PostgreSQL (shared by every replica)" : "memory (the Operation rows are the durable queue)", options.MaxConcurrency, swept);
     }
 
-    /// <summary>Stops taking new work and waits for running steps (bounded by the host's shutdown timeout).</summary>
-    public async Task StopAsync(CancellationToken cancellationToken)
+    /// <summary>Stops taking new work, tells running steps to pause, and waits for them (bounded by the host's shutdown timeout).</summary>
+    /// <remarks>
+    /// The host may call this twice at once (a test server stops the host while the app's own run loop does too): both
+    /// calls wait for the same stop, so nothing is disposed while Hangfire's servers are still shutting down.
+    /// </remarks>
+    public Task StopAsync(CancellationToken cancellationToken)
     {
-        if (_scheduler is not { IsShutdown: false } scheduler) return;
-        _logger.LogInformation("Operations engine stopping; interrupting running steps (they resume at the next start)");
-        // Steps may wait a long time (a cluster coming up). Signal their tokens so they stop now: the executor leaves
-        // such an operation Running with the step unfinished, and the next start resumes it from that step.
-        foreach (var running in await scheduler.GetCurrentlyExecutingJobs(cancellationToken))
-            await scheduler.Interrupt(running.JobDetail.Key, cancellationToken);
-        await scheduler.Shutdown(waitForJobsToComplete: true, cancellationToken);
+        Task stop;
+        lock (_lifecycle)
+            stop = _stop ??= StopCoreAsync();
+        return stop.WaitAsync(cancellationToken);
+    }
+
+    private async Task StopCoreAsync()
+    {
+        if (!_started) return;
+        _started = false;
+        _logger.LogInformation("Operations engine stopping; running steps pause and resume at the next start");
+        _stopping?.Cancel();
+        _operationsServer?.SendStop();
+        _periodicServer?.SendStop();
+        foreach (var run in _running.Keys)
+            run.Cancel();
+        var servers = new[] { _operationsServer, _periodicServer }.OfType<BackgroundJobServer>().ToList();
+        await Task.WhenAll(servers.Select(server => server.WaitForShutdownAsync(CancellationToken.None)));
+        if (_cancelWatcher is not null) await _cancelWatcher;
     }
 
     public async ValueTask DisposeAsync()
     {
-        // Only when the host did not stop us (a test, a failed start): do not wait.
-        if (_scheduler is { IsShutdown: false } scheduler)
-            await scheduler.Shutdown(waitForJobsToComplete: false);
-    }
-
-    /// <summary>
-    /// Schedules the operation's job to fire now (or at <paramref name="notBefore"/>). Call it only after the
-    /// operation's row is committed. Safe to call twice: a second trigger finds the operation finished, and the job
-    /// never runs twice at once. Returns false when the scheduler is not running; the start-up sweep dispatches it then.
-    /// </summary>
-    public async Task<bool> DispatchAsync(Guid operationId, DateTimeOffset? notBefore = null, CancellationToken ct = default)
-    {
-        if (!IsRunning)
+        Task? stop;
+        lock (_lifecycle)
+            stop = _stop;
+        if (stop is not null)
         {
-            _logger.LogWarning("Operation {OperationId} is queued but the scheduler is not running; it is dispatched when the engine starts", operationId);
-            return false;
+            // A stop is under way: let Hangfire's servers finish deregistering before their storage goes.
+            await stop.WaitAsync(options.ShutdownTimeout).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
-        var job = JobBuilder.Create<OperationJob>()
-            .WithIdentity(JobKeyFor(operationId))
-            .RequestRecovery()
-            .Build();
-        // A fresh trigger name per dispatch: a retry can be scheduled while the previous run's trigger is still completing.
-        var trigger = TriggerBuilder.Create()
-            .WithIdentity($"{operationId}/{Guid.NewGuid():N}", OperationGroup)
-            .ForJob(job)
-            .StartAt(notBefore ?? clock.GetUtcNow())
-            // Ignore misfires: a trigger queued longer than Quartz's misfire threshold (60 s) is otherwise skipped by
-            // acquisition until the misfire scan (every 60 s) re-arms it, and a backlog leaves the engine idle meanwhile.
-            .WithSimpleSchedule(s => s.WithMisfireHandlingInstructionIgnoreMisfires())
-            .Build();
-        await _scheduler!.ScheduleJob(job, [trigger], replace: true, ct);
-        return true;
-    }
-
-    /// <summary>Cancels the running step's token, if the operation is running in this process.</summary>
-    public async Task InterruptAsync(Guid operationId, CancellationToken ct = default)
-    {
-        if (IsRunning)
-            await _scheduler!.Interrupt(JobKeyFor(operationId), ct);
-    }
-
-    /// <summary>Removes the operation's pending job (a cancelled queued operation).</summary>
-    public async Task RemoveAsync(Guid operationId, CancellationToken ct = default)
-    {
-        if (IsRunning)
-            await _scheduler!.DeleteJob(JobKeyFor(operationId), ct);
+        else if (_started)
+        {
+            // The host did not stop us (a test, a failed start): do not wait.
+            _started = false;
+            _stopping?.Cancel();
+            _operationsServer?.SendStop();
+            _periodicServer?.SendStop();
+            foreach (var run in _running.Keys)
+                run.Cancel();
+        }
+        Release();
+        hangfire.Release();
     }
 
     /// <summary>
-    /// Dispatches every Queued or Running operation that has no job (untouched for at least
-    /// <paramref name="gracePeriod"/>). Returns how many were dispatched.
+    /// The closest an in-process test gets to kill -9: the servers are abandoned without waiting for anything, and no
+    /// running step is told to stop (it never records anything again).
+    /// </summary>
+    internal void Abandon()
+    {
+        _abandoned = true;
+        _started = false;
+        _stopping?.Cancel();
+        _operationsServer?.SendStop();
+        _periodicServer?.SendStop();
+    }
+
+    /// <summary>
+    /// Hands the operation to Hangfire to run now (or at <paramref name="notBefore"/>). Call it after the operation's row
+    /// is committed — or inside the TransactionScope that commits it, on PostgreSQL. Safe to call twice: a second run
+    /// finds the operation finished, and runs of one operation never overlap. Returns false when the engine is not
+    /// running; the start-up sweep dispatches it then.
+    /// </summary>
+    public Task<bool> DispatchAsync(Guid operationId, DateTimeOffset? notBefore = null, CancellationToken ct = default)
+    {
+        if (!_started || _client is not { } client)
+        {
+            _logger.LogWarning("Operation {OperationId} is queued but the engine is not running; it is dispatched when the engine starts", operationId);
+            return Task.FromResult(false);
+        }
+        ct.ThrowIfCancellationRequested();
+        _dispatched[operationId] = 0;
+        try
+        {
+            var job = Job.FromExpression<OperationJob>(j => j.RunAsync(operationId, CancellationToken.None));
+            client.Create(job, notBefore is { } at && at > clock.GetUtcNow() ? new ScheduledState(at.UtcDateTime) : new EnqueuedState(OperationsQueue));
+            return Task.FromResult(true);
+        }
+        catch
+        {
+            _dispatched.TryRemove(operationId, out _);
+            throw;
+        }
+    }
+
+    /// <summary>Cancels the running step's token, if the operation runs in this process (other replicas notice the request within <see cref="OperationsOptions.CancelPollInterval"/>).</summary>
+    public Task InterruptAsync(Guid operationId, CancellationToken ct = default)
+    {
+        foreach (var run in _running.Keys.Where(r => r.OperationId == operationId))
+            run.Cancel();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Registers a run of the operation in this process; the returned token is cancelled when the engine stops, when
+    /// Hangfire aborts the job, or when someone cancels the operation.
+    /// </summary>
+    internal RunRegistration BeginRun(Guid operationId, CancellationToken jobToken)
+    {
+        var run = new RunRegistration(this, operationId, CancellationTokenSource.CreateLinkedTokenSource(jobToken));
+        _running[run] = 0;
+        if (!_started) run.Cancel();
+        return run;
+    }
+
+    private void EndRun(RunRegistration run)
+    {
+        _running.TryRemove(run, out _);
+        if (!_running.Keys.Any(r => r.OperationId == run.OperationId))
+            _dispatched.TryRemove(run.OperationId, out _);
+    }
+
+    /// <summary>Operations handed to Hangfire by this process and not yet run to the end, plus those running here.</summary>
+    internal int InFlightCount => _dispatched.Count + _running.Count;
+
+    /// <summary>
+    /// Enqueues every Queued or Running operation that nobody runs or is about to run (untouched for at least
+    /// <paramref name="gracePeriod"/>): after a crash on SQLite, or when a dispatch was lost. Returns how many.
     /// </summary>
     public async Task<int> SweepAsync(TimeSpan gracePeriod, CancellationToken ct = default)
     {
-        if (!IsRunning) return 0;
+        if (!_started) return 0;
         var before = clock.GetUtcNow() - gracePeriod;
         List<Guid> open;
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
@@ -138,40 +236,109 @@ public sealed class OperationsEngine(IServiceProvider services, OperationsOption
         var dispatched = 0;
         foreach (var id in open)
         {
-            if (await _scheduler!.CheckExists(JobKeyFor(id), ct)) continue;
-            await DispatchAsync(id, ct: ct);
-            dispatched++;
+            if (_dispatched.ContainsKey(id) || _running.Keys.Any(r => r.OperationId == id) || await runLocks.IsHeldElsewhereAsync(id, ct)) continue;
+            if (await DispatchAsync(id, ct: ct)) dispatched++;
         }
-        if (dispatched > 0)
-            _logger.LogWarning("Re-dispatched {Count} unfinished operations that had no scheduled job", dispatched);
+        if (dispatched > 0 && gracePeriod > TimeSpan.Zero)
+            _logger.LogWarning("Enqueued {Count} unfinished operations that nobody was running", dispatched);
         return dispatched;
     }
 
-    /// <summary>Jobs currently executing in this process.</summary>
-    public async Task<int> ExecutingCountAsync(CancellationToken ct = default) =>
-        IsRunning ? (await _scheduler!.GetCurrentlyExecutingJobs(ct)).Count : 0;
+    /// <summary>Operations running in this process now.</summary>
+    public Task<int> ExecutingCountAsync(CancellationToken ct = default) => Task.FromResult(_running.Count);
 
-    private async Task ScheduleRecurringJobsAsync(IScheduler scheduler, CancellationToken ct)
+    /// <summary>
+    /// A cancel requested through another replica changes only the row; the run here learns of it by asking. One small
+    /// query per interval, and only while something runs.
+    /// </summary>
+    private async Task WatchCancelRequestsAsync(CancellationToken stopping)
     {
-        var wanted = new HashSet<JobKey>();
+        using var timer = new PeriodicTimer(options.CancelPollInterval, clock);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stopping))
+            {
+                var ids = _running.Keys.Select(r => r.OperationId).Distinct().ToList();
+                if (ids.Count == 0) continue;
+                try
+                {
+                    await using var db = await dbFactory.CreateDbContextAsync(stopping);
+                    var cancelled = await db.Operations.AsNoTracking().Where(o => ids.Contains(o.Id) && o.CancelRequested).Select(o => o.Id).ToListAsync(stopping);
+                    foreach (var run in _running.Keys.Where(r => cancelled.Contains(r.OperationId)))
+                        run.Cancel();
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    _logger.LogWarning(ex, "Could not check running operations for cancel requests; trying again shortly");
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // stopping
+        }
+    }
+
+    private void ScheduleRecurringJobs(JobStorage storage, Hangfire.Common.IJobFilterProvider filters)
+    {
+        var manager = new RecurringJobManager(storage, filters);
+        var wanted = new HashSet<string>(StringComparer.Ordinal);
         foreach (var registration in recurringJobs)
         {
-            var key = new JobKey(registration.Name, RecurringGroup);
-            wanted.Add(key);
-            var job = JobBuilder.Create(registration.JobType).WithIdentity(key).StoreDurably().Build();
-            var trigger = TriggerBuilder.Create()
-                .WithIdentity(registration.Name, RecurringGroup)
-                .ForJob(key)
-                .StartAt(clock.GetUtcNow() + registration.Interval)
-                .WithSimpleSchedule(s => s.WithInterval(registration.Interval).RepeatForever().WithMisfireHandlingInstructionNextWithRemainingCount())
-                .Build();
-            await scheduler.ScheduleJob(job, [trigger], replace: true, ct);
+            wanted.Add(registration.Name);
+            var name = registration.Name;
+            manager.AddOrUpdate(name, Job.FromExpression<RecurringJobRunner>(r => r.RunAsync(name, CancellationToken.None)),
+                CronInterval.For(registration.Interval), new RecurringJobOptions { MisfireHandling = MisfireHandlingMode.Ignorable, TimeZone = TimeZoneInfo.Utc });
         }
         // A recurring job that is no longer registered (removed in this release) stops.
-        foreach (var stale in (await scheduler.GetJobKeys(GroupMatcher<JobKey>.GroupEquals(RecurringGroup), ct)).Where(k => !wanted.Contains(k)))
+        using var connection = storage.GetConnection();
+        foreach (var stale in connection.GetRecurringJobs().Select(r => r.Id).Where(id => !wanted.Contains(id)))
         {
-            _logger.LogInformation("Removing recurring job {Job}: no longer registered", stale.Name);
-            await scheduler.DeleteJob(stale, ct);
+            _logger.LogInformation("Removing recurring job {Job}: no longer registered", stale);
+            manager.RemoveIfExists(stale);
+        }
+    }
+
+    private void Release()
+    {
+        // An abandoned server still has a worker stuck in a step that never returns: disposing would wait for it.
+        if (!_abandoned)
+        {
+            _operationsServer?.Dispose();
+            _periodicServer?.Dispose();
+        }
+        _operationsServer = null;
+        _periodicServer = null;
+        _stopping?.Dispose();
+        _stopping = null;
+    }
+
+    /// <summary>One run of an operation in this process; dispose it when the run ends.</summary>
+    internal sealed class RunRegistration(OperationsEngine engine, Guid operationId, CancellationTokenSource source) : IDisposable
+    {
+        private int _ended;
+
+        public Guid OperationId => operationId;
+
+        public CancellationToken Token { get; } = source.Token;
+
+        public void Cancel()
+        {
+            try
+            {
+                source.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // the run just ended
+            }
+        }
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _ended, 1) == 1) return;
+            engine.EndRun(this);
+            source.Dispose();
         }
     }
 }

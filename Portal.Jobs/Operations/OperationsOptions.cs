@@ -1,35 +1,26 @@
-using System.Security.Cryptography;
-using System.Text;
-
 namespace Portal.Jobs.Operations;
 
 /// <summary>Settings of the operations engine. Defaults suit production; tests shorten the delays.</summary>
 public sealed class OperationsOptions
 {
-    /// <summary>The SQLite file holding both the portal's tables and Quartz's job store.</summary>
-    public string DatabaseFile { get; set; } = "";
-
     /// <summary>
-    /// Quartz's scheduler name (its rows are keyed by it). Default: "Portal-" plus a hash of the database file's
-    /// full path, which is stable for a deployment and unique per database file within one process.
+    /// The PostgreSQL database Hangfire keeps its jobs in (the portal's own database, schema <see cref="HangfireSchema"/>),
+    /// shared by every portal replica. Null: the embedded set-up — Hangfire dispatches in process from memory and the
+    /// Operation rows in the SQLite file are the durable queue (the start-up sweep enqueues what was not finished).
     /// </summary>
-    public string? SchedulerName { get; set; }
+    public string? PostgreSqlConnectionString { get; set; }
+
+    /// <summary>The schema of Hangfire's tables in the PostgreSQL database.</summary>
+    public string HangfireSchema { get; set; } = "hangfire";
 
     /// <summary>
-    /// Quartz's instance id. It must stay the same across restarts: Quartz recovers the jobs that were in flight
-    /// when the process died only for the instance id that fired them.
-    /// </summary>
-    public string InstanceId { get; set; } = "portal";
-
-    /// <summary>
-    /// Operations that run at once. Steps are async, so a waiting step holds no thread, but it does hold its slot: a
-    /// cluster create waits minutes on Cluster API. 50 slots let 500 demo clusters reach Active in about a minute
-    /// (benchmarks/run-clusters.sh: 51 s at 100, 164 s at 10) while keeping SQLite write contention modest.
+    /// Operations that run at once in this process (Hangfire workers). Steps are async, but a waiting step holds its
+    /// worker: a cluster create waits minutes on Cluster API. 50 let 500 demo clusters reach Active in about a minute.
     /// </summary>
     public int MaxConcurrency { get; set; } = 50;
 
-    /// <summary>Triggers Quartz acquires per round trip; 10 measured ~100× lower dispatch latency than 1 under load.</summary>
-    public int TriggerBatchSize { get; set; } = 10;
+    /// <summary>Workers for the periodic work (reconcile, sweep), kept apart so long operations never starve it.</summary>
+    public int PeriodicWorkers { get; set; } = 2;
 
     /// <summary>Retries of a step after a transient fault, after the first try.</summary>
     public int TransientRetries { get; set; } = 4;
@@ -39,33 +30,49 @@ public sealed class OperationsOptions
 
     public TimeSpan MaxTransientRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How long a stop waits for running steps to finish before the host gives up (then they resume at the next start).</summary>
+    /// <summary>How long a stop waits for running steps to pause before the host gives up (they resume at the next start).</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>How often the engine looks for unfinished operations that lost their scheduled job.</summary>
-    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(2);
+    /// <summary>How often the engine looks for unfinished operations that nobody runs or will run.</summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>The periodic sweep leaves alone operations changed more recently than this (they may be being scheduled).</summary>
+    /// <summary>The periodic sweep leaves alone operations changed more recently than this (they may be on their way).</summary>
     public TimeSpan SweepGracePeriod { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Delay before an operation is picked up again after the engine itself failed to record progress.</summary>
     public TimeSpan RedeliveryDelay { get; set; } = TimeSpan.FromSeconds(15);
 
-    internal string EffectiveSchedulerName => SchedulerName ?? DefaultSchedulerName(DatabaseFile);
+    /// <summary>
+    /// How often this process asks the database whether someone asked to cancel an operation it runs (a cancel made
+    /// through another replica; one made here reaches the step at once).
+    /// </summary>
+    public TimeSpan CancelPollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How long a second delivery of an operation waits for the run that holds it (in this or another replica) before
+    /// leaving the operation to that run.
+    /// </summary>
+    public TimeSpan RunLockWait { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Hangfire.PostgreSql's queue poll; its default (15 s) would delay every operation.</summary>
+    public TimeSpan QueuePollInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
+    /// How long a job fetched by a replica that died stays invisible before another replica takes it. Sliding: a live
+    /// replica keeps extending it, so a long step is never started twice.
+    /// </summary>
+    public TimeSpan InvisibilityTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Hangfire.PostgreSql's lock timeout; its default (10 min) blocked a killed replica's jobs that long.</summary>
+    public TimeSpan DistributedLockTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    public bool UsesPostgreSql => !string.IsNullOrWhiteSpace(PostgreSqlConnectionString);
 
     internal void Validate()
     {
-        if (string.IsNullOrWhiteSpace(DatabaseFile))
-            throw new InvalidOperationException("The operations engine needs the database file (OperationsOptions.DatabaseFile).");
-        if (string.IsNullOrWhiteSpace(InstanceId))
-            throw new InvalidOperationException("OperationsOptions.InstanceId must be set, and stay the same across restarts.");
-        if (MaxConcurrency < 1 || TriggerBatchSize < 1 || TransientRetries < 0)
-            throw new InvalidOperationException("OperationsOptions: MaxConcurrency and TriggerBatchSize must be at least 1, TransientRetries at least 0.");
-    }
-
-    private static string DefaultSchedulerName(string databaseFile)
-    {
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(Path.GetFullPath(databaseFile)));
-        return "Portal-" + Convert.ToHexStringLower(hash)[..12];
+        if (MaxConcurrency < 1 || PeriodicWorkers < 1 || TransientRetries < 0)
+            throw new InvalidOperationException("OperationsOptions: MaxConcurrency and PeriodicWorkers must be at least 1, TransientRetries at least 0.");
+        if (ShutdownTimeout <= TimeSpan.FromSeconds(1))
+            throw new InvalidOperationException("OperationsOptions.ShutdownTimeout must be longer than one second.");
     }
 }

@@ -1,24 +1,24 @@
+using Hangfire;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Portal.Domain.Auditing;
-using Quartz;
+using Portal.Jobs.Operations.Dispatch;
 
 namespace Portal.Jobs.Operations;
 
 public static class OperationsServiceCollectionExtensions
 {
     /// <summary>
-    /// The operations engine: Quartz with its job store in <paramref name="databaseFile"/> (the portal's database;
-    /// its tables come from the migrations), started as a hosted service once the host starts (after
-    /// <c>InitializePortalAsync</c> migrated the file) and stopped waiting for running steps. Raises the host's
-    /// shutdown timeout to <see cref="OperationsOptions.ShutdownTimeout"/>.
+    /// The operations engine: Hangfire dispatching from memory (SQLite) or from the portal's PostgreSQL database
+    /// (<see cref="OperationsOptions.PostgreSqlConnectionString"/>), started as a hosted service once the host starts
+    /// (after <c>InitializePortalAsync</c> migrated the database) and stopped letting running steps pause. Raises the
+    /// host's shutdown timeout above <see cref="OperationsOptions.ShutdownTimeout"/>.
     /// </summary>
-    public static IServiceCollection AddOperationsEngine(this IServiceCollection services, string databaseFile,
-        Action<OperationsOptions>? configure = null)
+    public static IServiceCollection AddOperationsEngine(this IServiceCollection services, Action<OperationsOptions>? configure = null)
     {
-        var options = new OperationsOptions { DatabaseFile = databaseFile };
+        var options = new OperationsOptions();
         configure?.Invoke(options);
         options.Validate();
 
@@ -29,14 +29,25 @@ public static class OperationsServiceCollectionExtensions
         services.AddSingleton<OperationHandlers>();
         services.AddSingleton<OperationExecutor>();
         services.AddSingleton<OperationGate>();
+        services.AddSingleton<OperationRunLocks>();
+        services.AddSingleton<RecurringJobTurns>();
+        services.AddTransient<OperationJob>();
+        services.AddTransient<RecurringJobRunner>();
         services.AddSingleton<OperationService>();
+        // Hangfire's storage: one per host, owned (and disposed, after its servers stopped) by the engine; the dashboard
+        // reads it too. Built on first use, after the database exists.
+        services.AddSingleton<HangfireStorage>();
+        // The services Hangfire's dashboard looks up (routes, filters, the marker it checks). Our storage is registered
+        // above, so AddHangfire's own JobStorage.Current registration does not apply; the engine uses none of its statics.
+        services.AddHangfire((sp, _) => HangfireSetup.ConfigureProcess(sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>()));
         services.AddSingleton<OperationsEngine>();
         services.AddHostedService(sp => sp.GetRequiredService<OperationsEngine>());
         services.AddRecurringJob<OperationSweepJob>("operations.sweep", options.SweepInterval);
         services.Configure<HostOptions>(host =>
         {
-            if (host.ShutdownTimeout < options.ShutdownTimeout)
-                host.ShutdownTimeout = options.ShutdownTimeout;
+            // Above Hangfire's own shutdown timeout, or the host's StopAsync throws before Hangfire gave up waiting.
+            if (host.ShutdownTimeout < options.ShutdownTimeout + TimeSpan.FromSeconds(5))
+                host.ShutdownTimeout = options.ShutdownTimeout + TimeSpan.FromSeconds(5);
         });
         return services;
     }
@@ -46,19 +57,19 @@ public static class OperationsServiceCollectionExtensions
         services.AddSingleton<IOperationHandler, THandler>();
 
     /// <summary>
-    /// Runs <typeparamref name="TJob"/> every <paramref name="interval"/> (first run one interval after start), for
-    /// periodic reconciles such as status polling. Each run gets its own DI scope. Missed runs (the portal was down)
-    /// are skipped, not caught up. Mark the job <see cref="DisallowConcurrentExecutionAttribute"/> unless overlapping
-    /// runs are fine.
+    /// Runs <typeparamref name="TJob"/> every <paramref name="interval"/> (on the interval's boundaries), for periodic
+    /// reconciles such as status polling; with several replicas, one of them runs each turn. Each run gets its own DI
+    /// scope. Missed runs (the portal was down) are skipped, not caught up; a turn that comes while the last one still
+    /// runs in this process is skipped. The interval must have a cron form (see <see cref="CronInterval"/>).
     /// </summary>
-    public static IServiceCollection AddRecurringJob<TJob>(this IServiceCollection services, string name, TimeSpan interval) where TJob : class, IJob
+    public static IServiceCollection AddRecurringJob<TJob>(this IServiceCollection services, string name, TimeSpan interval) where TJob : class, IRecurringJob
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        ArgumentOutOfRangeException.ThrowIfLessThan(interval, TimeSpan.FromSeconds(1));
+        _ = CronInterval.For(interval);
         return services.AddSingleton(new RecurringJobRegistration(name, typeof(TJob), interval));
     }
 
-    /// <summary>Adds the engine to the health endpoint: Degraded while the scheduler is not running.</summary>
+    /// <summary>Adds the engine to the health endpoint: Degraded while the engine is not running.</summary>
     public static IHealthChecksBuilder AddOperationsEngineCheck(this IHealthChecksBuilder builder) =>
         builder.AddCheck<OperationsHealthCheck>("operations");
 }
@@ -68,6 +79,6 @@ public sealed class OperationsHealthCheck(OperationsEngine engine) : IHealthChec
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
         Task.FromResult(engine.IsRunning
-            ? HealthCheckResult.Healthy("The operations scheduler is running.")
-            : HealthCheckResult.Degraded("The operations scheduler is not running; queued operations wait."));
+            ? HealthCheckResult.Healthy("The operations engine is running.")
+            : HealthCheckResult.Degraded("The operations engine is not running; queued operations wait."));
 }

@@ -19,6 +19,8 @@ using Portal.Jobs.Clusters;
 using Portal.Jobs.Kubernetes;
 using Portal.Jobs.OpenStack;
 using Portal.Jobs.Operations;
+using Hangfire;
+using Hangfire.Dashboard;
 using MudBlazor;
 using MudBlazor.Services;
 
@@ -46,7 +48,7 @@ public static class PortalHost
             .AddSignInManager()
             .AddClaimsPrincipalFactory<PortalClaimsPrincipalFactory>()
             .AddDefaultTokenProviders();
-        services.AddPortalJobs(databaseFile, new PortalJobsOptions
+        services.AddPortalJobs(new PortalJobsOptions
         {
             Clusters = builder.Configuration.GetSection("Clusters").Get<ClusterOperationOptions>(),
         });
@@ -143,6 +145,16 @@ public static class PortalHost
         app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync }).AllowAnonymous();
         app.MapAccountEndpoints();
         app.MapKeycloakEndpoints();
+        // Hangfire's own view of the engine's jobs, behind the portal's sign-in: platform readers see it, only platform
+        // admins may act in it (it shows job arguments, exceptions and stack traces). The history lives at /operations.
+        app.MapHangfireDashboardWithAuthorizationPolicy(Policies.PlatformReader, "/jobs", new DashboardOptions
+        {
+            Authorization = [],
+            AppPath = "/operations",
+            DashboardTitle = "Portal jobs",
+            DisplayStorageConnectionString = false,
+            IsReadOnlyFunc = context => !context.GetHttpContext().User.HasClaim(Policies.PlatformRoleClaim, nameof(PlatformRole.Admin)),
+        }, app.Services.GetRequiredService<OperationsEngine>().Storage);
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

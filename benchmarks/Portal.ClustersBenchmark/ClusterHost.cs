@@ -88,7 +88,7 @@ internal sealed class ClusterHost : IAsyncDisposable
         {
             ConfigureDatabase = options => options.AddInterceptors(capture),
         });
-        services.AddPortalJobs(file, new PortalJobsOptions
+        services.AddPortalJobs(new PortalJobsOptions
         {
             DemoKubernetes = new DemoKubernetesOptions { Tick = settings.Tick, Delays = settings.Delays },
             Operations = options =>

@@ -46,7 +46,7 @@ internal sealed class EngineHost : IAsyncDisposable
         services.AddSingleton(TimeProvider.System);
         services.AddDbContextFactory<PortalDbContext>(options => DatabaseSetup.Configure(options, file));
         services.AddSingleton<AuditLog>();
-        services.AddOperationsEngine(file);
+        services.AddOperationsEngine();
         services.AddOperationHandler<NoOpHandler>();
 
         var host = new EngineHost(folder, file, services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true }));

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Domain.Operations;
 using Portal.Jobs.Operations;
-using Quartz;
 
 namespace Portal.Tests.Integration.Operations;
 
@@ -133,10 +132,9 @@ public sealed class OperationRecoveryTests : IDisposable
         public Guid Id { get; } = Guid.NewGuid();
     }
 
-    [DisallowConcurrentExecution]
-    public sealed class TickJob(TickCounter counter, ScopedThing scoped) : IJob
+    public sealed class TickJob(TickCounter counter, ScopedThing scoped) : IRecurringJob
     {
-        public Task Execute(IJobExecutionContext context)
+        public Task RunAsync(CancellationToken ct)
         {
             counter.Tick(scoped.Id);
             return Task.CompletedTask;

@@ -148,45 +148,13 @@ public sealed class OperationServiceTests : IDisposable
         var running = await host.Operations.GetHealthAsync();
         release.SetResult();
 
-        Assert.False(stopped.SchedulerRunning);
+        Assert.False(stopped.EngineRunning);
         Assert.Equal(2, stopped.Queued);
         Assert.NotNull(stopped.OldestQueuedAt);
         Assert.Contains("not running", stopped.Summary);
-        Assert.True(running.SchedulerRunning);
+        Assert.True(running.EngineRunning);
         Assert.Equal(0, running.Queued);
         Assert.Equal(2, running.Running);
         Assert.Equal(2, running.ExecutingHere);
-    }
-
-    [Fact]
-    public async Task MigrateAsync_FreshDatabase_CreatesQuartzTablesWithTheCurrentColumns()
-    {
-        await using var host = await OperationsTestHost.CreateAsync(_folder, [], start: false);
-        await using var db = host.NewContext();
-        await db.Database.OpenConnectionAsync();
-        var connection = (SqliteConnection)db.Database.GetDbConnection();
-
-        var tables = await ListAsync(connection, "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'QRTZ%' ORDER BY name");
-        var triggerColumns = await ListAsync(connection, "SELECT name FROM pragma_table_info('QRTZ_TRIGGERS')");
-        var firedColumns = await ListAsync(connection, "SELECT name FROM pragma_table_info('QRTZ_FIRED_TRIGGERS')");
-
-        Assert.Equal(["QRTZ_BLOB_TRIGGERS", "QRTZ_CALENDARS", "QRTZ_CRON_TRIGGERS", "QRTZ_FIRED_TRIGGERS", "QRTZ_JOB_DETAILS", "QRTZ_LOCKS",
-            "QRTZ_PAUSED_TRIGGER_GRPS", "QRTZ_SCHEDULER_STATE", "QRTZ_SIMPLE_TRIGGERS", "QRTZ_SIMPROP_TRIGGERS", "QRTZ_TRIGGERS"], tables);
-        Assert.Superset(new HashSet<string> { "MISFIRE_ORIG_FIRE_TIME", "EXECUTION_GROUP", "PREFERRED_NODE", "PREFERRED_NODE_AUTO" }, triggerColumns.ToHashSet());
-        Assert.Contains("EXECUTION_GROUP", firedColumns);
-        // Quartz validates the schema when the scheduler starts (performSchemaValidation).
-        await host.Engine.StartAsync(CancellationToken.None);
-        Assert.True(host.Engine.IsRunning);
-    }
-
-    private static async Task<List<string>> ListAsync(SqliteConnection connection, string sql)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        await using var reader = await command.ExecuteReaderAsync();
-        var names = new List<string>();
-        while (await reader.ReadAsync())
-            names.Add(reader.GetString(0));
-        return names;
     }
 }

@@ -157,12 +157,12 @@ public sealed class OperationsEngineTests : IDisposable
         await using var host = await OperationsTestHost.CreateAsync(_folder, [handler]);
         var id = await host.EnqueueAsync("test.once");
         var finished = await host.WaitUntilFinishedAsync(id);
-        // Let the first delivery's job complete and go away, so the next ones are genuinely new deliveries.
-        await WaitUntilAsync(async () => !await host.Engine.Scheduler!.CheckExists(OperationsEngine.JobKeyFor(id)));
+        // Let the first delivery's job complete, so the next ones are genuinely new deliveries.
+        await WaitUntilAsync(() => Task.FromResult(host.Engine.InFlightCount == 0));
 
         Assert.True(await host.Engine.DispatchAsync(id));
         Assert.True(await host.Engine.DispatchAsync(id));
-        await WaitUntilAsync(async () => !await host.Engine.Scheduler!.CheckExists(OperationsEngine.JobKeyFor(id)));
+        await WaitUntilAsync(() => Task.FromResult(host.Engine.InFlightCount == 0));
 
         var after = await host.LoadAsync(id);
         Assert.Equal(1, handler.Entered("apply"));

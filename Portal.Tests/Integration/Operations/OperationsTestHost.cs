@@ -10,8 +10,8 @@ using Portal.Jobs.Operations;
 namespace Portal.Tests.Integration.Operations;
 
 /// <summary>
-/// The operations engine wired as <c>AddOperationsEngine</c> wires it, with the real Quartz scheduler and job store
-/// on a real, migrated SQLite file, and the system clock (Quartz and the retry backoff wait on real time). Retry
+/// The operations engine wired as <c>AddOperationsEngine</c> wires it — real Hangfire servers, dispatching from memory —
+/// on a real, migrated SQLite file, and the system clock (Hangfire and the retry backoff wait on real time). Retry
 /// delays are shortened. Several hosts can use one <see cref="TestFolder"/> one after another, as a restarted portal
 /// does: that is how the crash-recovery test runs a second "process" on the same database file.
 /// </summary>
@@ -45,7 +45,7 @@ public sealed class OperationsTestHost : IAsyncDisposable
         collection.AddLogging();
         collection.AddSingleton(TimeProvider.System);
         collection.AddDbContextFactory<PortalDbContext>(options => DatabaseSetup.Configure(options, folder.DatabaseFile));
-        collection.AddOperationsEngine(folder.DatabaseFile, options =>
+        collection.AddOperationsEngine(options =>
         {
             options.TransientRetryDelay = TimeSpan.FromMilliseconds(5);
             options.MaxTransientRetryDelay = TimeSpan.FromMilliseconds(20);
@@ -103,18 +103,18 @@ public sealed class OperationsTestHost : IAsyncDisposable
         WaitForAsync(operationId, o => o.IsFinished, timeout);
 
     /// <summary>
-    /// The closest an in-process test gets to kill -9: the scheduler stops at once without waiting for the running
-    /// job (which stays blocked and never records anything again), and the host is dropped without a graceful stop.
+    /// The closest an in-process test gets to kill -9: the engine is abandoned without waiting for the running job
+    /// (which stays blocked and never records anything again), and the host is dropped without a graceful stop.
     /// </summary>
     public async Task CrashAsync()
     {
-        await Engine.Scheduler!.Shutdown(waitForJobsToComplete: false);
+        Engine.Abandon();
         await _services.DisposeAsync();
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (Engine.Scheduler is { IsShutdown: false })
+        if (Engine.IsRunning)
             await Engine.StopAsync(CancellationToken.None);
         await _services.DisposeAsync();
     }

@@ -83,7 +83,7 @@ public sealed class ServiceConfigTestHost : IAsyncDisposable
         {
             ConfigureDatabase = options => options.AddInterceptors(hook),
         });
-        services.AddPortalJobs(file, new PortalJobsOptions
+        services.AddPortalJobs(new PortalJobsOptions
         {
             OpenStack = new OpenStackClientOptions { RetryBaseDelay = TimeSpan.FromMilliseconds(1), MaxRetryDelay = TimeSpan.FromMilliseconds(5) },
             DemoKubernetes = new DemoKubernetesOptions { Tick = TimeSpan.FromMilliseconds(20), Delays = delays ?? DemoControllerDelays.Instant, Latency = latency ?? TimeSpan.Zero },
