@@ -96,12 +96,16 @@ public sealed class OperationService(IDbContextFactory<PortalDbContext> dbFactor
         return result;
     }
 
-    /// <summary>Tells live views that an operation changed (after a change recorded outside this service, such as a tenant's retry).</summary>
-    public async Task AnnounceAsync(Guid operationId, CancellationToken ct = default)
+    /// <summary>
+    /// Tells live views that an operation changed (after a change recorded outside this service, such as a tenant's
+    /// retry); returns its state now, or null when it no longer exists.
+    /// </summary>
+    public async Task<OperationState?> AnnounceAsync(Guid operationId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var operation = await db.Operations.AsNoTracking().Include(o => o.Steps).SingleOrDefaultAsync(o => o.Id == operationId, ct);
         if (operation is not null) notifier.Publish(OperationChanged.Of(operation));
+        return operation?.State;
     }
 
     /// <summary>
@@ -213,7 +217,13 @@ public sealed class OperationService(IDbContextFactory<PortalDbContext> dbFactor
                 // The cluster's state follows these; its page retries and cancels them together with it.
                 result = Refusal.Conflict($"This is an action on {operation.TargetName}. Retry or cancel it from the cluster's page, where the cluster's state follows it.");
             else
+            {
+                var stateBefore = operation.State;
                 result = change(operation, clock.GetUtcNow());
+                // Its resource follows in the same save: a cancel that ended a queued operation, a retry that queued it again.
+                if (result.Succeeded && operation.State != stateBefore && handlers.Find(operation.Kind) is { } handler)
+                    await handler.ApplyOutcomeAsync(db, operation, ct);
+            }
 
             if (!result.Succeeded)
             {

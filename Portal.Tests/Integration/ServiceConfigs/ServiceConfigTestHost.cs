@@ -68,7 +68,8 @@ public sealed class ServiceConfigTestHost : IAsyncDisposable
     /// controllers' (default: every step completes on the next tick); <paramref name="latency"/> is added to every
     /// answer of the demo Kubernetes API.
     /// </summary>
-    public static async Task<ServiceConfigTestHost> CreateAsync(DemoControllerDelays? delays = null, int transientRetries = 4, TimeSpan? latency = null)
+    public static async Task<ServiceConfigTestHost> CreateAsync(DemoControllerDelays? delays = null, int transientRetries = 4, TimeSpan? latency = null,
+        Action<IServiceCollection>? configure = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), "portal-tests", $"service-configs-{Guid.NewGuid():N}");
         Directory.CreateDirectory(folder);
@@ -112,6 +113,7 @@ public sealed class ServiceConfigTestHost : IAsyncDisposable
                 ReconcileInterval = TimeSpan.FromHours(1),
             },
         });
+        configure?.Invoke(services);
 
         var host = new ServiceConfigTestHost(folder, file, builder.Build(), hook);
         try
