@@ -71,6 +71,19 @@ public sealed class OperationServiceTests : IDisposable
     }
 
     [Fact]
+    public void OperationHandlers_StepsDifferFromTheDomainsDeclaration_ThrowAtStartUp()
+    {
+        var declared = Portal.Domain.Clusters.ClusterOperations.Of(Portal.Domain.Clusters.ClusterOperations.ScalePool);
+        var renamed = new ScriptedHandler(declared.Name, [.. declared.Steps.Select((name, i) => (i == 1 ? "Wait for it" : name, ScriptedHandler.Succeeds()))]);
+
+        var error = Assert.Throws<InvalidOperationException>(() => new OperationHandlers([renamed]));
+
+        Assert.Contains(declared.Name, error.Message, StringComparison.Ordinal);
+        Assert.Contains("'Wait for it'", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"'{declared.Steps[1]}'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ListForTargetAsync_PagesOneResourcesHistoryNewestFirstWithSteps()
     {
         await using var host = await OperationsTestHost.CreateAsync(_folder,
