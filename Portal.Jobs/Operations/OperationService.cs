@@ -25,9 +25,9 @@ public sealed class OperationService(IDbContextFactory<PortalDbContext> dbFactor
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>
-    /// Builds a Queued operation with the step log of the kind's handler, for a caller that saves it in its own
-    /// transaction together with its own change (for example the platform row it is about). After that commit,
-    /// call <see cref="DispatchAsync"/>. An unknown kind is a wiring error and throws.
+    /// Builds a Queued operation with the step log of the kind's handler, for <see cref="EnqueueAsync"/>. The domain's
+    /// commands do not use it: they record their operations from the kind's declaration (<see cref="OperationKind"/>),
+    /// and their commit hands them over. An unknown kind is a wiring error and throws.
     /// </summary>
     public Operation Prepare(Actor requestedBy, OperationRequest request)
     {

@@ -43,7 +43,7 @@ public sealed class PostgresPlatformFailureTests
         Assert.Contains(FailMessage, operation.Error);
         Assert.Equal(StepState.Failed, operation.Steps[4].State); // waiting for the operator
         Assert.Equal(StepState.Pending, operation.Steps[5].State); // never activated
-        // The observer brings the platform in step with its failed operation.
+        // The platform is failed in the same save as its operation.
         var platform = await host.WaitForPlatformAsync(platformId, p => p?.State != PlatformState.Provisioning, TimeSpan.FromSeconds(3));
         Assert.Equal(PlatformState.Failed, platform!.State);
         Assert.Equal(operation.Error, platform.StateReason);
