@@ -136,6 +136,39 @@ public sealed class ClusterOutcomeTests
         Assert.Equal(ClusterState.Degraded, (await s.FindAsync(cluster.Id))!.Pools.Single().State);
     }
 
+    [Fact]
+    public async Task ScalePoolAsync_PoolWrittenByAnotherAsTheFailureIsSaved_ReloadsBothAndStillSavesThemTogether()
+    {
+        await using var s = await ClusterScenario.CreateAsync(DemoControllerDelays.Instant with { WorkerMachine = TimeSpan.FromMilliseconds(500) });
+        var cluster = await s.CreateActiveAsync();
+        var pool = cluster.Pools.Single();
+        (await s.Clusters.ScalePoolAsync(s.Member, pool.Id, pool.Version, 4)).ShouldSucceed();
+        var scale = await s.LatestAsync(cluster.Id, ClusterOperations.ScalePool);
+        await s.WaitForOperationAsync(scale.Id, o => o.Steps[0].State == StepState.Succeeded || o.IsFinished);
+        // The first save that ends the operation finds the pool changed by someone else a moment before: it must conflict,
+        // reload the operation and the pool, and save the end with the outcome again.
+        var interfered = 0;
+        void Interfere(DbContext db)
+        {
+            var ending = db.ChangeTracker.Entries<Operation>().Any(e => e.Entity.Id == scale.Id && e.State == EntityState.Modified && e.Entity.IsFinished);
+            if (!ending || Interlocked.Exchange(ref interfered, 1) == 1) return;
+            using var other = s.Host.NewContext();
+            other.NodePools.Where(p => p.Id == pool.Id).ExecuteUpdate(u => u.SetProperty(p => p.Version, p => p.Version + 1));
+        }
+        s.Host.Hook.Saving += Interfere;
+        s.Kube.FailNext("MachineDeployment", "web-prod-workers", "NoValidHost", NoValidHost);
+
+        var failed = await s.WaitForOperationAsync(scale.Id);
+        s.Host.Hook.Saving -= Interfere;
+
+        Assert.Equal(1, interfered);
+        Assert.Equal(OperationState.Failed, failed.State);
+        var after = (await s.FindAsync(cluster.Id))!.Pools.Single();
+        Assert.Equal(ClusterState.Degraded, after.State);
+        Assert.Contains("No valid host was found", after.StateReason, StringComparison.Ordinal);
+        Assert.Null(after.CurrentOperationId);
+    }
+
     /// <summary>Runs the reconcile until the pool named <paramref name="pool"/> reads Degraded (the armed fault is on it).</summary>
     private static Task<KubernetesCluster> DegradedByTheReconcileAsync(ClusterScenario s, Guid clusterId, string pool) =>
         ServiceConfigTestHost.PollAsync(async () =>
