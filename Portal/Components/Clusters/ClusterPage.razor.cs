@@ -51,6 +51,7 @@ public sealed partial class ClusterPage : IAsyncDisposable
         _loadedId = Id;
         _historyPool = null;
         _refusal = null;
+        _otherPools.Clear();
         await LoadAsync();
         _subscription?.Dispose();
         _live?.Dispose();
