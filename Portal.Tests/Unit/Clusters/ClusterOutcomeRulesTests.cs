@@ -114,7 +114,7 @@ public sealed class ClusterOutcomeRulesTests
     }
 
     [Fact]
-    public void Observe_PoolMissingFromTheCloud_DegradesItButNotAPendingOne()
+    public void Observe_ActivePoolMissingFromTheCloud_BecomesDegradedSayingSo()
     {
         var cluster = Active("workers");
         var observation = Healthy(cluster) with { Pools = new Dictionary<Guid, PoolObservation>() };
