@@ -1,4 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Portal.Domain.Operations;
 using Portal.Jobs.Clusters;
 using Portal.Jobs.DemoCloud;
 using Portal.Jobs.DemoCloud.Kubernetes;
@@ -25,8 +27,8 @@ public static class PortalJobsServiceCollectionExtensions
 {
     /// <summary>
     /// Everything that talks to the outside world or runs in the background: the OpenStack and Kubernetes clients (and
-    /// the demo cloud behind them), the connection probe, the operations engine, the
-    /// platform operations and managed Kubernetes. Needs <c>AddPortalDomain</c> first.
+    /// the demo cloud behind them), the connection probe, the operations engine with the domain's hand-over to it and
+    /// the "resource changed" events, the platform operations and managed Kubernetes. Needs <c>AddPortalDomain</c> first.
     /// </summary>
     public static IServiceCollection AddPortalJobs(this IServiceCollection services, PortalJobsOptions? options = null)
     {
@@ -35,13 +37,17 @@ public static class PortalJobsServiceCollectionExtensions
         services.AddSingleton<ConnectionProbe>();
         services.AddSingleton<CloudCatalogReader>();
         services.AddKubernetesClients(options.DemoKubernetes, options.Kubernetes);
+        // Before the engine: hosted services start in order, and the engine's start already runs operations.
+        services.AddHostedService<OperationHandlersCheck>();
         services.AddOperationsEngine(options.Operations);
+        // The domain's commands hand what they commit to this engine (the domain alone registers a dispatcher that does nothing).
+        services.Replace(ServiceDescriptor.Singleton<IOperationDispatcher, EngineOperationDispatcher>());
+        services.AddSingleton<IResourceNotifier, ResourceNotifier>();
         services.AddSingleton<PlatformClusters>();
         services.AddSingleton<PlatformCommands>();
         services.AddOperationHandler<CreatePostgresPlatformHandler>();
         services.AddOperationHandler<UpgradePostgresPlatformHandler>();
         services.AddOperationHandler<DeletePostgresPlatformHandler>();
-        services.AddHostedService<PlatformOperationObserver>();
         services.AddManagedKubernetes(options.Clusters);
         return services;
     }

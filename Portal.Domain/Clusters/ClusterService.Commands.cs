@@ -9,7 +9,7 @@ using Portal.Domain.Tenancy;
 
 namespace Portal.Domain.Clusters;
 
-/// <summary>A cluster action that started an operation: the engine must schedule it once this commits.</summary>
+/// <summary>A cluster action that started an operation: the cluster and the operation (the engine hears of it when the action commits).</summary>
 public sealed record StartedClusterOperation(Guid ClusterId, Guid OperationId);
 
 public sealed partial class ClusterService
@@ -26,7 +26,7 @@ public sealed partial class ClusterService
     }
 
     /// <summary>Records a new cluster (Pending) with its pools and its create operation, after every rule passed.</summary>
-    public Task<Result<StartedClusterOperation>> CreateAsync(Actor actor, CreateClusterRequest request, Func<ClusterOperationRequest, Operation> prepare,
+    public Task<Result<StartedClusterOperation>> CreateAsync(Actor actor, CreateClusterRequest request,
         CancellationToken ct = default)
     {
         var subject = new AuditSubject("mks-cluster.create", ClusterOperations.ClusterTarget, null, request.Name?.Trim() ?? "",
@@ -39,10 +39,11 @@ public sealed partial class ClusterService
             var spec = validated.Value!;
             var project = await db.Projects.SingleAsync(p => p.Id == spec.ProjectId, ct);
             var id = Guid.NewGuid();
-            var operation = prepare(new ClusterOperationRequest(ClusterOperations.Create, new OperationTarget(ClusterOperations.ClusterTarget, id.ToString(), spec.Name),
-                new CreateClusterParameters(spec.Image.KubernetesVersion, spec.ControlPlane.ToString(), spec.Replicas, spec.ControlPlaneFlavor?.Name,
-                    spec.Pools.Select(p => $"{p.Name}: {p.NodeCount} × {p.Flavor.Name}{(p.Autoscaler is { } a ? $" (autoscaler {a.Min}–{a.Max})" : "")}").ToList())));
             var now = clock.GetUtcNow();
+            var operation = new ClusterOperationRequest(ClusterOperations.Create, new OperationTarget(ClusterOperations.ClusterTarget, id.ToString(), spec.Name),
+                new CreateClusterParameters(spec.Image.KubernetesVersion, spec.ControlPlane.ToString(), spec.Replicas, spec.ControlPlaneFlavor?.Name,
+                    spec.Pools.Select(p => $"{p.Name}: {p.NodeCount} × {p.Flavor.Name}{(p.Autoscaler is { } a ? $" (autoscaler {a.Min}–{a.Max})" : "")}").ToList()))
+                .ToOperation(actor, now);
             var cluster = KubernetesCluster.Create(id, project, spec.ServiceConfigId, spec.InfrastructureId, spec.Name, spec.ExternalNetworkId, spec.ExternalNetworkName,
                 spec.Image, spec.ControlPlane, spec.Replicas, spec.ControlPlaneFlavor, actor.UserId, operation.Id, now);
             foreach (var pool in spec.Pools)
@@ -55,18 +56,16 @@ public sealed partial class ClusterService
 
     // ---------------------------------------------------------------- day-2 on the cluster
 
-    public Task<Result<StartedClusterOperation>> ScaleControlPlaneAsync(Actor actor, Guid clusterId, int expectedVersion, int replicas,
-        Func<ClusterOperationRequest, Operation> prepare, CancellationToken ct = default) =>
-        ChangeClusterAsync(actor, clusterId, expectedVersion, "mks-cluster.scale-control-plane", new { replicas }, prepare, ct, (db, cluster) =>
+    public Task<Result<StartedClusterOperation>> ScaleControlPlaneAsync(Actor actor, Guid clusterId, int expectedVersion, int replicas, CancellationToken ct = default) =>
+        ChangeClusterAsync(actor, clusterId, expectedVersion, "mks-cluster.scale-control-plane", new { replicas }, ct, (db, cluster) =>
         {
             if (cluster.CheckControlPlaneScale(replicas) is { } refused) return Task.FromResult<Result<ClusterOperationRequest>>(refused);
             return Task.FromResult<Result<ClusterOperationRequest>>(new ClusterOperationRequest(ClusterOperations.ScaleControlPlane,
                 ClusterOperations.ClusterTargetOf(cluster), new ScaleControlPlaneParameters(replicas, cluster.ControlPlaneReplicas)));
         }, ClusterState.Scaling);
 
-    public Task<Result<StartedClusterOperation>> UpgradeControlPlaneAsync(Actor actor, Guid clusterId, int expectedVersion, string? version,
-        Func<ClusterOperationRequest, Operation> prepare, CancellationToken ct = default) =>
-        ChangeClusterAsync(actor, clusterId, expectedVersion, "mks-cluster.upgrade-control-plane", new { version }, prepare, ct, async (db, cluster) =>
+    public Task<Result<StartedClusterOperation>> UpgradeControlPlaneAsync(Actor actor, Guid clusterId, int expectedVersion, string? version, CancellationToken ct = default) =>
+        ChangeClusterAsync(actor, clusterId, expectedVersion, "mks-cluster.upgrade-control-plane", new { version }, ct, async (db, cluster) =>
         {
             if (!KubernetesVersion.TryParse(version, out var target))
                 return Refusal.Invalid(Fields.Version, "Choose the version to upgrade the control plane to.");
@@ -82,7 +81,7 @@ public sealed partial class ClusterService
     /// Applies the cluster's whole spec again and waits for it (resync): the way back for a cluster or pool that is
     /// Degraded without a failed action to retry (a fault the cloud reported, or objects changed behind the portal's back).
     /// </summary>
-    public Task<Result<StartedClusterOperation>> ResyncAsync(Actor actor, Guid clusterId, int expectedVersion, Func<ClusterOperationRequest, Operation> prepare,
+    public Task<Result<StartedClusterOperation>> ResyncAsync(Actor actor, Guid clusterId, int expectedVersion,
         CancellationToken ct = default)
     {
         var subject = new AuditSubject("mks-cluster.resync", ClusterOperations.ClusterTarget, clusterId.ToString(), "");
@@ -94,9 +93,9 @@ public sealed partial class ClusterService
             if (db.Expect(cluster, expectedVersion, "This cluster") is { } stale) return stale;
             if (cluster.WhyNotResync() is { } why) return Refusal.Conflict(why);
             var pools = cluster.Pools.Where(p => p.State is ClusterState.Active or ClusterState.Degraded).ToList();
-            var operation = prepare(new ClusterOperationRequest(ClusterOperations.Resync, ClusterOperations.ClusterTargetOf(cluster),
-                new ResyncParameters(cluster.State.ToString(), pools.Select(p => $"{p.Name} ({p.State})").ToList())));
             var now = clock.GetUtcNow();
+            var operation = new ClusterOperationRequest(ClusterOperations.Resync, ClusterOperations.ClusterTargetOf(cluster),
+                new ResyncParameters(cluster.State.ToString(), pools.Select(p => $"{p.Name} ({p.State})").ToList())).ToOperation(actor, now);
             var started = cluster.BeginResync(operation.Id, now);
             if (!started.Succeeded) return started.Refusal!;
             foreach (var pool in pools)
@@ -107,7 +106,7 @@ public sealed partial class ClusterService
     }
 
     /// <summary>Deletes the cluster with everything it owns; the person confirms by typing its name.</summary>
-    public Task<Result<StartedClusterOperation>> DeleteAsync(Actor actor, Guid clusterId, string? confirmName, Func<ClusterOperationRequest, Operation> prepare,
+    public Task<Result<StartedClusterOperation>> DeleteAsync(Actor actor, Guid clusterId, string? confirmName,
         CancellationToken ct = default)
     {
         var subject = new AuditSubject("mks-cluster.delete", ClusterOperations.ClusterTarget, clusterId.ToString(), "", new { confirmName });
@@ -118,8 +117,9 @@ public sealed partial class ClusterService
             if (!string.Equals(confirmName?.Trim(), cluster!.Name, StringComparison.Ordinal))
                 return Refusal.Invalid(Fields.ConfirmName, $"Type the cluster's name, {cluster.Name}, to confirm that it and all its nodes are deleted.");
             if (cluster.CheckDelete() is { } blocked) return blocked;
-            var operation = prepare(new ClusterOperationRequest(ClusterOperations.Delete, ClusterOperations.ClusterTargetOf(cluster), new DeleteParameters(cluster.Name)));
             var now = clock.GetUtcNow();
+            var operation = new ClusterOperationRequest(ClusterOperations.Delete, ClusterOperations.ClusterTargetOf(cluster), new DeleteParameters(cluster.Name))
+                .ToOperation(actor, now);
             var started = cluster.BeginDelete(operation.Id, now);
             if (!started.Succeeded) return started.Refusal!;
             db.Operations.Add(operation);
@@ -129,8 +129,7 @@ public sealed partial class ClusterService
 
     // ---------------------------------------------------------------- day-2 on node pools
 
-    public Task<Result<StartedClusterOperation>> AddPoolAsync(Actor actor, Guid clusterId, int expectedVersion, NodePoolRequest request,
-        Func<ClusterOperationRequest, Operation> prepare, CancellationToken ct = default)
+    public Task<Result<StartedClusterOperation>> AddPoolAsync(Actor actor, Guid clusterId, int expectedVersion, NodePoolRequest request, CancellationToken ct = default)
     {
         var subject = new AuditSubject("mks-node-pool.create", ClusterOperations.PoolTarget, null, request.Name?.Trim() ?? "",
             new { clusterId, request.Name, request.FlavorId, request.NodeCount, request.AutoscalerEnabled, request.AutoscalerMin, request.AutoscalerMax });
@@ -147,29 +146,28 @@ public sealed partial class ClusterService
             if (flavor is null) return Refusal.Invalid(Fields.Flavor, "That flavor is not enabled in the catalog of this cluster's infrastructure. Choose another.");
             var image = new ImageChoice(cluster.ImageId, cluster.ImageName, cluster.KubernetesVersion);
             var poolId = Guid.NewGuid();
-            var operation = prepare(new ClusterOperationRequest(ClusterOperations.AddPool,
+            var now = clock.GetUtcNow();
+            var operation = new ClusterOperationRequest(ClusterOperations.AddPool,
                 new OperationTarget(ClusterOperations.PoolTarget, poolId.ToString(), $"{cluster.Name}/{name}"),
-                new AddPoolParameters(name, flavor.Name, nodeCount, autoscaler?.Min, autoscaler?.Max)));
+                new AddPoolParameters(name, flavor.Name, nodeCount, autoscaler?.Min, autoscaler?.Max)).ToOperation(actor, now);
             // Added explicitly: a new row with its key already set would otherwise be taken for an existing one.
-            db.NodePools.Add(cluster.AddPool(name, flavor, image, nodeCount, autoscaler, operation.Id, asPartOfCluster: false, clock.GetUtcNow(), poolId));
+            db.NodePools.Add(cluster.AddPool(name, flavor, image, nodeCount, autoscaler, operation.Id, asPartOfCluster: false, now, poolId));
             db.Operations.Add(operation);
             subject = subject with { TargetId = poolId.ToString(), TargetName = $"{cluster.Name}/{name}" };
             return new StartedClusterOperation(cluster.Id, operation.Id);
         }, _ => subject, ct);
     }
 
-    public Task<Result<StartedClusterOperation>> ScalePoolAsync(Actor actor, Guid poolId, int expectedVersion, int? nodeCount,
-        Func<ClusterOperationRequest, Operation> prepare, CancellationToken ct = default) =>
-        ChangePoolAsync(actor, poolId, expectedVersion, "mks-node-pool.scale", new { nodeCount }, prepare, ct, (db, cluster, pool) =>
+    public Task<Result<StartedClusterOperation>> ScalePoolAsync(Actor actor, Guid poolId, int expectedVersion, int? nodeCount, CancellationToken ct = default) =>
+        ChangePoolAsync(actor, poolId, expectedVersion, "mks-node-pool.scale", new { nodeCount }, ct, (db, cluster, pool) =>
             Task.FromResult<Result<ClusterOperationRequest>>(pool.CheckScale(nodeCount) is { } refused
                 ? refused
                 : new ClusterOperationRequest(ClusterOperations.ScalePool, ClusterOperations.PoolTargetOf(cluster, pool), new ScalePoolParameters(nodeCount!.Value, pool.NodeCount))),
             ClusterState.Scaling);
 
     /// <summary>Turns the pool's autoscaler on (with bounds), adjusts its bounds, or turns it off (keeping <paramref name="nodeCount"/> nodes).</summary>
-    public Task<Result<StartedClusterOperation>> SetAutoscalerAsync(Actor actor, Guid poolId, int expectedVersion, bool enabled, int? min, int? max, int? nodeCount,
-        Func<ClusterOperationRequest, Operation> prepare, CancellationToken ct = default) =>
-        ChangePoolAsync(actor, poolId, expectedVersion, "mks-node-pool.autoscaler", new { enabled, min, max, nodeCount }, prepare, ct, (db, cluster, pool) =>
+    public Task<Result<StartedClusterOperation>> SetAutoscalerAsync(Actor actor, Guid poolId, int expectedVersion, bool enabled, int? min, int? max, int? nodeCount, CancellationToken ct = default) =>
+        ChangePoolAsync(actor, poolId, expectedVersion, "mks-node-pool.autoscaler", new { enabled, min, max, nodeCount }, ct, (db, cluster, pool) =>
         {
             var count = ClusterRules.NodeCount(nodeCount);
             if (!count.Succeeded) return Task.FromResult<Result<ClusterOperationRequest>>(count.Refusal!);
@@ -181,9 +179,8 @@ public sealed partial class ClusterService
                 new UpdatePoolParameters(null, true, enabled, bounds.Value?.Min, bounds.Value?.Max, count.Value)));
         }, ClusterState.Updating);
 
-    public Task<Result<StartedClusterOperation>> ChangePoolFlavorAsync(Actor actor, Guid poolId, int expectedVersion, Guid? flavorId,
-        Func<ClusterOperationRequest, Operation> prepare, CancellationToken ct = default) =>
-        ChangePoolAsync(actor, poolId, expectedVersion, "mks-node-pool.change-flavor", new { flavorId }, prepare, ct, async (db, cluster, pool) =>
+    public Task<Result<StartedClusterOperation>> ChangePoolFlavorAsync(Actor actor, Guid poolId, int expectedVersion, Guid? flavorId, CancellationToken ct = default) =>
+        ChangePoolAsync(actor, poolId, expectedVersion, "mks-node-pool.change-flavor", new { flavorId }, ct, async (db, cluster, pool) =>
         {
             if (flavorId is null) return Refusal.Invalid(Fields.Flavor, "Choose the new flavor.");
             var flavor = await EnabledFlavorAsync(db, cluster.InfrastructureId, flavorId.Value, ct);
@@ -194,17 +191,15 @@ public sealed partial class ClusterService
         }, ClusterState.Updating);
 
     /// <summary>Brings the pool up to the control plane's version. Replaces every node; cannot be undone.</summary>
-    public Task<Result<StartedClusterOperation>> UpgradePoolAsync(Actor actor, Guid poolId, int expectedVersion,
-        Func<ClusterOperationRequest, Operation> prepare, CancellationToken ct = default) =>
-        ChangePoolAsync(actor, poolId, expectedVersion, "mks-node-pool.upgrade", null, prepare, ct, (db, cluster, pool) =>
+    public Task<Result<StartedClusterOperation>> UpgradePoolAsync(Actor actor, Guid poolId, int expectedVersion, CancellationToken ct = default) =>
+        ChangePoolAsync(actor, poolId, expectedVersion, "mks-node-pool.upgrade", null, ct, (db, cluster, pool) =>
             Task.FromResult<Result<ClusterOperationRequest>>(pool.CheckUpgrade(cluster.ParsedVersion) is { } refused
                 ? refused
                 : new ClusterOperationRequest(ClusterOperations.UpgradePool, ClusterOperations.PoolTargetOf(cluster, pool),
                     new UpgradeParameters(cluster.KubernetesVersion, pool.KubernetesVersion, new ImageChoice(cluster.ImageId, cluster.ImageName, cluster.KubernetesVersion)))),
             ClusterState.Upgrading);
 
-    public Task<Result<StartedClusterOperation>> RemovePoolAsync(Actor actor, Guid poolId, int expectedVersion,
-        Func<ClusterOperationRequest, Operation> prepare, CancellationToken ct = default)
+    public Task<Result<StartedClusterOperation>> RemovePoolAsync(Actor actor, Guid poolId, int expectedVersion, CancellationToken ct = default)
     {
         var subject = new AuditSubject("mks-node-pool.delete", ClusterOperations.PoolTarget, poolId.ToString(), "");
         return commands.RunAsync<StartedClusterOperation>(actor, subject, async db =>
@@ -214,8 +209,10 @@ public sealed partial class ClusterService
             subject = subject with { TargetName = $"{cluster!.Name}/{pool!.Name}" };
             if (db.Expect(pool, expectedVersion, "This node pool") is { } stale) return stale;
             if (cluster.CheckRemovePool(pool) is { } blocked) return blocked;
-            var operation = prepare(new ClusterOperationRequest(ClusterOperations.RemovePool, ClusterOperations.PoolTargetOf(cluster, pool), new DeleteParameters(pool.Name)));
-            var started = pool.BeginDelete(operation.Id, clock.GetUtcNow());
+            var now = clock.GetUtcNow();
+            var operation = new ClusterOperationRequest(ClusterOperations.RemovePool, ClusterOperations.PoolTargetOf(cluster, pool), new DeleteParameters(pool.Name))
+                .ToOperation(actor, now);
+            var started = pool.BeginDelete(operation.Id, now);
             if (!started.Succeeded) return started.Refusal!;
             db.Operations.Add(operation);
             return new StartedClusterOperation(cluster.Id, operation.Id);
@@ -258,8 +255,9 @@ public sealed partial class ClusterService
             var now = clock.GetUtcNow();
             var requested = operation.RequestCancel(actor, now);
             if (!requested.Succeeded) return requested.Refusal!;
+            // A queued operation is cancelled at once: its outcome is applied here, as the engine applies a running one's.
             if (operation.State == OperationState.Cancelled)
-                ApplyCancelled(cluster!, operation.Id, actor.DisplayName, now);
+                cluster!.ApplyOutcome(operation, now);
             return operation.State;
         }, _ => subject, ct);
     }
@@ -284,92 +282,10 @@ public sealed partial class ClusterService
         }, _ => subject, ct);
     }
 
-    // ---------------------------------------------------------------- outcomes reported by the engine
-
-    /// <summary>Applies an operation's outcome (or progress) to the cluster and its pools, retrying on write conflicts.</summary>
-    public async Task ApplyAsync(Guid clusterId, Action<KubernetesCluster, DateTimeOffset> change, CancellationToken ct = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        for (var attempt = 0; ; attempt++)
-        {
-            db.ChangeTracker.Clear();
-            var cluster = await db.Clusters.Include(c => c.Pools).SingleOrDefaultAsync(c => c.Id == clusterId, ct);
-            if (cluster is null) return;
-            change(cluster, clock.GetUtcNow());
-            try
-            {
-                await db.SaveChangesAsync(ct);
-                return;
-            }
-            catch (DbUpdateConcurrencyException) when (attempt < 10)
-            {
-                // A person's request or the reconcile wrote meanwhile; apply again on the fresh rows.
-            }
-        }
-    }
-
-    /// <summary>The cluster with its pools as stored, for the engine's steps (no actor: the operation was authorized when queued).</summary>
-    public async Task<KubernetesCluster?> FindAsync(Guid clusterId, CancellationToken ct = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.Clusters.AsNoTracking().Include(c => c.Pools).SingleOrDefaultAsync(c => c.Id == clusterId, ct);
-    }
-
-    /// <summary>Ids of clusters the periodic reconcile looks at: every cluster that exists in the cloud (not Pending).</summary>
-    public async Task<IReadOnlyList<Guid>> ReconcilableAsync(int skip, int take, CancellationToken ct = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.Clusters.AsNoTracking().Where(c => c.State != ClusterState.Pending).OrderBy(c => c.CreatedAt).ThenBy(c => c.Id)
-            .Skip(skip).Take(take).Select(c => c.Id).ToListAsync(ct);
-    }
-
-    /// <summary>The cluster an operation's target belongs to (a cluster id, or a pool's cluster).</summary>
-    public async Task<Guid?> ClusterOfAsync(string targetType, string targetId, CancellationToken ct = default)
-    {
-        if (!Guid.TryParse(targetId, out var id)) return null;
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return targetType switch
-        {
-            ClusterOperations.ClusterTarget => await db.Clusters.AsNoTracking().Where(c => c.Id == id).Select(c => (Guid?)c.Id).SingleOrDefaultAsync(ct),
-            ClusterOperations.PoolTarget => await db.NodePools.AsNoTracking().Where(p => p.Id == id).Select(p => (Guid?)p.ClusterId).SingleOrDefaultAsync(ct),
-            _ => null,
-        };
-    }
-
-    /// <summary>Removes a deleted cluster's rows at the end of its delete operation (idempotent).</summary>
-    public async Task RemoveClusterAsync(Guid clusterId, CancellationToken ct = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        await db.NodePools.Where(p => p.ClusterId == clusterId).ExecuteDeleteAsync(ct);
-        await db.Clusters.Where(c => c.Id == clusterId).ExecuteDeleteAsync(ct);
-    }
-
-    public async Task RemovePoolRowAsync(Guid poolId, CancellationToken ct = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        await db.NodePools.Where(p => p.Id == poolId).ExecuteDeleteAsync(ct);
-    }
-
-    /// <summary>An operation was cancelled: the cluster or pool it drove leaves its in-progress state (see <see cref="LifecycleResource.Cancelled"/>).</summary>
-    public static void ApplyCancelled(KubernetesCluster cluster, Guid operationId, string by, DateTimeOffset now)
-    {
-        cluster.Cancelled(operationId, by, now);
-        foreach (var pool in cluster.Pools)
-            pool.Cancelled(operationId, by, now);
-    }
-
-    /// <summary>An operation failed: Degraded for a change to something running, Error for a create or delete.</summary>
-    public static void ApplyFailed(KubernetesCluster cluster, Guid operationId, string error, DateTimeOffset now)
-    {
-        cluster.Fail(operationId, error, now);
-        foreach (var pool in cluster.Pools)
-            pool.Fail(operationId, error, now);
-    }
-
     // ---------------------------------------------------------------- shared plumbing
 
     private Task<Result<StartedClusterOperation>> ChangeClusterAsync(Actor actor, Guid clusterId, int expectedVersion, string action, object? parameters,
-        Func<ClusterOperationRequest, Operation> prepare, CancellationToken ct,
+        CancellationToken ct,
         Func<PortalDbContext, KubernetesCluster, Task<Result<ClusterOperationRequest>>> decide, ClusterState progress)
     {
         var subject = new AuditSubject(action, ClusterOperations.ClusterTarget, clusterId.ToString(), "", parameters);
@@ -381,8 +297,9 @@ public sealed partial class ClusterService
             if (db.Expect(cluster, expectedVersion, "This cluster") is { } stale) return stale;
             var decided = await decide(db, cluster);
             if (!decided.Succeeded) return decided.Refusal!;
-            var operation = prepare(decided.Value!);
-            var started = cluster.Begin(progress, operation.Id, clock.GetUtcNow());
+            var now = clock.GetUtcNow();
+            var operation = decided.Value!.ToOperation(actor, now);
+            var started = cluster.Begin(progress, operation.Id, now);
             if (!started.Succeeded) return started.Refusal!;
             db.Operations.Add(operation);
             return new StartedClusterOperation(cluster.Id, operation.Id);
@@ -390,7 +307,7 @@ public sealed partial class ClusterService
     }
 
     private Task<Result<StartedClusterOperation>> ChangePoolAsync(Actor actor, Guid poolId, int expectedVersion, string action, object? parameters,
-        Func<ClusterOperationRequest, Operation> prepare, CancellationToken ct,
+        CancellationToken ct,
         Func<PortalDbContext, KubernetesCluster, NodePool, Task<Result<ClusterOperationRequest>>> decide, ClusterState progress)
     {
         var subject = new AuditSubject(action, ClusterOperations.PoolTarget, poolId.ToString(), "", parameters);
@@ -403,8 +320,9 @@ public sealed partial class ClusterService
             if (cluster.CheckPoolChange(pool) is { } blocked) return blocked;
             var decided = await decide(db, cluster, pool);
             if (!decided.Succeeded) return decided.Refusal!;
-            var operation = prepare(decided.Value!);
-            var started = pool.Begin(progress, operation.Id, clock.GetUtcNow());
+            var now = clock.GetUtcNow();
+            var operation = decided.Value!.ToOperation(actor, now);
+            var started = pool.Begin(progress, operation.Id, now);
             if (!started.Succeeded) return started.Refusal!;
             db.Operations.Add(operation);
             return new StartedClusterOperation(cluster.Id, operation.Id);

@@ -12,10 +12,11 @@ namespace Portal.Domain.Clusters;
 
 /// <summary>
 /// Managed Kubernetes clusters: who sees and operates them, the rules of every action, and their persistence. Each
-/// action records its Operation in the same transaction as the state change (built by the caller's
-/// <c>prepare</c> function from a <see cref="ClusterOperationRequest"/>); the caller hands it to the engine after
-/// the commit. Tenant members and admins operate their tenant's clusters; tenant viewers and platform readers
-/// only read; everyone else is told the cluster does not exist.
+/// action records its Operation, with the steps its kind declares (<see cref="ClusterOperations"/>), in the same
+/// transaction as the state change; the commit hands it to the engine. Tenant members and admins operate their tenant's
+/// clusters; tenant viewers and platform readers only read; everyone else is told the cluster does not exist. Split by
+/// audience: pages' queries here, people's commands in <c>ClusterService.Commands.cs</c>, the engine's reads and writes
+/// in <c>ClusterService.Engine.cs</c>.
 /// </summary>
 public sealed partial class ClusterService(IDbContextFactory<PortalDbContext> dbFactory, CommandRunner commands, TimeProvider clock)
 {

@@ -91,3 +91,14 @@ public sealed record StateTransitionView(Guid? NodePoolId, string ResourceName, 
 
 /// <summary>A cluster on an infrastructure, named with its tenant and project, and its pools.</summary>
 public sealed record ClusterOnInfrastructure(Guid Id, string Label, IReadOnlyList<string> Pools);
+
+/// <summary>
+/// What the periodic reconcile read back for one cluster: whether its Cluster API objects exist, the provider's fault on
+/// the infrastructure or control plane (null: none), whether both report ready, the control plane's ready replicas and
+/// version, and each pool's MachineDeployment by pool id (a pool missing from it has none).
+/// </summary>
+public sealed record ClusterObservation(bool ClusterExists, string? Fault, bool Ready, int ReadyControlPlaneReplicas, string? ObservedVersion,
+    IReadOnlyDictionary<Guid, PoolObservation> Pools);
+
+/// <summary>One pool's MachineDeployment as read back: ready nodes, the replicas it asks for (the autoscaler's choice), the provider's fault, and whether it is ready on its current template.</summary>
+public sealed record PoolObservation(int ReadyNodes, int? Replicas, string? Fault, bool Ready);

@@ -1,4 +1,5 @@
 using Portal.Domain.Common;
+using Portal.Domain.Operations;
 using Portal.Domain.Tenancy;
 
 namespace Portal.Domain.Clusters;
@@ -203,6 +204,106 @@ public sealed class KubernetesCluster : LifecycleResource
         ImageName = image.Name;
         UpdatedAt = now;
     }
+
+    // ---- how an operation ended: applied in the transaction that records the end ----
+
+    /// <summary>
+    /// Applies how <paramref name="operation"/> ended to the cluster and the pools it drove, in the same transaction that
+    /// records the end (the engine's last one, or a person's cancel of a queued operation), so the operation's state and
+    /// theirs never disagree. Succeeded: they are Active again, and notes earlier actions left are cleared. Failed: a
+    /// failed create or delete leaves them in Error, a failed change Degraded (see <see cref="LifecycleResource.Fail"/>),
+    /// each with its own reason. Cancelled: see <see cref="LifecycleResource.Cancelled"/>. Resources a newer operation
+    /// owns are left alone.
+    /// </summary>
+    public void ApplyOutcome(Operation operation, DateTimeOffset now)
+    {
+        if (!ClusterOperations.IsClusterKind(operation.Kind))
+            throw new ArgumentException($"Operation {operation.Id} ({operation.Kind}) is not a cluster operation.", nameof(operation));
+        switch (operation.State)
+        {
+            case OperationState.Succeeded:
+                foreach (var resource in Resources.Where(r => r.CurrentOperationId == operation.Id))
+                    resource.Complete(operation.Id, now);
+                foreach (var resource in Resources)
+                    resource.ClearNote(now);
+                break;
+            case OperationState.Failed:
+                ApplyFailure(operation, now);
+                break;
+            case OperationState.Cancelled:
+                foreach (var resource in Resources)
+                    resource.Cancelled(operation.Id, operation.CancelledByName ?? "someone", now);
+                break;
+            case OperationState.Queued or OperationState.Running:
+                throw new InvalidOperationException($"Operation {operation.Id} ({operation.Kind}) is {operation.State}: it has no outcome to apply yet.");
+        }
+    }
+
+    /// <summary>
+    /// The resources of a failed operation each get their own reason. The operation's target gets its error. A pool
+    /// that a cluster-wide operation (a create, a resync) drove along gets the fault the cloud reports on it, or, with
+    /// none, a neutral reason: never another pool's fault, which would send a person to fix the wrong pool.
+    /// </summary>
+    private void ApplyFailure(Operation operation, DateTimeOffset now)
+    {
+        var error = operation.Error ?? "The action failed without saying why.";
+        var targetId = operation.TargetId;
+        foreach (var resource in Resources.Where(r => r.CurrentOperationId == operation.Id).ToList())
+        {
+            var reason = resource switch
+            {
+                NodePool pool when pool.Id.ToString() == targetId => error,
+                NodePool { ProviderFault: { } fault } pool => $"The cloud refused node pool {pool.Name}: {fault}",
+                NodePool pool => $"{DescribeAction(operation.Kind)} stopped before node pool {pool.Name} was confirmed ready; the cluster's state says why. Retry the action once that is fixed.",
+                _ => error,
+            };
+            resource.Fail(operation.Id, reason, now);
+        }
+    }
+
+    private static string DescribeAction(string kind) => kind switch
+    {
+        ClusterOperations.Create => "Creating the cluster",
+        ClusterOperations.Resync => "The resync",
+        _ => "The action",
+    };
+
+    // ---- what the periodic reconcile reads back ----
+
+    /// <summary>
+    /// Records what the periodic reconcile read back from the management cluster, for the cluster and each pool, and
+    /// moves idle resources between Active and Degraded by what it shows (<see cref="LifecycleResource.Observe"/>).
+    /// <paramref name="failedOperations"/> are the latest operations (of the cluster and its pools) that failed: their
+    /// resources stay Degraded until the action is retried or a resync succeeds.
+    /// </summary>
+    public void Observe(ClusterObservation observation, IReadOnlySet<Guid> failedOperations, DateTimeOffset now)
+    {
+        RecordObservation(observation.ReadyControlPlaneReplicas, observation.ObservedVersion, now);
+        // Objects that are not there yet (creating), are going (deleting) or never came (error) are not a fault.
+        var missing = !observation.ClusterExists && State is not (ClusterState.Creating or ClusterState.Deleting or ClusterState.Error)
+            ? "The cluster's Cluster API objects are missing from the management cluster."
+            : null;
+        Observe(observation.Fault ?? missing, observation.Ready, LastFailed(this), now);
+        foreach (var pool in _pools)
+        {
+            if (pool.State == ClusterState.Pending) continue;
+            if (observation.Pools.GetValueOrDefault(pool.Id) is not { } seen)
+            {
+                if (pool.State is not (ClusterState.Creating or ClusterState.Deleting or ClusterState.Error))
+                    pool.Observe("The pool's MachineDeployment is missing from the management cluster.", false, LastFailed(pool), now);
+                continue;
+            }
+            pool.RecordObservation(seen.ReadyNodes, seen.Replicas, now);
+            pool.Observe(seen.Fault, seen.Ready, LastFailed(pool), now);
+        }
+
+        bool LastFailed(LifecycleResource resource) => resource.LastOperationId is { } last && failedOperations.Contains(last);
+    }
+
+    /// <summary>The latest operation of the cluster and of each pool: the ones whose failure keeps a resource Degraded.</summary>
+    public IReadOnlyList<Guid> LatestOperationIds => Resources.Select(r => r.LastOperationId).OfType<Guid>().Distinct().ToList();
+
+    private IEnumerable<LifecycleResource> Resources => [this, .. _pools];
 
     public void RecordObservation(int readyControlPlane, string? observedVersion, DateTimeOffset now)
     {

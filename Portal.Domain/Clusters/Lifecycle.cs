@@ -189,14 +189,16 @@ public abstract class LifecycleResource : IHasObservations
 
     /// <summary>
     /// What the periodic reconcile read back from the cloud. While an operation runs, only the provider's reason is
-    /// recorded (the operation decides the state); when idle, an error condition makes an Active resource Degraded,
-    /// and a Degraded one whose fault cleared and whose conditions are all ready becomes Active again.
+    /// recorded (the operation decides the state). When idle, an error condition makes an Active resource Degraded; a
+    /// Degraded one whose fault cleared and whose conditions are all ready becomes Active again, unless
+    /// <paramref name="lastActionFailed"/>: a failed action stays failed, whatever the cloud shows later, until it is
+    /// retried or a resync succeeds (otherwise the cluster reads Active while a pool of the same action stays Degraded,
+    /// and the retry that would settle both is refused).
     /// </summary>
-    public bool Observe(string? providerFault, bool ready, DateTimeOffset now)
+    public bool Observe(string? providerFault, bool ready, bool lastActionFailed, DateTimeOffset now)
     {
         var changed = false;
-        var fault = providerFault is null ? null : Clip(providerFault);
-        if (!string.Equals(ProviderFault, fault, StringComparison.Ordinal)) ProviderFault = fault;
+        RecordFault(providerFault);
         if (CurrentOperationId is null)
         {
             if (State == ClusterState.Active && providerFault is not null)
@@ -205,7 +207,7 @@ public abstract class LifecycleResource : IHasObservations
                 StateReason = Clip($"The cloud reports a fault: {providerFault}");
                 changed = true;
             }
-            else if (State == ClusterState.Degraded && providerFault is null && ready)
+            else if (State == ClusterState.Degraded && providerFault is null && ready && !lastActionFailed)
             {
                 State = ClusterState.Active;
                 StateReason = "";
@@ -214,6 +216,24 @@ public abstract class LifecycleResource : IHasObservations
         }
         if (changed) UpdatedAt = now;
         return changed;
+    }
+
+    /// <summary>The provider's reason for a fault as read back now (null: no fault). Only the observation: the state is left to the caller's rules.</summary>
+    public void RecordFault(string? providerFault)
+    {
+        var fault = providerFault is null ? null : Clip(providerFault);
+        if (!string.Equals(ProviderFault, fault, StringComparison.Ordinal)) ProviderFault = fault;
+    }
+
+    /// <summary>
+    /// A later action succeeded: a note left by an earlier one (an Active resource with a reason, such as "Scaling was
+    /// cancelled by ...") no longer describes it. A Degraded or failed resource keeps its reason: it still applies.
+    /// </summary>
+    internal void ClearNote(DateTimeOffset now)
+    {
+        if (State != ClusterState.Active || CurrentOperationId is not null || StateReason.Length == 0) return;
+        StateReason = "";
+        UpdatedAt = now;
     }
 
     protected void Enter(ClusterState state, string reason, Guid operationId, DateTimeOffset now)

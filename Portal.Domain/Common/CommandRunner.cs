@@ -2,15 +2,17 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Portal.Domain.Auditing;
 using Portal.Domain.Data;
+using Portal.Domain.Operations;
 
 namespace Portal.Domain.Common;
 
 /// <summary>
 /// Runs one mutating request in its own short-lived context: the change and its audit entry commit
 /// together; a refusal (from the rules, a concurrent writer, or a constraint the database caught in a
-/// race) changes nothing and is audited on its own.
+/// race) changes nothing and is audited on its own. Operations the change recorded are handed to the engine
+/// once it is committed (see <see cref="IOperationDispatcher"/>), here and nowhere else.
 /// </summary>
-public sealed class CommandRunner(IDbContextFactory<PortalDbContext> dbFactory, AuditLog audit)
+public sealed class CommandRunner(IDbContextFactory<PortalDbContext> dbFactory, AuditLog audit, IOperationDispatcher dispatcher)
 {
     public Task<Result<T>> RunAsync<T>(Actor actor, AuditSubject subject,
         Func<PortalDbContext, Task<Result<T>>> change, Func<T, AuditSubject>? describeSuccess = null,
@@ -50,10 +52,14 @@ public sealed class CommandRunner(IDbContextFactory<PortalDbContext> dbFactory, 
             if (result.Succeeded)
             {
                 audit.AddSuccess(db, actor, describeSuccess?.Invoke(result.Value!) ?? subject);
+                var handOver = HandOver.Collect(db);
                 var refusal = await TrySaveAsync(db, subject.TargetType, ct);
                 if (refusal is null)
                 {
                     if (transaction is not null) await transaction.CommitAsync(ct);
+                    // Committed: the engine may run them now. Not with the request's token: the change stands whether or
+                    // not the person is still waiting, and the engine should hear of it at once rather than at its sweep.
+                    await handOver.SendAsync(dispatcher, CancellationToken.None);
                     return result;
                 }
                 result = refusal;
@@ -100,6 +106,39 @@ public sealed class CommandRunner(IDbContextFactory<PortalDbContext> dbFactory, 
         catch (DbUpdateException ex) when (ex.InnerException is SqliteException { SqliteExtendedErrorCode: SqliteForeignKey or SqliteRestrict })
         {
             return Refusal.Conflict($"This {targetType.ToLowerInvariant()} changed meanwhile: something now depends on it, or something it depends on was deleted. Reload and try again.");
+        }
+    }
+
+    /// <summary>The operations a change recorded that the engine must hear about once it is committed.</summary>
+    private sealed record HandOver(IReadOnlyCollection<Guid> Queued, IReadOnlyCollection<Guid> CancelRequested)
+    {
+        /// <summary>Read before saving, while the tracker still knows what each row was: added, or moved back to Queued (a retry), or asked to cancel.</summary>
+        public static HandOver Collect(PortalDbContext db)
+        {
+            var queued = new List<Guid>();
+            var cancel = new List<Guid>();
+            foreach (var entry in db.ChangeTracker.Entries<Operation>())
+            {
+                var operation = entry.Entity;
+                if (entry.State == EntityState.Added)
+                {
+                    if (operation.State == OperationState.Queued) queued.Add(operation.Id);
+                }
+                else if (entry.State == EntityState.Modified)
+                {
+                    if (operation.State == OperationState.Queued && entry.Property(o => o.State).OriginalValue != OperationState.Queued)
+                        queued.Add(operation.Id);
+                    if (operation.CancelRequested && !entry.Property(o => o.CancelRequested).OriginalValue)
+                        cancel.Add(operation.Id);
+                }
+            }
+            return new HandOver(queued, cancel);
+        }
+
+        public async Task SendAsync(IOperationDispatcher dispatcher, CancellationToken ct)
+        {
+            if (Queued.Count > 0) await dispatcher.DispatchAsync(Queued, ct);
+            if (CancelRequested.Count > 0) await dispatcher.SignalCancelAsync(CancelRequested, ct);
         }
     }
 

@@ -10,6 +10,7 @@ using Portal.Domain.Common;
 using Portal.Domain.Dashboard;
 using Portal.Domain.Identity;
 using Portal.Domain.Infrastructures;
+using Portal.Domain.Operations;
 using Portal.Domain.Regions;
 using Portal.Domain.ServiceConfigs;
 using Portal.Domain.Tenancy;
@@ -44,6 +45,8 @@ public static class DomainServiceCollectionExtensions
             .PersistKeysToFileSystem(new DirectoryInfo(data.KeysFolder));
 
         services.AddSingleton<AuditLog>();
+        // Without the engine (the domain's own tests) recorded operations just wait; AddPortalJobs replaces this with the engine's dispatcher.
+        services.TryAddSingleton<IOperationDispatcher, NoOperationDispatcher>();
         services.AddSingleton<CommandRunner>();
         services.AddSingleton<SecretProtector>();
         services.AddSingleton<RegionService>();

@@ -27,13 +27,14 @@ public sealed record PlatformDetail(Guid Id, Guid ServiceConfigId, string Servic
     public string Title => Kind == PlatformKind.Mks ? "MKS network platform" : "PostgreSQL platform";
 }
 
-/// <summary>A platform change that started an operation: the engine must schedule it once this commits.</summary>
+/// <summary>A platform change that started an operation: the platform and the operation (the engine hears of it when the change commits).</summary>
 public sealed record StartedOperation(Guid PlatformId, Guid OperationId);
 
 /// <summary>
 /// Service Configs and their platforms: the rules (one platform per kind, PostgreSQL needs MKS, Managed needs
 /// an enabled MKS, ordered deletion) and their persistence. Platform changes that run in the cluster are
-/// recorded as an Operation in the same transaction; the caller schedules it after commit.
+/// recorded as an Operation (with the steps its kind declares, <see cref="PlatformOperations"/>) in the same
+/// transaction; the commit hands it to the engine.
 /// </summary>
 public sealed class ServiceConfigService(IDbContextFactory<PortalDbContext> dbFactory, CommandRunner commands, SecretProtector secrets, TimeProvider clock)
 {
@@ -186,7 +187,7 @@ public sealed class ServiceConfigService(IDbContextFactory<PortalDbContext> dbFa
     /// Service Config (enabled, for Managed); Managed tools and External need a kubeconfig the caller validated.
     /// </summary>
     public Task<Result<StartedOperation>> CreatePostgresPlatformAsync(Actor actor, Guid serviceConfigId, PostgresMode mode, string? operatorVersion,
-        string? kubeconfig, string? clusterServer, Func<OperationTarget, Operation> prepareOperation, CancellationToken ct = default)
+        string? kubeconfig, string? clusterServer, CancellationToken ct = default)
     {
         var parameters = new { serviceConfigId, mode = mode.ToString(), operatorVersion, kubeconfig = kubeconfig is null ? null : "(redacted)", clusterServer };
         var subject = new AuditSubject("postgres-platform.create", PlatformTargetType, null, "PostgreSQL platform", parameters);
@@ -222,7 +223,8 @@ public sealed class ServiceConfigService(IDbContextFactory<PortalDbContext> dbFa
             var platform = ServicePlatform.CreatePostgres(serviceConfigId, mode, version,
                 mode == PostgresMode.Managed ? null : secrets.Protect(kubeconfig!), mode == PostgresMode.Managed ? null : clusterServer, now);
             db.ServicePlatforms.Add(platform);
-            var operation = prepareOperation(Target(platform, config.Name));
+            var operation = PlatformOperations.Of(PlatformOperations.CreatePostgres)
+                .NewOperation(Target(platform, config.Name), new { mode = mode.ToString(), operatorVersion }, actor, now);
             db.Operations.Add(operation);
             return new StartedOperation(platform.Id, operation.Id);
         }, started => subject with { TargetId = started.PlatformId.ToString() }, ct);
@@ -239,8 +241,7 @@ public sealed class ServiceConfigService(IDbContextFactory<PortalDbContext> dbFa
             return Result.Ok();
         }, ct);
 
-    public Task<Result<Guid>> UpgradeAsync(Actor actor, Guid platformId, int expectedVersion, string? version,
-        Func<OperationTarget, Operation> prepareOperation, CancellationToken ct = default)
+    public Task<Result<Guid>> UpgradeAsync(Actor actor, Guid platformId, int expectedVersion, string? version, CancellationToken ct = default)
     {
         var subject = new AuditSubject("postgres-platform.upgrade", PlatformTargetType, platformId.ToString(), "", new { version });
         return commands.RunAsync<Guid>(actor, subject, async db =>
@@ -251,7 +252,8 @@ public sealed class ServiceConfigService(IDbContextFactory<PortalDbContext> dbFa
             if (db.Expect(platform, expectedVersion, $"The {platform.Describe()}") is { } stale) return stale;
             var upgrade = platform.BeginUpgrade(version ?? "");
             if (!upgrade.Succeeded) return upgrade.Refusal!;
-            var operation = prepareOperation(Target(platform, platform.ServiceConfig!.Name));
+            var operation = PlatformOperations.Of(PlatformOperations.UpgradePostgres)
+                .NewOperation(Target(platform, platform.ServiceConfig!.Name), new { version }, actor, clock.GetUtcNow());
             db.Operations.Add(operation);
             return operation.Id;
         }, ct: ct);
@@ -261,7 +263,7 @@ public sealed class ServiceConfigService(IDbContextFactory<PortalDbContext> dbFa
     /// Deletes a platform in order: the MKS platform only once no PostgreSQL platform builds on it (it is data only
     /// and goes at once); a PostgreSQL platform through a delete operation (returned), which removes the row at its end.
     /// </summary>
-    public Task<Result<Guid?>> DeletePlatformAsync(Actor actor, Guid platformId, Func<OperationTarget, Operation> prepareOperation, CancellationToken ct = default)
+    public Task<Result<Guid?>> DeletePlatformAsync(Actor actor, Guid platformId, CancellationToken ct = default)
     {
         var subject = new AuditSubject("platform.delete", PlatformTargetType, platformId.ToString(), "");
         // Serialized: deleting the MKS platform checks that no PostgreSQL platform builds on it.
@@ -284,20 +286,11 @@ public sealed class ServiceConfigService(IDbContextFactory<PortalDbContext> dbFa
 
             var deleting = platform.BeginDelete();
             if (!deleting.Succeeded) return deleting.Refusal!;
-            var operation = prepareOperation(Target(platform, platform.ServiceConfig!.Name));
+            var operation = PlatformOperations.Of(PlatformOperations.DeletePostgres)
+                .NewOperation(Target(platform, platform.ServiceConfig!.Name), null, actor, clock.GetUtcNow());
             db.Operations.Add(operation);
             return operation.Id;
         }, ct: ct);
-    }
-
-    /// <summary>Called by the platform's operations as they finish (engine, not a person: not audited).</summary>
-    public async Task ApplyOutcomeAsync(Guid platformId, Action<ServicePlatform> change, CancellationToken ct = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var platform = await db.ServicePlatforms.SingleOrDefaultAsync(p => p.Id == platformId, ct);
-        if (platform is null) return;
-        change(platform);
-        await db.SaveChangesAsync(ct);
     }
 
     /// <summary>Removes a deleted PostgreSQL platform's row at the end of its delete operation (idempotent).</summary>

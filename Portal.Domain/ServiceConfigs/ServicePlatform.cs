@@ -1,4 +1,5 @@
 using Portal.Domain.Common;
+using Portal.Domain.Operations;
 
 namespace Portal.Domain.ServiceConfigs;
 
@@ -125,6 +126,54 @@ public sealed class ServicePlatform : IVersioned
             throw new InvalidOperationException($"Only a failed platform can be resumed; this one is {State}.");
         State = state;
         StateReason = "";
+    }
+
+    /// <summary>
+    /// Follows its operation's new state, in the transaction that records it (see <see cref="PlatformOperations.FollowAsync"/>).
+    /// Succeeded: a create or upgrade leaves it Active on the version it installed. Failed: Failed with the operation's
+    /// error. Cancelled: an upgrade stopped before the new operator was applied keeps the version it runs; one stopped
+    /// after it cannot claim either version and is Failed saying so; a cancelled create or delete is Failed. Queued again
+    /// by a retry: back in the state the operation drives.
+    /// </summary>
+    public void Follow(Operation operation)
+    {
+        if (!PlatformOperations.IsPlatformKind(operation.Kind))
+            throw new ArgumentException($"Operation {operation.Id} ({operation.Kind}) is not a platform operation.", nameof(operation));
+        switch (operation.State)
+        {
+            case OperationState.Succeeded:
+                // A delete's last step removed the row; a create or upgrade is done.
+                if (operation.Kind != PlatformOperations.DeletePostgres && State != PlatformState.Active) MarkActive();
+                break;
+            case OperationState.Failed:
+                if (State != PlatformState.Active) MarkFailed(operation.Error ?? "The platform's last operation failed.");
+                break;
+            case OperationState.Cancelled:
+                FollowCancel(operation);
+                break;
+            case OperationState.Queued or OperationState.Running:
+                if (State == PlatformState.Failed) Resume(PlatformOperations.Progress(operation.Kind));
+                break;
+        }
+    }
+
+    private void FollowCancel(Operation operation)
+    {
+        if (operation.Kind == PlatformOperations.UpgradePostgres)
+        {
+            // Once the new operator was applied the cluster may run it: do not claim the old version.
+            var applied = operation.Steps.Any(s => s.Name == PlatformOperations.Steps.UpgradeOperator && s.State == StepState.Succeeded);
+            if (applied)
+                MarkFailed($"The upgrade to {TargetOperatorVersion} was cancelled after the new operator was applied; the cluster may run either version. Upgrade again to finish.");
+            else
+                AbandonUpgrade();
+        }
+        else if (State != PlatformState.Active)
+        {
+            MarkFailed(operation.Kind == PlatformOperations.DeletePostgres
+                ? "Deletion was cancelled part-way. Delete the platform again to finish."
+                : "Setting up was cancelled. Delete the platform, then add it again.");
+        }
     }
 
     /// <summary>The operator versions the platform can be upgraded to (newer than the one it runs), oldest first.</summary>

@@ -5,18 +5,16 @@ using Portal.Domain.Clusters;
 using Portal.Domain.Common;
 using Portal.Domain.Data;
 using Portal.Domain.Infrastructures;
-using Portal.Domain.Operations;
 using Portal.Jobs.Infrastructures;
-using Portal.Jobs.Operations;
 
 namespace Portal.Jobs.Clusters;
 
 /// <summary>
-/// The cluster actions as the UI calls them: the domain decides and records (state + operation in one commit), then
-/// the operation is handed to the engine. Also the pieces that need the outside world: pre-flight checks against the
-/// cloud, the kubeconfig from the management cluster, and setting an infrastructure's management cluster.
+/// The cluster actions that need the outside world: creating a cluster after the cloud's pre-flight checks, the
+/// kubeconfig read from the management cluster, and checking an infrastructure's management cluster before it is
+/// stored. Every other cluster action is the domain's alone: pages call <see cref="ClusterService"/> directly.
 /// </summary>
-public sealed class ClusterCommands(ClusterService clusters, OperationService operations, ManagementClusters management, ClusterPreflight preflight,
+public sealed class ClusterCommands(ClusterService clusters, ManagementClusters management, ClusterPreflight preflight,
     InfrastructureService infrastructures, IDbContextFactory<PortalDbContext> dbFactory, AuditLog audit)
 {
     /// <summary>
@@ -29,10 +27,8 @@ public sealed class ClusterCommands(ClusterService clusters, OperationService op
         if (checks.Succeeded && checks.Value!.FirstOrDefault(c => c.Status == PreflightStatus.Failed) is { } failed)
             return await RefuseCreateAsync(actor, request, Refusal.Invalid(Fields.Preflight, $"{failed.Name}: {failed.Message}"), ct);
         // A refused validation is decided (and audited) again by the domain below.
-        var started = await clusters.CreateAsync(actor, request, Prepare(actor), ct);
-        if (!started.Succeeded) return started.Refusal!;
-        await operations.DispatchAsync(started.Value!.OperationId, ct);
-        return started.Value.ClusterId;
+        var started = await clusters.CreateAsync(actor, request, ct);
+        return started.Succeeded ? started.Value!.ClusterId : started.Refusal!;
     }
 
     /// <summary>
@@ -54,65 +50,6 @@ public sealed class ClusterCommands(ClusterService clusters, OperationService op
         var checks = await preflight.RunAsync(connection, new PreflightRequest(spec.InfrastructureId, machines, spec.Image.ProviderId, spec.Image.Name,
             spec.ExternalNetworkId, spec.ExternalNetworkName), ct);
         return Result<IReadOnlyList<PreflightCheck>>.Ok(checks);
-    }
-
-    public Task<Result> ScaleControlPlaneAsync(Actor actor, Guid clusterId, int expectedVersion, int replicas, CancellationToken ct = default) =>
-        RunAsync(clusters.ScaleControlPlaneAsync(actor, clusterId, expectedVersion, replicas, Prepare(actor), ct), ct);
-
-    public Task<Result> UpgradeControlPlaneAsync(Actor actor, Guid clusterId, int expectedVersion, string? version, CancellationToken ct = default) =>
-        RunAsync(clusters.UpgradeControlPlaneAsync(actor, clusterId, expectedVersion, version, Prepare(actor), ct), ct);
-
-    public Task<Result> ResyncAsync(Actor actor, Guid clusterId, int expectedVersion, CancellationToken ct = default) =>
-        RunAsync(clusters.ResyncAsync(actor, clusterId, expectedVersion, Prepare(actor), ct), ct);
-
-    public Task<Result> DeleteAsync(Actor actor, Guid clusterId, string? confirmName, CancellationToken ct = default) =>
-        RunAsync(clusters.DeleteAsync(actor, clusterId, confirmName, Prepare(actor), ct), ct);
-
-    public Task<Result> AddPoolAsync(Actor actor, Guid clusterId, int expectedVersion, NodePoolRequest pool, CancellationToken ct = default) =>
-        RunAsync(clusters.AddPoolAsync(actor, clusterId, expectedVersion, pool, Prepare(actor), ct), ct);
-
-    public Task<Result> ScalePoolAsync(Actor actor, Guid poolId, int expectedVersion, int? nodeCount, CancellationToken ct = default) =>
-        RunAsync(clusters.ScalePoolAsync(actor, poolId, expectedVersion, nodeCount, Prepare(actor), ct), ct);
-
-    public Task<Result> SetAutoscalerAsync(Actor actor, Guid poolId, int expectedVersion, bool enabled, int? min, int? max, int? nodeCount, CancellationToken ct = default) =>
-        RunAsync(clusters.SetAutoscalerAsync(actor, poolId, expectedVersion, enabled, min, max, nodeCount, Prepare(actor), ct), ct);
-
-    public Task<Result> ChangePoolFlavorAsync(Actor actor, Guid poolId, int expectedVersion, Guid? flavorId, CancellationToken ct = default) =>
-        RunAsync(clusters.ChangePoolFlavorAsync(actor, poolId, expectedVersion, flavorId, Prepare(actor), ct), ct);
-
-    public Task<Result> UpgradePoolAsync(Actor actor, Guid poolId, int expectedVersion, CancellationToken ct = default) =>
-        RunAsync(clusters.UpgradePoolAsync(actor, poolId, expectedVersion, Prepare(actor), ct), ct);
-
-    public Task<Result> RemovePoolAsync(Actor actor, Guid poolId, int expectedVersion, CancellationToken ct = default) =>
-        RunAsync(clusters.RemovePoolAsync(actor, poolId, expectedVersion, Prepare(actor), ct), ct);
-
-    /// <summary>The action history of a cluster (with its pools') or of one pool, newest first, for anyone who may read the cluster.</summary>
-    public async Task<Result<Page<OperationView>>> HistoryAsync(Actor actor, Guid clusterId, Guid? poolId, PageRequest page, CancellationToken ct = default)
-    {
-        var history = await clusters.HistoryAsync(actor, clusterId, poolId, page, ct);
-        return history.Succeeded
-            ? new Page<OperationView>(history.Value!.Items.Select(OperationView.From).ToList(), history.Value.Total)
-            : history.Refusal!;
-    }
-
-    /// <summary>Retries (resyncs) the failed last action of a cluster or node pool.</summary>
-    public async Task<Result> RetryAsync(Actor actor, Guid operationId, CancellationToken ct = default)
-    {
-        var retried = await clusters.RetryAsync(actor, operationId, ct);
-        if (!retried.Succeeded) return retried.Refusal!;
-        await operations.AnnounceAsync(operationId, ct);
-        await operations.DispatchAsync(operationId, ct);
-        return Result.Ok();
-    }
-
-    /// <summary>Cancels an action in progress: at once when queued, at the next safe point when running.</summary>
-    public async Task<Result> CancelAsync(Actor actor, Guid operationId, CancellationToken ct = default)
-    {
-        var cancelled = await clusters.CancelAsync(actor, operationId, ct);
-        if (!cancelled.Succeeded) return cancelled.Refusal!;
-        await operations.AnnounceAsync(operationId, ct);
-        await operations.SignalCancelAsync(operationId, cancelled.Value, ct);
-        return Result.Ok();
     }
 
     /// <summary>
@@ -163,17 +100,6 @@ public sealed class ClusterCommands(ClusterService clusters, OperationService op
         await audit.RecordRefusalAsync(db, actor, new AuditSubject("mks-cluster.create", ClusterOperations.ClusterTarget, null, request.Name?.Trim() ?? "",
             new { request.ProjectId, request.ServiceConfigId, request.Name, request.Version }), refusal, ct);
         return refusal;
-    }
-
-    private Func<ClusterOperationRequest, Operation> Prepare(Actor actor) =>
-        request => operations.Prepare(actor, new OperationRequest(request.Kind, request.Target, request.Parameters));
-
-    private async Task<Result> RunAsync(Task<Result<StartedClusterOperation>> action, CancellationToken ct)
-    {
-        var started = await action;
-        if (!started.Succeeded) return started.Refusal!;
-        await operations.DispatchAsync(started.Value!.OperationId, ct);
-        return Result.Ok();
     }
 
     private async Task<Refusal> RefuseAsync(Actor actor, Guid infrastructureId, Refusal refusal, CancellationToken ct)

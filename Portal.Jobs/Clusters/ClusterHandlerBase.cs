@@ -1,7 +1,9 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Domain.Clusters;
+using Portal.Domain.Data;
 using Portal.Domain.Infrastructures;
+using Portal.Domain.Operations;
 using Portal.Jobs.DemoCloud;
 using Portal.Jobs.Kubernetes;
 using Portal.Jobs.Operations;
@@ -38,6 +40,10 @@ public abstract class ClusterHandlerBase(ClusterService clusters, ManagementClus
 {
     public abstract string Kind { get; }
     public abstract IReadOnlyList<OperationStepDefinition> Steps { get; }
+
+    /// <summary>How the operation ended, applied to the cluster and the pools it drove by the domain, in the engine's last transaction.</summary>
+    public Task ApplyOutcomeAsync(PortalDbContext db, Operation operation, CancellationToken ct) =>
+        operation.IsFinished ? ClusterService.ApplyOutcomeAsync(db, operation, clock.GetUtcNow(), ct) : Task.CompletedTask;
 
     protected ClusterService Clusters => clusters;
     protected TimeProvider Clock => clock;
@@ -214,51 +220,60 @@ public abstract class ClusterHandlerBase(ClusterService clusters, ManagementClus
         }, ct);
     }
 
-    /// <summary>Waits until every pool (not being removed) has all its machines ready on its current template.</summary>
+    /// <summary>
+    /// Waits until every pool (not being removed) has all its machines ready on its current template. Every pool is read
+    /// on each look and the fault the cloud reports on it recorded (or cleared), so that when the wait fails, each pool
+    /// carries its own fault or none: the failure is then laid at the door of the pool that failed, not of its neighbours.
+    /// </summary>
     protected Task<StepOutcome> WaitForPoolsAsync(StepContext context, CancellationToken ct) =>
         OnManagementClusterAsync(context, ct, (cluster, _, client) =>
         {
             var spec = SpecOf(cluster);
+            // What each pool's stored fault is, as far as this wait knows: as loaded, then as it recorded. Written only when it changes.
+            var recorded = cluster.Pools.ToDictionary(p => p.Id, p => p.ProviderFault);
             return WaitAsync(context, "the node pools", async () =>
             {
                 var waiting = new List<string>();
+                string? refused = null;
                 foreach (var pool in spec.Pools)
                 {
                     var health = await ClusterHealth.PoolAsync(client, ClusterManifests.MachineDeployment(spec, pool), pool.Name, ct);
                     if (!health.Succeeded) return WaitProbe.Pending(health.Error!.Message);
-                    if (health.Value!.Fault is { } fault)
+                    var fault = health.Value!.Fault;
+                    if (!string.Equals(recorded.GetValueOrDefault(pool.PoolId), fault, StringComparison.Ordinal))
                     {
                         await RecordFaultAsync(cluster.Id, pool.PoolId, fault, ct);
-                        return WaitProbe.Fail(StepOutcome.Failed($"The cloud refused node pool {pool.Name}: {fault}"));
+                        recorded[pool.PoolId] = fault;
                     }
-                    if (!health.Value.Ready) waiting.Add(health.Value.Progress);
+                    if (fault is not null)
+                        refused ??= $"The cloud refused node pool {pool.Name}: {fault}";
+                    else if (!health.Value.Ready)
+                        waiting.Add(health.Value.Progress);
                 }
+                if (refused is not null) return WaitProbe.Fail(StepOutcome.Failed(refused));
                 return waiting.Count == 0
                     ? WaitProbe.Done($"All {spec.Pools.Count} node pools are ready ({spec.Pools.Sum(p => p.NodeCount)} nodes).")
                     : WaitProbe.Pending(string.Join(" ", waiting));
             }, ct);
         });
 
-    /// <summary>Records the provider's fault (or its absence) on the resource while an operation runs.</summary>
+    /// <summary>Records the provider's fault (or, with null, its absence) on the resource while an operation runs; its state is the operation's to decide.</summary>
     protected Task RecordFaultAsync(Guid clusterId, Guid? poolId, string? fault, CancellationToken ct) =>
-        clusters.ApplyAsync(clusterId, (cluster, now) =>
+        clusters.ApplyAsync(clusterId, (cluster, _) =>
         {
-            LifecycleResource resource = poolId is { } id ? cluster.Pools.Single(p => p.Id == id) : cluster;
-            resource.Observe(fault, false, now);
+            LifecycleResource? resource = poolId is { } id ? cluster.Pools.SingleOrDefault(p => p.Id == id) : cluster;
+            resource?.RecordFault(fault);
         }, ct);
 
-    /// <summary>Completes the operation's resource(s): every one this operation drives goes back to Active.</summary>
+    /// <summary>
+    /// The last step of an action: reads the cluster back now (ready replicas and nodes, version) rather than at the next
+    /// periodic reconcile. The operation's success, saved with this step's, makes what it drove Active again
+    /// (<see cref="KubernetesCluster.ApplyOutcome"/>).
+    /// </summary>
     protected async Task<StepOutcome> FinishAsync(StepContext context, string message, CancellationToken ct)
     {
         var (cluster, _) = await LoadAsync(context, ct);
         if (cluster is null) return Gone(context);
-        await clusters.ApplyAsync(cluster.Id, (c, now) =>
-        {
-            if (c.CurrentOperationId == context.OperationId) c.Complete(context.OperationId, now);
-            foreach (var pool in c.Pools.Where(p => p.CurrentOperationId == context.OperationId))
-                pool.Complete(context.OperationId, now);
-        }, ct);
-        // Read the cluster back now (ready replicas and nodes, version) rather than at the next periodic reconcile.
         try
         {
             await context.Services.GetRequiredService<ClusterReconciler>().ReconcileAsync(cluster.Id, null, ct);

@@ -1,4 +1,5 @@
 using Portal.Domain.Clusters;
+using ClusterSteps = Portal.Domain.Clusters.ClusterOperations.Steps;
 using Portal.Domain.Infrastructures;
 using Portal.Jobs.Kubernetes;
 using Portal.Jobs.Operations;
@@ -16,13 +17,13 @@ public sealed class CreateClusterHandler(ClusterService clusters, ManagementClus
 
     public override IReadOnlyList<OperationStepDefinition> Steps =>
     [
-        new("Prepare the namespace and cloud credentials", PrepareAsync),
-        new("Apply the Cluster API objects", ApplyWholeClusterAsync),
-        new("Wait for the network, router and API load balancer", WaitForInfrastructureAsync),
-        new("Wait for the control plane", WaitForStoredControlPlaneAsync),
-        new("Give the cloud add-ons their credentials in the cluster", WorkloadCredentialsAsync),
-        new("Wait for the node pools", WaitForPoolsAsync),
-        new("Activate the cluster", (context, ct) => FinishAsync(context, "The cluster is active.", ct)),
+        new(ClusterSteps.PrepareNamespace, PrepareAsync),
+        new(ClusterSteps.ApplyClusterObjects, ApplyWholeClusterAsync),
+        new(ClusterSteps.WaitForInfrastructure, WaitForInfrastructureAsync),
+        new(ClusterSteps.WaitForControlPlane, WaitForStoredControlPlaneAsync),
+        new(ClusterSteps.WorkloadCredentials, WorkloadCredentialsAsync),
+        new(ClusterSteps.WaitForPools, WaitForPoolsAsync),
+        new(ClusterSteps.ActivateCluster, (context, ct) => FinishAsync(context, "The cluster is active.", ct)),
     ];
 
     private Task<StepOutcome> PrepareAsync(StepContext context, CancellationToken ct) =>
@@ -92,9 +93,9 @@ public sealed class ScaleControlPlaneHandler(ClusterService clusters, Management
 
     public override IReadOnlyList<OperationStepDefinition> Steps =>
     [
-        new("Apply the control plane's replica count", ApplyAsync),
-        new("Wait for the control plane replicas", WaitForStoredControlPlaneAsync),
-        new("Finish", (context, ct) => FinishAsync(context, "The control plane is scaled.", ct)),
+        new(ClusterSteps.ApplyControlPlaneReplicas, ApplyAsync),
+        new(ClusterSteps.WaitForControlPlaneReplicas, WaitForStoredControlPlaneAsync),
+        new(ClusterSteps.Finish, (context, ct) => FinishAsync(context, "The control plane is scaled.", ct)),
     ];
 
     private Task<StepOutcome> ApplyAsync(StepContext context, CancellationToken ct) =>
@@ -116,10 +117,10 @@ public sealed class UpgradeControlPlaneHandler(ClusterService clusters, Manageme
 
     public override IReadOnlyList<OperationStepDefinition> Steps =>
     [
-        new("Apply the new version to the control plane", ApplyAsync),
-        new("Wait for the control plane to roll out", WaitForStoredControlPlaneAsync),
-        new("Update the built-in add-ons", AddonsAsync),
-        new("Finish", (context, ct) => FinishAsync(context, "The control plane runs the new version. Upgrade the node pools next.", ct)),
+        new(ClusterSteps.ApplyControlPlaneVersion, ApplyAsync),
+        new(ClusterSteps.WaitForControlPlaneRollout, WaitForStoredControlPlaneAsync),
+        new(ClusterSteps.UpdateAddons, AddonsAsync),
+        new(ClusterSteps.Finish, (context, ct) => FinishAsync(context, "The control plane runs the new version. Upgrade the node pools next.", ct)),
     ];
 
     private Task<StepOutcome> ApplyAsync(StepContext context, CancellationToken ct) =>
@@ -152,10 +153,10 @@ public sealed class DeleteClusterHandler(ClusterService clusters, ManagementClus
 
     public override IReadOnlyList<OperationStepDefinition> Steps =>
     [
-        new("Delete the Cluster API cluster", DeleteAsync),
-        new("Wait for the machines and network to be removed", WaitGoneAsync),
-        new("Remove the cluster's namespace", NamespaceAsync),
-        new("Remove the cluster from the portal", RemoveAsync),
+        new(ClusterSteps.DeleteClusterApiCluster, DeleteAsync),
+        new(ClusterSteps.WaitForClusterRemoval, WaitGoneAsync),
+        new(ClusterSteps.RemoveNamespace, NamespaceAsync),
+        new(ClusterSteps.RemoveClusterFromPortal, RemoveAsync),
     ];
 
     private Task<StepOutcome> DeleteAsync(StepContext context, CancellationToken ct) =>
@@ -207,9 +208,9 @@ public sealed class ResyncClusterHandler(ClusterService clusters, ManagementClus
 
     public override IReadOnlyList<OperationStepDefinition> Steps =>
     [
-        new("Apply the cluster's Cluster API objects again", ApplyWholeClusterAsync),
-        new("Wait for the control plane", WaitForStoredControlPlaneAsync),
-        new("Wait for the node pools", WaitForPoolsAsync),
-        new("Finish", (context, ct) => FinishAsync(context, "The cluster is in sync with its spec.", ct)),
+        new(ClusterSteps.ApplyClusterObjectsAgain, ApplyWholeClusterAsync),
+        new(ClusterSteps.WaitForControlPlane, WaitForStoredControlPlaneAsync),
+        new(ClusterSteps.WaitForPools, WaitForPoolsAsync),
+        new(ClusterSteps.Finish, (context, ct) => FinishAsync(context, "The cluster is in sync with its spec.", ct)),
     ];
 }

@@ -1,8 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Portal.Domain.Clusters;
-using Portal.Domain.Data;
-using Portal.Domain.Operations;
 using Portal.Jobs.Kubernetes;
 using Portal.Jobs.Operations;
 
@@ -12,22 +10,20 @@ namespace Portal.Jobs.Clusters;
 /// The periodic reconcile: reads every cluster's Cluster API objects back from its management cluster and records what
 /// the cloud reports — ready control plane replicas and nodes, the version running, the autoscaler's current sizes, and
 /// the provider's own fault reason — so that states stay fresh between actions (an idle Active cluster whose pool hits a
-/// quota error becomes Degraded with that reason, and Active again once it clears). It also settles any operation
-/// outcome the observer missed while the portal was down.
+/// quota error becomes Degraded with that reason, and Active again once it clears). Operation outcomes are not its
+/// business: the engine applies them when it records them. When what it read changed a row, pages are told.
 /// </summary>
 public sealed class ClusterReconcileJob(ClusterReconciler reconciler) : IRecurringJob
 {
     public Task RunAsync(CancellationToken ct) => reconciler.ReconcileAllAsync(ct);
 }
 
-public sealed class ClusterReconciler(ClusterService clusters, ManagementClusters management, ClusterOperationObserver observer,
-    IDbContextFactory<PortalDbContext> dbFactory, ILogger<ClusterReconciler> logger)
+public sealed class ClusterReconciler(ClusterService clusters, ManagementClusters management, IResourceNotifier resources, ILogger<ClusterReconciler> logger)
 {
     private const int Batch = 200;
 
     public async Task<int> ReconcileAllAsync(CancellationToken ct)
     {
-        await SettleMissedOutcomesAsync(ct);
         var clients = new Dictionary<Guid, KubeResult<IKubernetesClient>>();
         var count = 0;
         for (var skip = 0; ; skip += Batch)
@@ -71,51 +67,22 @@ public sealed class ClusterReconciler(ClusterService clusters, ManagementCluster
 
         var byPool = deployments.Value!.GroupBy(d => d["metadata"]?["labels"]?[ClusterManifests.NodePoolIdLabel]?.GetValue<string>() ?? "", StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
-        var missing = !infrastructure.Value!.Exists && cluster.State is not (ClusterState.Creating or ClusterState.Deleting or ClusterState.Error);
-        var clusterFault = infrastructure.Value.Fault ?? controlPlane.Value!.Fault
-            ?? (missing ? "The cluster's Cluster API objects are missing from the management cluster." : null);
-        var cpStatus = controlPlane.Value!.Status?.Status;
-        var readyCp = (int)(cpStatus is null ? 0 : KubeJson.Long(cpStatus, "readyReplicas") ?? 0);
-        var observedVersion = cpStatus is null ? null : KubeJson.String(cpStatus, "version");
-
-        await clusters.ApplyAsync(cluster.Id, (c, now) =>
+        var pools = new Dictionary<Guid, PoolObservation>();
+        foreach (var pool in cluster.Pools)
         {
-            c.RecordObservation(readyCp, observedVersion, now);
-            c.Observe(clusterFault, infrastructure.Value.Ready && controlPlane.Value.Ready, now);
-            foreach (var pool in c.Pools)
-            {
-                if (pool.State == ClusterState.Pending) continue;
-                var md = byPool.GetValueOrDefault(pool.Id.ToString("N")) ?? byPool.GetValueOrDefault(pool.Id.ToString());
-                if (md is null)
-                {
-                    if (pool.State is not (ClusterState.Creating or ClusterState.Deleting or ClusterState.Error))
-                        pool.Observe("The pool's MachineDeployment is missing from the management cluster.", false, now);
-                    continue;
-                }
-                var status = KubeResourceStatus.From(md);
-                var ready = (int)(KubeJson.Long(status.Status, "readyReplicas") ?? 0);
-                var replicas = (int?)KubeJson.Long(status.Status, "replicas");
-                pool.RecordObservation(ready, replicas, now);
-                var readyCondition = status.Condition("Ready");
-                pool.Observe(ClusterHealth.FaultOf(status), readyCondition?.IsTrue == true && status.IsCurrent, now);
-            }
-        }, ct);
-        return true;
-    }
-
-    /// <summary>Failed or cancelled operations whose cluster or pool still shows them in flight (the observer missed the event).</summary>
-    private async Task SettleMissedOutcomesAsync(CancellationToken ct)
-    {
-        List<Guid> stale;
-        await using (var db = await dbFactory.CreateDbContextAsync(ct))
-        {
-            var inFlight = db.Clusters.Where(c => c.CurrentOperationId != null).Select(c => c.CurrentOperationId!.Value)
-                .Concat(db.NodePools.Where(p => p.CurrentOperationId != null).Select(p => p.CurrentOperationId!.Value));
-            stale = await db.Operations.AsNoTracking()
-                .Where(o => inFlight.Contains(o.Id) && (o.State == OperationState.Failed || o.State == OperationState.Cancelled))
-                .Select(o => o.Id).ToListAsync(ct);
+            var md = byPool.GetValueOrDefault(pool.Id.ToString("N")) ?? byPool.GetValueOrDefault(pool.Id.ToString());
+            if (md is null) continue;
+            var status = KubeResourceStatus.From(md);
+            pools[pool.Id] = new PoolObservation((int)(KubeJson.Long(status.Status, "readyReplicas") ?? 0), (int?)KubeJson.Long(status.Status, "replicas"),
+                ClusterHealth.FaultOf(status), status.Condition("Ready")?.IsTrue == true && status.IsCurrent);
         }
-        foreach (var id in stale)
-            await observer.SettleAsync(id, ct);
+        var cpStatus = controlPlane.Value!.Status?.Status;
+        var observation = new ClusterObservation(infrastructure.Value!.Exists, infrastructure.Value.Fault ?? controlPlane.Value.Fault,
+            infrastructure.Value.Ready && controlPlane.Value.Ready,
+            (int)(cpStatus is null ? 0 : KubeJson.Long(cpStatus, "readyReplicas") ?? 0), cpStatus is null ? null : KubeJson.String(cpStatus, "version"), pools);
+
+        if (await clusters.RecordObservationAsync(cluster.Id, observation, ct))
+            resources.Publish(new ResourceChanged(ClusterOperations.ClusterTarget, cluster.Id.ToString()));
+        return true;
     }
 }

@@ -8,8 +8,8 @@ namespace Portal.Jobs.Clusters;
 public static class ClusterServiceCollectionExtensions
 {
     /// <summary>
-    /// Managed Kubernetes: the domain service, the commands the UI calls, pre-flight checks, management clusters, the
-    /// operation handlers, the observer that settles failed and cancelled actions, and the periodic reconcile.
+    /// Managed Kubernetes: the domain service, the commands that need the outside world, pre-flight checks, management
+    /// clusters, the operation handlers (one per kind the domain declares) and the periodic reconcile.
     /// </summary>
     public static IServiceCollection AddManagedKubernetes(this IServiceCollection services, ClusterOperationOptions? options = null)
     {
@@ -30,8 +30,6 @@ public static class ClusterServiceCollectionExtensions
         services.AddOperationHandler<UpdateNodePoolHandler>();
         services.AddOperationHandler<UpgradeNodePoolHandler>();
         services.AddOperationHandler<RemoveNodePoolHandler>();
-        services.AddSingleton<ClusterOperationObserver>();
-        services.AddHostedService(sp => sp.GetRequiredService<ClusterOperationObserver>());
         services.AddSingleton<ClusterReconciler>();
         services.AddRecurringJob<ClusterReconcileJob>("clusters.reconcile", options.ReconcileInterval);
         return services;

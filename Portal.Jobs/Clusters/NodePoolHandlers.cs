@@ -1,4 +1,5 @@
 using Portal.Domain.Clusters;
+using ClusterSteps = Portal.Domain.Clusters.ClusterOperations.Steps;
 using Portal.Domain.Infrastructures;
 using Portal.Jobs.Operations;
 
@@ -50,9 +51,9 @@ public sealed class AddNodePoolHandler(ClusterService clusters, ManagementCluste
 
     public override IReadOnlyList<OperationStepDefinition> Steps =>
     [
-        new("Apply the node pool", ApplyAsync),
-        new("Wait for the nodes", WaitForPoolAsync),
-        new("Activate the node pool", (context, ct) => FinishAsync(context, "The node pool is active.", ct)),
+        new(ClusterSteps.ApplyPool, ApplyAsync),
+        new(ClusterSteps.WaitForNodes, WaitForPoolAsync),
+        new(ClusterSteps.ActivatePool, (context, ct) => FinishAsync(context, "The node pool is active.", ct)),
     ];
 
     private async Task<StepOutcome> ApplyAsync(StepContext context, CancellationToken ct)
@@ -77,9 +78,9 @@ public sealed class ScaleNodePoolHandler(ClusterService clusters, ManagementClus
 
     public override IReadOnlyList<OperationStepDefinition> Steps =>
     [
-        new("Apply the new node count", ApplyAsync),
-        new("Wait for the nodes", WaitForPoolAsync),
-        new("Finish", (context, ct) => FinishAsync(context, "The node pool is scaled.", ct)),
+        new(ClusterSteps.ApplyNodeCount, ApplyAsync),
+        new(ClusterSteps.WaitForNodes, WaitForPoolAsync),
+        new(ClusterSteps.Finish, (context, ct) => FinishAsync(context, "The node pool is scaled.", ct)),
     ];
 
     private Task<StepOutcome> ApplyAsync(StepContext context, CancellationToken ct)
@@ -99,9 +100,9 @@ public sealed class UpdateNodePoolHandler(ClusterService clusters, ManagementClu
 
     public override IReadOnlyList<OperationStepDefinition> Steps =>
     [
-        new("Apply the node pool's configuration", ApplyAsync),
-        new("Wait for the nodes to roll out", WaitForPoolAsync),
-        new("Finish", (context, ct) => FinishAsync(context, "The node pool is updated.", ct)),
+        new(ClusterSteps.ApplyPoolConfiguration, ApplyAsync),
+        new(ClusterSteps.WaitForNodesRollout, WaitForPoolAsync),
+        new(ClusterSteps.Finish, (context, ct) => FinishAsync(context, "The node pool is updated.", ct)),
     ];
 
     private Task<StepOutcome> ApplyAsync(StepContext context, CancellationToken ct)
@@ -142,9 +143,9 @@ public sealed class UpgradeNodePoolHandler(ClusterService clusters, ManagementCl
 
     public override IReadOnlyList<OperationStepDefinition> Steps =>
     [
-        new("Apply the new version to the node pool", ApplyAsync),
-        new("Wait for every node to be replaced", WaitForPoolAsync),
-        new("Finish", (context, ct) => FinishAsync(context, "The node pool runs the control plane's version.", ct)),
+        new(ClusterSteps.ApplyPoolVersion, ApplyAsync),
+        new(ClusterSteps.WaitForNodesReplaced, WaitForPoolAsync),
+        new(ClusterSteps.Finish, (context, ct) => FinishAsync(context, "The node pool runs the control plane's version.", ct)),
     ];
 
     private Task<StepOutcome> ApplyAsync(StepContext context, CancellationToken ct)
@@ -166,9 +167,9 @@ public sealed class RemoveNodePoolHandler(ClusterService clusters, ManagementClu
 
     public override IReadOnlyList<OperationStepDefinition> Steps =>
     [
-        new("Delete the node pool's machines", DeleteAsync),
-        new("Wait for the machines to go", WaitGoneAsync),
-        new("Remove the node pool from the portal", RemoveAsync),
+        new(ClusterSteps.DeletePoolMachines, DeleteAsync),
+        new(ClusterSteps.WaitForPoolMachinesGone, WaitGoneAsync),
+        new(ClusterSteps.RemovePoolFromPortal, RemoveAsync),
     ];
 
     private Task<StepOutcome> DeleteAsync(StepContext context, CancellationToken ct) =>

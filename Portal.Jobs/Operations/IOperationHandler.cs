@@ -1,3 +1,6 @@
+using Portal.Domain.Data;
+using Portal.Domain.Operations;
+
 namespace Portal.Jobs.Operations;
 
 /// <summary>
@@ -8,13 +11,23 @@ namespace Portal.Jobs.Operations;
 /// Delivery is at-least-once: after a crash the interrupted step runs again, and a retry re-runs the failed
 /// step. Every step must therefore be idempotent: apply the desired state rather than create, and key anything
 /// it creates by <see cref="StepContext.OperationId"/>, so a second run finds its own earlier work.
-/// The step names are copied into the operation's step log when it is queued; keep them stable across releases.
+/// The step names are copied into the operation's step log when it is queued; for a kind the domain declares
+/// (<see cref="OperationKinds"/>), they must be exactly the declared ones, in order, or the engine refuses to start.
 /// </remarks>
 public interface IOperationHandler
 {
     string Kind { get; }
 
     IReadOnlyList<OperationStepDefinition> Steps { get; }
+
+    /// <summary>
+    /// Brings the operation's resource in step with the operation's new state: loads it into <paramref name="db"/> and
+    /// changes it there, and the caller saves both in one SaveChanges, so they never disagree. Called by the executor when
+    /// the operation ends (Succeeded, Failed, Cancelled), and by the operations service after a person's request changed
+    /// it (a cancel that ended a queued one, a retry that queued a failed one again). Nothing else applies an outcome.
+    /// Operations that act on no resource (the engine's own tests) keep this default.
+    /// </summary>
+    Task ApplyOutcomeAsync(PortalDbContext db, Operation operation, CancellationToken ct) => Task.CompletedTask;
 }
 
 /// <summary>One step: a name for the step log, and the work.</summary>

@@ -12,7 +12,9 @@ namespace Portal.Jobs.Operations;
 /// <summary>
 /// Runs one operation from its first unfinished step to the end, persisting each step's state before and after it
 /// runs, so that a crash, a retry or a second delivery continues where the log says instead of starting over.
-/// Cancellation is cooperative: checked between steps, and passed to the running step as its token.
+/// Cancellation is cooperative: checked between steps, and passed to the running step as its token. The change that
+/// ends the operation (Succeeded, Failed, Cancelled) also carries its outcome for the resource, applied by the kind's
+/// handler in the same SaveChanges (<see cref="IOperationHandler.ApplyOutcomeAsync"/>).
 /// </summary>
 public sealed class OperationExecutor(IDbContextFactory<PortalDbContext> dbFactory, OperationHandlers handlers, OperationNotifier notifier,
     OperationsOptions options, TimeProvider clock, ILogger<OperationExecutor> logger)
@@ -30,7 +32,7 @@ public sealed class OperationExecutor(IDbContextFactory<PortalDbContext> dbFacto
     public async Task RunAsync(Guid operationId, IServiceProvider services, CancellationToken ct)
     {
         // Progress is written with no token: a cancel must still be able to record that it cancelled.
-        await using var session = new OperationSession(await dbFactory.CreateDbContextAsync(CancellationToken.None), operationId, notifier);
+        await using var session = new OperationSession(await dbFactory.CreateDbContextAsync(CancellationToken.None), operationId, handlers, notifier);
         if (!await session.LoadAsync())
         {
             logger.LogWarning("Operation {OperationId} was scheduled but no longer exists; nothing to run", operationId);
@@ -180,7 +182,7 @@ public sealed class OperationExecutor(IDbContextFactory<PortalDbContext> dbFacto
     {
         try
         {
-            await using var session = new OperationSession(await dbFactory.CreateDbContextAsync(), operationId, notifier);
+            await using var session = new OperationSession(await dbFactory.CreateDbContextAsync(), operationId, handlers, notifier);
             if (!await session.LoadAsync()) return true;
             await session.ChangeAsync(o =>
             {
@@ -336,9 +338,10 @@ public sealed class OperationExecutor(IDbContextFactory<PortalDbContext> dbFacto
     /// <summary>
     /// The operation row the run works on, in one context for the whole run. Every change is checked against the
     /// current state, saved with the version check, and announced; when someone else changed the row meanwhile (a
-    /// cancel request), the row is reloaded and the change decided again on the fresh state.
+    /// cancel request), the row is reloaded and the change decided again on the fresh state. A change that ends the
+    /// operation is saved with its outcome for the resource; a conflict on either row reloads both and decides again.
     /// </summary>
-    private sealed class OperationSession(PortalDbContext db, Guid operationId, OperationNotifier notifier) : IAsyncDisposable
+    private sealed class OperationSession(PortalDbContext db, Guid operationId, OperationHandlers handlers, OperationNotifier notifier) : IAsyncDisposable
     {
         private const int MaxConflicts = 20;
         private readonly SemaphoreSlim _gate = new(1, 1);
@@ -365,7 +368,12 @@ public sealed class OperationExecutor(IDbContextFactory<PortalDbContext> dbFacto
             {
                 for (var conflicts = 0; ; conflicts++)
                 {
+                    var wasFinished = Operation.IsFinished;
                     if (!change(Operation)) return false;
+                    // Loaded into this context by the handler, so the resource's outcome commits with the operation's end. Without
+                    // a handler (a kind this version does not run) there is nobody to apply it: the resource keeps its state.
+                    if (!wasFinished && Operation.IsFinished && handlers.Find(Operation.Kind) is { } handler)
+                        await handler.ApplyOutcomeAsync(db, Operation, CancellationToken.None);
                     try
                     {
                         await db.SaveChangesAsync();
@@ -374,6 +382,7 @@ public sealed class OperationExecutor(IDbContextFactory<PortalDbContext> dbFacto
                     }
                     catch (DbUpdateConcurrencyException) when (conflicts < MaxConflicts)
                     {
+                        // Clears the resource the outcome loaded too: both are read again and the change decided on what they are now.
                         if (!await LoadAsync())
                             throw new InvalidOperationException($"Operation {operationId} was deleted while it ran.");
                     }

@@ -3,9 +3,7 @@ namespace Portal.Jobs.Operations;
 /// <summary>
 /// Lets one run per operation proceed at a time in this process; a second delivery of the same operation (a retry
 /// scheduled while the previous run is still finishing, a redelivery, a duplicate trigger) waits for the first, then
-/// sees the state it left. Quartz's <c>[DisallowConcurrentExecution]</c> gives the same guarantee through the job
-/// store, at the price of extra writes on every firing (measured: dispatch capacity 292/s with it, ~370/s without).
-/// One process per database file is a given (SQLite cannot host a Quartz cluster), so an in-process gate suffices.
+/// sees the state it left. Across replicas <see cref="Dispatch.OperationRunLocks"/> adds a PostgreSQL advisory lock.
 /// </summary>
 public sealed class OperationGate
 {

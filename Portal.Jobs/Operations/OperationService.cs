@@ -24,9 +24,9 @@ public sealed class OperationService(IDbContextFactory<PortalDbContext> dbFactor
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>
-    /// Builds a Queued operation with the step log of the kind's handler, for a caller that saves it in its own
-    /// transaction together with its own change (for example the platform row it is about). After that commit,
-    /// call <see cref="DispatchAsync"/>. An unknown kind is a wiring error and throws.
+    /// Builds a Queued operation with the step log of the kind's handler, for <see cref="EnqueueAsync"/>. The domain's
+    /// commands do not use it: they record their operations from the kind's declaration (<see cref="OperationKind"/>),
+    /// and their commit hands them over. An unknown kind is a wiring error and throws.
     /// </summary>
     public Operation Prepare(Actor requestedBy, OperationRequest request)
     {
@@ -95,12 +95,16 @@ public sealed class OperationService(IDbContextFactory<PortalDbContext> dbFactor
         return result;
     }
 
-    /// <summary>Tells live views that an operation changed (after a change recorded outside this service, such as a tenant's retry).</summary>
-    public async Task AnnounceAsync(Guid operationId, CancellationToken ct = default)
+    /// <summary>
+    /// Tells live views that an operation changed (after a change recorded outside this service, such as a tenant's
+    /// retry); returns its state now, or null when it no longer exists.
+    /// </summary>
+    public async Task<OperationState?> AnnounceAsync(Guid operationId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var operation = await db.Operations.AsNoTracking().Include(o => o.Steps).SingleOrDefaultAsync(o => o.Id == operationId, ct);
         if (operation is not null) notifier.Publish(OperationChanged.Of(operation));
+        return operation?.State;
     }
 
     /// <summary>
@@ -210,7 +214,13 @@ public sealed class OperationService(IDbContextFactory<PortalDbContext> dbFactor
                 // The cluster's state follows these; its page retries and cancels them together with it.
                 result = Refusal.Conflict($"This is an action on {operation.TargetName}. Retry or cancel it from the cluster's page, where the cluster's state follows it.");
             else
+            {
+                var stateBefore = operation.State;
                 result = change(operation, clock.GetUtcNow());
+                // Its resource follows in the same save: a cancel that ended a queued operation, a retry that queued it again.
+                if (result.Succeeded && operation.State != stateBefore && handlers.Find(operation.Kind) is { } handler)
+                    await handler.ApplyOutcomeAsync(db, operation, ct);
+            }
 
             if (!result.Succeeded)
             {

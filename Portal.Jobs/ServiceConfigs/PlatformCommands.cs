@@ -5,15 +5,15 @@ using Portal.Domain.Data;
 using Portal.Domain.ServiceConfigs;
 using Portal.Jobs.Infrastructures;
 using Portal.Jobs.Kubernetes;
-using Portal.Jobs.Operations;
 
 namespace Portal.Jobs.ServiceConfigs;
 
 /// <summary>
-/// Platform changes that need the outside world before or after the rules: the cloud's list of external
-/// networks (MKS), kubeconfig validation (PostgreSQL), and handing the recorded operation to the engine.
+/// The platform changes that need the outside world before the domain's rules: the cloud's list of external networks
+/// (MKS), the management cluster and kubeconfig checks (PostgreSQL). Everything else a page asks of a platform (upgrade,
+/// enable, delete) goes to <see cref="ServiceConfigService"/> directly.
 /// </summary>
-public sealed class PlatformCommands(ServiceConfigService configs, CloudCatalogReader cloud, OperationService operations, PlatformClusters clusters,
+public sealed class PlatformCommands(ServiceConfigService configs, CloudCatalogReader cloud, PlatformClusters clusters,
     IDbContextFactory<PortalDbContext> dbFactory, AuditLog audit)
 {
     /// <summary>Parses a kubeconfig and describes it without its secrets, or says precisely what is wrong with it.</summary>
@@ -56,30 +56,8 @@ public sealed class PlatformCommands(ServiceConfigService configs, CloudCatalogR
             server = parsed.Value!.Server.ToString();
         }
 
-        var created = await configs.CreatePostgresPlatformAsync(actor, serviceConfigId, mode, operatorVersion, kubeconfig, server,
-            target => operations.Prepare(actor, new OperationRequest(CreatePostgresPlatformHandler.OperationKind, target, new { mode = mode.ToString(), operatorVersion })), ct);
-        if (!created.Succeeded) return created.Refusal!;
-        await operations.DispatchAsync(created.Value!.OperationId, ct);
-        return created.Value.PlatformId;
-    }
-
-    public async Task<Result> UpgradeAsync(Actor actor, Guid platformId, int expectedVersion, string? version, CancellationToken ct = default)
-    {
-        var started = await configs.UpgradeAsync(actor, platformId, expectedVersion, version,
-            target => operations.Prepare(actor, new OperationRequest(UpgradePostgresPlatformHandler.OperationKind, target, new { version })), ct);
-        if (!started.Succeeded) return started.Refusal!;
-        await operations.DispatchAsync(started.Value, ct);
-        return Result.Ok();
-    }
-
-    /// <summary>Deletes a platform in order; a PostgreSQL platform's deletion runs as an operation.</summary>
-    public async Task<Result> DeleteAsync(Actor actor, Guid platformId, CancellationToken ct = default)
-    {
-        var deleted = await configs.DeletePlatformAsync(actor, platformId,
-            target => operations.Prepare(actor, new OperationRequest(DeletePostgresPlatformHandler.OperationKind, target)), ct);
-        if (!deleted.Succeeded) return deleted.Refusal!;
-        if (deleted.Value is { } operationId) await operations.DispatchAsync(operationId, ct);
-        return Result.Ok();
+        var created = await configs.CreatePostgresPlatformAsync(actor, serviceConfigId, mode, operatorVersion, kubeconfig, server, ct);
+        return created.Succeeded ? created.Value!.PlatformId : created.Refusal!;
     }
 
     /// <summary>Records a refusal decided here, before the domain call (which audits its own), and returns it.</summary>

@@ -1,6 +1,9 @@
+using Portal.Domain.Data;
+using Portal.Domain.Operations;
 using Portal.Domain.ServiceConfigs;
 using Portal.Jobs.Kubernetes;
 using Portal.Jobs.Operations;
+using PlatformSteps = Portal.Domain.ServiceConfigs.PlatformOperations.Steps;
 
 namespace Portal.Jobs.ServiceConfigs;
 
@@ -16,6 +19,9 @@ public abstract class PostgresPlatformHandler(ServiceConfigService configs, Plat
 
     public abstract string Kind { get; }
     public abstract IReadOnlyList<OperationStepDefinition> Steps { get; }
+
+    /// <summary>The platform follows its operation's new state by the domain's rule, in the same save (<see cref="ServicePlatform.Follow"/>).</summary>
+    public Task ApplyOutcomeAsync(PortalDbContext db, Operation operation, CancellationToken ct) => PlatformOperations.FollowAsync(db, operation, ct);
 
     protected ServiceConfigService Configs => configs;
     protected PlatformClusters Clusters => clusters;
@@ -113,19 +119,16 @@ public abstract class PostgresPlatformHandler(ServiceConfigService configs, Plat
 public sealed class CreatePostgresPlatformHandler(ServiceConfigService configs, PlatformClusters clusters, TimeProvider clock)
     : PostgresPlatformHandler(configs, clusters, clock)
 {
-    public const string OperationKind = "postgres-platform.create";
-    public const string InstallStep = "Install the CloudNativePG operator";
-
-    public override string Kind => OperationKind;
+    public override string Kind => PlatformOperations.CreatePostgres;
 
     public override IReadOnlyList<OperationStepDefinition> Steps =>
     [
-        new("Provision the backing cluster", ProvisionAsync),
-        new("Wait for the backing cluster", WaitForBackingClusterAsync),
-        new("Connect to the cluster", ConnectAsync),
-        new(InstallStep, InstallAsync),
-        new("Wait for the operator to become available", WaitForOperatorUnlessExternalAsync),
-        new("Activate the platform", ActivateAsync),
+        new(PlatformSteps.ProvisionBackingCluster, ProvisionAsync),
+        new(PlatformSteps.WaitForBackingCluster, WaitForBackingClusterAsync),
+        new(PlatformSteps.Connect, ConnectAsync),
+        new(PlatformSteps.InstallOperator, InstallAsync),
+        new(PlatformSteps.WaitForOperator, WaitForOperatorUnlessExternalAsync),
+        new(PlatformSteps.Activate, ActivateAsync),
     ];
 
     private async Task<StepOutcome> ProvisionAsync(StepContext context, CancellationToken ct)
@@ -182,12 +185,11 @@ public sealed class CreatePostgresPlatformHandler(ServiceConfigService configs, 
             : await WaitForOperatorAsync(context, ct);
     }
 
+    /// <summary>Everything is in place: the operation's success, saved with this step's, makes the platform Active.</summary>
     private async Task<StepOutcome> ActivateAsync(StepContext context, CancellationToken ct)
     {
         var platform = await PlatformAsync(context, ct);
         if (platform is null) return Gone();
-        if (platform.State == PlatformState.Active) return StepOutcome.Skipped("Already active.");
-        await Configs.ApplyOutcomeAsync(platform.Id, p => p.MarkActive(), ct);
         return StepOutcome.Succeeded("The platform is active.");
     }
 }
@@ -196,17 +198,14 @@ public sealed class CreatePostgresPlatformHandler(ServiceConfigService configs, 
 public sealed class UpgradePostgresPlatformHandler(ServiceConfigService configs, PlatformClusters clusters, TimeProvider clock)
     : PostgresPlatformHandler(configs, clusters, clock)
 {
-    public const string OperationKind = "postgres-platform.upgrade";
-    public const string ApplyStep = "Upgrade the CloudNativePG operator";
-
-    public override string Kind => OperationKind;
+    public override string Kind => PlatformOperations.UpgradePostgres;
 
     public override IReadOnlyList<OperationStepDefinition> Steps =>
     [
-        new("Connect to the cluster", ConnectAsync),
-        new(ApplyStep, UpgradeAsync),
-        new("Wait for the operator to become available", WaitForOperatorAsync),
-        new("Record the new version", RecordAsync),
+        new(PlatformSteps.Connect, ConnectAsync),
+        new(PlatformSteps.UpgradeOperator, UpgradeAsync),
+        new(PlatformSteps.WaitForOperator, WaitForOperatorAsync),
+        new(PlatformSteps.RecordVersion, RecordAsync),
     ];
 
     private async Task<StepOutcome> UpgradeAsync(StepContext context, CancellationToken ct)
@@ -217,13 +216,12 @@ public sealed class UpgradePostgresPlatformHandler(ServiceConfigService configs,
         return await ApplyOperatorAsync(context, version, ct);
     }
 
+    /// <summary>The new operator runs: the operation's success, saved with this step's, records its version on the platform.</summary>
     private async Task<StepOutcome> RecordAsync(StepContext context, CancellationToken ct)
     {
         var platform = await PlatformAsync(context, ct);
         if (platform is null) return Gone();
-        if (platform.State == PlatformState.Active) return StepOutcome.Skipped("Already recorded.");
-        await Configs.ApplyOutcomeAsync(platform.Id, p => p.MarkActive(), ct);
-        return StepOutcome.Succeeded($"The platform runs operator {platform.TargetOperatorVersion}.");
+        return StepOutcome.Succeeded($"The platform runs operator {platform.TargetOperatorVersion ?? platform.OperatorVersion}.");
     }
 }
 
@@ -231,15 +229,13 @@ public sealed class UpgradePostgresPlatformHandler(ServiceConfigService configs,
 public sealed class DeletePostgresPlatformHandler(ServiceConfigService configs, PlatformClusters clusters, TimeProvider clock)
     : PostgresPlatformHandler(configs, clusters, clock)
 {
-    public const string OperationKind = "postgres-platform.delete";
-
-    public override string Kind => OperationKind;
+    public override string Kind => PlatformOperations.DeletePostgres;
 
     public override IReadOnlyList<OperationStepDefinition> Steps =>
     [
-        new("Remove the CloudNativePG operator", RemoveOperatorAsync),
-        new("Delete the backing cluster", DeleteBackingClusterAsync),
-        new("Remove the platform", RemoveAsync),
+        new(PlatformSteps.RemoveOperator, RemoveOperatorAsync),
+        new(PlatformSteps.DeleteBackingCluster, DeleteBackingClusterAsync),
+        new(PlatformSteps.RemovePlatform, RemoveAsync),
     ];
 
     private async Task<StepOutcome> RemoveOperatorAsync(StepContext context, CancellationToken ct)
@@ -248,7 +244,7 @@ public sealed class DeletePostgresPlatformHandler(ServiceConfigService configs, 
         if (platform is null) return StepOutcome.Skipped("The platform is already gone.");
         if (platform.PostgresMode != PostgresMode.ManagedTools)
             return StepOutcome.Skipped(platform.PostgresMode == PostgresMode.External ? "External: Portal installed nothing." : "Managed: removed with the backing cluster.");
-        if (platform.OperatorVersion is null && !await Configs.HasSucceededStepAsync(platform.Id, CreatePostgresPlatformHandler.InstallStep, ct))
+        if (platform.OperatorVersion is null && !await Configs.HasSucceededStepAsync(platform.Id, PlatformSteps.InstallOperator, ct))
             return StepOutcome.Skipped("The operator was never installed on the cluster; nothing to remove there.");
         var client = await Clusters.WorkloadClusterAsync(platform, ct);
         if (!client.Succeeded) return FromError(client.Error!, "Could not reach the cluster");

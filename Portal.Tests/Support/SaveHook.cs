@@ -7,11 +7,15 @@ namespace Portal.Tests.Support;
 /// Lets a test run something just before the next <c>SaveChanges</c> of any portal context, after the
 /// service under test has loaded and checked its data: the way to simulate another writer committing
 /// "at the same moment" and prove the database-level guards (version check, unique indexes, foreign keys).
-/// The action runs once; saves it makes itself are not intercepted.
+/// The action runs once; saves it makes itself are not intercepted. <see cref="Saving"/> also lets a test watch what
+/// every save writes together.
 /// </summary>
 public sealed class SaveHook : SaveChangesInterceptor
 {
     private Func<Task>? _next;
+
+    /// <summary>Raised before every save with the context about to be saved (its tracker holds what the save writes).</summary>
+    public event Action<DbContext>? Saving;
 
     public void BeforeNextSave(Func<Task> action)
     {
@@ -24,6 +28,7 @@ public sealed class SaveHook : SaveChangesInterceptor
     public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData,
         InterceptionResult<int> result, CancellationToken cancellationToken = default)
     {
+        if (eventData.Context is { } context) Saving?.Invoke(context);
         if (Interlocked.Exchange(ref _next, null) is { } action)
             await action();
         return result;
@@ -31,6 +36,7 @@ public sealed class SaveHook : SaveChangesInterceptor
 
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
+        if (eventData.Context is { } context) Saving?.Invoke(context);
         if (Interlocked.Exchange(ref _next, null) is { } action)
             action().GetAwaiter().GetResult();
         return result;

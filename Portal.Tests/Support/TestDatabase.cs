@@ -8,6 +8,7 @@ using Portal.Domain.Dashboard;
 using Portal.Domain.Data;
 using Portal.Domain.Identity;
 using Portal.Domain.Infrastructures;
+using Portal.Domain.Operations;
 using Portal.Domain.Regions;
 using Portal.Domain.Tenancy;
 
@@ -69,6 +70,7 @@ public sealed class TestDatabase : IAsyncDisposable
         services.AddIdentityCore<PortalUser>(IdentitySettings.Configure)
             .AddEntityFrameworkStores<PortalDbContext>();
         services.AddSingleton<AuditLog>();
+        services.AddSingleton<IOperationDispatcher, NoOperationDispatcher>();
         services.AddSingleton<CommandRunner>();
         services.AddSingleton<RegionService>();
         services.AddSingleton<TenancyService>();

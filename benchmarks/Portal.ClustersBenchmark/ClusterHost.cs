@@ -116,7 +116,7 @@ internal sealed class ClusterHost : IAsyncDisposable
 
     public PortalDbContext NewContext() => Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContext();
 
-    /// <summary>Stops the hosted services (engine, demo controllers, observers); the services stay usable for reads.</summary>
+    /// <summary>Stops the hosted services (engine, demo controllers); the services stay usable for reads.</summary>
     public async Task StopAsync()
     {
         if (_stopped) return;

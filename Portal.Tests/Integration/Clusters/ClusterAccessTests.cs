@@ -20,12 +20,12 @@ public sealed class ClusterAccessTests
         Assert.Empty((await s.Clusters.ListAsync(s.Outsider, new ClusterFilter(TenantId: s.TenantId), new PageRequest())).Items);
         (await s.Clusters.GetAsync(s.Outsider, cluster.Id)).ShouldBeRefused(RefusalKind.NotFound);
         (await s.Clusters.HistoryAsync(s.Outsider, cluster.Id, null, new PageRequest())).ShouldBeRefused(RefusalKind.NotFound);
-        (await s.Commands.ScalePoolAsync(s.Outsider, pool.Id, pool.Version, 3)).ShouldBeRefused(RefusalKind.NotFound);
-        (await s.Commands.ScaleControlPlaneAsync(s.Outsider, cluster.Id, cluster.Version, 3)).ShouldBeRefused(RefusalKind.NotFound);
-        (await s.Commands.UpgradeControlPlaneAsync(s.Outsider, cluster.Id, cluster.Version, "1.33.1-1")).ShouldBeRefused(RefusalKind.NotFound);
-        (await s.Commands.DeleteAsync(s.Outsider, cluster.Id, cluster.Name)).ShouldBeRefused(RefusalKind.NotFound);
-        (await s.Commands.RetryAsync(s.Outsider, operation.Id)).ShouldBeRefused(RefusalKind.NotFound);
-        (await s.Commands.CancelAsync(s.Outsider, operation.Id)).ShouldBeRefused(RefusalKind.NotFound);
+        (await s.Clusters.ScalePoolAsync(s.Outsider, pool.Id, pool.Version, 3)).ShouldBeRefused(RefusalKind.NotFound);
+        (await s.Clusters.ScaleControlPlaneAsync(s.Outsider, cluster.Id, cluster.Version, 3)).ShouldBeRefused(RefusalKind.NotFound);
+        (await s.Clusters.UpgradeControlPlaneAsync(s.Outsider, cluster.Id, cluster.Version, "1.33.1-1")).ShouldBeRefused(RefusalKind.NotFound);
+        (await s.Clusters.DeleteAsync(s.Outsider, cluster.Id, cluster.Name)).ShouldBeRefused(RefusalKind.NotFound);
+        (await s.Clusters.RetryAsync(s.Outsider, operation.Id)).ShouldBeRefused(RefusalKind.NotFound);
+        (await s.Clusters.CancelAsync(s.Outsider, operation.Id)).ShouldBeRefused(RefusalKind.NotFound);
         (await s.Commands.KubeconfigAsync(s.Outsider, cluster.Id)).ShouldBeRefused(RefusalKind.NotFound);
         (await s.Clusters.PlacementsAsync(s.Outsider, s.ProjectId)).ShouldBeRefused(RefusalKind.NotFound);
 
@@ -47,7 +47,7 @@ public sealed class ClusterAccessTests
         Assert.False(detail.CanOperate);
         Assert.False(detail.CanDownloadKubeconfig);
         Assert.Single((await s.Clusters.ListAsync(s.TenantViewer, new ClusterFilter(), new PageRequest())).Items);
-        (await s.Commands.ScalePoolAsync(s.TenantViewer, pool.Id, pool.Version, 3)).ShouldBeRefused(RefusalKind.Forbidden);
+        (await s.Clusters.ScalePoolAsync(s.TenantViewer, pool.Id, pool.Version, 3)).ShouldBeRefused(RefusalKind.Forbidden);
         (await s.Commands.KubeconfigAsync(s.TenantViewer, cluster.Id)).ShouldBeRefused(RefusalKind.Forbidden);
         Assert.Empty(await s.Clusters.ProjectsForCreateAsync(s.TenantViewer));
     }

@@ -16,7 +16,7 @@ public sealed class ClusterDependencyTests
         await using var s = await ClusterScenario.CreateAsync();
         await s.CreateActiveAsync();
 
-        var refusal = (await s.Host.Platforms.DeleteAsync(s.Host.Admin, s.MksId)).ShouldBeRefused(RefusalKind.Conflict);
+        var refusal = (await s.Host.Configs.DeletePlatformAsync(s.Host.Admin, s.MksId)).ShouldBeRefused(RefusalKind.Conflict);
 
         Assert.Contains("web-prod", refusal.Message, StringComparison.Ordinal);
         Assert.NotNull(await s.Host.FindPlatformRowAsync(s.MksId));

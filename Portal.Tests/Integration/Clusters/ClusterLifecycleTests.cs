@@ -63,16 +63,18 @@ public sealed class ClusterLifecycleTests
     }
 
     [Fact]
-    public async Task CreateAsync_BeforeTheEngineRuns_RecordsThePendingStateAndTheOperation()
+    public async Task CreateAsync_BeforeTheEngineRuns_RecordsThePendingStateAndTheOperationWithItsDeclaredSteps()
     {
-        await using var s = await ClusterScenario.CreateAsync();
-        var started = await s.Clusters.CreateAsync(s.Member, await s.RequestAsync(),
-            r => Operation.Create(r.Kind, r.Target, "{}", s.Member, ["one"], DateTimeOffset.UtcNow));
+        await using var s = await ClusterScenario.CreateAsync(dispatch: false);
+        var started = await s.Clusters.CreateAsync(s.Member, await s.RequestAsync());
 
         var cluster = await s.FindAsync(started.ShouldSucceed().ClusterId);
         Assert.Equal(ClusterState.Pending, cluster!.State);
         Assert.All(cluster.Pools, p => Assert.Equal(ClusterState.Pending, p.State));
         Assert.Equal(started.Value!.OperationId, cluster.CurrentOperationId);
+        var operation = await s.Host.LoadOperationAsync(started.Value.OperationId);
+        Assert.Equal(OperationState.Queued, operation.State);
+        Assert.Equal(ClusterOperations.Of(ClusterOperations.Create).Steps, operation.Steps.Select(step => step.Name).ToList());
     }
 
     [Fact]
@@ -95,7 +97,7 @@ public sealed class ClusterLifecycleTests
         var cluster = await s.CreateActiveAsync();
         var pool = cluster.Pools.Single();
 
-        (await s.Commands.ScalePoolAsync(s.Member, pool.Id, pool.Version, 4)).ShouldSucceed();
+        (await s.Clusters.ScalePoolAsync(s.Member, pool.Id, pool.Version, 4)).ShouldSucceed();
         var scaled = await s.WaitForAsync(cluster.Id, c => c!.Pools.Single().State == ClusterState.Active && c.Pools.Single().NodeCount == 4);
 
         Assert.Equal(4, s.Kube.Get("cluster.x-k8s.io/v1beta1", "MachineDeployment", ClusterScenario.Namespace(cluster), "web-prod-workers")!["spec"]!["replicas"]!.GetValue<int>());
@@ -112,7 +114,7 @@ public sealed class ClusterLifecycleTests
         var cluster = await s.CreateActiveAsync();
         var pool = cluster.Pools.Single();
 
-        (await s.Commands.ScalePoolAsync(s.Member, pool.Id, pool.Version, 0)).ShouldSucceed();
+        (await s.Clusters.ScalePoolAsync(s.Member, pool.Id, pool.Version, 0)).ShouldSucceed();
         var emptied = await s.WaitForAsync(cluster.Id, c => c!.Pools.Single() is { State: ClusterState.Active, NodeCount: 0 });
 
         Assert.Equal(0, emptied!.Pools.Single().NodeCount);
@@ -124,16 +126,16 @@ public sealed class ClusterLifecycleTests
         await using var s = await ClusterScenario.CreateAsync();
         var cluster = await s.CreateActiveAsync();
 
-        var poolFirst = await s.Commands.UpgradePoolAsync(s.Member, cluster.Pools.Single().Id, cluster.Pools.Single().Version);
+        var poolFirst = await s.Clusters.UpgradePoolAsync(s.Member, cluster.Pools.Single().Id, cluster.Pools.Single().Version);
         Assert.Contains("already runs", poolFirst.ShouldBeRefused(RefusalKind.Conflict).Message, StringComparison.Ordinal);
 
-        (await s.Commands.UpgradeControlPlaneAsync(s.Member, cluster.Id, cluster.Version, "1.33.1-1")).ShouldSucceed();
+        (await s.Clusters.UpgradeControlPlaneAsync(s.Member, cluster.Id, cluster.Version, "1.33.1-1")).ShouldSucceed();
         var upgraded = await s.WaitForAsync(cluster.Id, c => c!.State == ClusterState.Active && c.KubernetesVersion == "1.33.1-1");
         Assert.Equal("v1.33.1", s.Kube.Get("controlplane.cluster.x-k8s.io/v1beta1", "KubeadmControlPlane", ClusterScenario.Namespace(cluster), "web-prod-control-plane")!["status"]!["version"]!.GetValue<string>());
         Assert.Equal("1.32.3-5", upgraded!.Pools.Single().KubernetesVersion);
 
         var pool = upgraded.Pools.Single();
-        (await s.Commands.UpgradePoolAsync(s.Member, pool.Id, pool.Version)).ShouldSucceed();
+        (await s.Clusters.UpgradePoolAsync(s.Member, pool.Id, pool.Version)).ShouldSucceed();
         var done = await s.WaitForAsync(cluster.Id, c => c!.Pools.Single() is { State: ClusterState.Active, KubernetesVersion: "1.33.1-1" });
 
         var md = s.Kube.Get("cluster.x-k8s.io/v1beta1", "MachineDeployment", ClusterScenario.Namespace(cluster), "web-prod-workers")!;
@@ -159,7 +161,7 @@ public sealed class ClusterLifecycleTests
 
         s.Kube.Heal("MachineDeployment");
         var create = await s.LatestAsync(id, ClusterOperations.Create);
-        (await s.Commands.RetryAsync(s.Member, create.Id)).ShouldSucceed();
+        (await s.Clusters.RetryAsync(s.Member, create.Id)).ShouldSucceed();
 
         var recovered = await s.WaitForAsync(id, c => c!.State == ClusterState.Active && c.Pools.All(p => p.State == ClusterState.Active));
         Assert.Equal(2, (await s.Host.LoadOperationAsync(create.Id)).Attempt);
@@ -176,18 +178,18 @@ public sealed class ClusterLifecycleTests
         var cluster = await s.CreateActiveAsync();
         var pool = cluster.Pools.Single();
 
-        (await s.Commands.ScalePoolAsync(s.Member, pool.Id, pool.Version, 5)).ShouldSucceed();
+        (await s.Clusters.ScalePoolAsync(s.Member, pool.Id, pool.Version, 5)).ShouldSucceed();
         await ArmAfterApplyAsync(s, cluster.Id, ClusterOperations.ScalePool,
             () => s.Kube.FailNext("MachineDeployment", "web-prod-workers", "NoValidHost", "No valid host was found. There are not enough hosts available."));
         var degraded = await s.WaitForAsync(cluster.Id, c => c!.Pools.Single().State == ClusterState.Degraded);
 
         Assert.Equal(ClusterState.Active, degraded!.State);
         Assert.Contains("No valid host was found", degraded.Pools.Single().StateReason, StringComparison.Ordinal);
-        var refused = await s.Commands.ScalePoolAsync(s.Member, pool.Id, degraded.Pools.Single().Version, 3);
+        var refused = await s.Clusters.ScalePoolAsync(s.Member, pool.Id, degraded.Pools.Single().Version, 3);
         Assert.Contains("degraded", refused.ShouldBeRefused(RefusalKind.Conflict).Message, StringComparison.Ordinal);
 
         s.Kube.Heal("MachineDeployment");
-        (await s.Commands.RetryAsync(s.Member, (await s.LatestAsync(cluster.Id, ClusterOperations.ScalePool)).Id)).ShouldSucceed();
+        (await s.Clusters.RetryAsync(s.Member, (await s.LatestAsync(cluster.Id, ClusterOperations.ScalePool)).Id)).ShouldSucceed();
         var healed = await s.WaitForAsync(cluster.Id, c => c!.Pools.Single() is { State: ClusterState.Active, NodeCount: 5 });
         Assert.Equal("", healed!.Pools.Single().StateReason);
     }
@@ -198,7 +200,7 @@ public sealed class ClusterLifecycleTests
         await using var s = await ClusterScenario.CreateAsync(Slow);
         var cluster = await s.CreateActiveAsync();
 
-        (await s.Commands.UpgradeControlPlaneAsync(s.Member, cluster.Id, cluster.Version, "1.33.1-1")).ShouldSucceed();
+        (await s.Clusters.UpgradeControlPlaneAsync(s.Member, cluster.Id, cluster.Version, "1.33.1-1")).ShouldSucceed();
         await ArmAfterApplyAsync(s, cluster.Id, ClusterOperations.UpgradeControlPlane,
             () => s.Kube.FailNext("KubeadmControlPlane", "web-prod-control-plane", "ImageNotFound", "Image 'ubuntu-2404-kube-v1.33.1-1' could not be found."));
         var degraded = await s.WaitForAsync(cluster.Id, c => c!.State is ClusterState.Degraded or ClusterState.Error);
@@ -216,20 +218,20 @@ public sealed class ClusterLifecycleTests
         var cluster = await s.CreateActiveAsync(await s.RequestAsync(pools: [new NodePoolRequest("workers", await s.FlavorAsync("m1.medium"), 0)]));
         var pool = cluster.Pools.Single();
 
-        (await s.Commands.ScalePoolAsync(s.Member, pool.Id, pool.Version, 3)).ShouldSucceed();
+        (await s.Clusters.ScalePoolAsync(s.Member, pool.Id, pool.Version, 3)).ShouldSucceed();
         var operation = await s.LatestAsync(cluster.Id, ClusterOperations.ScalePool);
         await s.WaitForOperationAsync(operation.Id, o => o.Steps.Any(step => step.State == StepState.Running && step.Index == 1));
         Assert.Equal(ClusterState.Scaling, (await s.FindAsync(cluster.Id))!.Pools.Single().State);
 
-        (await s.Commands.CancelAsync(s.TenantViewer, operation.Id)).ShouldBeRefused(RefusalKind.Forbidden);
-        (await s.Commands.CancelAsync(s.Member, operation.Id)).ShouldSucceed();
+        (await s.Clusters.CancelAsync(s.TenantViewer, operation.Id)).ShouldBeRefused(RefusalKind.Forbidden);
+        (await s.Clusters.CancelAsync(s.Member, operation.Id)).ShouldSucceed();
 
         var cancelled = await s.WaitForOperationAsync(operation.Id);
         var after = await s.WaitForAsync(cluster.Id, c => c!.Pools.Single().State != ClusterState.Scaling);
         Assert.Equal(OperationState.Cancelled, cancelled.State);
         Assert.Equal(ClusterState.Active, after!.Pools.Single().State);
         Assert.Contains("cancelled by member@acme.test", after.Pools.Single().StateReason, StringComparison.Ordinal);
-        (await s.Commands.RetryAsync(s.Member, operation.Id)).ShouldBeRefused(RefusalKind.Conflict);
+        (await s.Clusters.RetryAsync(s.Member, operation.Id)).ShouldBeRefused(RefusalKind.Conflict);
     }
 
     [Fact]
@@ -238,8 +240,8 @@ public sealed class ClusterLifecycleTests
         await using var s = await ClusterScenario.CreateAsync();
         var cluster = await s.CreateActiveAsync();
 
-        (await s.Commands.DeleteAsync(s.Member, cluster.Id, "web-pro")).ShouldBeRefused(RefusalKind.Invalid, Fields.ConfirmName);
-        (await s.Commands.DeleteAsync(s.Member, cluster.Id, "web-prod")).ShouldSucceed();
+        (await s.Clusters.DeleteAsync(s.Member, cluster.Id, "web-pro")).ShouldBeRefused(RefusalKind.Invalid, Fields.ConfirmName);
+        (await s.Clusters.DeleteAsync(s.Member, cluster.Id, "web-prod")).ShouldSucceed();
         await s.WaitForAsync(cluster.Id, c => c is null);
 
         Assert.Null(s.Kube.Get("cluster.x-k8s.io/v1beta1", "Cluster", ClusterScenario.Namespace(cluster), "web-prod"));
@@ -252,18 +254,18 @@ public sealed class ClusterLifecycleTests
         await using var s = await ClusterScenario.CreateAsync();
         var cluster = await s.CreateActiveAsync();
 
-        (await s.Commands.AddPoolAsync(s.Member, cluster.Id, cluster.Version, new NodePoolRequest("gpu", await s.FlavorAsync("m1.large"), 1))).ShouldSucceed();
+        (await s.Clusters.AddPoolAsync(s.Member, cluster.Id, cluster.Version, new NodePoolRequest("gpu", await s.FlavorAsync("m1.large"), 1))).ShouldSucceed();
         var added = await s.WaitForAsync(cluster.Id, c => c!.Pools.Count == 2 && c.Pools.All(p => p.State == ClusterState.Active));
         var ns = ClusterScenario.Namespace(cluster);
         Assert.NotNull(s.Kube.Get("cluster.x-k8s.io/v1beta1", "MachineDeployment", ns, "web-prod-gpu"));
 
         var gpu = added!.Pools.Single(p => p.Name == "gpu");
-        (await s.Commands.RemovePoolAsync(s.Member, gpu.Id, gpu.Version)).ShouldSucceed();
+        (await s.Clusters.RemovePoolAsync(s.Member, gpu.Id, gpu.Version)).ShouldSucceed();
         await s.WaitForAsync(cluster.Id, c => c!.Pools.Count == 1);
 
         Assert.Null(s.Kube.Get("cluster.x-k8s.io/v1beta1", "MachineDeployment", ns, "web-prod-gpu"));
         var last = (await s.FindAsync(cluster.Id))!.Pools.Single();
-        (await s.Commands.RemovePoolAsync(s.Member, last.Id, last.Version)).ShouldBeRefused(RefusalKind.Conflict);
+        (await s.Clusters.RemovePoolAsync(s.Member, last.Id, last.Version)).ShouldBeRefused(RefusalKind.Conflict);
     }
 
     [Fact]
@@ -275,7 +277,7 @@ public sealed class ClusterLifecycleTests
         var ns = ClusterScenario.Namespace(cluster);
         var before = s.Kube.Get("cluster.x-k8s.io/v1beta1", "MachineDeployment", ns, "web-prod-workers")!["spec"]!["template"]!["spec"]!["infrastructureRef"]!["name"]!.GetValue<string>();
 
-        (await s.Commands.ChangePoolFlavorAsync(s.Member, pool.Id, pool.Version, await s.FlavorAsync("m1.large"))).ShouldSucceed();
+        (await s.Clusters.ChangePoolFlavorAsync(s.Member, pool.Id, pool.Version, await s.FlavorAsync("m1.large"))).ShouldSucceed();
         var updated = await s.WaitForAsync(cluster.Id, c => c!.Pools.Single() is { State: ClusterState.Active, FlavorName: "m1.large" });
 
         var after = s.Kube.Get("cluster.x-k8s.io/v1beta1", "MachineDeployment", ns, "web-prod-workers")!["spec"]!["template"]!["spec"]!["infrastructureRef"]!["name"]!.GetValue<string>();
@@ -292,7 +294,7 @@ public sealed class ClusterLifecycleTests
         var pool = cluster.Pools.Single();
         var ns = ClusterScenario.Namespace(cluster);
 
-        (await s.Commands.SetAutoscalerAsync(s.Member, pool.Id, pool.Version, true, 1, 6, 2)).ShouldSucceed();
+        (await s.Clusters.SetAutoscalerAsync(s.Member, pool.Id, pool.Version, true, 1, 6, 2)).ShouldSucceed();
         var on = await s.WaitForAsync(cluster.Id, c => c!.Pools.Single() is { State: ClusterState.Active, AutoscalerEnabled: true });
         var md = s.Kube.Get("cluster.x-k8s.io/v1beta1", "MachineDeployment", ns, "web-prod-workers")!;
         Assert.Equal("1", md["metadata"]!["annotations"]![ClusterManifests.AutoscalerMinAnnotation]!.GetValue<string>());
@@ -301,7 +303,7 @@ public sealed class ClusterLifecycleTests
         // Read back after the operation finished: the autoscaler (here the demo's) owns the size now.
         await s.FinishedAsync(cluster.Id, ClusterOperations.UpdatePool);
         var enabled = (await s.FindAsync(cluster.Id))!.Pools.Single();
-        (await s.Commands.SetAutoscalerAsync(s.Member, enabled.Id, enabled.Version, false, null, null, 3)).ShouldSucceed();
+        (await s.Clusters.SetAutoscalerAsync(s.Member, enabled.Id, enabled.Version, false, null, null, 3)).ShouldSucceed();
         await s.WaitForAsync(cluster.Id, c => c!.Pools.Single() is { State: ClusterState.Active, AutoscalerEnabled: false, NodeCount: 3 });
         md = s.Kube.Get("cluster.x-k8s.io/v1beta1", "MachineDeployment", ns, "web-prod-workers")!;
         Assert.Equal(3, md["spec"]!["replicas"]!.GetValue<int>());
@@ -349,7 +351,7 @@ public sealed class ClusterLifecycleTests
         Assert.Equal(1, after.Pools.Single().ReadyNodes);
         Assert.Equal(pool.Version, after.Pools.Single().Version);
         Assert.Equal(cluster.Version, after.Version);
-        (await s.Commands.ScalePoolAsync(s.Member, pool.Id, pool.Version, 3)).ShouldSucceed();
+        (await s.Clusters.ScalePoolAsync(s.Member, pool.Id, pool.Version, 3)).ShouldSucceed();
     }
 
     [Fact]
@@ -363,11 +365,11 @@ public sealed class ClusterLifecycleTests
             await s.Reconciler.ReconcileAllAsync(default);
             return (await s.FindAsync(cluster.Id))!;
         }, c => c.Pools.Single().State == ClusterState.Degraded, TimeSpan.FromSeconds(10), c => $"pool is {c.Pools.Single().State}");
-        var retry = await s.Commands.RetryAsync(s.Member, (await s.LatestAsync(cluster.Id, ClusterOperations.Create)).Id);
+        var retry = await s.Clusters.RetryAsync(s.Member, (await s.LatestAsync(cluster.Id, ClusterOperations.Create)).Id);
         Assert.Contains("only a degraded or failed resource can be retried", retry.ShouldBeRefused(RefusalKind.Conflict).Message, StringComparison.Ordinal);
 
         s.Kube.Heal("MachineDeployment");
-        (await s.Commands.ResyncAsync(s.Member, cluster.Id, degraded.Version)).ShouldSucceed();
+        (await s.Clusters.ResyncAsync(s.Member, cluster.Id, degraded.Version)).ShouldSucceed();
         var resync = await s.FinishedAsync(cluster.Id, ClusterOperations.Resync);
 
         Assert.Equal(OperationState.Succeeded, resync.State);
@@ -386,7 +388,7 @@ public sealed class ClusterLifecycleTests
         var id = await s.CreateAsync(await s.RequestAsync());
         var failed = await s.WaitForAsync(id, c => c!.State == ClusterState.Error);
 
-        var refusal = (await s.Commands.ResyncAsync(s.Member, id, failed!.Version)).ShouldBeRefused(RefusalKind.Conflict);
+        var refusal = (await s.Clusters.ResyncAsync(s.Member, id, failed!.Version)).ShouldBeRefused(RefusalKind.Conflict);
 
         Assert.Contains("Retry its failed action or delete it", refusal.Message, StringComparison.Ordinal);
     }

@@ -22,8 +22,8 @@ public sealed class ClusterReasonsViewTests
         Assert.Null(detail.WhyNotResync);
         Assert.Null(detail.WhyNotScaleControlPlane);
         Assert.NotNull(pool.WhyNotUpgrade);
-        Assert.Equal(pool.WhyNotUpgrade, (await s.Commands.UpgradePoolAsync(s.Member, pool.Id, pool.Version)).ShouldBeRefused(RefusalKind.Conflict).Message);
+        Assert.Equal(pool.WhyNotUpgrade, (await s.Clusters.UpgradePoolAsync(s.Member, pool.Id, pool.Version)).ShouldBeRefused(RefusalKind.Conflict).Message);
         Assert.NotNull(pool.WhyNotRemove);
-        Assert.Equal(pool.WhyNotRemove, (await s.Commands.RemovePoolAsync(s.Member, pool.Id, pool.Version)).ShouldBeRefused(RefusalKind.Conflict).Message);
+        Assert.Equal(pool.WhyNotRemove, (await s.Clusters.RemovePoolAsync(s.Member, pool.Id, pool.Version)).ShouldBeRefused(RefusalKind.Conflict).Message);
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Portal.Domain.Catalog;
 using Portal.Domain.Clusters;
 using Portal.Domain.Common;
@@ -37,9 +38,14 @@ public sealed class ClusterScenario : IAsyncDisposable
     public ClusterReconciler Reconciler => Host.Services.GetRequiredService<ClusterReconciler>();
     public DemoKubernetesApi Kube => Host.Kube;
 
-    public static async Task<ClusterScenario> CreateAsync(DemoControllerDelays? delays = null)
+    /// <summary>
+    /// The scenario on a started host. With <paramref name="dispatch"/> false, what commands record is never handed to the
+    /// engine (the domain's do-nothing dispatcher): clusters stay as the command left them, for tests of what it records.
+    /// </summary>
+    public static async Task<ClusterScenario> CreateAsync(DemoControllerDelays? delays = null, bool dispatch = true)
     {
-        var scenario = new ClusterScenario(await ServiceConfigTestHost.CreateAsync(delays));
+        var scenario = new ClusterScenario(await ServiceConfigTestHost.CreateAsync(delays,
+            configure: dispatch ? null : services => services.Replace(ServiceDescriptor.Singleton<IOperationDispatcher, NoOperationDispatcher>())));
         try
         {
             await scenario.SeedAsync();

@@ -28,7 +28,7 @@ public sealed class DemoFaultCommandsTests
         Assert.Equal(ClusterState.Active, (await s.FindAsync(running.Id))!.State);
         Assert.Contains("OpenStackAuthenticationFailed", failed.ProviderFault, StringComparison.Ordinal);
         (await faults.ClearAsync(s.Host.Admin, s.InfrastructureId)).ShouldSucceed();
-        (await s.Commands.RetryAsync(s.Member, failed.LastOperationId!.Value)).ShouldSucceed();
+        (await s.Clusters.RetryAsync(s.Member, failed.LastOperationId!.Value)).ShouldSucceed();
         await s.WaitForAsync(id, c => c!.State == ClusterState.Active);
 
         await using var db = s.Host.NewContext();

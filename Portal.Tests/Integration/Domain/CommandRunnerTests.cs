@@ -1,5 +1,9 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Portal.Domain.Auditing;
 using Portal.Domain.Common;
+using Portal.Domain.Data;
+using Portal.Domain.Operations;
 using Portal.Domain.Regions;
 using Portal.Domain.Tenancy;
 using Portal.Tests.Support;
@@ -167,5 +171,91 @@ public sealed class CommandRunnerTests : IAsyncLifetime
         Assert.Equal(1, await _db.CountAsync<Tenant>());
         Assert.Equal(1, await _db.CountAsync<Project>());
         Assert.Equal(1, await _db.CountAsync<TenantMembership>());
+    }
+
+    // ---- the hand-over of recorded operations to the engine, after the commit ----
+
+    [Fact]
+    public async Task RunAsync_ChangeRecordsAnOperation_HandsItToTheDispatcherOnceItIsCommitted()
+    {
+        var dispatcher = new RecordingDispatcher(_db);
+        var commands = new CommandRunner(_db.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>(), _db.Services.GetRequiredService<AuditLog>(), dispatcher);
+        var operation = TestOperation();
+
+        (await commands.RunAsync(_admin, new AuditSubject("test.start", "Thing", "t-1", "thing"), db =>
+        {
+            db.Operations.Add(operation);
+            return Task.FromResult(Result.Ok());
+        })).ShouldSucceed();
+
+        Assert.Equal([(operation.Id, OperationState.Queued)], dispatcher.Dispatched);
+        Assert.Empty(dispatcher.CancelSignalled);
+    }
+
+    [Fact]
+    public async Task RunAsync_RefusedChange_HandsNothingOver()
+    {
+        var dispatcher = new RecordingDispatcher(_db);
+        var commands = new CommandRunner(_db.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>(), _db.Services.GetRequiredService<AuditLog>(), dispatcher);
+
+        (await commands.RunAsync(_admin, new AuditSubject("test.start", "Thing", "t-1", "thing"), db =>
+        {
+            db.Operations.Add(TestOperation());
+            return Task.FromResult<Result>(Refusal.Conflict("Not now."));
+        })).ShouldBeRefused(RefusalKind.Conflict);
+
+        Assert.Empty(dispatcher.Dispatched);
+        Assert.Equal(0, await _db.CountAsync<Operation>());
+    }
+
+    [Fact]
+    public async Task RunAsync_RetryAndCancel_DispatchTheRetriedOneAndSignalTheCancelledOne()
+    {
+        var dispatcher = new RecordingDispatcher(_db);
+        var commands = new CommandRunner(_db.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>(), _db.Services.GetRequiredService<AuditLog>(), dispatcher);
+        var failed = TestOperation();
+        failed.Start(_db.Clock.GetUtcNow());
+        failed.StepStarted(0, _db.Clock.GetUtcNow());
+        failed.StepFailed(0, "Broken.", _db.Clock.GetUtcNow());
+        failed.Fail("Broken.", _db.Clock.GetUtcNow());
+        var running = TestOperation();
+        running.Start(_db.Clock.GetUtcNow());
+        await using (var db = _db.NewContext())
+        {
+            db.Operations.AddRange(failed, running);
+            await db.SaveChangesAsync();
+        }
+
+        (await commands.RunAsync(_admin, new AuditSubject("test.act", "Thing", "t-1", "thing"), async db =>
+        {
+            var retried = await db.Operations.Include(o => o.Steps).SingleAsync(o => o.Id == failed.Id);
+            var cancelled = await db.Operations.Include(o => o.Steps).SingleAsync(o => o.Id == running.Id);
+            retried.Retry(_admin, _db.Clock.GetUtcNow()).ShouldSucceed();
+            return cancelled.RequestCancel(_admin, _db.Clock.GetUtcNow());
+        })).ShouldSucceed();
+
+        Assert.Equal([(failed.Id, OperationState.Queued)], dispatcher.Dispatched);
+        Assert.Equal([(running.Id, OperationState.Running)], dispatcher.CancelSignalled);
+    }
+
+    private Operation TestOperation() =>
+        Operation.Create("test.kind", new OperationTarget("Thing", "t-1", "thing"), "{}", _admin, ["one"], _db.Clock.GetUtcNow());
+
+    /// <summary>Records what it is handed, with each operation's state as committed at that moment (read from a fresh context).</summary>
+    private sealed class RecordingDispatcher(TestDatabase database) : IOperationDispatcher
+    {
+        public List<(Guid, OperationState)> Dispatched { get; } = [];
+        public List<(Guid, OperationState)> CancelSignalled { get; } = [];
+
+        public async Task DispatchAsync(IReadOnlyCollection<Guid> operationIds, CancellationToken ct) => Dispatched.AddRange(await CommittedAsync(operationIds));
+
+        public async Task SignalCancelAsync(IReadOnlyCollection<Guid> operationIds, CancellationToken ct) => CancelSignalled.AddRange(await CommittedAsync(operationIds));
+
+        private async Task<List<(Guid, OperationState)>> CommittedAsync(IReadOnlyCollection<Guid> ids)
+        {
+            await using var db = database.NewContext();
+            var states = await db.Operations.AsNoTracking().Where(o => ids.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.State);
+            return ids.Select(id => (id, states.TryGetValue(id, out var state) ? state : (OperationState)(-1))).ToList();
+        }
     }
 }

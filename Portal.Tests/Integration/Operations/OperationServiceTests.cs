@@ -71,6 +71,19 @@ public sealed class OperationServiceTests : IDisposable
     }
 
     [Fact]
+    public void OperationHandlers_StepsDifferFromTheDomainsDeclaration_ThrowAtStartUp()
+    {
+        var declared = Portal.Domain.Clusters.ClusterOperations.Of(Portal.Domain.Clusters.ClusterOperations.ScalePool);
+        var renamed = new ScriptedHandler(declared.Name, [.. declared.Steps.Select((name, i) => (i == 1 ? "Wait for it" : name, ScriptedHandler.Succeeds()))]);
+
+        var error = Assert.Throws<InvalidOperationException>(() => new OperationHandlers([renamed]));
+
+        Assert.Contains(declared.Name, error.Message, StringComparison.Ordinal);
+        Assert.Contains("'Wait for it'", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"'{declared.Steps[1]}'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ListForTargetAsync_PagesOneResourcesHistoryNewestFirstWithSteps()
     {
         await using var host = await OperationsTestHost.CreateAsync(_folder,
@@ -99,13 +112,13 @@ public sealed class OperationServiceTests : IDisposable
     {
         var handlers = new IOperationHandler[]
         {
-            new ScriptedHandler("postgres-platform.create", ("apply", ScriptedHandler.Succeeds())),
-            new ScriptedHandler("postgres-platform.delete", ("apply", (_, _) => Task.FromResult(StepOutcome.Failed("Blocked.")))),
+            new ScriptedHandler("test-platform.create", ("apply", ScriptedHandler.Succeeds())),
+            new ScriptedHandler("test-platform.delete", ("apply", (_, _) => Task.FromResult(StepOutcome.Failed("Blocked.")))),
         };
         await using var host = await OperationsTestHost.CreateAsync(_folder, handlers);
         var bob = new Actor("user-bob", "Bob Builder", PlatformRole.Admin);
-        var created = await host.EnqueueAsync("postgres-platform.create", targetId: "alpha");
-        var deleted = await host.EnqueueAsync("postgres-platform.delete", targetId: "beta", requestedBy: bob);
+        var created = await host.EnqueueAsync("test-platform.create", targetId: "alpha");
+        var deleted = await host.EnqueueAsync("test-platform.delete", targetId: "beta", requestedBy: bob);
         await host.WaitUntilFinishedAsync(created);
         await host.WaitUntilFinishedAsync(deleted);
         var viewer = OperationsTestHost.Viewer;
@@ -120,7 +133,7 @@ public sealed class OperationServiceTests : IDisposable
         Assert.Empty(await IdsAsync(new OperationFilter(To: DateTimeOffset.UtcNow.AddMinutes(-5))));
         (await host.Operations.ListAsync(new Actor("user-none", "Nobody", PlatformRole.None), new OperationFilter(), all))
             .ShouldBeRefused(RefusalKind.Forbidden);
-        Assert.Equal(["postgres-platform.create", "postgres-platform.delete"], await host.Operations.ListKindsAsync());
+        Assert.Equal(["test-platform.create", "test-platform.delete"], await host.Operations.ListKindsAsync());
 
         async Task<IReadOnlyList<Guid>> IdsAsync(OperationFilter filter) =>
             (await host.Operations.ListAsync(viewer, filter, all)).ShouldSucceed().Items.Select(o => o.Id).ToList();

@@ -124,7 +124,7 @@ public sealed class MksPlatformTests : IAsyncLifetime
     {
         var id = await _host.AddMksAsync(_infrastructureId, _configId);
 
-        (await _host.Platforms.DeleteAsync(_host.Admin, id)).ShouldSucceed();
+        (await _host.Configs.DeletePlatformAsync(_host.Admin, id)).ShouldSucceed();
 
         Assert.Null(await _host.FindPlatformRowAsync(id));
         Assert.Equal(0, await _host.CountAsync<Operation>());

@@ -109,10 +109,10 @@ public sealed class PlatformConcurrencyTests : IAsyncLifetime
     [Fact]
     public async Task CreatePostgresAsync_MksDeletedAtTheSameMoment_NeverLeavesPostgresWithoutMks()
     {
-        Task<Result>? deleted = null;
+        Task<Result<Guid?>>? deleted = null;
         _host.Hook.BeforeNextSave(() =>
         {
-            deleted = Task.Run(() => _host.Platforms.DeleteAsync(_otherAdmin, _mksId));
+            deleted = Task.Run(() => _host.Configs.DeletePlatformAsync(_otherAdmin, _mksId));
             return Task.CompletedTask;
         });
 

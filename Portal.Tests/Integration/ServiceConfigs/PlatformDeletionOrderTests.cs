@@ -32,15 +32,15 @@ public sealed class PlatformDeletionOrderTests : IAsyncLifetime
     {
         var id = (await _host.Platforms.CreatePostgresAsync(_host.Admin, _configId, mode, null,
             mode == PostgresMode.Managed ? null : DemoKubernetesApi.Kubeconfig)).ShouldSucceed();
-        var operation = await _host.WaitForOperationAsync((await _host.LatestOperationAsync(id, CreatePostgresPlatformHandler.OperationKind)).Id);
+        var operation = await _host.WaitForOperationAsync((await _host.LatestOperationAsync(id, PlatformOperations.CreatePostgres)).Id);
         Assert.True(operation.State == OperationState.Succeeded, $"{operation.State}: {operation.Error}");
         return id;
     }
 
     private async Task<Operation> DeletePostgresAsync(Guid id)
     {
-        (await _host.Platforms.DeleteAsync(_host.Admin, id)).ShouldSucceed();
-        var operation = await _host.WaitForOperationAsync((await _host.LatestOperationAsync(id, DeletePostgresPlatformHandler.OperationKind)).Id);
+        (await _host.Configs.DeletePlatformAsync(_host.Admin, id)).ShouldSucceed();
+        var operation = await _host.WaitForOperationAsync((await _host.LatestOperationAsync(id, PlatformOperations.DeletePostgres)).Id);
         Assert.True(operation.State == OperationState.Succeeded, $"{operation.State}: {operation.Error}");
         return operation;
     }
@@ -50,7 +50,7 @@ public sealed class PlatformDeletionOrderTests : IAsyncLifetime
     {
         var postgresId = await CreateActivePostgresAsync(PostgresMode.ManagedTools);
 
-        var mksRefusal = (await _host.Platforms.DeleteAsync(_host.Admin, _mksId)).ShouldBeRefused(RefusalKind.Conflict);
+        var mksRefusal = (await _host.Configs.DeletePlatformAsync(_host.Admin, _mksId)).ShouldBeRefused(RefusalKind.Conflict);
         Assert.Contains("PostgreSQL platform", mksRefusal.Message);
         Assert.NotNull(await _host.FindPlatformRowAsync(_mksId));
         var configRefusal = (await _host.Configs.DeleteAsync(_host.Admin, _configId)).ShouldBeRefused(RefusalKind.Conflict);
@@ -63,7 +63,7 @@ public sealed class PlatformDeletionOrderTests : IAsyncLifetime
         Assert.Null(ServiceConfigTestHost.OperatorDeployment(_host.Kube.Default));
         Assert.Null(await _host.FindPlatformRowAsync(postgresId));
 
-        (await _host.Platforms.DeleteAsync(_host.Admin, _mksId)).ShouldSucceed();
+        (await _host.Configs.DeletePlatformAsync(_host.Admin, _mksId)).ShouldSucceed();
         Assert.Null(await _host.FindPlatformRowAsync(_mksId));
         (await _host.Configs.DeleteAsync(_host.Admin, _configId)).ShouldSucceed();
         (await _host.Infrastructures.DeleteAsync(_host.Admin, _infrastructureId)).ShouldSucceed();
@@ -85,7 +85,7 @@ public sealed class PlatformDeletionOrderTests : IAsyncLifetime
         Assert.Null(_host.Kube.Get("cluster.x-k8s.io/v1beta1", "Cluster", PlatformManifests.PlatformsNamespace, name));
         Assert.Equal([_host.Kube.Default], _host.Kube.Clusters); // the workload cluster went with it
         Assert.Null(await _host.FindPlatformRowAsync(postgresId));
-        (await _host.Platforms.DeleteAsync(_host.Admin, _mksId)).ShouldSucceed();
+        (await _host.Configs.DeletePlatformAsync(_host.Admin, _mksId)).ShouldSucceed();
         (await _host.Configs.DeleteAsync(_host.Admin, _configId)).ShouldSucceed();
     }
 
@@ -108,15 +108,15 @@ public sealed class PlatformDeletionOrderTests : IAsyncLifetime
         await using var host = await ServiceConfigTestHost.CreateAsync(DemoControllerDelays.Instant with { ClusterDeletion = TimeSpan.FromMinutes(5) });
         var (_, configId, _) = await host.SeedWithMksAsync();
         var id = (await host.Platforms.CreatePostgresAsync(host.Admin, configId, PostgresMode.Managed, null, null)).ShouldSucceed();
-        await host.WaitForOperationAsync((await host.LatestOperationAsync(id, CreatePostgresPlatformHandler.OperationKind)).Id);
+        await host.WaitForOperationAsync((await host.LatestOperationAsync(id, PlatformOperations.CreatePostgres)).Id);
 
-        (await host.Platforms.DeleteAsync(host.Admin, id)).ShouldSucceed();
-        var delete = (await host.LatestOperationAsync(id, DeletePostgresPlatformHandler.OperationKind)).Id;
+        (await host.Configs.DeletePlatformAsync(host.Admin, id)).ShouldSucceed();
+        var delete = (await host.LatestOperationAsync(id, PlatformOperations.DeletePostgres)).Id;
         await host.WaitForOperationAsync(delete, o => o.Steps[1].State == StepState.Running);
 
         Assert.Equal(PlatformState.Deleting, (await host.PlatformAsync(id)).State);
-        (await host.Platforms.DeleteAsync(host.Admin, id)).ShouldBeRefused(RefusalKind.Conflict);
-        Assert.Single(await host.OperationsOfAsync(id), o => o.Kind == DeletePostgresPlatformHandler.OperationKind);
+        (await host.Configs.DeletePlatformAsync(host.Admin, id)).ShouldBeRefused(RefusalKind.Conflict);
+        Assert.Single(await host.OperationsOfAsync(id), o => o.Kind == PlatformOperations.DeletePostgres);
         (await host.Operations.CancelAsync(host.Admin, delete)).ShouldSucceed();
         await host.WaitForOperationAsync(delete);
     }
@@ -127,12 +127,12 @@ public sealed class PlatformDeletionOrderTests : IAsyncLifetime
         await using var host = await ServiceConfigTestHost.CreateAsync(DemoControllerDelays.Instant with { DeploymentRollout = TimeSpan.FromMinutes(5) });
         var (_, configId, _) = await host.SeedWithMksAsync();
         var id = (await host.Platforms.CreatePostgresAsync(host.Admin, configId, PostgresMode.ManagedTools, null, DemoKubernetesApi.Kubeconfig)).ShouldSucceed();
-        var create = (await host.LatestOperationAsync(id, CreatePostgresPlatformHandler.OperationKind)).Id;
+        var create = (await host.LatestOperationAsync(id, PlatformOperations.CreatePostgres)).Id;
 
-        var refusal = (await host.Platforms.DeleteAsync(host.Admin, id)).ShouldBeRefused(RefusalKind.Conflict);
+        var refusal = (await host.Configs.DeletePlatformAsync(host.Admin, id)).ShouldBeRefused(RefusalKind.Conflict);
 
         Assert.Contains("provisioning", refusal.Message);
-        Assert.DoesNotContain(await host.OperationsOfAsync(id), o => o.Kind == DeletePostgresPlatformHandler.OperationKind);
+        Assert.DoesNotContain(await host.OperationsOfAsync(id), o => o.Kind == PlatformOperations.DeletePostgres);
         (await host.Operations.CancelAsync(host.Admin, create)).ShouldSucceed();
         await host.WaitForOperationAsync(create);
     }
@@ -140,7 +140,7 @@ public sealed class PlatformDeletionOrderTests : IAsyncLifetime
     [Fact]
     public async Task DeleteAsync_ByViewer_IsForbidden()
     {
-        (await _host.Platforms.DeleteAsync(_host.Viewer, _mksId)).ShouldBeRefused(RefusalKind.Forbidden);
+        (await _host.Configs.DeletePlatformAsync(_host.Viewer, _mksId)).ShouldBeRefused(RefusalKind.Forbidden);
         Assert.NotNull(await _host.FindPlatformRowAsync(_mksId));
     }
 }

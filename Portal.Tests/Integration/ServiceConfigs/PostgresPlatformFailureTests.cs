@@ -25,7 +25,7 @@ public sealed class PostgresPlatformFailureTests
     {
         var id = (await host.Platforms.CreatePostgresAsync(host.Admin, configId, PostgresMode.ManagedTools, null,
             kubeconfig.Length == 0 ? DemoKubernetesApi.Kubeconfig : kubeconfig)).ShouldSucceed();
-        return (id, (await host.LatestOperationAsync(id, CreatePostgresPlatformHandler.OperationKind)).Id);
+        return (id, (await host.LatestOperationAsync(id, PlatformOperations.CreatePostgres)).Id);
     }
 
     [Fact]
@@ -43,7 +43,7 @@ public sealed class PostgresPlatformFailureTests
         Assert.Contains(FailMessage, operation.Error);
         Assert.Equal(StepState.Failed, operation.Steps[4].State); // waiting for the operator
         Assert.Equal(StepState.Pending, operation.Steps[5].State); // never activated
-        // The observer brings the platform in step with its failed operation.
+        // The platform is failed in the same save as its operation.
         var platform = await host.WaitForPlatformAsync(platformId, p => p?.State != PlatformState.Provisioning, TimeSpan.FromSeconds(3));
         Assert.Equal(PlatformState.Failed, platform!.State);
         Assert.Equal(operation.Error, platform.StateReason);
@@ -144,13 +144,13 @@ public sealed class PostgresPlatformFailureTests
         Assert.Equal(OperationState.Failed, (await host.WaitForOperationAsync(operationId)).State);
         await host.WaitForPlatformAsync(platformId, p => p?.State == PlatformState.Failed);
 
-        (await host.Platforms.DeleteAsync(host.Admin, platformId)).ShouldSucceed();
-        var delete = await host.WaitForOperationAsync((await host.LatestOperationAsync(platformId, DeletePostgresPlatformHandler.OperationKind)).Id);
+        (await host.Configs.DeletePlatformAsync(host.Admin, platformId)).ShouldSucceed();
+        var delete = await host.WaitForOperationAsync((await host.LatestOperationAsync(platformId, PlatformOperations.DeletePostgres)).Id);
 
         Assert.Equal(OperationState.Succeeded, delete.State);
         Assert.Null(ServiceConfigTestHost.OperatorDeployment(host.Kube.Default));
         Assert.Null(await host.FindPlatformRowAsync(platformId));
-        (await host.Platforms.DeleteAsync(host.Admin, mksId)).ShouldSucceed();
+        (await host.Configs.DeletePlatformAsync(host.Admin, mksId)).ShouldSucceed();
     }
 
     [Fact]
@@ -164,15 +164,15 @@ public sealed class PostgresPlatformFailureTests
         var (platformId, operationId) = await StartManagedToolsAsync(host, configId, UnreachableKubeconfig(ClosedPort()));
         Assert.Equal(OperationState.Failed, (await host.WaitForOperationAsync(operationId, timeout: TimeSpan.FromSeconds(20))).State);
 
-        (await host.Platforms.DeleteAsync(host.Admin, platformId)).ShouldSucceed();
-        var delete = await host.WaitForOperationAsync((await host.LatestOperationAsync(platformId, DeletePostgresPlatformHandler.OperationKind)).Id,
+        (await host.Configs.DeletePlatformAsync(host.Admin, platformId)).ShouldSucceed();
+        var delete = await host.WaitForOperationAsync((await host.LatestOperationAsync(platformId, PlatformOperations.DeletePostgres)).Id,
             timeout: TimeSpan.FromSeconds(20));
 
         Assert.True(delete.State == OperationState.Succeeded,
             $"The delete operation {delete.State}: {delete.Error} Retrying it fails the same way, so the platform (and the MKS platform, " +
             "Service Config and infrastructure behind it) can never be deleted.");
         Assert.Null(await host.FindPlatformRowAsync(platformId));
-        (await host.Platforms.DeleteAsync(host.Admin, mksId)).ShouldSucceed();
+        (await host.Configs.DeletePlatformAsync(host.Admin, mksId)).ShouldSucceed();
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition)

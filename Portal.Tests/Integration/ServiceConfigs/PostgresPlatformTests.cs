@@ -82,7 +82,7 @@ public sealed class PostgresPlatformTests : IAsyncLifetime
 
         var id = (await CreateAsync(PostgresMode.ManagedTools, DemoKubernetesApi.Kubeconfig)).ShouldSucceed();
 
-        var operation = await _host.WaitForOperationAsync((await _host.LatestOperationAsync(id, CreatePostgresPlatformHandler.OperationKind)).Id);
+        var operation = await _host.WaitForOperationAsync((await _host.LatestOperationAsync(id, PlatformOperations.CreatePostgres)).Id);
         Assert.Equal(OperationState.Succeeded, operation.State);
         Assert.Equal(PlatformState.Active, (await _host.PlatformAsync(id)).State);
     }
@@ -157,7 +157,7 @@ public sealed class PostgresPlatformTests : IAsyncLifetime
         var (_, configId, _) = await host.SeedWithMksAsync();
 
         var id = (await host.Platforms.CreatePostgresAsync(host.Admin, configId, PostgresMode.ManagedTools, OperatorVersion, DemoKubernetesApi.Kubeconfig)).ShouldSucceed();
-        var operationId = (await host.LatestOperationAsync(id, CreatePostgresPlatformHandler.OperationKind)).Id;
+        var operationId = (await host.LatestOperationAsync(id, PlatformOperations.CreatePostgres)).Id;
 
         await host.WaitForOperationAsync(operationId, o => o.Steps[4].State == StepState.Running);
         var provisioning = await host.PlatformAsync(id);
@@ -189,7 +189,7 @@ public sealed class PostgresPlatformTests : IAsyncLifetime
     {
         var id = (await CreateAsync(PostgresMode.External, DemoKubernetesApi.Kubeconfig)).ShouldSucceed();
 
-        var operation = await _host.WaitForOperationAsync((await _host.LatestOperationAsync(id, CreatePostgresPlatformHandler.OperationKind)).Id);
+        var operation = await _host.WaitForOperationAsync((await _host.LatestOperationAsync(id, PlatformOperations.CreatePostgres)).Id);
 
         Assert.Equal(OperationState.Succeeded, operation.State);
         Assert.Equal([StepState.Skipped, StepState.Skipped, StepState.Succeeded, StepState.Skipped, StepState.Skipped, StepState.Succeeded],
@@ -205,7 +205,7 @@ public sealed class PostgresPlatformTests : IAsyncLifetime
     {
         var id = (await CreateAsync(PostgresMode.Managed)).ShouldSucceed();
 
-        var operation = await _host.WaitForOperationAsync((await _host.LatestOperationAsync(id, CreatePostgresPlatformHandler.OperationKind)).Id);
+        var operation = await _host.WaitForOperationAsync((await _host.LatestOperationAsync(id, PlatformOperations.CreatePostgres)).Id);
 
         Assert.True(operation.State == OperationState.Succeeded, $"{operation.State}: {operation.Error}");
         Assert.All(operation.Steps, s => Assert.Equal(StepState.Succeeded, s.State));
@@ -231,7 +231,7 @@ public sealed class PostgresPlatformTests : IAsyncLifetime
     public async Task CreatePostgresAsync_ManagedTools_StoresKubeconfigEncryptedAndNeverInAuditOrHistory()
     {
         var id = (await CreateAsync(PostgresMode.ManagedTools, DemoKubernetesApi.Kubeconfig)).ShouldSucceed();
-        await _host.WaitForOperationAsync((await _host.LatestOperationAsync(id, CreatePostgresPlatformHandler.OperationKind)).Id);
+        await _host.WaitForOperationAsync((await _host.LatestOperationAsync(id, PlatformOperations.CreatePostgres)).Id);
 
         var raw = await _host.RawKubeconfigColumnAsync(id);
         Assert.False(string.IsNullOrEmpty(raw));

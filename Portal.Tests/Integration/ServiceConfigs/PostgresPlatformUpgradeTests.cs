@@ -27,7 +27,7 @@ public sealed class PostgresPlatformUpgradeTests : IAsyncLifetime
     private async Task<PlatformDetail> CreateActiveAsync(PostgresMode mode)
     {
         var id = (await _host.Platforms.CreatePostgresAsync(_host.Admin, _configId, mode, Installed, DemoKubernetesApi.Kubeconfig)).ShouldSucceed();
-        var operation = await _host.WaitForOperationAsync((await _host.LatestOperationAsync(id, CreatePostgresPlatformHandler.OperationKind)).Id);
+        var operation = await _host.WaitForOperationAsync((await _host.LatestOperationAsync(id, PlatformOperations.CreatePostgres)).Id);
         Assert.Equal(OperationState.Succeeded, operation.State);
         return await _host.PlatformAsync(id);
     }
@@ -41,13 +41,13 @@ public sealed class PostgresPlatformUpgradeTests : IAsyncLifetime
     {
         var platform = await CreateActiveAsync(PostgresMode.ManagedTools);
 
-        (await _host.Platforms.UpgradeAsync(_host.Admin, platform.Id, platform.Version, version)).ShouldBeRefused(RefusalKind.Invalid, Fields.Version);
+        (await _host.Configs.UpgradeAsync(_host.Admin, platform.Id, platform.Version, version)).ShouldBeRefused(RefusalKind.Invalid, Fields.Version);
 
         var after = await _host.PlatformAsync(platform.Id);
         Assert.Equal(PlatformState.Active, after.State);
         Assert.Equal(Installed, after.OperatorVersion);
         Assert.Null(after.TargetOperatorVersion);
-        Assert.DoesNotContain(await _host.OperationsOfAsync(platform.Id), o => o.Kind == UpgradePostgresPlatformHandler.OperationKind);
+        Assert.DoesNotContain(await _host.OperationsOfAsync(platform.Id), o => o.Kind == PlatformOperations.UpgradePostgres);
     }
 
     [Fact]
@@ -55,11 +55,11 @@ public sealed class PostgresPlatformUpgradeTests : IAsyncLifetime
     {
         var platform = await CreateActiveAsync(PostgresMode.External);
 
-        var refusal = (await _host.Platforms.UpgradeAsync(_host.Admin, platform.Id, platform.Version, "1.26.1")).ShouldBeRefused(RefusalKind.Invalid, Fields.Version);
+        var refusal = (await _host.Configs.UpgradeAsync(_host.Admin, platform.Id, platform.Version, "1.26.1")).ShouldBeRefused(RefusalKind.Invalid, Fields.Version);
 
         Assert.Contains("External", refusal.Message);
         Assert.Equal(PlatformState.Active, (await _host.PlatformAsync(platform.Id)).State);
-        Assert.DoesNotContain(await _host.OperationsOfAsync(platform.Id), o => o.Kind == UpgradePostgresPlatformHandler.OperationKind);
+        Assert.DoesNotContain(await _host.OperationsOfAsync(platform.Id), o => o.Kind == PlatformOperations.UpgradePostgres);
     }
 
     [Fact]
@@ -68,7 +68,7 @@ public sealed class PostgresPlatformUpgradeTests : IAsyncLifetime
         var mksId = await _host.PlatformIdAsync(_configId, PlatformKind.Mks);
         var mks = await _host.PlatformAsync(mksId);
 
-        (await _host.Platforms.UpgradeAsync(_host.Admin, mksId, mks.Version, "1.26.1")).ShouldBeRefused(RefusalKind.Invalid, Fields.Version);
+        (await _host.Configs.UpgradeAsync(_host.Admin, mksId, mks.Version, "1.26.1")).ShouldBeRefused(RefusalKind.Invalid, Fields.Version);
     }
 
     [Fact]
@@ -77,7 +77,7 @@ public sealed class PostgresPlatformUpgradeTests : IAsyncLifetime
         var platform = await CreateActiveAsync(PostgresMode.ManagedTools);
         (await _host.Configs.SetEnabledAsync(_host.Admin, platform.Id, platform.Version, false)).ShouldSucceed();
 
-        (await _host.Platforms.UpgradeAsync(_host.Admin, platform.Id, platform.Version, "1.26.1")).ShouldBeRefused(RefusalKind.Concurrency);
+        (await _host.Configs.UpgradeAsync(_host.Admin, platform.Id, platform.Version, "1.26.1")).ShouldBeRefused(RefusalKind.Concurrency);
     }
 
     [Fact]
@@ -85,7 +85,7 @@ public sealed class PostgresPlatformUpgradeTests : IAsyncLifetime
     {
         var platform = await CreateActiveAsync(PostgresMode.ManagedTools);
 
-        (await _host.Platforms.UpgradeAsync(_host.Viewer, platform.Id, platform.Version, "1.26.1")).ShouldBeRefused(RefusalKind.Forbidden);
+        (await _host.Configs.UpgradeAsync(_host.Viewer, platform.Id, platform.Version, "1.26.1")).ShouldBeRefused(RefusalKind.Forbidden);
     }
 
     [Fact]
@@ -94,8 +94,8 @@ public sealed class PostgresPlatformUpgradeTests : IAsyncLifetime
         var platform = await CreateActiveAsync(PostgresMode.ManagedTools);
         Assert.EndsWith(":" + Installed, ServiceConfigTestHost.Image(ServiceConfigTestHost.OperatorDeployment(_host.Kube.Default)!));
 
-        (await _host.Platforms.UpgradeAsync(_host.Admin, platform.Id, platform.Version, "1.26.1")).ShouldSucceed();
-        var operation = await _host.WaitForOperationAsync((await _host.LatestOperationAsync(platform.Id, UpgradePostgresPlatformHandler.OperationKind)).Id);
+        (await _host.Configs.UpgradeAsync(_host.Admin, platform.Id, platform.Version, "1.26.1")).ShouldSucceed();
+        var operation = await _host.WaitForOperationAsync((await _host.LatestOperationAsync(platform.Id, PlatformOperations.UpgradePostgres)).Id);
 
         Assert.True(operation.State == OperationState.Succeeded, $"{operation.State}: {operation.Error}");
         Assert.All(operation.Steps, s => Assert.Equal(StepState.Succeeded, s.State));
@@ -113,11 +113,11 @@ public sealed class PostgresPlatformUpgradeTests : IAsyncLifetime
         var (_, configId, _) = await host.SeedWithMksAsync();
         // An External platform is Active at once; put a Managed tools one through a slow rollout instead.
         var id = (await host.Platforms.CreatePostgresAsync(host.Admin, configId, PostgresMode.ManagedTools, "1.24.4", DemoKubernetesApi.Kubeconfig)).ShouldSucceed();
-        var create = (await host.LatestOperationAsync(id, CreatePostgresPlatformHandler.OperationKind)).Id;
+        var create = (await host.LatestOperationAsync(id, PlatformOperations.CreatePostgres)).Id;
         await host.WaitForOperationAsync(create, o => o.Steps[4].State == StepState.Running);
         var provisioning = await host.PlatformAsync(id);
 
-        var refusal = (await host.Platforms.UpgradeAsync(host.Admin, id, provisioning.Version, "1.26.1")).ShouldBeRefused(RefusalKind.Conflict);
+        var refusal = (await host.Configs.UpgradeAsync(host.Admin, id, provisioning.Version, "1.26.1")).ShouldBeRefused(RefusalKind.Conflict);
 
         Assert.Contains("provisioning", refusal.Message);
         (await host.Operations.CancelAsync(host.Admin, create)).ShouldSucceed();
@@ -130,11 +130,11 @@ public sealed class PostgresPlatformUpgradeTests : IAsyncLifetime
         await using var host = await ServiceConfigTestHost.CreateAsync(DemoControllerDelays.Instant with { DeploymentRollout = TimeSpan.FromSeconds(1) });
         var (_, configId, _) = await host.SeedWithMksAsync();
         var id = (await host.Platforms.CreatePostgresAsync(host.Admin, configId, PostgresMode.ManagedTools, Installed, DemoKubernetesApi.Kubeconfig)).ShouldSucceed();
-        await host.WaitForOperationAsync((await host.LatestOperationAsync(id, CreatePostgresPlatformHandler.OperationKind)).Id);
+        await host.WaitForOperationAsync((await host.LatestOperationAsync(id, PlatformOperations.CreatePostgres)).Id);
         var platform = await host.PlatformAsync(id);
 
-        (await host.Platforms.UpgradeAsync(host.Admin, id, platform.Version, "1.26.1")).ShouldSucceed();
-        var operation = await host.WaitForOperationAsync((await host.LatestOperationAsync(id, UpgradePostgresPlatformHandler.OperationKind)).Id);
+        (await host.Configs.UpgradeAsync(host.Admin, id, platform.Version, "1.26.1")).ShouldSucceed();
+        var operation = await host.WaitForOperationAsync((await host.LatestOperationAsync(id, PlatformOperations.UpgradePostgres)).Id);
         var deployment = ServiceConfigTestHost.OperatorDeployment(host.Kube.Default)!;
 
         Assert.Equal(OperationState.Succeeded, operation.State);
@@ -153,12 +153,12 @@ public sealed class PostgresPlatformUpgradeTests : IAsyncLifetime
         await using var host = await ServiceConfigTestHost.CreateAsync(latency: TimeSpan.FromMilliseconds(250));
         var (_, configId, _) = await host.SeedWithMksAsync();
         var id = (await host.Platforms.CreatePostgresAsync(host.Admin, configId, PostgresMode.ManagedTools, Installed, DemoKubernetesApi.Kubeconfig)).ShouldSucceed();
-        await host.WaitForOperationAsync((await host.LatestOperationAsync(id, CreatePostgresPlatformHandler.OperationKind)).Id);
+        await host.WaitForOperationAsync((await host.LatestOperationAsync(id, PlatformOperations.CreatePostgres)).Id);
         var platform = await host.PlatformAsync(id);
         Assert.Equal(PlatformState.Active, platform.State);
 
-        (await host.Platforms.UpgradeAsync(host.Admin, id, platform.Version, "1.26.1")).ShouldSucceed();
-        var upgrade = (await host.LatestOperationAsync(id, UpgradePostgresPlatformHandler.OperationKind)).Id;
+        (await host.Configs.UpgradeAsync(host.Admin, id, platform.Version, "1.26.1")).ShouldSucceed();
+        var upgrade = (await host.LatestOperationAsync(id, PlatformOperations.UpgradePostgres)).Id;
         await host.WaitForOperationAsync(upgrade, o => o.Steps[2].State == StepState.Running);
         (await host.Operations.CancelAsync(host.Admin, upgrade)).ShouldSucceed();
         Assert.Equal(OperationState.Cancelled, (await host.WaitForOperationAsync(upgrade)).State);

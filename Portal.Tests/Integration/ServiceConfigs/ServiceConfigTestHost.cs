@@ -32,7 +32,7 @@ namespace Portal.Tests.Integration.ServiceConfigs;
 /// SQLite file in its own temporary folder: Data Protection with keys in the folder, Identity core, audit, the
 /// infrastructure and catalog services with the in-process demo cloud, the Kubernetes client factory with the demo
 /// Kubernetes API (its controllers ticking every 20 ms), the real operations engine (Quartz on the same file), the
-/// Service Config services, the three PostgreSQL platform handlers and the platform observer. Started like the portal
+/// Service Config services and the three PostgreSQL platform handlers. Started like the portal
 /// starts: migrate first, then the hosted services. The clock is the system clock (Quartz and the waits need real
 /// time). A <see cref="SaveHook"/> on every context lets a test act "at the same moment" as a command.
 /// </summary>
@@ -68,7 +68,8 @@ public sealed class ServiceConfigTestHost : IAsyncDisposable
     /// controllers' (default: every step completes on the next tick); <paramref name="latency"/> is added to every
     /// answer of the demo Kubernetes API.
     /// </summary>
-    public static async Task<ServiceConfigTestHost> CreateAsync(DemoControllerDelays? delays = null, int transientRetries = 4, TimeSpan? latency = null)
+    public static async Task<ServiceConfigTestHost> CreateAsync(DemoControllerDelays? delays = null, int transientRetries = 4, TimeSpan? latency = null,
+        Action<IServiceCollection>? configure = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), "portal-tests", $"service-configs-{Guid.NewGuid():N}");
         Directory.CreateDirectory(folder);
@@ -112,6 +113,7 @@ public sealed class ServiceConfigTestHost : IAsyncDisposable
                 ReconcileInterval = TimeSpan.FromHours(1),
             },
         });
+        configure?.Invoke(services);
 
         var host = new ServiceConfigTestHost(folder, file, builder.Build(), hook);
         try

@@ -191,7 +191,7 @@ public sealed class ClusterReasonsTests
         Assert.Equal("Node pool workers is scaling; wait for it to finish or cancel it.", cluster.WhyNotResync());
 
         cluster.Pools[0].Complete(operation, Now);
-        cluster.Observe("QuotaExceeded", false, Now);
+        cluster.Observe("QuotaExceeded", false, false, Now);
         Assert.Equal(ClusterState.Degraded, cluster.State);
         Assert.Null(cluster.WhyNotResync());
     }

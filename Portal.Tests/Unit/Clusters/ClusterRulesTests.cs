@@ -251,13 +251,13 @@ public sealed class ClusterRulesTests
         var cluster = ActiveCluster();
         var pool = cluster.Pools[0];
 
-        pool.Observe("QuotaExceeded: Quota exceeded for cores", false, Now);
+        pool.Observe("QuotaExceeded: Quota exceeded for cores", false, false, Now);
         Assert.Equal(ClusterState.Degraded, pool.State);
         Assert.Contains("Quota exceeded for cores", pool.StateReason, StringComparison.Ordinal);
 
-        pool.Observe(null, false, Now);
+        pool.Observe(null, false, false, Now);
         Assert.Equal(ClusterState.Degraded, pool.State);
-        pool.Observe(null, true, Now);
+        pool.Observe(null, true, false, Now);
         Assert.Equal(ClusterState.Active, pool.State);
         Assert.Null(pool.ProviderFault);
     }
@@ -266,7 +266,7 @@ public sealed class ClusterRulesTests
     public void Observe_WhileAnOperationRuns_RecordsTheFaultButLeavesTheStateToTheOperation()
     {
         var cluster = NewCluster();
-        cluster.Observe("Unauthorized: The request you have made requires authentication.", false, Now);
+        cluster.Observe("Unauthorized: The request you have made requires authentication.", false, false, Now);
         Assert.Equal(ClusterState.Pending, cluster.State);
         Assert.StartsWith("Unauthorized", cluster.ProviderFault, StringComparison.Ordinal);
     }

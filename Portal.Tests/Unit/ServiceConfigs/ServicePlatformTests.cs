@@ -1,5 +1,7 @@
 using Portal.Domain.Common;
+using Portal.Domain.Operations;
 using Portal.Domain.ServiceConfigs;
+using Portal.Domain.Tenancy;
 using Portal.Tests.Support;
 
 namespace Portal.Tests.Unit.ServiceConfigs;
@@ -249,5 +251,99 @@ public sealed class ServicePlatformTests
         var failed = Postgres();
         failed.MarkFailed("boom");
         Assert.Null(failed.CheckDelete());
+    }
+
+    // ---- following its operations (applied in the same save as the operation's change) ----
+
+    private static readonly Actor Admin = new("user-admin", "Ada Admin", PlatformRole.Admin);
+
+    /// <summary>An operation of <paramref name="kind"/> on the platform, run through its first <paramref name="stepsDone"/> steps and now running the next.</summary>
+    private static Operation Running(ServicePlatform platform, string kind, int stepsDone = 0)
+    {
+        var operation = PlatformOperations.Of(kind).NewOperation(ServiceConfigService.Target(platform, "standard"), null, Admin, Now);
+        operation.Start(Now);
+        for (var i = 0; i < stepsDone; i++)
+        {
+            operation.StepStarted(i, Now);
+            operation.StepSucceeded(i, null, Now);
+        }
+        operation.StepStarted(stepsDone, Now);
+        return operation;
+    }
+
+    [Fact]
+    public void Follow_CreateSucceeded_IsActiveOnTheVersionItInstalled()
+    {
+        var platform = Postgres(version: "1.25.2");
+        var create = Running(platform, PlatformOperations.CreatePostgres);
+        foreach (var step in create.Steps)
+        {
+            if (step.State == StepState.Pending) create.StepStarted(step.Index, Now);
+            create.StepSucceeded(step.Index, null, Now);
+        }
+        create.Succeed(Now);
+
+        platform.Follow(create);
+
+        Assert.Equal(PlatformState.Active, platform.State);
+        Assert.Equal("1.25.2", platform.OperatorVersion);
+    }
+
+    [Fact]
+    public void Follow_CreateFailedThenRetried_IsFailedWithTheErrorThenProvisioningAgain()
+    {
+        var platform = Postgres();
+        var create = Running(platform, PlatformOperations.CreatePostgres, stepsDone: 3);
+        create.StepFailed(3, "Could not reach the cluster.", Now);
+        create.Fail("Could not reach the cluster.", Now);
+
+        platform.Follow(create);
+        Assert.Equal(PlatformState.Failed, platform.State);
+        Assert.Equal("Could not reach the cluster.", platform.StateReason);
+
+        create.Retry(Admin, Now).ShouldSucceed();
+        platform.Follow(create);
+        Assert.Equal(PlatformState.Provisioning, platform.State);
+        Assert.Equal("", platform.StateReason);
+    }
+
+    [Fact]
+    public void Follow_UpgradeCancelledAfterTheNewOperatorWasApplied_ClaimsNeitherVersion()
+    {
+        var platform = ActivePostgres(version: "1.25.2");
+        platform.BeginUpgrade("1.26.1").ShouldSucceed();
+        var upgrade = Running(platform, PlatformOperations.UpgradePostgres, stepsDone: 2);
+        upgrade.RequestCancel(Admin, Now).ShouldSucceed();
+        upgrade.Cancel(Now);
+
+        platform.Follow(upgrade);
+
+        Assert.Equal(PlatformState.Failed, platform.State);
+        Assert.Contains("may run either version", platform.StateReason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Follow_UpgradeCancelledBeforeTheNewOperatorWasApplied_KeepsTheVersionItRuns()
+    {
+        var platform = ActivePostgres(version: "1.25.2");
+        platform.BeginUpgrade("1.26.1").ShouldSucceed();
+        var upgrade = Running(platform, PlatformOperations.UpgradePostgres, stepsDone: 1);
+        upgrade.RequestCancel(Admin, Now).ShouldSucceed();
+        upgrade.Cancel(Now);
+
+        platform.Follow(upgrade);
+
+        Assert.Equal(PlatformState.Active, platform.State);
+        Assert.Equal("1.25.2", platform.OperatorVersion);
+        Assert.Null(platform.TargetOperatorVersion);
+    }
+
+    [Fact]
+    public void Follow_AnOperationOfAnotherResource_IsABugAndThrows()
+    {
+        var platform = Postgres();
+        var other = Operation.Create("mks-cluster.resync", new OperationTarget("KubernetesCluster", Guid.NewGuid().ToString(), "web"), "{}", Admin, ["one"], Now);
+
+        Assert.Throws<ArgumentException>(() => platform.Follow(other));
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Components;
 using Microsoft.JSInterop;
 using Portal.Components.Operations;
@@ -13,14 +14,11 @@ namespace Portal.Components.Clusters;
 
 public sealed partial class ClusterPage : IAsyncDisposable
 {
-    /// <summary>The periodic reconcile changes ready counts and faults without an operation; look again this often.</summary>
-    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(5);
-
     [Parameter] public Guid Id { get; set; }
 
     [Inject] private ClusterService Clusters { get; set; } = default!;
     [Inject] private ClusterCommands Commands { get; set; } = default!;
-    [Inject] private OperationNotifier Notifier { get; set; } = default!;
+    [Inject] private IResourceNotifier Resources { get; set; } = default!;
     [Inject] private CurrentActor CurrentActor { get; set; } = default!;
     [Inject] private IDialogService Dialogs { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
@@ -36,10 +34,11 @@ public sealed partial class ClusterPage : IAsyncDisposable
     private Guid? _loadedId;
     private IDisposable? _subscription;
     private LiveRefresh? _live;
-    private CancellationTokenSource? _stop;
     private IJSObjectReference? _download;
-    // Pool ids as strings, for matching operation notifications (targets carry their id as text).
+    // The cluster's and its pools' ids as text, as change events carry them.
     private volatile HashSet<string> _targets = [];
+    // Pools of other clusters, learnt from their events, so each is looked up once.
+    private readonly ConcurrentDictionary<string, bool> _otherPools = new(StringComparer.Ordinal);
 
     private IReadOnlyCollection<Guid> PoolIds => _cluster?.Pools.Select(p => p.Id).ToList() ?? [];
 
@@ -52,16 +51,29 @@ public sealed partial class ClusterPage : IAsyncDisposable
         _loadedId = Id;
         _historyPool = null;
         _refusal = null;
+        _otherPools.Clear();
         await LoadAsync();
         _subscription?.Dispose();
         _live?.Dispose();
-        _stop?.Cancel();
-        _stop?.Dispose();
-        _stop = new CancellationTokenSource();
         _live = new LiveRefresh(() => InvokeAsync(ReloadAsync), TimeSpan.FromMilliseconds(300), Logger);
-        // The cluster's state follows its operations and its pools': reload whenever one of them changes.
-        _subscription = Notifier.Subscribe(change => _targets.Contains(change.TargetId) ? _live.RequestAsync() : Task.CompletedTask);
-        _ = PollAsync(_stop.Token);
+        // Reload when the cluster or one of its pools changes: an operation's progress or end, or what the reconcile read back.
+        _subscription = Resources.Subscribe(change => change.Type is ClusterOperations.ClusterTarget or ClusterOperations.PoolTarget, OnResourceChangedAsync);
+    }
+
+    private async Task OnResourceChangedAsync(ResourceChanged change)
+    {
+        if (await ConcernsAsync(change) && _live is { } live) await live.RequestAsync();
+    }
+
+    private async Task<bool> ConcernsAsync(ResourceChanged change)
+    {
+        if (_targets.Contains(change.Id)) return true;
+        if (change.Type != ClusterOperations.PoolTarget || _otherPools.ContainsKey(change.Id)) return false;
+        // A pool this page does not show: one someone else is adding to this cluster, or another cluster's. Asked once.
+        var owner = await Clusters.ClusterOfAsync(change.Type, change.Id);
+        if (owner == Id) return true;
+        if (owner is not null) _otherPools.TryAdd(change.Id, true);
+        return false;
     }
 
     private async Task LoadAsync()
@@ -89,20 +101,6 @@ public sealed partial class ClusterPage : IAsyncDisposable
     {
         await LoadAsync();
         StateHasChanged();
-    }
-
-    private async Task PollAsync(CancellationToken ct)
-    {
-        using var timer = new PeriodicTimer(PollInterval);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(ct))
-                if (_live is { } live) await live.RequestAsync();
-        }
-        catch (OperationCanceledException)
-        {
-            // The page went away or shows another cluster.
-        }
     }
 
     private void ShowPoolHistory(Guid poolId) => _historyPool = poolId;
@@ -138,7 +136,7 @@ public sealed partial class ClusterPage : IAsyncDisposable
         _resyncing = true;
         try
         {
-            var result = await Commands.ResyncAsync(await CurrentActor.GetAsync(), cluster.Id, cluster.Version);
+            var result = await Clusters.ResyncAsync(await CurrentActor.GetAsync(), cluster.Id, cluster.Version);
             _refusal = result.Refusal;
             if (result.Succeeded)
                 Snackbar.Add($"Resyncing {cluster.Name}; its progress shows in the action history.", Severity.Info);
@@ -157,7 +155,7 @@ public sealed partial class ClusterPage : IAsyncDisposable
         if (!await Dialogs.OpenFormAsync<DeleteClusterDialog>($"Delete cluster {cluster.Name}", new()
             {
                 [nameof(DeleteClusterDialog.Cluster)] = cluster,
-                [nameof(DeleteClusterDialog.Save)] = (Func<string?, Task<Result>>)(typed => Commands.DeleteAsync(actor, cluster.Id, typed)),
+                [nameof(DeleteClusterDialog.Save)] = (Func<string?, Task<Result>>)(async typed => await Clusters.DeleteAsync(actor, cluster.Id, typed)),
             }))
             return;
         // The list shows it Deleting until it is gone; this page would only turn into "not found".
@@ -181,8 +179,6 @@ public sealed partial class ClusterPage : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _stop?.Cancel();
-        _stop?.Dispose();
         _subscription?.Dispose();
         _live?.Dispose();
         if (_download is not null)

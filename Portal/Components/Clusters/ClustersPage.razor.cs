@@ -13,12 +13,9 @@ namespace Portal.Components.Clusters;
 
 public sealed partial class ClustersPage : IDisposable
 {
-    /// <summary>Cluster states also change without an operation (the periodic reconcile reads the cloud back).</summary>
-    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(10);
-
     [Inject] private ClusterService Clusters { get; set; } = default!;
     [Inject] private TenancyService Tenancy { get; set; } = default!;
-    [Inject] private OperationNotifier Notifier { get; set; } = default!;
+    [Inject] private IResourceNotifier Resources { get; set; } = default!;
     [Inject] private CurrentActor CurrentActor { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
     [Inject] private ILogger<ClustersPage> Logger { get; set; } = default!;
@@ -34,7 +31,6 @@ public sealed partial class ClustersPage : IDisposable
     private IReadOnlyList<ProjectChoice> _visibleProjects = [];
     private IDisposable? _subscription;
     private LiveRefresh? _live;
-    private readonly CancellationTokenSource _stop = new();
 
     /// <summary><c>/clusters?project=&lt;id&gt;</c> opens the list filtered to one project (the Projects page links here).</summary>
     [SupplyParameterFromQuery(Name = "project")] public Guid? ProjectQuery { get; set; }
@@ -49,10 +45,10 @@ public sealed partial class ClustersPage : IDisposable
         _visibleProjects = visible.Items.Select(p => new ProjectChoice(p.Id, _showTenant ? $"{p.TenantName} / {p.Name}" : p.Name)).ToList();
         _anyClusters = (await Clusters.ListAsync(_actor, new ClusterFilter(), new PageRequest(0, 1))).Total > 0;
 
-        // A burst of step changes costs one reload per second at most.
+        // Reload when a cluster or a pool changes (an operation's progress or end, or what the reconcile read back); a burst of
+        // changes costs one reload per second at most.
         _live = new LiveRefresh(() => InvokeAsync(RefreshAsync), TimeSpan.FromSeconds(1), Logger);
-        _subscription = Notifier.Subscribe(change => ClusterOperations.IsClusterKind(change.Kind) ? _live.RequestAsync() : Task.CompletedTask);
-        _ = PollAsync(_stop.Token);
+        _subscription = Resources.Subscribe(change => change.Type is ClusterOperations.ClusterTarget or ClusterOperations.PoolTarget, _ => _live.RequestAsync());
     }
 
     /// <summary>One page, sorted and filtered by the server (the grid's sort names the row's property).</summary>
@@ -140,24 +136,8 @@ public sealed partial class ClustersPage : IDisposable
         if (_grid is not null) await _grid.ReloadServerData();
     }
 
-    private async Task PollAsync(CancellationToken ct)
-    {
-        using var timer = new PeriodicTimer(PollInterval);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(ct))
-                await _live!.RequestAsync();
-        }
-        catch (OperationCanceledException)
-        {
-            // The page went away.
-        }
-    }
-
     public void Dispose()
     {
-        _stop.Cancel();
-        _stop.Dispose();
         _subscription?.Dispose();
         _live?.Dispose();
         _typing?.Cancel();

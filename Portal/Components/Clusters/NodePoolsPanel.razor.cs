@@ -22,7 +22,7 @@ public sealed partial class NodePoolsPanel
         {
             [nameof(NodePoolDialog.Cluster)] = Cluster,
             [nameof(NodePoolDialog.Flavors)] = flavors,
-            [nameof(NodePoolDialog.Save)] = (Func<NodePoolRequest, Task<Result>>)(request => Commands.AddPoolAsync(actor, clusterId, version, request)),
+            [nameof(NodePoolDialog.Save)] = (Func<NodePoolRequest, Task<Result>>)(async request => await Clusters.AddPoolAsync(actor, clusterId, version, request)),
         }), "Adding the node pool; its progress shows in the action history.");
     }
 
@@ -32,7 +32,7 @@ public sealed partial class NodePoolsPanel
         await AfterDialogAsync(Dialogs.OpenFormAsync<PoolScaleDialog>($"Scale node pool {pool.Name}", new()
         {
             [nameof(PoolScaleDialog.Pool)] = pool,
-            [nameof(PoolScaleDialog.Save)] = (Func<int?, Task<Result>>)(count => Commands.ScalePoolAsync(actor, pool.Id, pool.Version, count)),
+            [nameof(PoolScaleDialog.Save)] = (Func<int?, Task<Result>>)(async count => await Clusters.ScalePoolAsync(actor, pool.Id, pool.Version, count)),
         }), $"Scaling {pool.Name}; its progress shows in the action history.");
     }
 
@@ -42,8 +42,8 @@ public sealed partial class NodePoolsPanel
         await AfterDialogAsync(Dialogs.OpenFormAsync<PoolAutoscalerDialog>($"Autoscaler of node pool {pool.Name}", new()
         {
             [nameof(PoolAutoscalerDialog.Pool)] = pool,
-            [nameof(PoolAutoscalerDialog.Save)] = (Func<AutoscalerChange, Task<Result>>)(change =>
-                Commands.SetAutoscalerAsync(actor, pool.Id, pool.Version, change.Enabled, change.Min, change.Max, change.NodeCount)),
+            [nameof(PoolAutoscalerDialog.Save)] = (Func<AutoscalerChange, Task<Result>>)(async change =>
+                await Clusters.SetAutoscalerAsync(actor, pool.Id, pool.Version, change.Enabled, change.Min, change.Max, change.NodeCount)),
         }), $"Updating {pool.Name}; its progress shows in the action history.");
     }
 
@@ -55,7 +55,7 @@ public sealed partial class NodePoolsPanel
         {
             [nameof(PoolFlavorDialog.Pool)] = pool,
             [nameof(PoolFlavorDialog.Flavors)] = flavors,
-            [nameof(PoolFlavorDialog.Save)] = (Func<Guid?, Task<Result>>)(flavorId => Commands.ChangePoolFlavorAsync(actor, pool.Id, pool.Version, flavorId)),
+            [nameof(PoolFlavorDialog.Save)] = (Func<Guid?, Task<Result>>)(async flavorId => await Clusters.ChangePoolFlavorAsync(actor, pool.Id, pool.Version, flavorId)),
         }), $"Updating {pool.Name}; its nodes are replaced with the new flavor.");
     }
 
@@ -66,7 +66,7 @@ public sealed partial class NodePoolsPanel
                 $"{ClusterFormat.Nodes(pool.NodeCount)} of the pool, one at a time, and cannot be undone. It typically takes 15–30 minutes.",
                 "Upgrade pool"))
             return;
-        var result = await Commands.UpgradePoolAsync(await CurrentActor.GetAsync(), pool.Id, pool.Version);
+        var result = await Clusters.UpgradePoolAsync(await CurrentActor.GetAsync(), pool.Id, pool.Version);
         await AfterCommandAsync(result, $"Upgrading {pool.Name}; its progress shows in the action history.");
     }
 
@@ -76,7 +76,7 @@ public sealed partial class NodePoolsPanel
                 $"Remove {pool.Name} and its {ClusterFormat.Nodes(pool.NodeCount)} from {Cluster.Name}? Workloads on them are rescheduled onto the other pools if they fit. This cannot be undone.",
                 "Remove pool"))
             return;
-        var result = await Commands.RemovePoolAsync(await CurrentActor.GetAsync(), pool.Id, pool.Version);
+        var result = await Clusters.RemovePoolAsync(await CurrentActor.GetAsync(), pool.Id, pool.Version);
         await AfterCommandAsync(result, $"Removing {pool.Name}; its progress shows in the action history.");
     }
 

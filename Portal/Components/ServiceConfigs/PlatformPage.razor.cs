@@ -5,7 +5,6 @@ using Portal.Domain.Common;
 using Portal.Domain.ServiceConfigs;
 using Portal.Identity;
 using Portal.Jobs.Operations;
-using Portal.Jobs.ServiceConfigs;
 
 namespace Portal.Components.ServiceConfigs;
 
@@ -14,8 +13,7 @@ public sealed partial class PlatformPage : IDisposable
     [Parameter] public Guid Id { get; set; }
 
     [Inject] private ServiceConfigService ServiceConfigs { get; set; } = default!;
-    [Inject] private PlatformCommands Platforms { get; set; } = default!;
-    [Inject] private OperationNotifier Notifier { get; set; } = default!;
+    [Inject] private IResourceNotifier Resources { get; set; } = default!;
     [Inject] private CurrentActor CurrentActor { get; set; } = default!;
     [Inject] private IDialogService Dialogs { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
@@ -35,8 +33,9 @@ public sealed partial class PlatformPage : IDisposable
         _platform = null;
         await LoadAsync();
         _subscription?.Dispose();
-        // The platform's state follows its operations: refresh whenever one of them changes.
-        _subscription = Notifier.SubscribeToTarget(ServiceConfigService.PlatformTargetType, Id.ToString(), _ => InvokeAsync(async () =>
+        // The platform's state follows its operations (their outcome commits with their end): refresh whenever it changes.
+        var id = Id.ToString();
+        _subscription = Resources.Subscribe(change => change.Type == ServiceConfigService.PlatformTargetType && change.Id == id, _ => InvokeAsync(async () =>
         {
             await LoadAsync();
             StateHasChanged();
@@ -78,7 +77,7 @@ public sealed partial class PlatformPage : IDisposable
         if (!await Dialogs.ConfirmAsync("Upgrade the operator",
                 $"Upgrade CloudNativePG from {platform.OperatorVersion} to {_upgradeTo}? Databases keep running while the operator is replaced.", "Upgrade", destructive: false))
             return;
-        var result = await Platforms.UpgradeAsync(await CurrentActor.GetAsync(), platform.Id, platform.Version, _upgradeTo);
+        var result = await ServiceConfigs.UpgradeAsync(await CurrentActor.GetAsync(), platform.Id, platform.Version, _upgradeTo);
         _refusal = result.Refusal;
         if (result.Succeeded) Snackbar.Add("Upgrade started; its progress shows in the action history.", Severity.Info);
         _upgradeTo = null;
@@ -98,7 +97,7 @@ public sealed partial class PlatformPage : IDisposable
             };
         if (!await Dialogs.ConfirmAsync("Delete platform", what, "Delete platform"))
             return;
-        var result = await Platforms.DeleteAsync(await CurrentActor.GetAsync(), platform.Id);
+        var result = await ServiceConfigs.DeletePlatformAsync(await CurrentActor.GetAsync(), platform.Id);
         _refusal = result.Refusal;
         if (!result.Succeeded) return;
         if (platform.Kind == PlatformKind.Mks)
