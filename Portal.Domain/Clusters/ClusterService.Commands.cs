@@ -225,7 +225,7 @@ public sealed partial class ClusterService
     public Task<Result<StartedClusterOperation>> RetryAsync(Actor actor, Guid operationId, CancellationToken ct = default)
     {
         var subject = new AuditSubject("mks-operation.retry", "Operation", operationId.ToString(), "");
-        return commands.RunAsync<StartedClusterOperation>(actor, subject, async db =>
+        return commands.RunDecidingAgainOnConflictAsync<StartedClusterOperation>(actor, subject, async db =>
         {
             var (operation, cluster, resource, refusal) = await LoadOperationAsync(db, actor, operationId, ct);
             if (refusal is not null) return refusal;
@@ -247,7 +247,7 @@ public sealed partial class ClusterService
     public Task<Result<OperationState>> CancelAsync(Actor actor, Guid operationId, CancellationToken ct = default)
     {
         var subject = new AuditSubject("mks-operation.cancel", "Operation", operationId.ToString(), "");
-        return commands.RunAsync<OperationState>(actor, subject, async db =>
+        return commands.RunDecidingAgainOnConflictAsync<OperationState>(actor, subject, async db =>
         {
             var (operation, cluster, resource, refusal) = await LoadOperationAsync(db, actor, operationId, ct);
             if (refusal is not null) return refusal;

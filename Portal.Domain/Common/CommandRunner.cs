@@ -29,6 +29,19 @@ public sealed class CommandRunner(IDbContextFactory<PortalDbContext> dbFactory, 
         Func<T, AuditSubject>? describeSuccess = null, CancellationToken ct = default) =>
         RunCoreAsync(actor, subject, change, describeSuccess, serialized: true, ct);
 
+    /// <summary>
+    /// Like <see cref="RunAsync{T}(Actor, AuditSubject, Func{PortalDbContext, Task{Result{T}}}, Func{T, AuditSubject}?, CancellationToken)"/>,
+    /// for a person's request about rows the engine writes all the time (cancel or retry an operation while its steps
+    /// record progress): a write conflict is not the person's problem, so the request is decided again on the fresh
+    /// rows instead of being refused.
+    /// </summary>
+    public Task<Result<T>> RunDecidingAgainOnConflictAsync<T>(Actor actor, AuditSubject subject, Func<PortalDbContext, Task<Result<T>>> change,
+        Func<T, AuditSubject>? describeSuccess = null, CancellationToken ct = default) =>
+        RunCoreAsync(actor, subject, change, describeSuccess, serialized: false, ct, conflictRetries: MaxConflictRetries);
+
+    /// <summary>How often a request is decided again after the engine wrote the same rows first.</summary>
+    private const int MaxConflictRetries = 10;
+
     public async Task<Result> RunSerializedAsync(Actor actor, AuditSubject subject, Func<PortalDbContext, Task<Result>> change,
         CancellationToken ct = default)
     {
@@ -41,14 +54,32 @@ public sealed class CommandRunner(IDbContextFactory<PortalDbContext> dbFactory, 
     }
 
     private async Task<Result<T>> RunCoreAsync<T>(Actor actor, AuditSubject subject,
-        Func<PortalDbContext, Task<Result<T>>> change, Func<T, AuditSubject>? describeSuccess, bool serialized, CancellationToken ct)
+        Func<PortalDbContext, Task<Result<T>>> change, Func<T, AuditSubject>? describeSuccess, bool serialized, CancellationToken ct,
+        int conflictRetries = 0)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        Result<T> result;
+        for (var attempt = 0; ; attempt++)
+        {
+            var result = await TryOnceAsync(db, actor, subject, change, describeSuccess, serialized, ct);
+            if (result.Succeeded) return result;
+            if (result.Refusal!.Kind == RefusalKind.Concurrency && attempt < conflictRetries)
+            {
+                db.ChangeTracker.Clear();
+                continue;
+            }
+            await audit.RecordRefusalAsync(db, actor, subject, result.Refusal!, ct);
+            return result;
+        }
+    }
+
+    /// <summary>Decides and saves once; a refusal changed nothing and is not audited yet.</summary>
+    private async Task<Result<T>> TryOnceAsync<T>(PortalDbContext db, Actor actor, AuditSubject subject,
+        Func<PortalDbContext, Task<Result<T>>> change, Func<T, AuditSubject>? describeSuccess, bool serialized, CancellationToken ct)
+    {
         // Microsoft.Data.Sqlite begins transactions IMMEDIATE: the write lock is taken before the first read.
         await using (var transaction = serialized ? await db.Database.BeginTransactionAsync(ct) : null)
         {
-            result = await change(db);
+            var result = await change(db);
             if (result.Succeeded)
             {
                 audit.AddSuccess(db, actor, describeSuccess?.Invoke(result.Value!) ?? subject);
@@ -62,12 +93,11 @@ public sealed class CommandRunner(IDbContextFactory<PortalDbContext> dbFactory, 
                     await handOver.SendAsync(dispatcher, CancellationToken.None);
                     return result;
                 }
-                result = refusal;
+                return refusal;
             }
+            // Refused by the rules: nothing was saved, and the serialized transaction rolls back with its scope.
+            return result;
         }
-
-        await audit.RecordRefusalAsync(db, actor, subject, result.Refusal!, ct);
-        return result;
     }
 
     public async Task<Result> RunAsync(Actor actor, AuditSubject subject, Func<PortalDbContext, Task<Result>> change,

@@ -63,6 +63,63 @@ public sealed class CommandRunnerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RunAsync_RowWrittenByAnotherWriterMeanwhile_IsRefusedAsAConcurrencyConflict()
+    {
+        var region = await _db.SeedRegionAsync("Frankfurt");
+        _db.Hook.BeforeNextSave(() => RenameDirectlyAsync(region, "Frankfurt", "written by the engine"));
+
+        var result = await _db.Commands.RunAsync<bool>(_admin, new AuditSubject("test.rename", "Region", region.ToString(), "Frankfurt"),
+            db => RenameAsync(db, region, "Frankfurt am Main"));
+
+        result.ShouldBeRefused(RefusalKind.Concurrency);
+        Assert.Equal("Frankfurt", (await LoadRegionAsync(region)).Name);
+    }
+
+    [Fact]
+    public async Task RunDecidingAgainOnConflictAsync_RowWrittenByAnotherWriterMeanwhile_DecidesAgainOnTheFreshRowAndSucceeds()
+    {
+        var region = await _db.SeedRegionAsync("Frankfurt");
+        _db.Hook.BeforeNextSave(() => RenameDirectlyAsync(region, "Frankfurt", "written by the engine"));
+        var decided = 0;
+
+        var result = await _db.Commands.RunDecidingAgainOnConflictAsync<bool>(_admin, new AuditSubject("test.rename", "Region", region.ToString(), "Frankfurt"),
+            db =>
+            {
+                decided++;
+                return RenameAsync(db, region, "Frankfurt am Main");
+            });
+
+        result.ShouldSucceed();
+        Assert.False(_db.Hook.IsArmed, "The simulated concurrent writer did not run.");
+        Assert.Equal(2, decided);
+        var stored = await LoadRegionAsync(region);
+        Assert.Equal("Frankfurt am Main", stored.Name);
+        Assert.Equal("written by the engine", stored.Description);
+        Assert.Equal(AuditOutcome.Succeeded, Assert.Single(await _db.AuditEntriesAsync()).Outcome);
+    }
+
+    private static async Task<Result<bool>> RenameAsync(PortalDbContext db, Guid regionId, string name)
+    {
+        var region = await db.Regions.SingleAsync(r => r.Id == regionId);
+        var renamed = region.Rename(name, region.Description);
+        return renamed.Succeeded ? true : renamed.Refusal!;
+    }
+
+    private async Task RenameDirectlyAsync(Guid regionId, string name, string description)
+    {
+        await using var db = _db.NewContext();
+        var region = await db.Regions.SingleAsync(r => r.Id == regionId);
+        region.Rename(name, description).ShouldSucceed();
+        await db.SaveChangesAsync();
+    }
+
+    private async Task<Region> LoadRegionAsync(Guid regionId)
+    {
+        await using var db = _db.NewContext();
+        return await db.Regions.AsNoTracking().SingleAsync(r => r.Id == regionId);
+    }
+
+    [Fact]
     public async Task CreateRegionAsync_SameNameSavedByAnotherWriterMeanwhile_IsConflictOnNameAndOnlyOneRegionExists()
     {
         // The other writer commits after this request checked the name and before it saves: the unique index decides.
