@@ -22,6 +22,7 @@ public sealed class ScratchDatabase : IAsyncDisposable
 
     private static readonly SemaphoreSlim TemplateGate = new(1, 1);
     private static string? _template;
+    private readonly string? _postgresName;
 
     private ScratchDatabase(DatabaseProvider provider, string folder, string connectionString, string? postgresName)
     {
@@ -30,8 +31,6 @@ public sealed class ScratchDatabase : IAsyncDisposable
         ConnectionString = connectionString;
         _postgresName = postgresName;
     }
-
-    private readonly string? _postgresName;
 
     /// <summary>The provider this run's tests use unless a test asks for one.</summary>
     public static DatabaseProvider RunProvider { get; } = ReadRunProvider();
@@ -68,10 +67,21 @@ public sealed class ScratchDatabase : IAsyncDisposable
         }
 
         var server = ServerConnectionString();
-        var template = migrated ? await MigratedTemplateAsync(server) : "template0";
-        var name = $"portal_test_{Guid.NewGuid():N}";
-        await ExecuteAsync(server, $"CREATE DATABASE \"{name}\" TEMPLATE \"{template}\"");
-        var builder = new NpgsqlConnectionStringBuilder(server) { Database = name };
+        string name;
+        if (migrated)
+        {
+            // The copy for the next test is made while this one runs: copying takes longer than most domain tests.
+            var ready = Prepared.TryDequeue(out var prepared) ? prepared : CopyTemplateAsync(server);
+            Prepared.Enqueue(CopyTemplateAsync(server));
+            name = await ready;
+        }
+        else
+        {
+            name = $"portal_test_{Guid.NewGuid():N}";
+            await ExecuteAsync(server, $"CREATE DATABASE \"{name}\" TEMPLATE template0");
+        }
+        // Pooled, as the portal's would be (the maintenance connection is not).
+        var builder = new NpgsqlConnectionStringBuilder(server) { Database = name, Pooling = true };
         return new ScratchDatabase(chosen, folder, builder.ConnectionString, name);
     }
 
@@ -180,7 +190,22 @@ public sealed class ScratchDatabase : IAsyncDisposable
         return new NpgsqlConnectionStringBuilder(value) { Pooling = false }.ConnectionString;
     }
 
-    /// <summary>The template database with every migration applied: made once per test process, dropped when it exits.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentQueue<Task<string>> Prepared = new();
+
+    /// <summary>A new database copied from the migrated template.</summary>
+    private static async Task<string> CopyTemplateAsync(string server)
+    {
+        var template = await MigratedTemplateAsync(server);
+        var name = $"portal_test_{Guid.NewGuid():N}";
+        // FILE_COPY (PostgreSQL 15 and later) copies a small template about twice as fast as the default WAL_LOG.
+        await ExecuteAsync(server, $"CREATE DATABASE \"{name}\" TEMPLATE \"{template}\"{(await ServerVersionAsync(server) >= 15 ? " STRATEGY FILE_COPY" : "")}");
+        return name;
+    }
+
+    /// <summary>
+    /// The template database with every migration applied: made once per test process. When the process exits, the
+    /// template and the copies no test took are dropped.
+    /// </summary>
     private static async Task<string> MigratedTemplateAsync(string server)
     {
         await TemplateGate.WaitAsync();
@@ -195,13 +220,30 @@ public sealed class ScratchDatabase : IAsyncDisposable
             await using (var db = new PortalDbContext(options.Options))
                 await DatabaseSetup.MigrateAsync(db);
             AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+            {
+                while (Prepared.TryDequeue(out var unused))
+                {
+                    if (unused.Wait(TimeSpan.FromSeconds(10)))
+                        ExecuteAsync(server, $"DROP DATABASE IF EXISTS \"{unused.Result}\" WITH (FORCE)").GetAwaiter().GetResult();
+                }
                 ExecuteAsync(server, $"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)").GetAwaiter().GetResult();
+            };
             return _template = name;
         }
         finally
         {
             TemplateGate.Release();
         }
+    }
+
+    private static int? _serverVersion;
+
+    private static async Task<int> ServerVersionAsync(string server)
+    {
+        if (_serverVersion is { } known) return known;
+        await using var connection = new NpgsqlConnection(server);
+        await connection.OpenAsync();
+        return (_serverVersion = connection.PostgreSqlVersion.Major).Value;
     }
 
     private static async Task ExecuteAsync(string server, string sql)
