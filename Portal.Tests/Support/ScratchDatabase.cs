@@ -77,7 +77,7 @@ public sealed class ScratchDatabase : IAsyncDisposable
         }
         else
         {
-            name = $"portal_test_{Guid.NewGuid():N}";
+            name = NewDatabaseName("test");
             await ExecuteAsync(server, $"CREATE DATABASE \"{name}\" TEMPLATE template0");
         }
         // Pooled, as the portal's would be (the maintenance connection is not).
@@ -196,7 +196,7 @@ public sealed class ScratchDatabase : IAsyncDisposable
     private static async Task<string> CopyTemplateAsync(string server)
     {
         var template = await MigratedTemplateAsync(server);
-        var name = $"portal_test_{Guid.NewGuid():N}";
+        var name = NewDatabaseName("test");
         // FILE_COPY (PostgreSQL 15 and later) copies a small template about twice as fast as the default WAL_LOG.
         await ExecuteAsync(server, $"CREATE DATABASE \"{name}\" TEMPLATE \"{template}\"{(await ServerVersionAsync(server) >= 15 ? " STRATEGY FILE_COPY" : "")}");
         return name;
@@ -212,7 +212,8 @@ public sealed class ScratchDatabase : IAsyncDisposable
         try
         {
             if (_template is not null) return _template;
-            var name = $"portal_template_{Environment.ProcessId}_{Guid.NewGuid():N}"[..40];
+            await DropLeftoversAsync(server);
+            var name = NewDatabaseName("template");
             await ExecuteAsync(server, $"CREATE DATABASE \"{name}\" TEMPLATE template0");
             var options = new DbContextOptionsBuilder<PortalDbContext>();
             DatabaseSetup.Configure(options, new PortalDataOptions(DatabaseProvider.PostgreSql,
@@ -233,6 +234,40 @@ public sealed class ScratchDatabase : IAsyncDisposable
         finally
         {
             TemplateGate.Release();
+        }
+    }
+
+    /// <summary>A database name that says which test process made it (PostgreSQL keeps 63 characters of a name).</summary>
+    private static string NewDatabaseName(string kind) => $"portal_{kind}_{Environment.ProcessId}_{Guid.NewGuid():N}";
+
+    /// <summary>
+    /// Drops the databases of test processes that are gone: the test host is usually stopped before its exit handlers
+    /// run. Without FORCE, so a database still in use (another run on a shared server) stays.
+    /// </summary>
+    private static async Task DropLeftoversAsync(string server)
+    {
+        var leftovers = new List<string>();
+        await using (var connection = new NpgsqlConnection(server))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT datname FROM pg_database WHERE datname LIKE 'portal\\_test\\_%' OR datname LIKE 'portal\\_template\\_%'";
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync()) leftovers.Add(reader.GetString(0));
+        }
+        foreach (var name in leftovers)
+        {
+            var parts = name.Split('_');
+            if (parts.Length < 4 || !int.TryParse(parts[2], out var pid) || pid == Environment.ProcessId || Directory.Exists($"/proc/{pid}"))
+                continue;
+            try
+            {
+                await ExecuteAsync(server, $"DROP DATABASE IF EXISTS \"{name}\"");
+            }
+            catch (PostgresException)
+            {
+                // In use: not a leftover after all.
+            }
         }
     }
 
