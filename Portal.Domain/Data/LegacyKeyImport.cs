@@ -12,6 +12,9 @@ namespace Portal.Domain.Data;
 /// </summary>
 public static class LegacyKeyImport
 {
+    /// <summary>Advisory lock key of the import on PostgreSQL (the bytes of "portal-k").</summary>
+    internal const long ImportLock = 0x706f7274616c2d6b;
+
     /// <summary>
     /// Copies every <c>*.xml</c> file of <paramref name="folder"/> into the key table, under the name the file store
     /// gave it, when the table is still empty. Returns how many were imported (0 when there was nothing to do).
@@ -21,7 +24,14 @@ public static class LegacyKeyImport
     {
         if (string.IsNullOrEmpty(folder) || !Directory.Exists(folder)) return 0;
         var files = Directory.GetFiles(folder, "*.xml").Order(StringComparer.Ordinal).ToList();
-        if (files.Count == 0 || await db.DataProtectionKeys.AnyAsync(ct)) return 0;
+        if (files.Count == 0) return 0;
+
+        // Portal processes starting together on one PostgreSQL database would otherwise both see an empty table and
+        // import the same keys twice; SQLite has one process per file.
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        if (!db.Database.IsSqlite())
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({ImportLock})", ct);
+        if (await db.DataProtectionKeys.AnyAsync(ct)) return 0;
 
         foreach (var file in files)
         {
@@ -34,6 +44,7 @@ public static class LegacyKeyImport
             });
         }
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         logger.LogInformation("Imported {Count} data-protection key file(s) from {Folder} into the database; the database holds the keys from now on",
             files.Count, folder);
         return files.Count;
