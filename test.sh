@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # The one command that runs every test: ./test.sh [extra dotnet test arguments]
 #   ./test.sh --filter "FullyQualifiedName~Portal.Tests.E2E"
-# Needs the .NET SDK (global.json) and Debian's chromium package for the browser tests.
+# Needs the .NET SDK (global.json), Debian's chromium package for the browser tests and Debian's postgresql package
+# for the PostgreSQL pass (both installed with apt-get when missing and run as root).
+# Two passes: every test on SQLite, then the database-backed integration tests again on PostgreSQL (a throwaway
+# server, tools/test-postgres.sh). Extra arguments go to both passes; without them the second pass runs the
+# database-backed integration tests only (no browser or component tests).
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")"
@@ -39,12 +43,36 @@ fi
 echo "==> npm ci (tools/test-oidc: the test OpenID Provider)"
 npm ci --prefix tools/test-oidc --no-audit --no-fund --loglevel=error
 
+# The PostgreSQL pass's server: started now, stopped and deleted however this script ends.
+pg_dir="$(mktemp -d -t portal-test-postgres.XXXXXX)"
+trap 'tools/test-postgres.sh stop "$pg_dir"' EXIT
+echo "==> Starting a throwaway PostgreSQL server for the tests (tools/test-postgres.sh)"
+PORTAL_TEST_POSTGRES="$(tools/test-postgres.sh start "$pg_dir")"
+export PORTAL_TEST_POSTGRES
+
 echo "==> dotnet build Portal.sln -c $CONFIGURATION"
 dotnet build Portal.sln -c "$CONFIGURATION" --nologo
 
-echo "==> dotnet test (results in $RESULTS)"
-dotnet test Portal.sln -c "$CONFIGURATION" --no-build --nologo \
+status=0
+echo "==> dotnet test on SQLite (results in $RESULTS)"
+PORTAL_TEST_DATABASE=sqlite dotnet test Portal.sln -c "$CONFIGURATION" --no-build --nologo \
     --results-directory "$RESULTS" \
     --logger "console;verbosity=normal" \
     --logger "trx;LogFilePrefix=Portal" \
-    "$@"
+    "$@" || status=$?
+
+# The tests whose database is a ScratchDatabase (TestDatabase, the test hosts, the web factory).
+database_tests="FullyQualifiedName~Portal.Tests.Integration.Domain|FullyQualifiedName~Portal.Tests.Integration.Infrastructures"
+database_tests+="|FullyQualifiedName~Portal.Tests.Integration.Operations|FullyQualifiedName~Portal.Tests.Integration.ServiceConfigs|FullyQualifiedName~Portal.Tests.Integration.Clusters"
+database_tests+="|FullyQualifiedName~Portal.Tests.Integration.Web|FullyQualifiedName~Portal.Tests.Integration.Keycloak.DirectorySignInServiceTests"
+pass_arguments=("$@")
+[[ $# -eq 0 ]] && pass_arguments=(--filter "$database_tests")
+echo "==> dotnet test on PostgreSQL: the database-backed integration tests again (results in $RESULTS)"
+started=$SECONDS
+PORTAL_TEST_DATABASE=postgresql dotnet test Portal.Tests -c "$CONFIGURATION" --no-build --nologo \
+    --results-directory "$RESULTS" \
+    --logger "console;verbosity=minimal" \
+    --logger "trx;LogFilePrefix=Portal-PostgreSql" \
+    "${pass_arguments[@]}" || status=$?
+echo "==> The PostgreSQL pass took $(( SECONDS - started )) s"
+exit "$status"

@@ -17,9 +17,10 @@ public sealed class AuditQueries(IDbContextFactory<PortalDbContext> dbFactory)
         var query = db.AuditEntries.AsNoTracking();
         if (outcome is { } only)
             query = query.Where(a => a.Outcome == only);
-        if (page.SafeSearch is { } search)
-            query = query.Where(a => EF.Functions.Like(a.Action, $"%{search}%") || EF.Functions.Like(a.TargetName, $"%{search}%")
-                || EF.Functions.Like(a.ActorName, $"%{search}%"));
+        if (page.SearchPattern is { } pattern)
+            query = query.Where(a => EF.Functions.Like(a.Action.ToUpper(), pattern, TextSearch.Escape)
+                || EF.Functions.Like(a.TargetName.ToUpper(), pattern, TextSearch.Escape)
+                || EF.Functions.Like(a.ActorName.ToUpper(), pattern, TextSearch.Escape));
         var total = await query.CountAsync(ct);
         var items = await query.OrderByDescending(a => a.At).Skip(page.SafeSkip).Take(page.SafeTake)
             .Select(a => new AuditRow(a.Id, a.At, a.ActorName, a.Action, a.TargetType, a.TargetName, a.Parameters, a.Outcome, a.Reason))

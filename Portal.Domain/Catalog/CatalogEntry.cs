@@ -16,6 +16,11 @@ public abstract class CatalogEntry : IVersioned
     public string ProviderId { get; protected set; } = "";
     /// <summary>The name the cloud gives it, as last seen.</summary>
     public string ProviderName { get; protected set; } = "";
+
+    /// <summary>Longest provider id or provider name kept; a longer cloud name is cut (PostgreSQL would refuse it whole).</summary>
+    public const int ProviderTextMaxLength = 255;
+
+    protected static string CloudName(string name) => name.Length > ProviderTextMaxLength ? name[..ProviderTextMaxLength] : name;
     public string Name { get; protected set; } = "";
     public string Description { get; protected set; } = "";
     /// <summary>Disabled entries are not offered for new deployments; existing resources keep working.</summary>
@@ -85,7 +90,7 @@ public sealed class FlavorEntry : CatalogEntry
             Id = Guid.NewGuid(),
             InfrastructureId = infrastructureId,
             ProviderId = spec.ProviderId,
-            ProviderName = spec.Name,
+            ProviderName = CloudName(spec.Name),
             Name = name.Value!,
             Vcpus = Math.Max(0, spec.Vcpus),
             RamMb = Math.Max(0, spec.RamMb),
@@ -98,7 +103,7 @@ public sealed class FlavorEntry : CatalogEntry
     /// <summary>Updates what the cloud says about the flavor (sizes, its own name) without touching our name.</summary>
     public void Refresh(FlavorSpec spec, DateTimeOffset at)
     {
-        ProviderName = spec.Name;
+        ProviderName = CloudName(spec.Name);
         Vcpus = Math.Max(0, spec.Vcpus);
         RamMb = Math.Max(0, spec.RamMb);
         DiskGb = Math.Max(0, spec.DiskGb);
@@ -125,7 +130,7 @@ public sealed class ImageEntry : CatalogEntry
             Id = Guid.NewGuid(),
             InfrastructureId = infrastructureId,
             ProviderId = spec.ProviderId,
-            ProviderName = spec.Name,
+            ProviderName = CloudName(spec.Name),
             Name = name.Value!,
             MinRamMb = Math.Max(0, spec.MinRamMb),
             MinDiskGb = Math.Max(0, spec.MinDiskGb),
@@ -138,7 +143,7 @@ public sealed class ImageEntry : CatalogEntry
 
     public void Refresh(ImageSpec spec, DateTimeOffset at)
     {
-        ProviderName = spec.Name;
+        ProviderName = CloudName(spec.Name);
         MinRamMb = Math.Max(0, spec.MinRamMb);
         MinDiskGb = Math.Max(0, spec.MinDiskGb);
         KubernetesVersion = Short(spec.KubernetesVersion);

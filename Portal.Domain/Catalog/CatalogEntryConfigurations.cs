@@ -28,8 +28,8 @@ internal static class CatalogEntryMapping
 {
     public static void Configure<T>(EntityTypeBuilder<T> builder) where T : CatalogEntry
     {
-        builder.Property(e => e.ProviderId).HasMaxLength(255);
-        builder.Property(e => e.ProviderName).HasMaxLength(255);
+        builder.Property(e => e.ProviderId).HasMaxLength(CatalogEntry.ProviderTextMaxLength);
+        builder.Property(e => e.ProviderName).HasMaxLength(CatalogEntry.ProviderTextMaxLength);
         builder.Property(e => e.Name).HasMaxLength(Limits.NameMaxLength).UseCollation("NOCASE");
         builder.Property(e => e.Description).HasMaxLength(Limits.DescriptionMaxLength);
         builder.Property(e => e.Version).IsConcurrencyToken();

@@ -211,8 +211,9 @@ public sealed class CatalogService(IDbContextFactory<PortalDbContext> dbFactory,
 
     private static IQueryable<T> Filter<T>(IQueryable<T> rows, CatalogQuery query) where T : CatalogEntry
     {
-        if (query.Page.SafeSearch is { } search)
-            rows = rows.Where(e => EF.Functions.Like(e.Name, $"%{search}%") || EF.Functions.Like(e.ProviderName, $"%{search}%") || e.ProviderId == search);
+        if (query.Page.SafeSearch is { } search && query.Page.SearchPattern is { } pattern)
+            rows = rows.Where(e => EF.Functions.Like(e.Name.ToUpper(), pattern, TextSearch.Escape)
+                || EF.Functions.Like(e.ProviderName.ToUpper(), pattern, TextSearch.Escape) || e.ProviderId == search);
         if (query.Enabled is { } enabled)
             rows = rows.Where(e => e.Enabled == enabled);
         return rows;

@@ -35,12 +35,9 @@ public sealed partial class ClusterService(IDbContextFactory<PortalDbContext> db
         if (filter.ProjectId is { } projectId) query = query.Where(c => c.ProjectId == projectId);
         if (filter.State is { } state) query = query.Where(c => c.State == state);
         if (filter.InfrastructureId is { } infrastructureId) query = query.Where(c => c.InfrastructureId == infrastructureId);
-        if (page.SafeSearch is { } search)
-        {
-            var pattern = $"%{search.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_")}%";
-            query = query.Where(c => EF.Functions.Like(c.Name, pattern, "\\") || EF.Functions.Like(c.Project!.Name, pattern, "\\")
-                || EF.Functions.Like(c.KubernetesVersion, pattern, "\\"));
-        }
+        if (page.SearchPattern is { } pattern)
+            query = query.Where(c => EF.Functions.Like(c.Name.ToUpper(), pattern, TextSearch.Escape) || EF.Functions.Like(c.Project!.Name.ToUpper(), pattern, TextSearch.Escape)
+                || EF.Functions.Like(c.KubernetesVersion.ToUpper(), pattern, TextSearch.Escape));
 
         var total = await query.CountAsync(ct);
         IOrderedQueryable<KubernetesCluster> ordered = (sort, descending) switch

@@ -1,5 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Npgsql;
 using Portal.Domain.Auditing;
 using Portal.Domain.Data;
 using Portal.Domain.Operations;
@@ -76,8 +78,7 @@ public sealed class CommandRunner(IDbContextFactory<PortalDbContext> dbFactory, 
     private async Task<Result<T>> TryOnceAsync<T>(PortalDbContext db, Actor actor, AuditSubject subject,
         Func<PortalDbContext, Task<Result<T>>> change, Func<T, AuditSubject>? describeSuccess, bool serialized, CancellationToken ct)
     {
-        // Microsoft.Data.Sqlite begins transactions IMMEDIATE: the write lock is taken before the first read.
-        await using (var transaction = serialized ? await db.Database.BeginTransactionAsync(ct) : null)
+        await using (var transaction = serialized ? await BeginSerializedAsync(db, ct) : null)
         {
             var result = await change(db);
             if (result.Succeeded)
@@ -111,6 +112,26 @@ public sealed class CommandRunner(IDbContextFactory<PortalDbContext> dbFactory, 
         return result.Succeeded ? Result.Ok() : result.Refusal!;
     }
 
+    /// <summary>
+    /// Advisory lock key that serialized commands share on PostgreSQL (any constant the portal uses for nothing else;
+    /// these are the bytes of "portal-s").
+    /// </summary>
+    internal const long SerializedCommandsLock = 0x706f7274616c2d73;
+
+    /// <summary>
+    /// A transaction that only one serialized command holds at a time, taken before the command's first read.
+    /// Microsoft.Data.Sqlite begins transactions IMMEDIATE, which takes SQLite's single write lock. PostgreSQL has no
+    /// database-wide write lock (and READ COMMITTED lets two transactions read the same rows), so the transaction takes
+    /// a transaction-scoped advisory lock that every serialized command waits for; commit or rollback releases it.
+    /// </summary>
+    private static async Task<Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction> BeginSerializedAsync(PortalDbContext db, CancellationToken ct)
+    {
+        var transaction = await db.Database.BeginTransactionAsync(ct);
+        if (!db.Database.IsSqlite())
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({SerializedCommandsLock})", ct);
+        return transaction;
+    }
+
     private static async Task<Refusal?> TrySaveAsync(PortalDbContext db, string targetType, CancellationToken ct)
     {
         try
@@ -122,9 +143,9 @@ public sealed class CommandRunner(IDbContextFactory<PortalDbContext> dbFactory, 
         {
             return Refusal.Concurrency($"This {targetType.ToLowerInvariant()}");
         }
-        catch (DbUpdateException ex) when (ex.InnerException is SqliteException { SqliteExtendedErrorCode: SqliteUnique or SqlitePrimaryKey } unique)
+        catch (DbUpdateException ex) when (UniqueColumns(db.Model, ex.InnerException) is { } columns)
         {
-            var field = UniqueField(unique.Message);
+            var field = UniqueField(columns);
             var what = field == Fields.Slug ? "slug" : "name";
             return Refusal.Conflict(
                 field == Fields.Email ? "That person was added at the same moment by someone else."
@@ -133,7 +154,8 @@ public sealed class CommandRunner(IDbContextFactory<PortalDbContext> dbFactory, 
                 : $"Another {targetType.ToLowerInvariant()} with that {what} was saved at the same moment. Choose a different {what}.",
                 field);
         }
-        catch (DbUpdateException ex) when (ex.InnerException is SqliteException { SqliteExtendedErrorCode: SqliteForeignKey or SqliteRestrict })
+        catch (DbUpdateException ex) when (ex.InnerException is SqliteException { SqliteExtendedErrorCode: SqliteForeignKey or SqliteRestrict }
+                                               or PostgresException { SqlState: PostgresErrorCodes.ForeignKeyViolation })
         {
             return Refusal.Conflict($"This {targetType.ToLowerInvariant()} changed meanwhile: something now depends on it, or something it depends on was deleted. Reload and try again.");
         }
@@ -179,18 +201,45 @@ public sealed class CommandRunner(IDbContextFactory<PortalDbContext> dbFactory, 
     /// <summary>What SQLite reports for an ON DELETE RESTRICT violation (SQLITE_CONSTRAINT_TRIGGER).</summary>
     private const int SqliteRestrict = 1811;
 
-    /// <summary>The form field behind a unique index, from SQLite's message ("UNIQUE constraint failed: Tenants.Slug").</summary>
-    internal static FieldKey UniqueField(string message)
+    /// <summary>
+    /// The columns of the unique index or key a save collided with, or null when the error is not such a collision.
+    /// SQLite names them in its message ("UNIQUE constraint failed: Tenants.Slug"); PostgreSQL names the index
+    /// ("IX_Tenants_Slug"), whose columns the model knows.
+    /// </summary>
+    internal static IReadOnlyList<string>? UniqueColumns(IModel model, Exception? error)
     {
-        var columns = message.Contains("constraint failed:", StringComparison.Ordinal) ? message[(message.IndexOf("failed:", StringComparison.Ordinal) + 7)..] : "";
-        return columns switch
+        switch (error)
         {
-            _ when columns.Contains(".Slug", StringComparison.Ordinal) => Fields.Slug,
-            _ when columns.Contains(".UserId", StringComparison.Ordinal) => Fields.Email,
-            _ when columns.Contains(".ProviderId", StringComparison.Ordinal) => Fields.Selection,
-            _ when columns.Contains(".Kind", StringComparison.Ordinal) => Fields.Kind,
-            _ when columns.Contains("Email", StringComparison.Ordinal) => Fields.Email,
-            _ => Fields.Name,
-        };
+            case SqliteException { SqliteExtendedErrorCode: SqliteUnique or SqlitePrimaryKey } sqlite:
+                // "SQLite Error 19: 'UNIQUE constraint failed: Memberships.TenantId, Memberships.UserId'."
+                var message = sqlite.Message;
+                var at = message.IndexOf("failed:", StringComparison.Ordinal);
+                return at < 0 ? [] : message[(at + 7)..].TrimEnd('.', '\'', ' ').Split(',', StringSplitOptions.TrimEntries)
+                    .Select(column => column[(column.LastIndexOf('.') + 1)..]).ToList();
+            case PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } postgres:
+                foreach (var entity in model.GetEntityTypes())
+                {
+                    var table = StoreObjectIdentifier.Table(entity.GetTableName() ?? "", entity.GetSchema());
+                    var columns = entity.GetIndexes().Where(i => i.GetDatabaseName(table) == postgres.ConstraintName).Select(i => i.Properties)
+                        .Concat(entity.GetKeys().Where(k => k.GetName(table) == postgres.ConstraintName).Select(k => k.Properties))
+                        .FirstOrDefault();
+                    if (columns is not null)
+                        return columns.Select(p => p.GetColumnName(table) ?? p.Name).ToList();
+                }
+                return [];
+            default:
+                return null;
+        }
     }
+
+    /// <summary>The form field behind a unique index, from its columns.</summary>
+    internal static FieldKey UniqueField(IReadOnlyList<string> columns) => columns switch
+    {
+        _ when columns.Contains("Slug") => Fields.Slug,
+        _ when columns.Contains("UserId") => Fields.Email,
+        _ when columns.Contains("ProviderId") => Fields.Selection,
+        _ when columns.Contains("Kind") => Fields.Kind,
+        _ when columns.Any(c => c.Contains("Email", StringComparison.Ordinal)) => Fields.Email,
+        _ => Fields.Name,
+    };
 }

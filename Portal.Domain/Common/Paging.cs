@@ -6,6 +6,9 @@ public sealed record PageRequest(int Skip = 0, int Take = Limits.DefaultPageSize
     public int SafeSkip => Math.Max(0, Skip);
     public int SafeTake => Math.Clamp(Take, 1, Limits.MaxPageSize);
     public string? SafeSearch => string.IsNullOrWhiteSpace(Search) ? null : Search.Trim();
+
+    /// <summary>The search as a LIKE pattern for upper-cased columns (see <see cref="TextSearch"/>), or null.</summary>
+    public string? SearchPattern => SafeSearch is { } search ? TextSearch.ContainsPattern(search) : null;
 }
 
 /// <summary>One page of rows plus the total the grid needs for its pager.</summary>

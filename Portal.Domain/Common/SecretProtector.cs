@@ -4,7 +4,7 @@ namespace Portal.Domain.Common;
 
 /// <summary>
 /// Encrypts secrets (cloud credentials, kubeconfigs) for storage with ASP.NET Core Data Protection, whose
-/// keys live in the data folder. Protected values are opaque; only server code that needs the secret to call a
+/// keys live in the portal's database. Protected values are opaque; only server code that needs the secret to call a
 /// provider unprotects it, and nothing unprotected is ever rendered or logged.
 /// </summary>
 public sealed class SecretProtector(IDataProtectionProvider provider)

@@ -17,17 +17,11 @@ using Portal.Domain.Tenancy;
 
 namespace Portal.Domain.Data;
 
-/// <summary>Where the portal keeps its data: the SQLite file and the data-protection keys that encrypt its secrets.</summary>
-public sealed record PortalDataOptions(string DatabaseFile, string KeysFolder, string ApplicationName = "Portal")
-{
-    /// <summary>Extra set-up of every context (tests add interceptors here).</summary>
-    public Action<DbContextOptionsBuilder>? ConfigureDatabase { get; init; }
-}
-
 public static class DomainServiceCollectionExtensions
 {
     /// <summary>
-    /// The domain: the database (one short-lived context per operation), data protection for secrets, the Identity
+    /// The domain: the database (one short-lived context per operation; <paramref name="data"/> is registered too),
+    /// data protection for secrets with its keys in the database, the Identity
     /// store of local accounts, the audit log, and every domain service (stateless singletons). One registration for
     /// the portal, the tests and the benchmarks alike. Returns the Identity builder for the host to add sign-in to.
     /// A <see cref="TimeProvider"/> registered before this call is kept (tests use a manual clock).
@@ -35,14 +29,17 @@ public static class DomainServiceCollectionExtensions
     public static IdentityBuilder AddPortalDomain(this IServiceCollection services, PortalDataOptions data)
     {
         services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(data);
         services.AddDbContextFactory<PortalDbContext>(db =>
         {
-            DatabaseSetup.Configure(db, data.DatabaseFile);
+            DatabaseSetup.Configure(db, data);
             data.ConfigureDatabase?.Invoke(db);
         });
+        // Keys in the database: every portal process on one database shares the key ring (files from earlier
+        // versions are imported once at start-up, see LegacyKeyImport).
         services.AddDataProtection()
             .SetApplicationName(data.ApplicationName)
-            .PersistKeysToFileSystem(new DirectoryInfo(data.KeysFolder));
+            .PersistKeysToDbContext<PortalDbContext>();
 
         services.AddSingleton<AuditLog>();
         // Without the engine (the domain's own tests) recorded operations just wait; AddPortalJobs replaces this with the engine's dispatcher.

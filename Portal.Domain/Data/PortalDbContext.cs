@@ -1,6 +1,6 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Portal.Domain.Auditing;
 using Portal.Domain.Catalog;
 using Portal.Domain.Common;
@@ -13,9 +13,20 @@ using Portal.Domain.Tenancy;
 
 namespace Portal.Domain.Data;
 
-/// <summary>The portal's one database: identity, tenancy, placement, the audit trail, and the action history (operations).</summary>
-public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) : IdentityDbContext<PortalUser>(options)
+/// <summary>
+/// The portal's one database: identity, tenancy, placement, the audit trail, the action history (operations) and the
+/// data-protection keys. One model for SQLite and PostgreSQL; what differs per provider is decided here.
+/// </summary>
+public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) : IdentityDbContext<PortalUser>(options), IDataProtectionKeyContext
 {
+    /// <summary>
+    /// The collation that orders names ignoring case, as SQLite's NOCASE does in the entity configurations: ICU's root
+    /// collation. It is deterministic, so LIKE still works on those columns (a nondeterministic one makes LIKE throw).
+    /// </summary>
+    public const string PostgreSqlNameCollation = "und-x-icu";
+
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
     public DbSet<Tenant> Tenants => Set<Tenant>();
     public DbSet<Project> Projects => Set<Project>();
     public DbSet<TenantMembership> Memberships => Set<TenantMembership>();
@@ -38,12 +49,23 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
     {
         base.OnModelCreating(builder);
         builder.ApplyConfigurationsFromAssembly(typeof(PortalDbContext).Assembly);
+
+        // The entity configurations name SQLite's NOCASE for columns ordered by name; PostgreSQL has no such collation.
+        if (!Database.IsSqlite())
+        {
+            foreach (var property in builder.Model.GetEntityTypes().SelectMany(e => e.GetDeclaredProperties())
+                         .Where(p => p.GetCollation() == "NOCASE"))
+                property.SetCollation(PostgreSqlNameCollation);
+        }
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
-        // SQLite cannot order or compare DateTimeOffset text; store UTC ticks so it can.
-        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+        // Timestamps are stored in UTC on both providers (see UtcTimestamps).
+        if (Database.IsSqlite())
+            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcBinaryDateTimeOffsetConverter>();
+        else
+            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcDateTimeOffsetConverter>();
     }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)

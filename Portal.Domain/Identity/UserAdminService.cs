@@ -36,8 +36,9 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, AuditLog audit
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
         var query = db.Users.AsNoTracking();
-        if (page.SafeSearch is { } search)
-            query = query.Where(u => EF.Functions.Like(u.Email!, $"%{search}%") || EF.Functions.Like(u.DisplayName, $"%{search}%"));
+        if (page.SearchPattern is { } pattern)
+            query = query.Where(u => EF.Functions.Like(u.Email!.ToUpper(), pattern, TextSearch.Escape)
+                || EF.Functions.Like(u.DisplayName.ToUpper(), pattern, TextSearch.Escape));
         var total = await query.CountAsync(ct);
         var now = clock.GetUtcNow();
         var rows = await query.OrderBy(u => u.Email).Skip(page.SafeSkip).Take(page.SafeTake)

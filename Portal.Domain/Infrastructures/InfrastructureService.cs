@@ -45,9 +45,10 @@ public sealed class InfrastructureService(IDbContextFactory<PortalDbContext> dbF
         if (!actor.CanReadPlatform) return Refusal.Forbidden();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var query = db.Infrastructures.AsNoTracking();
-        if (page.SafeSearch is { } search)
-            query = query.Where(i => EF.Functions.Like(i.Name, $"%{search}%") || EF.Functions.Like(i.Zone!.Name, $"%{search}%")
-                || EF.Functions.Like(i.Zone!.Region!.Name, $"%{search}%"));
+        if (page.SearchPattern is { } pattern)
+            query = query.Where(i => EF.Functions.Like(i.Name.ToUpper(), pattern, TextSearch.Escape)
+                || EF.Functions.Like(i.Zone!.Name.ToUpper(), pattern, TextSearch.Escape)
+                || EF.Functions.Like(i.Zone!.Region!.Name.ToUpper(), pattern, TextSearch.Escape));
         var total = await query.CountAsync(ct);
         var items = await query.OrderBy(i => i.Name).Skip(page.SafeSkip).Take(page.SafeTake)
             .Select(i => new InfrastructureRow(i.Id, i.Name, i.Provider, i.Zone!.Region!.Name, i.Zone.Name,

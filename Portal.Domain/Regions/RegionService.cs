@@ -16,8 +16,8 @@ public sealed class RegionService(IDbContextFactory<PortalDbContext> dbFactory, 
         if (!actor.CanReadPlatform) return Refusal.Forbidden();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var query = db.Regions.AsNoTracking();
-        if (page.SafeSearch is { } search)
-            query = query.Where(r => EF.Functions.Like(r.Name, $"%{search}%"));
+        if (page.SearchPattern is { } pattern)
+            query = query.Where(r => EF.Functions.Like(r.Name.ToUpper(), pattern, TextSearch.Escape));
         var total = await query.CountAsync(ct);
         var items = await query.OrderBy(r => r.Name).Skip(page.SafeSkip).Take(page.SafeTake)
             .Select(r => new RegionRow(r.Id, r.Name, r.Description, r.Zones.Count, r.Version))

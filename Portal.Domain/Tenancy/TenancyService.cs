@@ -37,8 +37,9 @@ public sealed class TenancyService(IDbContextFactory<PortalDbContext> dbFactory,
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var query = TenantAccess.Visible(db, actor);
-        if (page.SafeSearch is { } search)
-            query = query.Where(t => EF.Functions.Like(t.Name, $"%{search}%") || EF.Functions.Like(t.Slug, $"%{search}%"));
+        if (page.SearchPattern is { } pattern)
+            query = query.Where(t => EF.Functions.Like(t.Name.ToUpper(), pattern, TextSearch.Escape)
+                || EF.Functions.Like(t.Slug.ToUpper(), pattern, TextSearch.Escape));
         var total = await query.CountAsync(ct);
         // A person may hold a local and a directory membership in one tenant: count people, and show the higher role
         // (roles are stored as text, so the maximum is taken here rather than in SQL).
@@ -124,8 +125,9 @@ public sealed class TenancyService(IDbContextFactory<PortalDbContext> dbFactory,
         var query = db.Projects.AsNoTracking().Where(p => visibleTenants.Contains(p.TenantId));
         if (tenantId is { } only)
             query = query.Where(p => p.TenantId == only);
-        if (page.SafeSearch is { } search)
-            query = query.Where(p => EF.Functions.Like(p.Name, $"%{search}%") || EF.Functions.Like(p.Tenant!.Name, $"%{search}%"));
+        if (page.SearchPattern is { } pattern)
+            query = query.Where(p => EF.Functions.Like(p.Name.ToUpper(), pattern, TextSearch.Escape)
+                || EF.Functions.Like(p.Tenant!.Name.ToUpper(), pattern, TextSearch.Escape));
         var total = await query.CountAsync(ct);
         var admin = actor.IsPlatformAdmin;
         var items = await query.OrderBy(p => p.Tenant!.Name).ThenBy(p => p.Name).Skip(page.SafeSkip).Take(page.SafeTake)

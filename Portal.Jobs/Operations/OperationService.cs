@@ -151,13 +151,23 @@ public sealed class OperationService(IDbContextFactory<PortalDbContext> dbFactor
         var query = db.Operations.AsNoTracking();
         if (filter.State is { } state)
             query = query.Where(o => o.State == state);
+        // Case-insensitive on both providers (see TextSearch): LIKE alone ignores case on SQLite only.
         if (Text(filter.Kind) is { } kind)
-            query = query.Where(o => EF.Functions.Like(o.Kind, $"%{kind}%"));
+        {
+            var pattern = TextSearch.ContainsPattern(kind);
+            query = query.Where(o => EF.Functions.Like(o.Kind.ToUpper(), pattern, TextSearch.Escape));
+        }
         if (Text(filter.Target) is { } target)
-            query = query.Where(o => EF.Functions.Like(o.TargetName, $"%{target}%") || EF.Functions.Like(o.TargetType, $"%{target}%")
-                || o.TargetId == target);
+        {
+            var pattern = TextSearch.ContainsPattern(target);
+            query = query.Where(o => EF.Functions.Like(o.TargetName.ToUpper(), pattern, TextSearch.Escape)
+                || EF.Functions.Like(o.TargetType.ToUpper(), pattern, TextSearch.Escape) || o.TargetId == target);
+        }
         if (Text(filter.RequestedBy) is { } user)
-            query = query.Where(o => EF.Functions.Like(o.RequestedByName, $"%{user}%"));
+        {
+            var pattern = TextSearch.ContainsPattern(user);
+            query = query.Where(o => EF.Functions.Like(o.RequestedByName.ToUpper(), pattern, TextSearch.Escape));
+        }
         if (filter.From is { } from)
             query = query.Where(o => o.CreatedAt >= from.ToUniversalTime());
         if (filter.To is { } to)

@@ -88,7 +88,9 @@ public sealed class OperationsEngine(IServiceProvider services, OperationsOption
         _started = true;
         ScheduleRecurringJobs(storage, filters);
         _cancelWatcher = WatchCancelRequestsAsync(_stopping.Token);
-        var swept = await SweepAsync(options.UsesPostgreSql ? options.SweepGracePeriod : TimeSpan.Zero, cancellationToken);
+        // Everything unfinished that no replica holds: on PostgreSQL an operation whose job still waits in Hangfire's queue
+        // gets a second delivery, which finds it finished or waits for the first under the run lock.
+        var swept = await SweepAsync(TimeSpan.Zero, cancellationToken);
         _logger.LogInformation("Operations engine started on {Storage}: up to {MaxConcurrency} operations at once in this process; {Swept} unfinished operations enqueued",
             options.UsesPostgreSql ? "PostgreSQL (shared by every replica)" : "memory (the Operation rows are the durable queue)", options.MaxConcurrency, swept);
     }

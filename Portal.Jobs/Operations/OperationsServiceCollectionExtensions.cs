@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Portal.Domain.Auditing;
+using Portal.Domain.Data;
 using Portal.Jobs.Operations.Dispatch;
 
 namespace Portal.Jobs.Operations;
@@ -19,6 +20,9 @@ public static class OperationsServiceCollectionExtensions
     public static IServiceCollection AddOperationsEngine(this IServiceCollection services, Action<OperationsOptions>? configure = null)
     {
         var options = new OperationsOptions();
+        // On PostgreSQL, Hangfire keeps its jobs in the portal's own database, where every replica finds them.
+        if (services.LastOrDefault(d => d.ServiceType == typeof(PortalDataOptions))?.ImplementationInstance is PortalDataOptions { Provider: DatabaseProvider.PostgreSql } data)
+            options.PostgreSqlConnectionString = data.ConnectionString;
         configure?.Invoke(options);
         options.Validate();
 

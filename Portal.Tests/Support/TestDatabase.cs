@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Identity;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Domain.Auditing;
@@ -15,10 +14,10 @@ using Portal.Domain.Tenancy;
 namespace Portal.Tests.Support;
 
 /// <summary>
-/// A real, migrated SQLite database file in its own temporary folder, with the domain services wired the
-/// way <c>PortalHost</c> wires them (minus the web parts) and a <see cref="ManualTimeProvider"/> as the
-/// clock. One per test: <c>await using var db = await TestDatabase.CreateAsync();</c>. The folder is
-/// deleted on dispose. The only test-only addition is <see cref="SaveHook"/>, to simulate concurrent writers.
+/// A real, migrated database of its own (a <see cref="ScratchDatabase"/>: a SQLite file, or a PostgreSQL database
+/// when the run asks for it), with the domain services wired the way <c>PortalHost</c> wires them (minus the web
+/// parts) and a <see cref="ManualTimeProvider"/> as the clock. One per test:
+/// <c>await using var db = await TestDatabase.CreateAsync();</c>. The database is dropped on dispose. The only test-only addition is <see cref="SaveHook"/>, to simulate concurrent writers.
 /// Seeding helpers write rows directly (no audit entries), so a test sees only what its own calls did.
 /// </summary>
 public sealed class TestDatabase : IAsyncDisposable
@@ -28,17 +27,17 @@ public sealed class TestDatabase : IAsyncDisposable
 
     private readonly ServiceProvider _services;
 
-    private TestDatabase(string folder, string file, ServiceProvider services, ManualTimeProvider clock, SaveHook hook)
+    private TestDatabase(ScratchDatabase store, ServiceProvider services, ManualTimeProvider clock, SaveHook hook)
     {
-        Folder = folder;
-        File = file;
+        Store = store;
         _services = services;
         Clock = clock;
         Hook = hook;
     }
 
-    public string Folder { get; }
-    public string File { get; }
+    /// <summary>The database itself: its provider, connection string, folder, and plain-SQL helpers.</summary>
+    public ScratchDatabase Store { get; }
+    public DatabaseProvider Provider => Store.Provider;
     public IServiceProvider Services => _services;
     public ManualTimeProvider Clock { get; }
     public SaveHook Hook { get; }
@@ -50,12 +49,13 @@ public sealed class TestDatabase : IAsyncDisposable
     public DashboardService Dashboard => _services.GetRequiredService<DashboardService>();
     public CommandRunner Commands => _services.GetRequiredService<CommandRunner>();
 
-    /// <summary>Creates the folder and the service provider; migrates the file unless told not to.</summary>
-    public static async Task<TestDatabase> CreateAsync(bool migrate = true)
+    /// <summary>
+    /// Creates the database (migrated unless told not to) and the service provider, on <paramref name="provider"/>
+    /// (default: the run's, see <see cref="ScratchDatabase"/>).
+    /// </summary>
+    public static async Task<TestDatabase> CreateAsync(bool migrate = true, DatabaseProvider? provider = null)
     {
-        var folder = Path.Combine(Path.GetTempPath(), "portal-tests", $"domain-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(folder);
-        var file = Path.Combine(folder, DatabaseSetup.DatabaseFileName);
+        var store = await ScratchDatabase.CreateAsync("domain", migrate, provider);
         var clock = new ManualTimeProvider();
         var hook = new SaveHook();
 
@@ -64,7 +64,7 @@ public sealed class TestDatabase : IAsyncDisposable
         services.AddSingleton<TimeProvider>(clock);
         services.AddDbContextFactory<PortalDbContext>(options =>
         {
-            DatabaseSetup.Configure(options, file);
+            DatabaseSetup.Configure(options, store.Options());
             options.AddInterceptors(hook);
         });
         services.AddIdentityCore<PortalUser>(IdentitySettings.Configure)
@@ -78,22 +78,8 @@ public sealed class TestDatabase : IAsyncDisposable
         services.AddSingleton<AuditQueries>();
         services.AddSingleton<DashboardService>();
 
-        var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
-        var database = new TestDatabase(folder, file, provider, clock, hook);
-        try
-        {
-            if (migrate)
-            {
-                await using var db = database.NewContext();
-                await DatabaseSetup.MigrateAsync(db);
-            }
-            return database;
-        }
-        catch
-        {
-            await database.DisposeAsync();
-            throw;
-        }
+        return new TestDatabase(store, services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true }),
+            clock, hook);
     }
 
     /// <summary>A fresh context on the file; dispose it (<c>await using</c>).</summary>
@@ -214,10 +200,6 @@ public sealed class TestDatabase : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _services.DisposeAsync();
-        // Pooled connections keep the file open; release this file's pool only (other tests run in parallel).
-        using (var connection = new SqliteConnection(SqlitePragmas.ConnectionString(File)))
-            SqliteConnection.ClearPool(connection);
-        if (Directory.Exists(Folder))
-            Directory.Delete(Folder, recursive: true);
+        await Store.DisposeAsync();
     }
 }

@@ -38,13 +38,17 @@ public static class PortalHost
         var options = builder.Configuration.GetSection(PortalOptions.Section).Get<PortalOptions>() ?? new PortalOptions();
         var dataPath = options.ResolveDataPath(builder.Environment.ContentRootPath);
         Directory.CreateDirectory(dataPath);
-        var databaseFile = Path.Combine(dataPath, DatabaseSetup.DatabaseFileName);
+        // Portal:Database:Provider and ConnectionStrings:Portal; a wrong or missing setting stops the start here.
+        var data = PortalDataOptions.FromSettings(builder.Configuration[PortalDataOptions.ProviderSetting],
+            builder.Configuration.GetConnectionString(PortalDataOptions.ConnectionStringName), dataPath);
 
         var services = builder.Services;
         services.AddSingleton(options);
+        if (data.SqliteFile is { } sqliteFile)
+            services.AddSingleton(_ => SqliteFileLock.Acquire(sqliteFile)); // taken first thing in InitializePortalAsync
         // The domain (database, data protection, local accounts, domain services) and the outside world (clouds,
         // Kubernetes, the operations engine, platforms, managed Kubernetes): the same registrations the tests use.
-        services.AddPortalDomain(new PortalDataOptions(databaseFile, Path.Combine(dataPath, "keys")))
+        services.AddPortalDomain(data)
             .AddSignInManager()
             .AddClaimsPrincipalFactory<PortalClaimsPrincipalFactory>()
             .AddDefaultTokenProviders();
@@ -89,17 +93,26 @@ public static class PortalHost
         return builder;
     }
 
-    /// <summary>Creates or upgrades the database and makes sure a platform admin exists.</summary>
+    /// <summary>
+    /// Claims a SQLite file for this process, creates or upgrades the database, imports data-protection key files of
+    /// earlier versions, and makes sure a platform admin exists.
+    /// </summary>
     public static async Task InitializePortalAsync(this WebApplication app)
     {
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Portal.Startup");
+        var data = app.Services.GetRequiredService<PortalDataOptions>();
+        // Before anything touches the file: a second process on it stops here with a message (PortalStartupException).
+        _ = app.Services.GetService<SqliteFileLock>();
         var factory = app.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
         await using (var db = await factory.CreateDbContextAsync())
         {
             var pending = (await db.Database.GetPendingMigrationsAsync()).Count();
             if (pending > 0)
-                logger.LogInformation("Preparing the database: applying {Count} migration(s) to {Database}", pending, db.Database.GetDbConnection().DataSource);
+                logger.LogInformation("Preparing the database: applying {Count} migration(s) to {Provider} database {Database}",
+                    pending, data.Provider, db.Database.GetDbConnection().DataSource);
             await DatabaseSetup.MigrateAsync(db);
+            // Before anything protects or unprotects data, or the key ring would begin with a new key.
+            await LegacyKeyImport.ImportAsync(db, data.LegacyKeysFolder, logger);
         }
 
         var bootstrap = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<BootstrapAdminOptions>>().Value;

@@ -51,7 +51,7 @@ internal sealed class BenchHost : IAsyncDisposable
         var services = new ServiceCollection();
         services.AddLogging();
         // The portal's domain registrations; only the cloud side of the jobs (no engine).
-        services.AddPortalDomain(new PortalDataOptions(file, Path.Combine(folder, "keys"), "Portal.Benchmarks"));
+        services.AddPortalDomain(PortalDataOptions.ForSqliteFile(file, applicationName: "Portal.Benchmarks"));
         services.AddOpenStackClients(demoOptions: demoOptions);
         services.AddSingleton<ConnectionProbe>();
         services.AddSingleton<CloudCatalogReader>();

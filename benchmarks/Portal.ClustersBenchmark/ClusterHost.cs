@@ -84,7 +84,7 @@ internal sealed class ClusterHost : IAsyncDisposable
         services.AddLogging(logging => logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
         // The portal's own registrations; the demo cloud made fast is the one departure from production besides the
         // optional overrides below.
-        services.AddPortalDomain(new PortalDataOptions(file, Path.Combine(folder, "keys"), "Portal.ClustersBenchmark")
+        services.AddPortalDomain(PortalDataOptions.ForSqliteFile(file, applicationName: "Portal.ClustersBenchmark") with
         {
             ConfigureDatabase = options => options.AddInterceptors(capture),
         });

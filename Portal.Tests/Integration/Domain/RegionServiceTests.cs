@@ -474,6 +474,45 @@ public sealed class RegionServiceTests : IAsyncLifetime
         Assert.Equal([0, 2], page.Items.Select(r => r.ZoneCount));
     }
 
+    [Theory]
+    [InlineData("frank", "Frankfurt")]
+    [InlineData("FURT", "Frankfurt")]
+    [InlineData("münchen", "MÜNCHEN")]
+    [InlineData("ÉVRY", "Évry-Courcouronnes")]
+    public async Task ListRegionsAsync_SearchInAnotherCase_FindsTheRegionOnEveryDatabase(string search, string expected)
+    {
+        foreach (var name in new[] { "Frankfurt", "MÜNCHEN", "Évry-Courcouronnes", "Berlin" })
+            await _db.SeedRegionAsync(name);
+
+        var page = (await _db.Regions.ListRegionsAsync(_admin, new PageRequest(Search: search))).ShouldSucceed();
+
+        Assert.Equal(expected, Assert.Single(page.Items).Name);
+    }
+
+    [Theory]
+    [InlineData("%")]
+    [InlineData("_")]
+    public async Task ListRegionsAsync_SearchForALikeWildcard_MatchesItLiterally(string search)
+    {
+        await _db.SeedRegionAsync("Frankfurt");
+        await _db.SeedRegionAsync("eu_100%");
+
+        var page = (await _db.Regions.ListRegionsAsync(_admin, new PageRequest(Search: search))).ShouldSucceed();
+
+        Assert.Equal("eu_100%", Assert.Single(page.Items).Name);
+    }
+
+    [Fact]
+    public async Task ListRegionsAsync_NamesInMixedCase_AreOrderedIgnoringCase()
+    {
+        foreach (var name in new[] { "berlin", "Zürich", "amsterdam", "Frankfurt" })
+            await _db.SeedRegionAsync(name);
+
+        var page = (await _db.Regions.ListRegionsAsync(_admin, new PageRequest())).ShouldSucceed();
+
+        Assert.Equal(["amsterdam", "berlin", "Frankfurt", "Zürich"], page.Items.Select(r => r.Name));
+    }
+
     [Fact]
     public async Task ListRegionsAsync_SearchAndPage_FilterAndWindowButCountAllMatches()
     {

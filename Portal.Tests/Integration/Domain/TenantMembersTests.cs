@@ -202,6 +202,30 @@ public sealed class TenantMembersTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RemoveMemberAsync_BothOfTwoTenantAdminsAtTheSameMoment_RemovesOneAndKeepsTheOther()
+    {
+        var admin = await _db.AddPlatformAdminAsync();
+        var deputy = await _db.AddUserAsync("deputy@acme.test", displayName: "Deputy");
+        var deputyMembership = await _db.SeedMembershipAsync(_acme, deputy, TenantRole.Admin);
+        Task<Result>? second = null;
+        // The first removal has checked "another admin remains" and is about to save; the second one starts now and
+        // gets time to check too. Serialized commands make it wait for the first to commit, so it sees one admin left.
+        _db.Hook.BeforeNextSave(async () =>
+        {
+            // On the thread pool: waiting for SQLite's write lock blocks the waiting thread.
+            second = Task.Run(() => _db.Tenancy.RemoveMemberAsync(admin, deputyMembership));
+            await Task.WhenAny(second, Task.Delay(TimeSpan.FromMilliseconds(500)));
+        });
+
+        var first = await _db.Tenancy.RemoveMemberAsync(admin, _bossMembership);
+
+        first.ShouldSucceed();
+        (await second!).ShouldBeRefused(RefusalKind.Conflict);
+        Assert.Null(await FindMembershipAsync(_bossMembership));
+        Assert.Equal(TenantRole.Admin, (await FindMembershipAsync(deputyMembership))!.Role);
+    }
+
+    [Fact]
     public async Task ChangeMemberRoleAsync_WithASecondTenantAdmin_DemotionSucceeds()
     {
         await _db.AddTenantUserAsync("deputy@acme.test", _acme, TenantRole.Admin);

@@ -132,6 +132,7 @@ public sealed class CatalogServiceTests : IAsyncLifetime
 
         Assert.Equal("f-noname", (await FlavorAsync("f-noname")).Name);
         Assert.Equal(Limits.NameMaxLength, (await FlavorAsync("f-long")).Name.Length);
+        Assert.Equal(CatalogEntry.ProviderTextMaxLength, (await FlavorAsync("f-long")).ProviderName.Length);
     }
 
     // ---- rename, describe ----

@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Portal.Domain.Auditing;
 using Portal.Domain.Catalog;
@@ -47,43 +46,11 @@ public sealed class InfrastructureServiceTests : IAsyncLifetime
         return await db.Infrastructures.AsNoTracking().SingleAsync(i => i.Id == id);
     }
 
-    private async Task<string?> RawSecretColumnAsync(Guid id)
-    {
-        await using var connection = new SqliteConnection(SqlitePragmas.ConnectionString(_host.File));
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT ProtectedSecret FROM Infrastructures WHERE Id = $id";
-        // EF stores Guid keys as upper-case text in SQLite.
-        command.Parameters.AddWithValue("$id", id.ToString().ToUpperInvariant());
-        return await command.ExecuteScalarAsync() as string;
-    }
+    private Task<string?> RawSecretColumnAsync(Guid id) =>
+        _host.Store.ScalarAsync<string>($"SELECT \"ProtectedSecret\" AS \"Value\" FROM \"Infrastructures\" WHERE \"Id\" = {id}");
 
-    private async Task<string> WholeDatabaseTextAsync()
-    {
-        // Everything the file holds, read without EF: every text column of every table.
-        await using var connection = new SqliteConnection(SqlitePragmas.ConnectionString(_host.File));
-        await connection.OpenAsync();
-        var tables = new List<string>();
-        await using (var list = connection.CreateCommand())
-        {
-            list.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table'";
-            await using var reader = await list.ExecuteReaderAsync();
-            while (await reader.ReadAsync()) tables.Add(reader.GetString(0));
-        }
-        var text = new System.Text.StringBuilder();
-        foreach (var table in tables)
-        {
-            await using var select = connection.CreateCommand();
-            select.CommandText = $"SELECT * FROM \"{table}\"";
-            await using var reader = await select.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
-            {
-                for (var i = 0; i < reader.FieldCount; i++)
-                    text.Append(reader.IsDBNull(i) ? "" : Convert.ToString(reader.GetValue(i))).Append('|');
-            }
-        }
-        return text.ToString();
-    }
+    /// <summary>Everything the database holds, read without EF: every value of every table.</summary>
+    private Task<string> WholeDatabaseTextAsync() => _host.Store.AllTextAsync();
 
     // ---- register: placement ----
 

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Domain.Auditing;
@@ -19,25 +18,23 @@ using Portal.Tests.Support;
 namespace Portal.Tests.Integration.Infrastructures;
 
 /// <summary>
-/// A real, migrated SQLite file in its own temporary folder with the infrastructure and catalog services wired as
+/// A real, migrated database of its own (<see cref="ScratchDatabase"/>) with the infrastructure and catalog services wired as
 /// <c>PortalHost</c> wires them: Data Protection with keys in the folder, the OpenStack client factory and the
 /// in-process demo cloud, the probe and the catalog reader. The clock is a <see cref="ManualTimeProvider"/>.
-/// One per test; the folder is deleted on dispose.
+/// One per test; the database is dropped on dispose.
 /// </summary>
 public sealed class InfrastructureTestHost : IAsyncDisposable
 {
     private readonly ServiceProvider _services;
 
-    private InfrastructureTestHost(string folder, string file, ServiceProvider services, ManualTimeProvider clock)
+    private InfrastructureTestHost(ScratchDatabase store, ServiceProvider services, ManualTimeProvider clock)
     {
-        Folder = folder;
-        File = file;
+        Store = store;
         _services = services;
         Clock = clock;
     }
 
-    public string Folder { get; }
-    public string File { get; }
+    public ScratchDatabase Store { get; }
     public ManualTimeProvider Clock { get; }
     public IServiceProvider Services => _services;
 
@@ -51,16 +48,14 @@ public sealed class InfrastructureTestHost : IAsyncDisposable
 
     public static async Task<InfrastructureTestHost> CreateAsync(DemoCloudOptions? demoOptions = null)
     {
-        var folder = Path.Combine(Path.GetTempPath(), "portal-tests", $"infrastructures-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(folder);
-        var file = Path.Combine(folder, DatabaseSetup.DatabaseFileName);
+        var store = await ScratchDatabase.CreateAsync("infrastructures");
         var clock = new ManualTimeProvider();
 
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton<TimeProvider>(clock);
         // The portal's domain registrations (the manual clock above is kept); only the cloud side, without the engine.
-        services.AddPortalDomain(new PortalDataOptions(file, Path.Combine(folder, "keys"), "Portal.Tests"));
+        services.AddPortalDomain(store.Options());
         // Fast retries: a test that makes the cloud fail must not wait for production backoff delays.
         services.AddOpenStackClients(new OpenStackClientOptions { RetryBaseDelay = TimeSpan.FromMilliseconds(1), MaxRetryDelay = TimeSpan.FromMilliseconds(5) },
             demoOptions);
@@ -68,18 +63,7 @@ public sealed class InfrastructureTestHost : IAsyncDisposable
         services.AddSingleton<CloudCatalogReader>();
 
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
-        var host = new InfrastructureTestHost(folder, file, provider, clock);
-        try
-        {
-            await using var db = host.NewContext();
-            await DatabaseSetup.MigrateAsync(db);
-            return host;
-        }
-        catch
-        {
-            await host.DisposeAsync();
-            throw;
-        }
+        return new InfrastructureTestHost(store, provider, clock);
     }
 
     public PortalDbContext NewContext() =>
@@ -145,9 +129,6 @@ public sealed class InfrastructureTestHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _services.DisposeAsync();
-        using (var connection = new SqliteConnection(SqlitePragmas.ConnectionString(File)))
-            SqliteConnection.ClearPool(connection);
-        if (Directory.Exists(Folder))
-            Directory.Delete(Folder, recursive: true);
+        await Store.DisposeAsync();
     }
 }

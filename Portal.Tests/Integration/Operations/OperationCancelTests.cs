@@ -10,7 +10,7 @@ namespace Portal.Tests.Integration.Operations;
 /// <summary>Cooperative cancellation: of a queued operation, of a running step, and between steps.</summary>
 public sealed class OperationCancelTests : IDisposable
 {
-    private readonly TestFolder _folder = new();
+    private readonly EngineDatabase _folder = new();
 
     public void Dispose() => _folder.Dispose();
 

@@ -7,7 +7,7 @@ namespace Portal.Tests.Integration.Operations;
 /// <summary>Work survives the process: crash recovery, the start-up sweep, and recurring jobs.</summary>
 public sealed class OperationRecoveryTests : IDisposable
 {
-    private readonly TestFolder _folder = new();
+    private readonly EngineDatabase _folder = new();
 
     public void Dispose() => _folder.Dispose();
 

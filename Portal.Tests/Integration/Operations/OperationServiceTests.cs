@@ -11,7 +11,7 @@ namespace Portal.Tests.Integration.Operations;
 /// <summary>The service's rules (who may retry and cancel, which states allow it), its queries and the engine's health.</summary>
 public sealed class OperationServiceTests : IDisposable
 {
-    private readonly TestFolder _folder = new();
+    private readonly EngineDatabase _folder = new();
 
     public void Dispose() => _folder.Dispose();
 

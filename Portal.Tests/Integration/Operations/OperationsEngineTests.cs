@@ -4,10 +4,10 @@ using Portal.Tests.Support;
 
 namespace Portal.Tests.Integration.Operations;
 
-/// <summary>The engine end to end: real Quartz, real SQLite file, steps run by the job.</summary>
+/// <summary>The engine end to end: real Hangfire servers, a real database, steps run by the job.</summary>
 public sealed class OperationsEngineTests : IDisposable
 {
-    private readonly TestFolder _folder = new();
+    private readonly EngineDatabase _folder = new();
 
     public void Dispose() => _folder.Dispose();
 

@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Domain.Common;
@@ -6,13 +5,14 @@ using Portal.Domain.Data;
 using Portal.Domain.Operations;
 using Portal.Domain.Tenancy;
 using Portal.Jobs.Operations;
+using Portal.Tests.Support;
 
 namespace Portal.Tests.Integration.Operations;
 
 /// <summary>
 /// The operations engine wired as <c>AddOperationsEngine</c> wires it — real Hangfire servers, dispatching from memory —
 /// on a real, migrated SQLite file, and the system clock (Hangfire and the retry backoff wait on real time). Retry
-/// delays are shortened. Several hosts can use one <see cref="TestFolder"/> one after another, as a restarted portal
+/// delays are shortened. Several hosts can use one <see cref="EngineDatabase"/> one after another, as a restarted portal
 /// does: that is how the crash-recovery test runs a second "process" on the same database file.
 /// </summary>
 public sealed class OperationsTestHost : IAsyncDisposable
@@ -22,13 +22,13 @@ public sealed class OperationsTestHost : IAsyncDisposable
 
     private readonly ServiceProvider _services;
 
-    private OperationsTestHost(TestFolder folder, ServiceProvider services)
+    private OperationsTestHost(EngineDatabase folder, ServiceProvider services)
     {
         Folder = folder;
         _services = services;
     }
 
-    public TestFolder Folder { get; }
+    public EngineDatabase Folder { get; }
     public IServiceProvider Services => _services;
     public OperationService Operations => _services.GetRequiredService<OperationService>();
     public OperationsEngine Engine => _services.GetRequiredService<OperationsEngine>();
@@ -38,15 +38,17 @@ public sealed class OperationsTestHost : IAsyncDisposable
     /// A host on <paramref name="folder"/>'s database (migrated first) with <paramref name="handlers"/>; the engine is
     /// started unless <paramref name="start"/> is false.
     /// </summary>
-    public static async Task<OperationsTestHost> CreateAsync(TestFolder folder, IEnumerable<IOperationHandler> handlers, bool start = true,
+    public static async Task<OperationsTestHost> CreateAsync(EngineDatabase folder, IEnumerable<IOperationHandler> handlers, bool start = true,
         Action<OperationsOptions>? configure = null, Action<IServiceCollection>? services = null)
     {
         var collection = new ServiceCollection();
         collection.AddLogging();
         collection.AddSingleton(TimeProvider.System);
-        collection.AddDbContextFactory<PortalDbContext>(options => DatabaseSetup.Configure(options, folder.DatabaseFile));
+        collection.AddDbContextFactory<PortalDbContext>(options => DatabaseSetup.Configure(options, folder.Options));
         collection.AddOperationsEngine(options =>
         {
+            if (folder.Provider == DatabaseProvider.PostgreSql)
+                options.PostgreSqlConnectionString = folder.Options.ConnectionString;
             options.TransientRetryDelay = TimeSpan.FromMilliseconds(5);
             options.MaxTransientRetryDelay = TimeSpan.FromMilliseconds(20);
             options.ShutdownTimeout = TimeSpan.FromSeconds(5);
@@ -120,31 +122,21 @@ public sealed class OperationsTestHost : IAsyncDisposable
     }
 }
 
-/// <summary>A temporary folder holding one test's database file; deleted on dispose.</summary>
-public sealed class TestFolder : IDisposable
+/// <summary>
+/// One test's database on the run's provider, which several engine hosts use one after another (a restarted portal) or
+/// at once (replicas). Created empty: each host migrates it as the portal does at start-up. Dropped on dispose.
+/// </summary>
+public sealed class EngineDatabase : IDisposable
 {
-    public TestFolder()
-    {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "portal-tests", $"operations-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(Path);
-    }
+    // xunit runs tests without a synchronization context, so waiting here cannot dead-lock; it keeps the test classes'
+    // field initializers as simple as they were.
+    private readonly ScratchDatabase _database = ScratchDatabase.CreateAsync("operations", migrated: false).GetAwaiter().GetResult();
 
-    public string Path { get; }
-    public string DatabaseFile => System.IO.Path.Combine(Path, DatabaseSetup.DatabaseFileName);
+    public PortalDataOptions Options => _database.Options();
 
-    public void Dispose()
-    {
-        using (var connection = new SqliteConnection(SqlitePragmas.ConnectionString(DatabaseFile)))
-            SqliteConnection.ClearPool(connection);
-        try
-        {
-            Directory.Delete(Path, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A crashed host may still hold the file; a leftover temp folder is harmless.
-        }
-    }
+    public DatabaseProvider Provider => _database.Provider;
+
+    public void Dispose() => _database.DisposeAsync().AsTask().GetAwaiter().GetResult();
 }
 
 /// <summary>A handler built from lambdas, counting how often each step was entered.</summary>

@@ -1,7 +1,6 @@
 using System.Text;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -29,27 +28,25 @@ namespace Portal.Tests.Integration.ServiceConfigs;
 
 /// <summary>
 /// A generic host wired as <c>PortalHost</c> wires the Service Config feature (minus the web parts) on a real, migrated
-/// SQLite file in its own temporary folder: Data Protection with keys in the folder, Identity core, audit, the
+/// database of its own (<see cref="ScratchDatabase"/>): Data Protection with keys in the database, Identity core, audit, the
 /// infrastructure and catalog services with the in-process demo cloud, the Kubernetes client factory with the demo
-/// Kubernetes API (its controllers ticking every 20 ms), the real operations engine (Quartz on the same file), the
-/// Service Config services and the three PostgreSQL platform handlers. Started like the portal
-/// starts: migrate first, then the hosted services. The clock is the system clock (Quartz and the waits need real
+/// Kubernetes API (its controllers ticking every 20 ms), the real operations engine (Hangfire, in memory or in the
+/// PostgreSQL database), the Service Config services and the three PostgreSQL platform handlers. Started like the portal
+/// starts: migrate first, then the hosted services. The clock is the system clock (Hangfire and the waits need real
 /// time). A <see cref="SaveHook"/> on every context lets a test act "at the same moment" as a command.
 /// </summary>
 public sealed class ServiceConfigTestHost : IAsyncDisposable
 {
     private readonly IHost _host;
 
-    private ServiceConfigTestHost(string folder, string file, IHost host, SaveHook hook)
+    private ServiceConfigTestHost(ScratchDatabase store, IHost host, SaveHook hook)
     {
-        Folder = folder;
-        File = file;
+        Store = store;
         _host = host;
         Hook = hook;
     }
 
-    public string Folder { get; }
-    public string File { get; }
+    public ScratchDatabase Store { get; }
     public SaveHook Hook { get; }
     public IServiceProvider Services => _host.Services;
 
@@ -71,19 +68,15 @@ public sealed class ServiceConfigTestHost : IAsyncDisposable
     public static async Task<ServiceConfigTestHost> CreateAsync(DemoControllerDelays? delays = null, int transientRetries = 4, TimeSpan? latency = null,
         Action<IServiceCollection>? configure = null)
     {
-        var folder = Path.Combine(Path.GetTempPath(), "portal-tests", $"service-configs-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(folder);
-        var file = Path.Combine(folder, DatabaseSetup.DatabaseFileName);
         var hook = new SaveHook();
+        var store = await ScratchDatabase.CreateAsync("service-configs");
+        var data = store.Options() with { ConfigureDatabase = options => options.AddInterceptors(hook) };
 
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         var services = builder.Services;
         services.AddLogging();
         // The portal's own registrations, tuned for tests: instant demo controllers, fast retries and polls.
-        services.AddPortalDomain(new PortalDataOptions(file, Path.Combine(folder, "keys"), "Portal.Tests")
-        {
-            ConfigureDatabase = options => options.AddInterceptors(hook),
-        });
+        services.AddPortalDomain(data);
         services.AddPortalJobs(new PortalJobsOptions
         {
             OpenStack = new OpenStackClientOptions { RetryBaseDelay = TimeSpan.FromMilliseconds(1), MaxRetryDelay = TimeSpan.FromMilliseconds(5) },
@@ -115,11 +108,9 @@ public sealed class ServiceConfigTestHost : IAsyncDisposable
         });
         configure?.Invoke(services);
 
-        var host = new ServiceConfigTestHost(folder, file, builder.Build(), hook);
+        var host = new ServiceConfigTestHost(store, builder.Build(), hook);
         try
         {
-            await using (var db = host.NewContext())
-                await DatabaseSetup.MigrateAsync(db);
             await host._host.StartAsync();
             host.Admin = await host.AddUserAsync("admin@portal.test", PlatformRole.Admin);
             host.Viewer = await host.AddUserAsync("viewer@portal.test", PlatformRole.Viewer);
@@ -258,50 +249,12 @@ public sealed class ServiceConfigTestHost : IAsyncDisposable
     public static string? Image(System.Text.Json.Nodes.JsonObject deployment) =>
         deployment["spec"]?["template"]?["spec"]?["containers"]?[0]?["image"]?.GetValue<string>();
 
-    /// <summary>Every text value of every table, read without EF: to prove a secret is nowhere in the file.</summary>
-    public async Task<string> WholeDatabaseTextAsync()
-    {
-        await using var connection = new SqliteConnection(SqlitePragmas.ConnectionString(File));
-        await connection.OpenAsync();
-        var tables = new List<string>();
-        await using (var list = connection.CreateCommand())
-        {
-            list.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table'";
-            await using var reader = await list.ExecuteReaderAsync();
-            while (await reader.ReadAsync()) tables.Add(reader.GetString(0));
-        }
-        var text = new StringBuilder();
-        foreach (var table in tables)
-        {
-            await using var select = connection.CreateCommand();
-            select.CommandText = $"SELECT * FROM \"{table}\"";
-            await using var reader = await select.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
-            {
-                for (var i = 0; i < reader.FieldCount; i++)
-                {
-                    var value = reader.GetValue(i);
-                    text.Append(value switch
-                    {
-                        byte[] bytes => Encoding.UTF8.GetString(bytes),
-                        _ => value?.ToString(),
-                    }).Append('\n');
-                }
-            }
-        }
-        return text.ToString();
-    }
+    /// <summary>Every text value of every table, read without EF: to prove a secret is nowhere in the database.</summary>
+    public Task<string> WholeDatabaseTextAsync() => Store.AllTextAsync();
 
-    /// <summary>The raw ProtectedKubeconfig column, read without EF.</summary>
-    public async Task<string?> RawKubeconfigColumnAsync(Guid platformId)
-    {
-        await using var connection = new SqliteConnection(SqlitePragmas.ConnectionString(File));
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT ProtectedKubeconfig FROM ServicePlatforms WHERE Id = $id";
-        command.Parameters.AddWithValue("$id", platformId.ToString().ToUpperInvariant());
-        return await command.ExecuteScalarAsync() as string;
-    }
+    /// <summary>The raw ProtectedKubeconfig column, read without the model.</summary>
+    public Task<string?> RawKubeconfigColumnAsync(Guid platformId) =>
+        Store.ScalarAsync<string>($"SELECT \"ProtectedKubeconfig\" AS \"Value\" FROM \"ServicePlatforms\" WHERE \"Id\" = {platformId}");
 
     public async Task<IReadOnlyList<AuditEntry>> AuditEntriesAsync()
     {
@@ -327,17 +280,7 @@ public sealed class ServiceConfigTestHost : IAsyncDisposable
             // Never started (creation failed before the hosted services ran).
         }
         _host.Dispose();
-        using (var connection = new SqliteConnection(SqlitePragmas.ConnectionString(File)))
-            SqliteConnection.ClearPool(connection);
-        try
-        {
-            if (Directory.Exists(Folder))
-                Directory.Delete(Folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A leftover temporary folder is harmless.
-        }
+        await Store.DisposeAsync();
     }
 }
 

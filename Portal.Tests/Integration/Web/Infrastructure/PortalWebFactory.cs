@@ -4,8 +4,10 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Portal.Domain.Common;
+using Portal.Domain.Data;
 using Portal.Domain.Identity;
 using Portal.Domain.Tenancy;
+using Portal.Tests.Support;
 
 namespace Portal.Tests.Integration.Web.Infrastructure;
 
@@ -25,12 +27,17 @@ public class PortalWebFactory : WebApplicationFactory<Program>
 
     public PortalWebFactory()
     {
-        DataPath = Path.Combine(Path.GetTempPath(), "portal-tests", $"{GetType().Name}-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(DataPath);
+        // An empty database of the run's provider: the application migrates it at start-up, as in production. On
+        // SQLite that is the file in the data folder; on PostgreSQL the settings point the app at its own database.
+        Database = ScratchDatabase.CreateAsync(GetType().Name, migrated: false).GetAwaiter().GetResult();
+        DataPath = Database.Folder;
     }
 
     /// <summary>The temporary <c>Portal:DataPath</c> of this application instance.</summary>
     public string DataPath { get; }
+
+    /// <summary>The application's database (its file is in <see cref="DataPath"/> on SQLite).</summary>
+    public ScratchDatabase Database { get; }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -38,6 +45,11 @@ public class PortalWebFactory : WebApplicationFactory<Program>
         // before AddPortal reads configuration (and they beat appsettings.json).
         builder.UseEnvironment(Environments.Development);
         builder.UseSetting("Portal:DataPath", DataPath);
+        if (Database.Provider == DatabaseProvider.PostgreSql)
+        {
+            builder.UseSetting(PortalDataOptions.ProviderSetting, "PostgreSQL");
+            builder.UseSetting(PortalDataOptions.ConnectionStringSetting, Database.ConnectionString);
+        }
         builder.UseSetting("BootstrapAdmin:Email", AdminEmail);
         builder.UseSetting("BootstrapAdmin:Password", AdminPassword);
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
@@ -85,8 +97,9 @@ public class PortalWebFactory : WebApplicationFactory<Program>
 
     private void DeleteDataFolder()
     {
-        // SQLite pools connections; release them so the files can go.
+        // SQLite pools connections; release them so the files can go. Drops the PostgreSQL database too.
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Database.DisposeAsync().AsTask().GetAwaiter().GetResult();
         for (var attempt = 0; attempt < 5; attempt++)
         {
             try

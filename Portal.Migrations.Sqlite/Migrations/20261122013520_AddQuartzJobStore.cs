@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace Portal.Domain.Data.Migrations
+namespace Portal.Migrations.Sqlite.Migrations
 {
     /// <summary>
     /// The Quartz.NET job store's tables (Quartz 3.22 schema for SQLite, from Quartz's database/tables/tables_sqlite.sql).

@@ -2,7 +2,7 @@
 
 #nullable disable
 
-namespace Portal.Domain.Data.Migrations
+namespace Portal.Migrations.Sqlite.Migrations
 {
     /// <inheritdoc />
     public partial class AddUserThemePreference : Migration
