@@ -220,7 +220,10 @@ namespace Portal.Migrations.Sqlite.Migrations
         }
 
         /// <inheritdoc />
-        protected override void Down(MigrationBuilder migrationBuilder)
+        protected override void Down(MigrationBuilder migrationBuilder) => DropTables(migrationBuilder);
+
+        /// <summary>Drops the job store's tables (also when the engine left Quartz: <see cref="DropQuartzJobStore"/>).</summary>
+        internal static void DropTables(MigrationBuilder migrationBuilder)
         {
             // Children first; dropping QRTZ_TRIGGERS also drops its DELETE_* triggers.
             foreach (var table in new[]

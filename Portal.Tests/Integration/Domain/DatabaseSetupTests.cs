@@ -32,6 +32,31 @@ public sealed class DatabaseSetupTests
     }
 
     [Fact]
+    public async Task MigrateAsync_SqliteFileFromTheQuartzEra_DropsQuartzsTablesAndKeepsTheOperations()
+    {
+        await using var database = await ScratchDatabase.CreateAsync("quartz-era", migrated: false, provider: DatabaseProvider.Sqlite);
+        await using var db = database.NewContext();
+        var migrator = db.GetService<IMigrator>();
+        // A file as the last Quartz version left it: its job store, and an operation row that was queued in it.
+        await migrator.MigrateAsync("20261205193712_AddUserThemePreference");
+        Assert.Equal(11, await CountQuartzTablesAsync(db));
+        await db.Database.ExecuteSqlRawAsync("""
+            INSERT INTO "Operations" ("Id", "Kind", "TargetType", "TargetId", "TargetName", "Parameters", "State", "RequestedById",
+                "RequestedByName", "CreatedAt", "UpdatedAt", "Attempt", "CancelRequested", "Version")
+            VALUES ('0b6c6a38-4f4e-4a51-9d41-6d7f2c1e0a11', 'postgres-platform.create', 'Platform', 'p-1', 'Platform p-1', '{{}}', 'Queued',
+                'user-1', 'Ada', 0, 0, 1, 0, 1)
+            """);
+
+        await DatabaseSetup.MigrateAsync(db);
+
+        Assert.Equal(0, await CountQuartzTablesAsync(db));
+        Assert.Equal(1, await db.Operations.CountAsync());
+    }
+
+    private static async Task<int> CountQuartzTablesAsync(PortalDbContext db) =>
+        (await db.Database.SqlQueryRaw<int>("SELECT COUNT(*) AS \"Value\" FROM sqlite_master WHERE type = 'table' AND name LIKE 'QRTZ%'").ToListAsync()).Single();
+
+    [Fact]
     public async Task MigrateAsync_FreshDatabase_LeavesNoPendingModelChanges()
     {
         await using var database = await TestDatabase.CreateAsync();
