@@ -130,7 +130,15 @@ public sealed class EngineDatabase : IDisposable
 {
     // xunit runs tests without a synchronization context, so waiting here cannot dead-lock; it keeps the test classes'
     // field initializers as simple as they were.
-    private readonly ScratchDatabase _database = ScratchDatabase.CreateAsync("operations", migrated: false).GetAwaiter().GetResult();
+    private readonly ScratchDatabase _database;
+
+    public EngineDatabase() : this(null)
+    {
+    }
+
+    /// <summary>On <paramref name="provider"/>, whatever the run's is (the replica tests need PostgreSQL).</summary>
+    public EngineDatabase(DatabaseProvider? provider) =>
+        _database = ScratchDatabase.CreateAsync("operations", migrated: false, provider: provider).GetAwaiter().GetResult();
 
     public PortalDataOptions Options => _database.Options();
 
