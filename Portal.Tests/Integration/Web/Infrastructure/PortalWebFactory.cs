@@ -25,12 +25,22 @@ public class PortalWebFactory : WebApplicationFactory<Program>
     /// <summary>Every user created through <see cref="CreateUserAsync"/> gets this password unless told otherwise.</summary>
     public const string DefaultUserPassword = "user-password-for-tests";
 
+    private readonly bool _ownsDatabase = true;
+
     public PortalWebFactory()
     {
         // An empty database of the run's provider: the application migrates it at start-up, as in production. On
         // SQLite that is the file in the data folder; on PostgreSQL the settings point the app at its own database.
         Database = ScratchDatabase.CreateAsync(GetType().Name, migrated: false).GetAwaiter().GetResult();
         DataPath = Database.Folder;
+    }
+
+    /// <summary>A second replica of the portal on <paramref name="sharedDatabase"/>, which another factory owns (and drops).</summary>
+    public PortalWebFactory(ScratchDatabase sharedDatabase)
+    {
+        Database = sharedDatabase;
+        DataPath = sharedDatabase.Folder;
+        _ownsDatabase = false;
     }
 
     /// <summary>The temporary <c>Portal:DataPath</c> of this application instance.</summary>
@@ -97,6 +107,7 @@ public class PortalWebFactory : WebApplicationFactory<Program>
 
     private void DeleteDataFolder()
     {
+        if (!_ownsDatabase) return;
         // SQLite pools connections; release them so the files can go. Drops the PostgreSQL database too.
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Database.DisposeAsync().AsTask().GetAwaiter().GetResult();
