@@ -163,6 +163,8 @@ public sealed class PostgresPlatformFailureTests
         var (_, configId, mksId) = await host.SeedWithMksAsync();
         var (platformId, operationId) = await StartManagedToolsAsync(host, configId, UnreachableKubeconfig(ClosedPort()));
         Assert.Equal(OperationState.Failed, (await host.WaitForOperationAsync(operationId, timeout: TimeSpan.FromSeconds(20))).State);
+        // The platform shows the failure a moment after its operation (the observer applies it), as the tests above wait for.
+        Assert.Equal(PlatformState.Failed, (await host.WaitForPlatformAsync(platformId, p => p?.State != PlatformState.Provisioning, TimeSpan.FromSeconds(5)))!.State);
 
         (await host.Configs.DeletePlatformAsync(host.Admin, platformId)).ShouldSucceed();
         var delete = await host.WaitForOperationAsync((await host.LatestOperationAsync(platformId, PlatformOperations.DeletePostgres)).Id,
