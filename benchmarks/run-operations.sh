@@ -4,6 +4,7 @@
 #   benchmarks/run-operations.sh --count 5000   # more operations
 #   benchmarks/run-operations.sh --rate 300     # pace the second scenario differently
 #   benchmarks/run-operations.sh --keep         # keep the SQLite files (under $TMPDIR/portal-operations-benchmark-<pid>)
+#   benchmarks/run-operations.sh --postgresql   # on PostgreSQL: a throwaway server (tools/test-postgres.sh), Hangfire's jobs in it
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -15,5 +16,11 @@ PROJECT=benchmarks/Portal.OperationsBenchmark/Portal.OperationsBenchmark.csproj
 echo "==> Building $PROJECT (Release)"
 dotnet build "$PROJECT" -c Release -nologo -v quiet -clp:ErrorsOnly
 
+BENCHMARK=benchmarks/Portal.OperationsBenchmark/bin/Release/net10.0/Portal.OperationsBenchmark
+if [[ "${1:-}" == "--postgresql" ]]; then
+    shift
+    echo "==> Running on a throwaway PostgreSQL server"
+    exec tools/test-postgres.sh run bash -c 'PORTAL_BENCHMARK_POSTGRES="$PORTAL_TEST_POSTGRES" exec "$0" "$@"' "$BENCHMARK" "$@"
+fi
 echo "==> Running"
-exec benchmarks/Portal.OperationsBenchmark/bin/Release/net10.0/Portal.OperationsBenchmark "$@"
+exec "$BENCHMARK" "$@"

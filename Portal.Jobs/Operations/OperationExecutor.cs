@@ -401,7 +401,11 @@ public sealed class OperationExecutor(IDbContextFactory<PortalDbContext> dbFacto
         }
     }
 
-    /// <summary>SQLite said busy or locked: the write may succeed later.</summary>
+    /// <summary>
+    /// The database could not take the write now but may later: SQLite busy or locked; on PostgreSQL a fault Npgsql calls
+    /// transient (a dropped connection, a failover, a deadlock or serialization failure).
+    /// </summary>
     internal static bool IsBusy(Exception exception) =>
-        exception is SqliteException { SqliteErrorCode: 5 or 6 } || exception.InnerException is { } inner && IsBusy(inner);
+        exception is SqliteException { SqliteErrorCode: 5 or 6 } or Npgsql.NpgsqlException { IsTransient: true }
+        || exception.InnerException is { } inner && IsBusy(inner);
 }

@@ -35,16 +35,33 @@ internal sealed class EngineHost : IAsyncDisposable
     public OperationsEngine Engine => _services.GetRequiredService<OperationsEngine>();
     public OperationNotifier Notifier => _services.GetRequiredService<OperationNotifier>();
 
-    public static async Task<EngineHost> CreateAsync(string root)
+    /// <summary>
+    /// A fresh database: a SQLite file under <paramref name="root"/>, or, with <paramref name="postgresServer"/> (a
+    /// connection string to a server), a new PostgreSQL database there — where Hangfire then keeps its jobs too.
+    /// </summary>
+    public static async Task<EngineHost> CreateAsync(string root, string? postgresServer = null)
     {
         var folder = Path.Combine(root, Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
         var file = Path.Combine(folder, DatabaseSetup.DatabaseFileName);
+        var data = PortalDataOptions.ForSqliteFile(file);
+        if (postgresServer is not null)
+        {
+            var name = $"benchmark_{Guid.NewGuid():N}";
+            await using (var server = new Npgsql.NpgsqlConnection(postgresServer))
+            {
+                await server.OpenAsync();
+                await using var create = new Npgsql.NpgsqlCommand($"CREATE DATABASE \"{name}\"", server);
+                await create.ExecuteNonQueryAsync();
+            }
+            data = new PortalDataOptions(DatabaseProvider.PostgreSql, new Npgsql.NpgsqlConnectionStringBuilder(postgresServer) { Database = name }.ConnectionString);
+        }
 
         var services = new ServiceCollection();
         services.AddLogging(logging => logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
         services.AddSingleton(TimeProvider.System);
-        services.AddDbContextFactory<PortalDbContext>(options => DatabaseSetup.Configure(options, file));
+        services.AddSingleton(data);
+        services.AddDbContextFactory<PortalDbContext>(options => DatabaseSetup.Configure(options, data));
         services.AddSingleton<AuditLog>();
         services.AddOperationsEngine();
         services.AddOperationHandler<NoOpHandler>();
