@@ -15,9 +15,13 @@ internal static class ReplicaProgram
         // Usage: Portal.Replica <provider: sqlite|postgresql> <connection string> <replica name> <step delay ms>
         // Migrates the database, starts the operations engine with the effect handler, prints "ready", and runs until it is
         // stopped (SIGTERM/Ctrl+C: a graceful stop) or killed.
+        if (args.Length == 4 && args[0] is "enqueue" or "report")
+            return await BatchCommands.RunAsync(args[0], args[1], args[2], args[3]);
         if (args.Length != 4 || !int.TryParse(args[3], out var delayMs))
         {
             Console.Error.WriteLine("usage: Portal.Replica <sqlite|postgresql> <connection string> <replica name> <step delay ms>");
+            Console.Error.WriteLine("       Portal.Replica enqueue <sqlite|postgresql> <connection string> <count>");
+            Console.Error.WriteLine("       Portal.Replica report <sqlite|postgresql> <connection string> <expected count>");
             return 2;
         }
         var data = PortalDataOptions.FromSettings(args[0], args[1], Path.GetTempPath());

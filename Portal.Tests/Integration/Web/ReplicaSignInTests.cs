@@ -17,9 +17,9 @@ public sealed class ReplicaSignInTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _database = await ScratchDatabase.CreateAsync(nameof(ReplicaSignInTests), migrated: false, provider: DatabaseProvider.PostgreSql);
-        _first = new PortalWebFactory(_database);
+        _first = new ReplicaWebFactory(_database);
         _ = _first.Services; // the first replica migrates the database and creates the key ring
-        _second = new PortalWebFactory(_database);
+        _second = new ReplicaWebFactory(_database);
     }
 
     public async Task DisposeAsync()
@@ -45,4 +45,7 @@ public sealed class ReplicaSignInTests : IAsyncLifetime
         Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("Regions", await response.Content.ReadAsStringAsync());
     }
+
+    /// <summary>One replica on the shared database (xunit fixtures may have one public constructor, so not on the base).</summary>
+    private sealed class ReplicaWebFactory(ScratchDatabase database) : PortalWebFactory(database);
 }

@@ -36,8 +36,15 @@ public class PortalKestrelFactory : PortalWebFactory
         var testHost = builder.Build();
         testHost.Start();
 
-        // 2. The same application on a real socket. --urls from UseUrls beats "Urls" in appsettings.json.
+        // 2. The same application on a real socket. --urls from UseUrls beats "Urls" in appsettings.json. Both hosts
+        //    announce changes to the same notifiers, as one portal process does: a test acts through the first host's
+        //    services (whose engine runs what they queue), and the page in the browser, served by the second, must hear it.
         builder.ConfigureWebHost(web => web.UseKestrel().UseUrls("http://127.0.0.1:0"));
+        builder.ConfigureServices(services =>
+        {
+            services.AddSingleton(testHost.Services.GetRequiredService<Portal.Jobs.Operations.OperationNotifier>());
+            services.AddSingleton(testHost.Services.GetRequiredService<Portal.Jobs.Operations.IResourceNotifier>());
+        });
         _kestrelHost = builder.Build();
         _kestrelHost.Start();
         WaitUntilStarted(_kestrelHost, TimeSpan.FromSeconds(60));

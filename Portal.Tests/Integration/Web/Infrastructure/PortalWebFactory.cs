@@ -35,8 +35,8 @@ public class PortalWebFactory : WebApplicationFactory<Program>
         DataPath = Database.Folder;
     }
 
-    /// <summary>A second replica of the portal on <paramref name="sharedDatabase"/>, which another factory owns (and drops).</summary>
-    public PortalWebFactory(ScratchDatabase sharedDatabase)
+    /// <summary>A replica of the portal on <paramref name="sharedDatabase"/>, which the test owns (and drops).</summary>
+    protected PortalWebFactory(ScratchDatabase sharedDatabase)
     {
         Database = sharedDatabase;
         DataPath = sharedDatabase.Folder;
