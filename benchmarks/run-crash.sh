@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Crash benchmark for the operations engine: each trial records a batch of 100 operations (three steps of 200 ms, each
+# Crash benchmark for the operations engine: each trial records a batch of 100 operations (three steps of 1 s, each
 # leaving an effect keyed by operation and step), starts a replica process (tools/Portal.Replica), kills it with
 # SIGKILL at a random moment, starts a new one, waits until the batch is finished, and counts:
 #   lost      operations that vanished, or that are recorded as done without all their effects   (target 0)
@@ -13,6 +13,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 trials=20
+# Each step takes this long, so that a batch of 100 runs for about 6 s on 50 workers and a kill 0.2–2.5 s in lands mid-batch.
+step_ms=1000
 provider=sqlite
 while [[ $# -gt 0 ]]; do
     case "$1" in
@@ -27,10 +29,11 @@ dotnet build tools/Portal.Replica -c Release -nologo -v quiet -clp:ErrorsOnly
 replica=(dotnet tools/Portal.Replica/bin/Release/net10.0/Portal.Replica.dll)
 
 work="$(mktemp -d -t portal-crash.XXXXXX)"
-pg_dir="$work/postgres"
+# Its own folder, not inside $work: the server runs as the postgres user, who cannot enter a root-only folder.
+pg_dir="$(mktemp -d -t portal-crash-postgres.XXXXXX)"
 cleanup() {
     pkill -9 -f "Portal.Replica.dll .*$work" 2>/dev/null || true
-    [[ "$provider" == postgresql ]] && tools/test-postgres.sh stop "$pg_dir"
+    tools/test-postgres.sh stop "$pg_dir"
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -54,7 +57,7 @@ for trial in $(seq 1 "$trials"); do
         connection="Host=127.0.0.1;Port=$port;Username=postgres;Database=crash_$trial"
     fi
     "${replica[@]}" enqueue "$provider" "$connection" 100
-    "${replica[@]}" "$provider" "$connection" "$work/first-$trial" 200 >"$work/first-$trial.log" 2>&1 &
+    "${replica[@]}" "$provider" "$connection" "$work/first-$trial" "$step_ms" >"$work/first-$trial.log" 2>&1 &
     first=$!
     wait_ready "$work/first-$trial.log"
     delay_ms=$(( 200 + RANDOM % 2300 ))
@@ -64,7 +67,7 @@ for trial in $(seq 1 "$trials"); do
     at_kill="$("${replica[@]}" report "$provider" "$connection" 100)"
 
     started=$SECONDS
-    "${replica[@]}" "$provider" "$connection" "$work/second-$trial" 200 >"$work/second-$trial.log" 2>&1 &
+    "${replica[@]}" "$provider" "$connection" "$work/second-$trial" "$step_ms" >"$work/second-$trial.log" 2>&1 &
     second=$!
     wait_ready "$work/second-$trial.log"
     while true; do
