@@ -40,8 +40,6 @@ public static class PortalJobsServiceCollectionExtensions
         // Before the engine: hosted services start in order, and the engine's start already runs operations.
         services.AddHostedService<OperationHandlersCheck>();
         services.AddOperationsEngine(options.Operations);
-        // The domain's commands hand what they commit to this engine (the domain alone registers a dispatcher that does nothing).
-        services.Replace(ServiceDescriptor.Singleton<IOperationDispatcher, EngineOperationDispatcher>());
         services.AddSingleton<IResourceNotifier, ResourceNotifier>();
         services.AddSingleton<PlatformClusters>();
         services.AddSingleton<PlatformCommands>();

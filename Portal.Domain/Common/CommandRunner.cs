@@ -1,3 +1,4 @@
+using System.Transactions;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -78,6 +79,8 @@ public sealed class CommandRunner(IDbContextFactory<PortalDbContext> dbFactory, 
     private async Task<Result<T>> TryOnceAsync<T>(PortalDbContext db, Actor actor, AuditSubject subject,
         Func<PortalDbContext, Task<Result<T>>> change, Func<T, AuditSubject>? describeSuccess, bool serialized, CancellationToken ct)
     {
+        if (dispatcher.EnqueuesInTransaction)
+            return await TryOnceWithJobsAsync(db, actor, subject, change, describeSuccess, serialized, ct);
         await using (var transaction = serialized ? await BeginSerializedAsync(db, ct) : null)
         {
             var result = await change(db);
@@ -100,6 +103,56 @@ public sealed class CommandRunner(IDbContextFactory<PortalDbContext> dbFactory, 
             return result;
         }
     }
+
+    /// <summary>
+    /// <see cref="TryOnceAsync{T}"/> where the engine's jobs live in the portal's database (PostgreSQL): the save and the
+    /// jobs of the operations it queued commit in one transaction, so an operation never exists without its job nor a job
+    /// without its operation. A serialized command's transaction starts before its first read (its advisory lock must
+    /// cover the checks); any other command's starts at the save, and its reads run as before. The transaction is an
+    /// ambient <see cref="TransactionScope"/> because the job store opens its own connection: Npgsql hands it the
+    /// connection EF enlisted and closed after the save, so one local transaction commits both (PostgreSQL refuses the
+    /// two-phase commit two connections would need, which is why nothing may hold a second connection open meanwhile).
+    /// </summary>
+    private async Task<Result<T>> TryOnceWithJobsAsync<T>(PortalDbContext db, Actor actor, AuditSubject subject,
+        Func<PortalDbContext, Task<Result<T>>> change, Func<T, AuditSubject>? describeSuccess, bool serialized, CancellationToken ct)
+    {
+        Result<T> result;
+        HandOver handOver;
+        TransactionScope? scope = null;
+        try
+        {
+            if (serialized)
+            {
+                scope = NewTransactionScope();
+                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({SerializedCommandsLock})", ct);
+            }
+            result = await change(db);
+            if (!result.Succeeded) return result;
+            audit.AddSuccess(db, actor, describeSuccess?.Invoke(result.Value!) ?? subject);
+            handOver = HandOver.Collect(db);
+            scope ??= NewTransactionScope();
+            if (await TrySaveAsync(db, subject.TargetType, ct) is { } refusal) return refusal;
+            if (handOver.Queued.Count > 0) await dispatcher.EnqueueInTransactionAsync(handOver.Queued, ct);
+            scope.Complete();
+        }
+        finally
+        {
+            // Commits when completed, rolls back otherwise (a refusal, or an exception on the way).
+            scope?.Dispose();
+        }
+        await handOver.SendAsync(dispatcher, CancellationToken.None);
+        return result;
+    }
+
+    /// <summary>
+    /// The ambient transaction in which an operation's row and its job commit together on PostgreSQL: READ COMMITTED, as
+    /// EF's own transactions there. Always a new one: a command is its own unit of work, even when it starts from code
+    /// that inherited another command's ambient transaction (work started with <c>Task.Run</c> inside a command flows it).
+    /// Nothing may hold a second connection to the database open inside it.
+    /// </summary>
+    public static TransactionScope NewTransactionScope() =>
+        new(TransactionScopeOption.RequiresNew, new TransactionOptions { IsolationLevel = IsolationLevel.ReadCommitted },
+            TransactionScopeAsyncFlowOption.Enabled);
 
     public async Task<Result> RunAsync(Actor actor, AuditSubject subject, Func<PortalDbContext, Task<Result>> change,
         CancellationToken ct = default)
@@ -124,7 +177,8 @@ public sealed class CommandRunner(IDbContextFactory<PortalDbContext> dbFactory, 
     /// database-wide write lock (and READ COMMITTED lets two transactions read the same rows), so the transaction takes
     /// a transaction-scoped advisory lock that every serialized command waits for; commit or rollback releases it.
     /// </summary>
-    private static async Task<Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction> BeginSerializedAsync(PortalDbContext db, CancellationToken ct)
+    /// <remarks>Also for the few writes outside a command (Identity's user manager) that guard a rule across rows.</remarks>
+    public static async Task<Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction> BeginSerializedAsync(PortalDbContext db, CancellationToken ct)
     {
         var transaction = await db.Database.BeginTransactionAsync(ct);
         if (!db.Database.IsSqlite())

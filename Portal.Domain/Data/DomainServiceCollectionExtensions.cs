@@ -44,7 +44,7 @@ public static class DomainServiceCollectionExtensions
         services.AddSingleton<AuditLog>();
         // Without the engine (the domain's own tests) recorded operations just wait; AddPortalJobs replaces this with the engine's dispatcher.
         services.TryAddSingleton<IOperationDispatcher, NoOperationDispatcher>();
-        services.AddSingleton<CommandRunner>();
+        services.TryAddSingleton<CommandRunner>();
         services.AddSingleton<SecretProtector>();
         services.AddSingleton<RegionService>();
         services.AddSingleton<TenancyService>();

@@ -45,7 +45,7 @@ public sealed class DirectorySignInService(IServiceScopeFactory scopes, AuditLog
         var access = DirectoryMapping.Map(profile, options);
 
         Refusal? refusal;
-        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        await using (var transaction = await CommandRunner.BeginSerializedAsync(db, ct))
         {
             var user = await users.FindByLoginAsync(LoginProvider, profile.Subject);
             var created = false;

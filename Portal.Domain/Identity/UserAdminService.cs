@@ -97,9 +97,10 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, AuditLog audit
 
         Refusal? refusal;
         PortalUser? user;
-        // "At least one platform admin" spans rows no constraint can hold: check and save in one write
-        // transaction (IMMEDIATE on SQLite) so two admins demoting each other run one after the other.
-        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        // "At least one platform admin" spans rows no constraint can hold: check and save in one serialized write
+        // transaction (IMMEDIATE on SQLite, an advisory lock on PostgreSQL) so two admins demoting each other run one
+        // after the other.
+        await using (var transaction = await CommandRunner.BeginSerializedAsync(db, ct))
         {
             user = await users.FindByIdAsync(userId);
             refusal = !actor.IsPlatformAdmin ? Refusal.Forbidden("Only platform admins can change platform roles.")

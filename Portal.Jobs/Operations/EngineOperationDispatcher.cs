@@ -16,6 +16,22 @@ public sealed class EngineOperationDispatcher(IServiceProvider services, ILogger
     // services, and those the command runner that calls this dispatcher.
     private OperationService Operations => services.GetRequiredService<OperationService>();
 
+    private OperationsEngine Engine => services.GetRequiredService<OperationsEngine>();
+
+    public bool EnqueuesInTransaction => services.GetRequiredService<OperationsOptions>().UsesPostgreSql;
+
+    public Task EnqueueInTransactionAsync(IReadOnlyCollection<Guid> operationIds, CancellationToken ct)
+    {
+        // Thrown, not logged: the job store failing inside the transaction rolls the command back, and the person sees it.
+        foreach (var id in operationIds)
+        {
+            ct.ThrowIfCancellationRequested();
+            if (!Engine.CreateJobInTransaction(id))
+                logger.LogWarning("Operation {OperationId} is recorded while the engine is not running; it is dispatched when the engine starts", id);
+        }
+        return Task.CompletedTask;
+    }
+
     public async Task DispatchAsync(IReadOnlyCollection<Guid> operationIds, CancellationToken ct)
     {
         foreach (var id in operationIds)
@@ -23,7 +39,8 @@ public sealed class EngineOperationDispatcher(IServiceProvider services, ILogger
             try
             {
                 await Operations.AnnounceAsync(id, ct);
-                await Operations.DispatchAsync(id, ct);
+                // On PostgreSQL its job committed with it.
+                if (!EnqueuesInTransaction) await Operations.DispatchAsync(id, ct);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

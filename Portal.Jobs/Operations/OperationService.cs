@@ -18,9 +18,8 @@ namespace Portal.Jobs.Operations;
 /// start-up sweep enqueues the queued row.
 /// </remarks>
 public sealed class OperationService(IDbContextFactory<PortalDbContext> dbFactory, OperationHandlers handlers, OperationsEngine engine,
-    OperationNotifier notifier, AuditLog audit, TimeProvider clock, ILogger<OperationService> logger)
+    OperationNotifier notifier, CommandRunner commands, OperationsOptions options, TimeProvider clock, ILogger<OperationService> logger)
 {
-    private const int MaxConflicts = 10;
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>
@@ -56,44 +55,36 @@ public sealed class OperationService(IDbContextFactory<PortalDbContext> dbFactor
     public async Task<Guid> EnqueueAsync(Actor requestedBy, OperationRequest request, CancellationToken ct = default)
     {
         var operation = Prepare(requestedBy, request);
+        var jobCreated = false;
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
             db.Operations.Add(operation);
+            // On PostgreSQL the row and its job commit together (see CommandRunner); elsewhere the row is the durable queue.
+            using var transaction = options.UsesPostgreSql ? CommandRunner.NewTransactionScope() : null;
             await db.SaveChangesAsync(ct);
+            if (transaction is not null)
+            {
+                jobCreated = engine.CreateJobInTransaction(operation.Id);
+                transaction.Complete();
+            }
         }
         notifier.Publish(OperationChanged.Of(operation));
-        await DispatchAsync(operation.Id, ct);
+        if (!jobCreated) await DispatchAsync(operation.Id, ct);
         return operation.Id;
     }
 
     /// <summary>Runs a Failed operation again from its first unfinished step. Platform admins only.</summary>
-    public async Task<Result> RetryAsync(Actor actor, Guid operationId, CancellationToken ct = default)
-    {
-        var result = await ChangeAsync(actor, operationId, "operation.retry", "Only platform admins can retry operations.",
+    public Task<Result> RetryAsync(Actor actor, Guid operationId, CancellationToken ct = default) =>
+        ChangeAsync(actor, operationId, "operation.retry", "Only platform admins can retry operations.",
             (operation, now) => operation.Retry(actor, now), ct);
-        if (result.Succeeded)
-            await DispatchAsync(operationId, ct);
-        return result;
-    }
 
     /// <summary>
     /// Cancels a Queued operation at once, or asks a Running one to stop at its next safe point (between steps,
     /// or when the running step honours its cancellation token). Records who asked. Platform admins only.
     /// </summary>
-    public async Task<Result> CancelAsync(Actor actor, Guid operationId, CancellationToken ct = default)
-    {
-        OperationState? stateAfter = null;
-        var result = await ChangeAsync(actor, operationId, "operation.cancel", "Only platform admins can cancel operations.",
-            (operation, now) =>
-            {
-                var outcome = operation.RequestCancel(actor, now);
-                stateAfter = operation.State;
-                return outcome;
-            }, ct);
-        if (!result.Succeeded) return result;
-        await SignalCancelAsync(operationId, stateAfter!.Value, ct);
-        return result;
-    }
+    public Task<Result> CancelAsync(Actor actor, Guid operationId, CancellationToken ct = default) =>
+        ChangeAsync(actor, operationId, "operation.cancel", "Only platform admins can cancel operations.",
+            (operation, now) => operation.RequestCancel(actor, now), ct);
 
     /// <summary>
     /// Tells live views that an operation changed (after a change recorded outside this service, such as a tenant's
@@ -201,54 +192,31 @@ public sealed class OperationService(IDbContextFactory<PortalDbContext> dbFactor
     }
 
     /// <summary>
-    /// Applies a person's request to the operation, audited. The engine writes the row often; a conflict with it
-    /// is not the person's problem, so the request is decided again on the fresh row instead of being refused.
+    /// Applies a person's request to the operation through the command runner: audited, decided again on the fresh row
+    /// when the engine wrote it first (a conflict with the engine is not the person's problem), and handed over on commit
+    /// — a retry queues the operation again, a cancel interrupts its run — like every other command.
     /// </summary>
     private async Task<Result> ChangeAsync(Actor actor, Guid operationId, string action, string forbidden,
         Func<Operation, DateTimeOffset, Result> change, CancellationToken ct)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
         var subject = new AuditSubject(action, "Operation", operationId.ToString(), operationId.ToString());
-        for (var conflicts = 0; ; conflicts++)
+        var result = await commands.RunDecidingAgainOnConflictAsync<AuditSubject>(actor, subject, async db =>
         {
-            db.ChangeTracker.Clear();
-            Result result;
+            if (!actor.IsPlatformAdmin) return Refusal.Forbidden(forbidden);
             var operation = await db.Operations.Include(o => o.Steps).SingleOrDefaultAsync(o => o.Id == operationId, ct);
-            if (operation is not null)
-                subject = subject with { TargetName = $"{operation.Kind} on {operation.TargetType} {operation.TargetName}" };
-            if (!actor.IsPlatformAdmin)
-                result = Refusal.Forbidden(forbidden);
-            else if (operation is null)
-                result = Refusal.NotFound("The operation");
-            else if (Portal.Domain.Clusters.ClusterOperations.IsClusterKind(operation.Kind))
+            if (operation is null) return Refusal.NotFound("The operation");
+            if (Portal.Domain.Clusters.ClusterOperations.IsClusterKind(operation.Kind))
                 // The cluster's state follows these; its page retries and cancels them together with it.
-                result = Refusal.Conflict($"This is an action on {operation.TargetName}. Retry or cancel it from the cluster's page, where the cluster's state follows it.");
-            else
-            {
-                var stateBefore = operation.State;
-                result = change(operation, clock.GetUtcNow());
-                // Its resource follows in the same save: a cancel that ended a queued operation, a retry that queued it again.
-                if (result.Succeeded && operation.State != stateBefore && handlers.Find(operation.Kind) is { } handler)
-                    await handler.ApplyOutcomeAsync(db, operation, ct);
-            }
-
-            if (!result.Succeeded)
-            {
-                await audit.RecordRefusalAsync(db, actor, subject, result.Refusal!, ct);
-                return result;
-            }
-            audit.AddSuccess(db, actor, subject);
-            try
-            {
-                await db.SaveChangesAsync(ct);
-                notifier.Publish(OperationChanged.Of(operation!));
-                return result;
-            }
-            catch (DbUpdateConcurrencyException) when (conflicts < MaxConflicts)
-            {
-                // The engine moved the operation on meanwhile; decide again on what it is now.
-            }
-        }
+                return Refusal.Conflict($"This is an action on {operation.TargetName}. Retry or cancel it from the cluster's page, where the cluster's state follows it.");
+            var stateBefore = operation.State;
+            var outcome = change(operation, clock.GetUtcNow());
+            if (!outcome.Succeeded) return outcome.Refusal!;
+            // Its resource follows in the same save: a cancel that ended a queued operation, a retry that queued it again.
+            if (operation.State != stateBefore && handlers.Find(operation.Kind) is { } handler)
+                await handler.ApplyOutcomeAsync(db, operation, ct);
+            return subject with { TargetName = $"{operation.Kind} on {operation.TargetType} {operation.TargetName}" };
+        }, named => named, ct);
+        return result.Succeeded ? Result.Ok() : result.Refusal!;
     }
 
     private static async Task<Page<OperationView>> ViewsAsync(PortalDbContext db, IQueryable<Operation> query, PageRequest page, CancellationToken ct)

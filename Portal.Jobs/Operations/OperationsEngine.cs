@@ -188,6 +188,34 @@ public sealed class OperationsEngine(IServiceProvider services, OperationsOption
         }
     }
 
+    /// <summary>
+    /// Creates the job of an operation inside the ambient transaction that commits its row (PostgreSQL, whose job store
+    /// enlists in it): the job becomes visible to the workers with the row, and a rollback removes both. Returns false
+    /// when there is no such store or the engine is not running (its start-up sweep dispatches the row then).
+    /// </summary>
+    internal bool CreateJobInTransaction(Guid operationId)
+    {
+        if (!options.UsesPostgreSql || !_started || _client is not { } client || System.Transactions.Transaction.Current is not { } transaction)
+            return false;
+        _dispatched[operationId] = 0;
+        // Rolled back: there is no row and no job, so nothing is on its way.
+        transaction.TransactionCompleted += (sender, completed) =>
+        {
+            if (completed.Transaction?.TransactionInformation.Status != System.Transactions.TransactionStatus.Committed)
+                _dispatched.TryRemove(operationId, out _);
+        };
+        try
+        {
+            client.Create(Job.FromExpression<OperationJob>(j => j.RunAsync(operationId, CancellationToken.None)), new EnqueuedState(OperationsQueue));
+            return true;
+        }
+        catch
+        {
+            _dispatched.TryRemove(operationId, out _);
+            throw;
+        }
+    }
+
     /// <summary>Cancels the running step's token, if the operation runs in this process (other replicas notice the request within <see cref="OperationsOptions.CancelPollInterval"/>).</summary>
     public Task InterruptAsync(Guid operationId, CancellationToken ct = default)
     {

@@ -1,3 +1,5 @@
+using Portal.Domain.Operations;
+using Portal.Domain.Common;
 using Hangfire;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -38,6 +40,10 @@ public static class OperationsServiceCollectionExtensions
         services.AddTransient<OperationJob>();
         services.AddTransient<RecurringJobRunner>();
         services.AddSingleton<OperationService>();
+        // The domain's commands hand what they commit to this engine (the domain alone registers a dispatcher that does
+        // nothing); the operations service runs a person's retry or cancel through the same command runner.
+        services.Replace(ServiceDescriptor.Singleton<IOperationDispatcher, EngineOperationDispatcher>());
+        services.TryAddSingleton<CommandRunner>();
         // Hangfire's storage: one per host, owned (and disposed, after its servers stopped) by the engine; the dashboard
         // reads it too. Built on first use, after the database exists.
         services.AddSingleton<HangfireStorage>();

@@ -30,7 +30,7 @@ public sealed class SaveHook : SaveChangesInterceptor
     {
         if (eventData.Context is { } context) Saving?.Invoke(context);
         if (Interlocked.Exchange(ref _next, null) is { } action)
-            await action();
+            await AsAnotherWriter(action);
         return result;
     }
 
@@ -38,7 +38,17 @@ public sealed class SaveHook : SaveChangesInterceptor
     {
         if (eventData.Context is { } context) Saving?.Invoke(context);
         if (Interlocked.Exchange(ref _next, null) is { } action)
-            action().GetAwaiter().GetResult();
+            AsAnotherWriter(action).GetAwaiter().GetResult();
         return result;
+    }
+
+    /// <summary>
+    /// Runs the action as another writer would: outside the saving command's ambient transaction (on PostgreSQL a command
+    /// that records operations runs in one), and without handing that transaction to work the action starts.
+    /// </summary>
+    private static Task AsAnotherWriter(Func<Task> action)
+    {
+        using (ExecutionContext.SuppressFlow())
+            return Task.Run(action);
     }
 }
