@@ -10,11 +10,14 @@ namespace Portal.Tests.Integration.Clusters;
 /// <summary>Clusters driven end to end through the operations engine against the demo cloud's simulated Cluster API.</summary>
 public sealed class ClusterLifecycleTests
 {
-    /// <summary>Machines take half a second each: long enough to act while an action rolls out.</summary>
+    /// <summary>
+    /// Machines take two seconds each: long enough to act while an action rolls out, even on a loaded machine where the
+    /// test's next poll may come late (half a second was not: a rollout once finished before its fault was armed).
+    /// </summary>
     private static readonly DemoControllerDelays Slow = DemoControllerDelays.Instant with
     {
-        ControlPlaneMachine = TimeSpan.FromMilliseconds(500),
-        WorkerMachine = TimeSpan.FromMilliseconds(500),
+        ControlPlaneMachine = TimeSpan.FromSeconds(2),
+        WorkerMachine = TimeSpan.FromSeconds(2),
     };
 
     /// <summary>Waits until the action's first step (the apply) succeeded, then arms the fault for what rolls out.</summary>
