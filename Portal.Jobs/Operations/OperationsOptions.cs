@@ -44,7 +44,8 @@ public sealed class OperationsOptions
 
     /// <summary>
     /// How often this process asks the database whether someone asked to cancel an operation it runs (a cancel made
-    /// through another replica; one made here reaches the step at once).
+    /// through another replica; one made here reaches the step at once). On PostgreSQL the change feed usually brings
+    /// another replica's cancel at once too; this poll is the fallback for when its notification is lost.
     /// </summary>
     public TimeSpan CancelPollInterval { get; set; } = TimeSpan.FromSeconds(2);
 
