@@ -22,11 +22,19 @@ public sealed class Broadcast<T>(ILogger logger, Func<T, string> describe)
         return subscription;
     }
 
-    public void Publish(T change)
+    public void Publish(T change) => Deliver(change, everyone: false);
+
+    /// <summary>
+    /// Calls every subscriber, whatever its filter accepts: for a "something may have changed" after this process may
+    /// have missed events (a subscriber's filter names ids, and the missed event's id is not known).
+    /// </summary>
+    public void PublishToAll(T change) => Deliver(change, everyone: true);
+
+    private void Deliver(T change, bool everyone)
     {
         foreach (var subscription in Volatile.Read(ref _subscriptions))
         {
-            if (!subscription.Matches(change)) continue;
+            if (!everyone && !subscription.Matches(change)) continue;
             try
             {
                 var pending = subscription.Callback(change);

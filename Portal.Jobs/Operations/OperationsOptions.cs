@@ -44,7 +44,8 @@ public sealed class OperationsOptions
 
     /// <summary>
     /// How often this process asks the database whether someone asked to cancel an operation it runs (a cancel made
-    /// through another replica; one made here reaches the step at once).
+    /// through another replica; one made here reaches the step at once). On PostgreSQL the change feed usually brings
+    /// another replica's cancel at once too; this poll is the fallback for when its notification is lost.
     /// </summary>
     public TimeSpan CancelPollInterval { get; set; } = TimeSpan.FromSeconds(2);
 
@@ -65,6 +66,18 @@ public sealed class OperationsOptions
 
     /// <summary>Hangfire.PostgreSql's lock timeout; its default (10 min) blocked a killed replica's jobs that long.</summary>
     public TimeSpan DistributedLockTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// On PostgreSQL, how long the change feed gathers this process's change events before it sends them to the other
+    /// replicas: the engine may publish hundreds a second, and within the window repeated changes of one operation or
+    /// resource travel as one (the latest). Pages wait about 300 ms before reloading anyway.
+    /// </summary>
+    public TimeSpan ChangeFeedBatchWindow { get; set; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>First wait before the change feed reconnects after losing the database; doubles up to <see cref="ChangeFeedMaxReconnectDelay"/>.</summary>
+    public TimeSpan ChangeFeedReconnectDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan ChangeFeedMaxReconnectDelay { get; set; } = TimeSpan.FromSeconds(30);
 
     public bool UsesPostgreSql => !string.IsNullOrWhiteSpace(PostgreSqlConnectionString);
 

@@ -51,6 +51,8 @@ public static class OperationsServiceCollectionExtensions
         // above, so AddHangfire's own JobStorage.Current registration does not apply; the engine uses none of its statics.
         services.AddHangfire((sp, _) => HangfireSetup.ConfigureProcess(sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>()));
         services.AddSingleton<OperationsEngine>();
+        // On PostgreSQL, change events also travel between replicas (before the engine, whose start already runs operations).
+        if (options.UsesPostgreSql) services.AddPostgresChangeFeed();
         services.AddHostedService(sp => sp.GetRequiredService<OperationsEngine>());
         services.AddRecurringJob<OperationSweepJob>("operations.sweep", options.SweepInterval);
         services.Configure<HostOptions>(host =>

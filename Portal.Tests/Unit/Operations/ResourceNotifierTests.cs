@@ -47,4 +47,22 @@ public sealed class ResourceNotifierTests
 
         Assert.Equal(1, heard);
     }
+
+    [Fact]
+    public void Publish_OperationRefresh_ReachesEverySubscriberOfBothNotifiersWhateverItsFilter()
+    {
+        var operations = new OperationNotifier(NullLogger<OperationNotifier>.Instance);
+        using var resources = new ResourceNotifier(operations, NullLogger<ResourceNotifier>.Instance);
+        var seenOperations = new List<OperationChanged>();
+        var seenResources = new List<ResourceChanged>();
+        using var one = operations.SubscribeToOperation(Guid.NewGuid(), change => { seenOperations.Add(change); return Task.CompletedTask; });
+        using var target = operations.SubscribeToTarget("NodePool", "pool-1", change => { seenOperations.Add(change); return Task.CompletedTask; });
+        using var none = resources.Subscribe(_ => false, change => { seenResources.Add(change); return Task.CompletedTask; });
+
+        operations.Publish(OperationChanged.Refresh);
+
+        Assert.Equal([OperationChanged.Refresh, OperationChanged.Refresh], seenOperations);
+        Assert.Equal([ResourceChanged.Refresh], seenResources);
+        Assert.True(seenResources[0].IsRefresh);
+    }
 }

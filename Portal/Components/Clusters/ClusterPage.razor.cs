@@ -67,7 +67,8 @@ public sealed partial class ClusterPage : IAsyncDisposable
 
     private async Task<bool> ConcernsAsync(ResourceChanged change)
     {
-        if (_targets.Contains(change.Id)) return true;
+        // A refresh names nothing: this replica may have missed changes from the others.
+        if (change.IsRefresh || _targets.Contains(change.Id)) return true;
         if (change.Type != ClusterOperations.PoolTarget || _otherPools.ContainsKey(change.Id)) return false;
         // A pool this page does not show: one someone else is adding to this cluster, or another cluster's. Asked once.
         var owner = await Clusters.ClusterOfAsync(change.Type, change.Id);

@@ -47,7 +47,8 @@ public sealed partial class OperationHistory : IDisposable
         _subscription?.Dispose();
         _subscription = Source is not null
             // Read through the parameter on each change: the source's Watches may follow the page (a pool added).
-            ? Notifier.Subscribe(change => Source?.Watches(change) == true ? _live!.RequestAsync() : Task.CompletedTask)
+            // A refresh (this replica may have missed changes from the others) names no target: always reload.
+            ? Notifier.Subscribe(change => change.IsRefresh || Source?.Watches(change) == true ? _live!.RequestAsync() : Task.CompletedTask)
             : Notifier.SubscribeToTarget(TargetType, TargetId, _ => _live!.RequestAsync());
         var changedScope = _subscribedTo is not null;
         _subscribedTo = Scope;
