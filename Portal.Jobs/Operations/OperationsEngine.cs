@@ -216,7 +216,7 @@ public sealed class OperationsEngine(IServiceProvider services, OperationsOption
         }
     }
 
-    /// <summary>Cancels the running step's token, if the operation runs in this process (other replicas notice the request within <see cref="OperationsOptions.CancelPollInterval"/>).</summary>
+    /// <summary>Cancels the running step's token, if the operation runs in this process (on PostgreSQL other replicas hear of the request through the change feed at once, and by their poll within <see cref="OperationsOptions.CancelPollInterval"/> at the latest).</summary>
     public Task InterruptAsync(Guid operationId, CancellationToken ct = default)
     {
         foreach (var run in _running.Keys.Where(r => r.OperationId == operationId))
