@@ -1,6 +1,6 @@
 namespace Portal.Identity.Keycloak;
 
-/// <summary>Portal's own paths around the Keycloak flow (the OAuth callback is <see cref="KeycloakSettings.CallbackPath"/>).</summary>
+/// <summary>Portal's own paths around the Keycloak flow (the handler's callback is <see cref="KeycloakSettings.CallbackPath"/>).</summary>
 public static class KeycloakPaths
 {
     public const string SignIn = "/account/keycloak/signin";
