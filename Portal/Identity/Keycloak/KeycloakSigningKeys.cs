@@ -36,6 +36,8 @@ public sealed class KeycloakSigningKeys(TimeProvider clock, ILogger<KeycloakSign
     {
         var kid = KeyIdOf(idToken);
         if (kid is null || IsKnown(kid, configuration)) return;
+        // The same rule as for discovery: keys over plain http from a loopback realm only.
+        if (!Uri.TryCreate(configuration.JwksUri, UriKind.Absolute, out var jwks) || (jwks.Scheme != Uri.UriSchemeHttps && !jwks.IsLoopback)) return;
 
         await _fetch.WaitAsync(ct);
         try
