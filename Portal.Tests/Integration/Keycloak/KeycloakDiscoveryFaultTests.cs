@@ -83,6 +83,26 @@ public sealed class KeycloakDiscoveryFaultTests
     }
 
     [Fact]
+    public async Task AnyPage_WhenAuthorityIsPlainHttpElsewhere_StillWorksAndKeycloakShowsSettingsFault()
+    {
+        // The handler refuses a non-loopback http authority by throwing inside UseAuthentication, on every request.
+        await using var app = new KeycloakWebFactory(new KeycloakPortalSettings("http://sso.example.test/realms/acme"));
+        var portal = app.CreatePortalClient();
+
+        var login = await PortalHttp.GetHtmlAsync(portal, "/account/login");
+        Assert.Contains("login-password", login);
+        using (var health = await portal.GetAsync("/healthz")) Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        using (var dashboard = await portal.GetAsync("/")) PortalHttp.AssertRedirect(dashboard, "/account/login");
+        await PortalHttp.SignInOrFailAsync(portal, PortalWebFactory.AdminEmail, PortalWebFactory.AdminPassword);
+
+        var location = await StartAsync(app.CreatePortalClient());
+
+        Assert.Equal("settings", KeycloakHttp.FailureReason(location));
+        Assert.Contains("Keycloak sign-in is off until the settings are fixed: Keycloak:Authority 'http://sso.example.test/realms/acme' uses plain http", app.Logs.All);
+        Assert.Contains("Keycloak sign-in is not set up correctly", await PortalHttp.GetHtmlAsync(portal, location));
+    }
+
+    [Fact]
     public async Task FailurePage_WithForgedDetail_ShowsOnlyPortalsOwnText()
     {
         await using var app = new KeycloakWebFactory(new KeycloakPortalSettings($"http://127.0.0.1:{Loopback.ClosedPort()}/realms/any"));

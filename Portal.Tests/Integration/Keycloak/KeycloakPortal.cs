@@ -8,12 +8,16 @@ namespace Portal.Tests.Integration.Keycloak;
 /// <summary>Portal's settings for a Keycloak realm, plus a log sink the tests read.</summary>
 public sealed record KeycloakPortalSettings(string Authority, string ClientId = "portal", string ClientSecret = "portal-client-secret")
 {
+    /// <summary>The OpenID Connect handler's log at Trace, as an operator chasing a problem would turn it on.</summary>
+    public bool TraceHandler { get; init; }
+
     public void Apply(IWebHostBuilder builder, CapturedLogs logs)
     {
         builder.UseSetting("Keycloak:Authority", Authority);
         builder.UseSetting("Keycloak:ClientId", ClientId);
         builder.UseSetting("Keycloak:ClientSecret", ClientSecret);
         builder.UseSetting("Logging:LogLevel:Portal", "Information");
+        if (TraceHandler) builder.UseSetting("Logging:LogLevel:Portal.Identity.Keycloak.KeycloakHandler", "Trace");
         builder.ConfigureLogging(logging => logging.AddProvider(logs));
     }
 }
@@ -21,7 +25,7 @@ public sealed record KeycloakPortalSettings(string Authority, string ClientId = 
 /// <summary>The real Portal (TestServer) signing in against a Keycloak realm.</summary>
 public sealed class KeycloakWebFactory(KeycloakPortalSettings settings) : PortalWebFactory
 {
-    public CapturedLogs Logs { get; } = new();
+    public CapturedLogs Logs { get; } = new(settings.TraceHandler ? LogLevel.Trace : LogLevel.Information);
     public KeycloakPortalSettings Settings => settings;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -58,10 +62,11 @@ public sealed class KeycloakKestrelFactory(KeycloakPortalSettings settings) : Po
     }
 }
 
-/// <summary>Every log line the app writes (Information and up for Portal's own categories).</summary>
-public sealed class CapturedLogs : ILoggerProvider
+/// <summary>Every log line the app writes (Information and up for Portal's own categories, unless told lower).</summary>
+public sealed class CapturedLogs(LogLevel minimum = LogLevel.Information) : ILoggerProvider
 {
     private readonly List<string> _lines = [];
+    private readonly LogLevel _minimum = minimum;
 
     public IReadOnlyList<string> Lines
     {
@@ -77,7 +82,7 @@ public sealed class CapturedLogs : ILoggerProvider
     private sealed class Sink(CapturedLogs owner, string category) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= owner._minimum;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {

@@ -57,6 +57,19 @@ public sealed partial class KeycloakProviderTests(ProviderPortal fixture, ITestO
     }
 
     [Fact]
+    public async Task SignIn_WhenRealmRolesAreOnlyInUserInfo_StillGrantsPlatformRole()
+    {
+        await fixture.Provider.SetIdTokenMappersAsync(false);
+
+        var (location, _) = await SignInAsync("carol", "login");
+
+        Assert.Equal("/", location);
+        await using var scope = fixture.App.Services.CreateAsyncScope();
+        var carol = await scope.ServiceProvider.GetRequiredService<PortalDbContext>().Users.SingleAsync(u => u.Email == "carol@portal.test");
+        Assert.Equal(PlatformRole.Admin, carol.PlatformRole);
+    }
+
+    [Fact]
     public async Task SignIn_WithIdTokenMappers_MapsGroupsAndMeasuresRoundTrip()
     {
         var (location, elapsed) = await SignInAsync("alice", "login");

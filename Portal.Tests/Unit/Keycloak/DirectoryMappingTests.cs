@@ -117,25 +117,114 @@ public sealed class KeycloakClaimsTests
     }
 }
 
-public sealed class KeycloakNoncesTests
+public sealed class KeycloakFailureMappingTests
 {
-    [Fact]
-    public void TryRedeem_SameNonceTwice_RefusesTheSecond()
-    {
-        var nonces = new KeycloakNonces(new ManualTimeProvider());
-        var nonce = KeycloakNonces.Create();
-        var until = DateTimeOffset.UtcNow.AddMinutes(5);
-
-        Assert.True(nonces.TryRedeem(nonce, until));
-        Assert.False(nonces.TryRedeem(nonce, until));
-        Assert.True(nonces.TryRedeem(KeycloakNonces.Create(), until));
-    }
-
     [Fact]
     public void Classify_OAuthHandlerFailures_MapToReasons()
     {
-        Assert.Equal(KeycloakFailure.InvalidState, KeycloakSetup.Classify(new Exception("The oauth state was missing or invalid.")).Reason);
-        Assert.Equal(KeycloakFailure.InvalidState, KeycloakSetup.Classify(new Exception("Correlation failed.")).Reason);
-        Assert.Equal(KeycloakFailure.Expired, KeycloakSetup.Classify(new Exception("x", new KeycloakSignInException(KeycloakFailure.Expired, "e"))).Reason);
+        Assert.Equal(KeycloakFailure.InvalidState, Classify(new Exception("The oauth state was missing or invalid.")).Reason);
+        Assert.Equal(KeycloakFailure.InvalidState, Classify(new Exception("Correlation failed.")).Reason);
+        Assert.Equal(KeycloakFailure.Expired, Classify(new Exception("x", new KeycloakSignInException(KeycloakFailure.Expired, "e"))).Reason);
     }
+
+    [Fact]
+    public void FromCallback_WhenLibraryMessageQuotesTheToken_LogsNeitherTheTokenNorTheMessage()
+    {
+        const string token = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhYmMifQ.c2lnbmF0dXJl";
+        var thrown = new Microsoft.IdentityModel.Tokens.SecurityTokenException($"IDX10000: Unable to validate the 'id_token', no suitable TokenHandler was found for: '{token}'.");
+
+        var failure = KeycloakFailureMapping.FromCallback(thrown, KeycloakCallbackStage.IdToken);
+
+        Assert.Equal(KeycloakFailure.InvalidToken, failure.Reason);
+        Assert.DoesNotContain(token, failure.Message);
+        Assert.DoesNotContain("no suitable TokenHandler", failure.Message);
+        Assert.Contains("IDX10000", failure.Message);
+    }
+
+    [Fact]
+    public void FromCallback_TokenEndpointError_NamesTheErrorCodeOnly()
+    {
+        var thrown = new Microsoft.IdentityModel.Protocols.OpenIdConnect.OpenIdConnectProtocolException("Message contains error: 'invalid_grant', error_description: 'Code not valid: abc123'");
+        thrown.Data["error"] = "invalid_grant";
+        thrown.Data["error_description"] = "Code not valid: abc123";
+
+        var failure = KeycloakFailureMapping.FromCallback(thrown, KeycloakCallbackStage.TokenExchange);
+
+        Assert.Equal(KeycloakFailure.TokenExchange, failure.Reason);
+        Assert.Contains("invalid_grant", failure.Message);
+        Assert.DoesNotContain("abc123", failure.Message);
+    }
+
+    [Fact]
+    public void FromChallenge_WhenDiscoveryDownloadFails_IsUnreachable()
+    {
+        var thrown = new InvalidOperationException("IDX20803: Unable to obtain configuration from: 'http://127.0.0.1:1/realms/x'.",
+            new IOException("IDX20804: Unable to retrieve document from: 'http://127.0.0.1:1/realms/x'.", new HttpRequestException("Connection refused")));
+
+        Assert.Equal(KeycloakFailure.Unreachable, KeycloakFailureMapping.FromChallenge(thrown).Reason);
+    }
+
+    [Fact]
+    public void FromChallenge_WhenDiscoveryDocumentDoesNotParse_IsDiscovery()
+    {
+        var thrown = new InvalidOperationException("IDX20803: Unable to obtain configuration from: 'http://127.0.0.1:1/realms/x'.",
+            new ArgumentException("IDX21815: Error deserializing json."));
+
+        Assert.Equal(KeycloakFailure.Discovery, KeycloakFailureMapping.FromChallenge(thrown).Reason);
+    }
+
+    private static KeycloakSignInException Classify(Exception failure) =>
+        KeycloakFailureMapping.FromCallback(failure, KeycloakCallbackStage.AuthorizationResponse);
+}
+
+public sealed class KeycloakSettingsTests
+{
+    [Theory]
+    [InlineData("https://sso.example/realms/acme")]
+    [InlineData("http://127.0.0.1:8080/realms/acme")]
+    [InlineData("http://localhost:8080/realms/acme/")]
+    [InlineData("http://[::1]:8080/realms/acme")]
+    public void Problem_HttpsOrLoopbackHttp_IsNone(string authority)
+    {
+        var settings = new KeycloakSettings { Authority = authority, ClientId = "portal" };
+
+        Assert.Null(settings.Problem);
+        Assert.True(settings.IsUsable);
+    }
+
+    [Theory]
+    [InlineData("http://sso.example/realms/acme")]
+    [InlineData("http://10.0.0.5/realms/acme")]
+    [InlineData("sso.example/realms/acme")]
+    [InlineData("ftp://sso.example/realms/acme")]
+    public void Problem_PlainHttpElsewhereOrNotAUrl_IsNamedAndSchemeIsOff(string authority)
+    {
+        var settings = new KeycloakSettings { Authority = authority, ClientId = "portal" };
+
+        Assert.Contains("Keycloak:Authority", settings.Problem);
+        Assert.True(settings.IsConfigured);
+        Assert.False(settings.IsUsable);
+    }
+}
+
+public sealed class KeycloakLifetimeTests
+{
+    private static readonly DateTime Now = new(2026, 12, 1, 12, 0, 0, DateTimeKind.Utc);
+    private static readonly TimeSpan Skew = TimeSpan.FromMinutes(1);
+
+    [Fact]
+    public void ValidateLifetime_ExpiredWithinSkew_Passes() =>
+        Assert.True(KeycloakSetup.ValidateLifetime(Clock(), Now.AddMinutes(-6), Now.AddSeconds(-30), Skew));
+
+    [Fact]
+    public void ValidateLifetime_ExpiredBeyondSkew_ThrowsExpired() =>
+        Assert.Throws<Microsoft.IdentityModel.Tokens.SecurityTokenExpiredException>(() =>
+            KeycloakSetup.ValidateLifetime(Clock(), Now.AddMinutes(-10), Now.AddMinutes(-2), Skew));
+
+    [Fact]
+    public void ValidateLifetime_NoExpiry_ThrowsNoExpiration() =>
+        Assert.Throws<Microsoft.IdentityModel.Tokens.SecurityTokenNoExpirationException>(() =>
+            KeycloakSetup.ValidateLifetime(Clock(), null, null, Skew));
+
+    private static ManualTimeProvider Clock() => new(new DateTimeOffset(Now));
 }

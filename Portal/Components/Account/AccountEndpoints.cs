@@ -17,9 +17,7 @@ public static class AccountEndpoints
             // Keycloak session too (RP-initiated logout), so the next sign-in asks for credentials again.
             var idToken = await http.GetTokenAsync(IdentityConstants.ApplicationScheme, "id_token");
             await signIn.SignOutAsync();
-            return await keycloak.EndSessionUrlAsync(http, idToken) is { } endSession
-                ? Results.Redirect(endSession)
-                : Results.LocalRedirect("~/account/login?signedOut=true");
+            return await keycloak.EndSessionAsync(http, idToken) ?? Results.LocalRedirect("~/account/login?signedOut=true");
         }).RequireAuthorization();
         return endpoints;
     }

@@ -1,15 +1,14 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.AspNetCore.WebUtilities;
 using Portal.Components.Account;
 using Portal.Domain.Identity;
 
 namespace Portal.Identity.Keycloak;
 
 /// <summary>
-/// The endpoints around the OAuth handler: start a sign-in, complete it (link or create the local account, sync roles
-/// and memberships, issue Portal's own cookie), and come back from Keycloak's logout.
+/// The endpoints around the OpenID Connect handler: start a sign-in (with the failure page when Keycloak cannot be used),
+/// and complete it (link or create the local account, sync roles and memberships, issue Portal's own cookie).
 /// </summary>
 public static class KeycloakEndpoints
 {
@@ -18,18 +17,42 @@ public static class KeycloakEndpoints
 
     public static IEndpointRouteBuilder MapKeycloakEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        if (!endpoints.ServiceProvider.GetRequiredService<KeycloakSettings>().IsConfigured) return endpoints;
+        var settings = endpoints.ServiceProvider.GetRequiredService<KeycloakSettings>();
+        if (!settings.IsConfigured) return endpoints;
+        if (settings.Problem is { } problem)
+            KeycloakLog.SettingsInvalid(endpoints.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(KeycloakEndpoints).FullName!), problem);
 
-        endpoints.MapGet(KeycloakPaths.SignIn, (string? returnUrl) =>
-            Results.Challenge(new AuthenticationProperties
+        endpoints.MapGet(KeycloakPaths.SignIn, StartAsync).AllowAnonymous();
+        endpoints.MapGet(KeycloakPaths.Complete, CompleteAsync).AllowAnonymous();
+        return endpoints;
+    }
+
+    /// <summary>
+    /// Sends the browser to Keycloak. The handler reads discovery here and throws when the realm is down or its document
+    /// is not usable (this is not a remote failure, so no handler event sees it): caught here, for the failure page.
+    /// </summary>
+    private static async Task<IResult> StartAsync(HttpContext http, KeycloakSettings settings, ILoggerFactory loggers, string? returnUrl)
+    {
+        var logger = loggers.CreateLogger(typeof(KeycloakEndpoints).FullName!);
+        if (settings.Problem is { } problem)
+        {
+            KeycloakLog.SignInFailed(logger, KeycloakFailure.Settings, problem);
+            return Results.LocalRedirect("~" + KeycloakPaths.Failure(KeycloakFailure.Settings));
+        }
+        try
+        {
+            await http.ChallengeAsync(KeycloakSettings.Scheme, new AuthenticationProperties
             {
                 RedirectUri = $"{KeycloakPaths.Complete}?returnUrl={Uri.EscapeDataString(Login.SafeReturnUrl(returnUrl))}",
-            }, [KeycloakSettings.Scheme])).AllowAnonymous();
-
-        endpoints.MapGet(KeycloakPaths.Complete, CompleteAsync).AllowAnonymous();
-
-        endpoints.MapGet(KeycloakSettings.SignedOutCallbackPath, () => Results.LocalRedirect("~/account/login?signedOut=true")).AllowAnonymous();
-        return endpoints;
+            });
+            return Results.Empty;
+        }
+        catch (Exception ex) when (!http.RequestAborted.IsCancellationRequested)
+        {
+            var failure = KeycloakFailureMapping.FromChallenge(ex);
+            KeycloakLog.Failed(logger, failure);
+            return Results.LocalRedirect("~" + KeycloakPaths.Failure(failure.Reason));
+        }
     }
 
     private static async Task<IResult> CompleteAsync(HttpContext http, DirectorySignInService directory, SignInManager<PortalUser> signIn,
@@ -68,32 +91,29 @@ public static class KeycloakEndpoints
     }
 }
 
-/// <summary>Builds the RP-initiated logout request that ends the Keycloak session along with Portal's.</summary>
-public sealed class KeycloakSignOut(KeycloakSettings settings, IServiceProvider services, ILogger<KeycloakSignOut> logger)
+/// <summary>RP-initiated logout: ends the Keycloak session along with Portal's, through the handler's sign-out.</summary>
+public sealed class KeycloakSignOut(KeycloakSettings settings, ILogger<KeycloakSignOut> logger)
 {
     /// <summary>
-    /// Where to send the browser after Portal's cookie is gone: Keycloak's end-session endpoint with the id_token as
-    /// hint, or Portal's sign-in page with a warning when the realm cannot be reached. Null when there is nothing to end.
+    /// After Portal's cookie is gone: sends the browser to Keycloak's end-session endpoint with the id_token as hint
+    /// (the handler writes the redirect), or to Portal's sign-in page with a warning when the realm cannot be reached.
+    /// Null when there is no Keycloak session to end.
     /// </summary>
-    public async Task<string?> EndSessionUrlAsync(HttpContext http, string? idToken)
+    public async Task<IResult?> EndSessionAsync(HttpContext http, string? idToken)
     {
-        if (!settings.IsConfigured || string.IsNullOrEmpty(idToken)) return null;
+        if (!settings.IsUsable || string.IsNullOrEmpty(idToken)) return null;
+        var properties = new AuthenticationProperties { RedirectUri = KeycloakPaths.SignedOut };
+        properties.SetParameter(KeycloakEvents.IdTokenHintParameter, idToken);
         try
         {
-            var configuration = await services.GetRequiredService<KeycloakMetadata>().GetAsync(http.RequestAborted);
-            if (string.IsNullOrEmpty(configuration.EndSessionEndpoint)) return null;
-            var request = http.Request;
-            return QueryHelpers.AddQueryString(configuration.EndSessionEndpoint, new Dictionary<string, string?>
-            {
-                ["id_token_hint"] = idToken,
-                ["post_logout_redirect_uri"] = $"{request.Scheme}://{request.Host}{request.PathBase}{KeycloakSettings.SignedOutCallbackPath}",
-                ["client_id"] = settings.ClientId,
-            });
+            await http.SignOutAsync(KeycloakSettings.Scheme, properties);
+            return Results.Empty;
         }
-        catch (KeycloakSignInException failure)
+        catch (Exception ex) when (!http.RequestAborted.IsCancellationRequested)
         {
-            KeycloakLog.SignOutUnreachable(logger, failure.Message);
-            return "/account/login?signedOut=true&keycloak=unreachable";
+            var failure = KeycloakFailureMapping.FromChallenge(ex);
+            KeycloakLog.SignOutUnreachable(logger, failure.Reason, failure.Message);
+            return Results.LocalRedirect("~" + KeycloakPaths.SignedOutKeycloakUnreachable);
         }
     }
 }

@@ -33,6 +33,8 @@ public enum KeycloakFailure
     Account,
     /// <summary>The short-lived external sign-in cookie was missing when the sign-in was completed.</summary>
     SessionExpired,
+    /// <summary>Portal's own Keycloak settings are not valid (found at start-up; the log says which).</summary>
+    Settings,
 }
 
 /// <summary>
@@ -87,6 +89,8 @@ public static class KeycloakFailureText
             "Your Keycloak account could not be matched to a Portal account."),
         KeycloakFailure.SessionExpired => ("The sign-in took too long",
             "The sign-in was not completed in time. Start again."),
+        KeycloakFailure.Settings => ("Keycloak sign-in is not set up correctly",
+            "Portal's Keycloak settings are not valid, so Portal did not contact Keycloak. A platform admin needs to check the Keycloak settings (Portal's log says which one)."),
         _ => ("Sign-in with Keycloak failed", "Something went wrong while signing you in with Keycloak. Try again."),
     };
 }

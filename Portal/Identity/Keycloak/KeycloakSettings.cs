@@ -29,10 +29,29 @@ public sealed class KeycloakSettings
 
     public bool IsConfigured => !string.IsNullOrWhiteSpace(Authority) && !string.IsNullOrWhiteSpace(ClientId);
 
+    /// <summary>
+    /// Why the settings cannot be used, or null. Checked once at start-up: the OpenID Connect handler throws from its
+    /// options set-up for a non-loopback <c>http</c> authority, and it does so inside <c>UseAuthentication</c>, which
+    /// would break every page of Portal. With a problem, the scheme is not registered and only Keycloak sign-in fails.
+    /// </summary>
+    public string? Problem
+    {
+        get
+        {
+            if (!IsConfigured) return null;
+            if (!Uri.TryCreate(Issuer, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+                return $"Keycloak:Authority '{Issuer}' is not an absolute http(s) URL.";
+            if (uri.Scheme == Uri.UriSchemeHttp && !uri.IsLoopback)
+                return $"Keycloak:Authority '{Issuer}' uses plain http, which Portal accepts for loopback addresses only. Use https.";
+            return null;
+        }
+    }
+
+    /// <summary>Configured and free of <see cref="Problem"/>: the Keycloak scheme is registered.</summary>
+    public bool IsUsable => IsConfigured && Problem is null;
+
     /// <summary>The authority without a trailing slash: Keycloak's issuer is exactly this.</summary>
     public string Issuer => (Authority ?? "").Trim().TrimEnd('/');
-
-    public string DiscoveryAddress => Issuer + "/.well-known/openid-configuration";
 
     /// <summary>Plain http is accepted for loopback realms only (development and tests).</summary>
     public bool RequireHttps => !Uri.TryCreate(Issuer, UriKind.Absolute, out var uri) || !uri.IsLoopback;
