@@ -187,8 +187,8 @@ public sealed class OperationsEngine(IServiceProvider services, OperationsOption
     /// overlap. Returns false when the engine is not running; the start-up sweep dispatches it then.
     /// </summary>
     /// <remarks>
-    /// Returns once the job is handed to one of the engine's dispatch threads, not once Hangfire stored it: on
-    /// PostgreSQL creating a job takes about ten statements, and a caller that waited for them (a request, a command, the
+    /// On PostgreSQL, returns once the job is handed to one of the engine's dispatch threads, not once Hangfire stored
+    /// it (in memory the job is created at once): on PostgreSQL creating a job takes about ten statements, and a caller that waited for them (a request, a command, the
     /// sweep with its backlog) could hand over no more than one job per those round trips. The row is the record of
     /// truth, so a job that is never created (the process died, the database refused) loses nothing: the Queued row is
     /// found by the sweep, as it is when a process dies between its commit and its dispatch.
@@ -202,6 +202,20 @@ public sealed class OperationsEngine(IServiceProvider services, OperationsOption
         }
         ct.ThrowIfCancellationRequested();
         _dispatched[operationId] = 0;
+        if (!options.UsesPostgreSql && _client is { } client)
+        {
+            // In memory a job costs microseconds: created here, as the caller waits, with no hand-over.
+            try
+            {
+                CreateJob(client, new PendingDispatch(operationId, notBefore));
+                return Task.FromResult(true);
+            }
+            catch
+            {
+                _dispatched.TryRemove(operationId, out _);
+                throw;
+            }
+        }
         Interlocked.Increment(ref _pendingDispatches);
         try
         {
@@ -217,6 +231,13 @@ public sealed class OperationsEngine(IServiceProvider services, OperationsOption
         }
     }
 
+    private void CreateJob(BackgroundJobClient client, PendingDispatch pending)
+    {
+        var operationId = pending.OperationId;
+        var job = Job.FromExpression<OperationJob>(j => j.RunAsync(operationId, CancellationToken.None));
+        client.Create(job, pending.NotBefore is { } at && at > clock.GetUtcNow() ? new ScheduledState(at.UtcDateTime) : new EnqueuedState(OperationsQueue));
+    }
+
     /// <summary>One dispatch thread: creates the jobs handed over, until the engine stops (then the rest, unless abandoned).</summary>
     private void DispatchLoop(BackgroundJobClient client, BlockingCollection<PendingDispatch> outbox)
     {
@@ -225,9 +246,7 @@ public sealed class OperationsEngine(IServiceProvider services, OperationsOption
             try
             {
                 if (_abandoned) continue;
-                var operationId = pending.OperationId;
-                var job = Job.FromExpression<OperationJob>(j => j.RunAsync(operationId, CancellationToken.None));
-                client.Create(job, pending.NotBefore is { } at && at > clock.GetUtcNow() ? new ScheduledState(at.UtcDateTime) : new EnqueuedState(OperationsQueue));
+                CreateJob(client, pending);
             }
             catch (Exception ex)
             {
