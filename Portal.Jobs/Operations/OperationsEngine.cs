@@ -38,6 +38,10 @@ public sealed class OperationsEngine(IServiceProvider services, OperationsOption
     private readonly ConcurrentDictionary<RunRegistration, byte> _running = new();
     // Operations this process handed to Hangfire and has not finished running: the sweep leaves them alone.
     private readonly ConcurrentDictionary<Guid, byte> _dispatched = new();
+    // Jobs to create, taken by the dispatch threads (see DispatchAsync). Null while the engine is not running.
+    private BlockingCollection<PendingDispatch>? _outbox;
+    private Thread[] _dispatchThreads = [];
+    private int _pendingDispatches;
     private BackgroundJobClient? _client;
     private BackgroundJobServer? _operationsServer;
     private BackgroundJobServer? _periodicServer;
@@ -85,6 +89,14 @@ public sealed class OperationsEngine(IServiceProvider services, OperationsOption
             Activator = activator,
         }, storage, []);
         _stopping = new CancellationTokenSource();
+        _outbox = new BlockingCollection<PendingDispatch>();
+        _dispatchThreads = Enumerable.Range(1, OperationsOptions.DispatchThreads).Select(n =>
+        {
+            var (client, outbox) = (_client, _outbox);
+            var thread = new Thread(() => DispatchLoop(client, outbox)) { IsBackground = true, Name = $"Operations dispatch #{n}" };
+            thread.Start();
+            return thread;
+        }).ToArray();
         _started = true;
         ScheduleRecurringJobs(storage, filters);
         _cancelWatcher = WatchCancelRequestsAsync(_stopping.Token);
@@ -118,6 +130,13 @@ public sealed class OperationsEngine(IServiceProvider services, OperationsOption
         _periodicServer?.SendStop();
         foreach (var run in _running.Keys)
             run.Cancel();
+        // Jobs already handed over are still created (a moment's work), so that other replicas can take them now.
+        _outbox?.CompleteAdding();
+        await Task.Run(() =>
+        {
+            foreach (var thread in _dispatchThreads)
+                thread.Join(options.ShutdownTimeout);
+        });
         var servers = new[] { _operationsServer, _periodicServer }.OfType<BackgroundJobServer>().ToList();
         await Task.WhenAll(servers.Select(server => server.WaitForShutdownAsync(CancellationToken.None)));
         if (_cancelWatcher is not null) await _cancelWatcher;
@@ -138,6 +157,7 @@ public sealed class OperationsEngine(IServiceProvider services, OperationsOption
             // The host did not stop us (a test, a failed start): do not wait.
             _started = false;
             _stopping?.Cancel();
+            _outbox?.CompleteAdding();
             _operationsServer?.SendStop();
             _periodicServer?.SendStop();
             foreach (var run in _running.Keys)
@@ -156,35 +176,95 @@ public sealed class OperationsEngine(IServiceProvider services, OperationsOption
         _abandoned = true;
         _started = false;
         _stopping?.Cancel();
+        _outbox?.CompleteAdding();
         _operationsServer?.SendStop();
         _periodicServer?.SendStop();
     }
 
     /// <summary>
     /// Hands the operation to Hangfire to run now (or at <paramref name="notBefore"/>). Call it after the operation's row
-    /// is committed — or inside the TransactionScope that commits it, on PostgreSQL. Safe to call twice: a second run
-    /// finds the operation finished, and runs of one operation never overlap. Returns false when the engine is not
-    /// running; the start-up sweep dispatches it then.
+    /// is committed. Safe to call twice: a second run finds the operation finished, and runs of one operation never
+    /// overlap. Returns false when the engine is not running; the start-up sweep dispatches it then.
     /// </summary>
+    /// <remarks>
+    /// On PostgreSQL, returns once the job is handed to one of the engine's dispatch threads, not once Hangfire stored
+    /// it (in memory the job is created at once): on PostgreSQL creating a job takes about ten statements, and a caller that waited for them (a request, a command, the
+    /// sweep with its backlog) could hand over no more than one job per those round trips. The row is the record of
+    /// truth, so a job that is never created (the process died, the database refused) loses nothing: the Queued row is
+    /// found by the sweep, as it is when a process dies between its commit and its dispatch.
+    /// </remarks>
     public Task<bool> DispatchAsync(Guid operationId, DateTimeOffset? notBefore = null, CancellationToken ct = default)
     {
-        if (!_started || _client is not { } client)
+        if (!_started || _outbox is not { } outbox)
         {
             _logger.LogWarning("Operation {OperationId} is queued but the engine is not running; it is dispatched when the engine starts", operationId);
             return Task.FromResult(false);
         }
         ct.ThrowIfCancellationRequested();
         _dispatched[operationId] = 0;
+        if (!options.UsesPostgreSql && _client is { } client)
+        {
+            // In memory a job costs microseconds: created here, as the caller waits, with no hand-over.
+            try
+            {
+                CreateJob(client, new PendingDispatch(operationId, notBefore));
+                return Task.FromResult(true);
+            }
+            catch
+            {
+                _dispatched.TryRemove(operationId, out _);
+                throw;
+            }
+        }
+        Interlocked.Increment(ref _pendingDispatches);
         try
         {
-            var job = Job.FromExpression<OperationJob>(j => j.RunAsync(operationId, CancellationToken.None));
-            client.Create(job, notBefore is { } at && at > clock.GetUtcNow() ? new ScheduledState(at.UtcDateTime) : new EnqueuedState(OperationsQueue));
+            outbox.Add(new PendingDispatch(operationId, notBefore), CancellationToken.None);
             return Task.FromResult(true);
         }
-        catch
+        catch (Exception ex) when (ex is InvalidOperationException or ObjectDisposedException)
         {
+            // The engine stopped meanwhile: the next start's sweep dispatches it.
+            Interlocked.Decrement(ref _pendingDispatches);
             _dispatched.TryRemove(operationId, out _);
-            throw;
+            return Task.FromResult(false);
+        }
+    }
+
+    private void CreateJob(BackgroundJobClient client, PendingDispatch pending)
+    {
+        var operationId = pending.OperationId;
+        var job = Job.FromExpression<OperationJob>(j => j.RunAsync(operationId, CancellationToken.None));
+        client.Create(job, pending.NotBefore is { } at && at > clock.GetUtcNow() ? new ScheduledState(at.UtcDateTime) : new EnqueuedState(OperationsQueue));
+    }
+
+    /// <summary>One dispatch thread: creates the jobs handed over, until the engine stops (then the rest, unless abandoned).</summary>
+    private void DispatchLoop(BackgroundJobClient client, BlockingCollection<PendingDispatch> outbox)
+    {
+        foreach (var pending in outbox.GetConsumingEnumerable())
+        {
+            try
+            {
+                if (_abandoned) continue;
+                CreateJob(client, pending);
+            }
+            catch (Exception ex)
+            {
+                // The row stays as it is: the sweep dispatches it once it has been left alone for its grace period.
+                _dispatched.TryRemove(pending.OperationId, out _);
+                try
+                {
+                    _logger.LogError(ex, "Operation {OperationId} could not be handed to Hangfire now; the engine's sweep picks it up", pending.OperationId);
+                }
+                catch (ObjectDisposedException)
+                {
+                    // The host's logging went first (a host disposed without being stopped): nothing left to tell.
+                }
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _pendingDispatches);
+            }
         }
     }
 
@@ -243,8 +323,8 @@ public sealed class OperationsEngine(IServiceProvider services, OperationsOption
             _dispatched.TryRemove(run.OperationId, out _);
     }
 
-    /// <summary>Operations handed to Hangfire by this process and not yet run to the end, plus those running here.</summary>
-    internal int InFlightCount => _dispatched.Count + _running.Count;
+    /// <summary>Operations handed to Hangfire by this process and not yet run to the end, plus those running here and jobs not yet created.</summary>
+    internal int InFlightCount => _dispatched.Count + _running.Count + Volatile.Read(ref _pendingDispatches);
 
     /// <summary>
     /// Enqueues every Queued or Running operation that nobody runs or is about to run (untouched for at least
@@ -263,10 +343,14 @@ public sealed class OperationsEngine(IServiceProvider services, OperationsOption
                 .Select(o => o.Id)
                 .ToListAsync(ct);
         }
+        var running = _running.Keys.Select(r => r.OperationId).ToHashSet();
+        var candidates = open.Where(id => !_dispatched.ContainsKey(id) && !running.Contains(id)).ToList();
+        // One probe for the whole backlog (a few round trips), not one per operation.
+        var heldElsewhere = await runLocks.HeldElsewhereAsync(candidates, ct);
         var dispatched = 0;
-        foreach (var id in open)
+        foreach (var id in candidates)
         {
-            if (_dispatched.ContainsKey(id) || _running.Keys.Any(r => r.OperationId == id) || await runLocks.IsHeldElsewhereAsync(id, ct)) continue;
+            if (heldElsewhere.Contains(id) || _dispatched.ContainsKey(id) || _running.Keys.Any(r => r.OperationId == id)) continue;
             if (await DispatchAsync(id, ct: ct)) dispatched++;
         }
         if (dispatched > 0 && gracePeriod > TimeSpan.Zero)
@@ -339,9 +423,13 @@ public sealed class OperationsEngine(IServiceProvider services, OperationsOption
         }
         _operationsServer = null;
         _periodicServer = null;
+        // Not disposed: a dispatch thread may still be finishing its last job (it ends by itself, the outbox is complete).
+        _outbox = null;
         _stopping?.Dispose();
         _stopping = null;
     }
+
+    private sealed record PendingDispatch(Guid OperationId, DateTimeOffset? NotBefore);
 
     /// <summary>One run of an operation in this process; dispose it when the run ends.</summary>
     internal sealed class RunRegistration(OperationsEngine engine, Guid operationId, CancellationTokenSource source) : IDisposable

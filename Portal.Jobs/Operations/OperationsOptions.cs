@@ -19,6 +19,25 @@ public sealed class OperationsOptions
     /// </summary>
     public int MaxConcurrency { get; set; } = 50;
 
+    /// <summary>
+    /// Most lock requests (take or release an operation's run lock) sent to PostgreSQL in one statement. Requests that
+    /// arrive while a round trip is out wait for the next one; a start-up sweep's backlog goes in slices of this size.
+    /// </summary>
+    public const int MaxLockBatch = 500;
+
+    /// <summary>
+    /// Threads that create the Hangfire jobs of dispatched operations. On PostgreSQL a job costs about ten statements in
+    /// a few transactions; a handful of threads keeps up with hundreds of operations a second while holding no more
+    /// than that many connections.
+    /// </summary>
+    public const int DispatchThreads = 8;
+
+    /// <summary>
+    /// On PostgreSQL, how many of this process's idle operations workers poll Hangfire's queue at once (the others wait
+    /// their turn in memory; see <see cref="Dispatch.GatedJobQueueProvider"/>). Also how many jobs are fetched at once.
+    /// </summary>
+    public const int QueuePollers = 4;
+
     /// <summary>Workers for the periodic work (reconcile, sweep), kept apart so long operations never starve it.</summary>
     public int PeriodicWorkers { get; set; } = 2;
 

@@ -60,7 +60,11 @@ internal static class HangfireSetup
             // Enqueueing inside the TransactionScope that commits the Operation row makes the two atomic.
             EnableTransactionScopeEnlistment = true,
         };
-        return new PostgreSqlStorage(new Hangfire.PostgreSql.Factories.NpgsqlConnectionFactory(options.PostgreSqlConnectionString!, storageOptions, null), storageOptions);
+        var storage = new PostgreSqlStorage(new Hangfire.PostgreSql.Factories.NpgsqlConnectionFactory(options.PostgreSqlConnectionString!, storageOptions, null), storageOptions);
+        // The operations workers take turns at polling (see GatedJobQueueProvider); the periodic queue keeps the default.
+        storage.QueueProviders.Add(new GatedJobQueueProvider(storage, storageOptions, Math.Min(OperationsOptions.QueuePollers, options.MaxConcurrency)),
+            [OperationsEngine.OperationsQueue]);
+        return storage;
     }
 
     /// <summary>Hangfire creates its loggers once per type; this forwards them to whichever host started last.</summary>

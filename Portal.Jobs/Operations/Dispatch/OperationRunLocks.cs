@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -16,8 +17,10 @@ public sealed class OperationRunLocks(OperationGate gate, OperationsOptions opti
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(250);
 
     // One session holds every advisory lock of this process: a connection per running operation would take up to
-    // MaxConcurrency connections per replica. Npgsql connections are not thread-safe, hence the semaphore.
-    private readonly SemaphoreSlim _session = new(1, 1);
+    // MaxConcurrency connections per replica. Npgsql connections are not thread-safe: only the pump uses it, and it
+    // sends the requests that wait in one statement.
+    private readonly Channel<Request> _requests = Channel.CreateUnbounded<Request>(new UnboundedChannelOptions { SingleReader = true });
+    private Task? _pump;
     private NpgsqlConnection? _connection;
 
     /// <summary>
@@ -63,64 +66,115 @@ public sealed class OperationRunLocks(OperationGate gate, OperationsOptions opti
     /// Whether a run of the operation holds it in another replica (PostgreSQL). Ask only about operations this process
     /// does not run: the probe cannot tell this process's own locks from free ones.
     /// </summary>
-    public async Task<bool> IsHeldElsewhereAsync(Guid operationId, CancellationToken ct)
+    public async Task<bool> IsHeldElsewhereAsync(Guid operationId, CancellationToken ct) =>
+        (await HeldElsewhereAsync([operationId], ct)).Count == 1;
+
+    /// <summary>
+    /// Those of <paramref name="operationIds"/> that a run holds in another replica (PostgreSQL), probed together: the
+    /// probes share a round trip or two however many there are (the start-up sweep asks about its whole backlog).
+    /// The same caveat as <see cref="IsHeldElsewhereAsync"/>: ask only about operations this process does not run.
+    /// </summary>
+    public async Task<IReadOnlySet<Guid>> HeldElsewhereAsync(IReadOnlyCollection<Guid> operationIds, CancellationToken ct)
     {
-        if (!options.UsesPostgreSql) return false;
-        if (!await TryLockAsync(operationId, ct)) return true;
-        await UnlockAsync(operationId);
-        return false;
+        if (!options.UsesPostgreSql || operationIds.Count == 0) return new HashSet<Guid>();
+        var probes = operationIds.Distinct().Select(async id => (Id: id, Free: await TryLockAsync(id, ct))).ToList();
+        var results = await Task.WhenAll(probes);
+        await Task.WhenAll(results.Where(r => r.Free).Select(r => UnlockAsync(r.Id)));
+        return results.Where(r => !r.Free).Select(r => r.Id).ToHashSet();
     }
 
     private async Task<bool> TryLockAsync(Guid operationId, CancellationToken ct)
     {
-        await _session.WaitAsync(ct);
+        ct.ThrowIfCancellationRequested();
+        var request = Submit(Key(operationId), take: true);
         try
         {
-            var connection = await SessionAsync(ct);
-            await using var command = new NpgsqlCommand("SELECT pg_try_advisory_lock($1)", connection) { Parameters = { new() { Value = Key(operationId) } } };
-            try
-            {
-                return (bool)(await command.ExecuteScalarAsync(ct))!;
-            }
-            catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
-            {
-                await DropSessionAsync(ex);
-                throw;
-            }
+            return await request.WaitAsync(ct);
         }
-        finally
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            _session.Release();
+            // The request may still be granted once its round trip returns: give such a lock back, or it stays with the session.
+            _ = request.ContinueWith(granted => granted.Result ? UnlockAsync(operationId) : Task.CompletedTask, CancellationToken.None,
+                TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            throw;
         }
     }
 
     private async Task UnlockAsync(Guid operationId)
     {
-        await _session.WaitAsync();
         try
         {
-            if (_connection is not { State: System.Data.ConnectionState.Open } connection) return; // the session ended: its locks went with it
-            await using var command = new NpgsqlCommand("SELECT pg_advisory_unlock($1)", connection) { Parameters = { new() { Value = Key(operationId) } } };
-            await command.ExecuteScalarAsync();
+            await Submit(Key(operationId), take: false);
         }
-        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
+        catch (Exception)
         {
-            await DropSessionAsync(ex);
-        }
-        finally
-        {
-            _session.Release();
+            // The session ended and its locks went with it (the pump logged why), or this process is shutting down.
         }
     }
 
-    private async Task<NpgsqlConnection> SessionAsync(CancellationToken ct)
+    /// <summary>Queues a try-lock (<paramref name="take"/>) or an unlock for the session's next round trip.</summary>
+    private Task<bool> Submit(long key, bool take)
+    {
+        var request = new Request(key, take);
+        if (!_requests.Writer.TryWrite(request))
+            throw new ObjectDisposedException(nameof(OperationRunLocks));
+        lock (_requests)
+            _pump ??= Task.Run(PumpAsync);
+        return request.Result.Task;
+    }
+
+    /// <summary>
+    /// The session's only user: takes every request that waits (up to <see cref="OperationsOptions.MaxLockBatch"/>),
+    /// sends them as one statement, and answers each. One round trip carries many runs' locks at once, so runs do not
+    /// queue behind each other's round trips as they did when each call had the session to itself.
+    /// </summary>
+    private async Task PumpAsync()
+    {
+        var batch = new List<Request>(OperationsOptions.MaxLockBatch);
+        while (await _requests.Reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            while (batch.Count < OperationsOptions.MaxLockBatch && _requests.Reader.TryRead(out var request))
+                batch.Add(request);
+            try
+            {
+                var connection = await SessionAsync();
+                // unnest keeps the requests' order, so row i answers request i. A try-lock never waits for another session.
+                await using var command = new NpgsqlCommand(
+                    "SELECT CASE WHEN r.take THEN pg_try_advisory_lock(r.key) ELSE pg_advisory_unlock(r.key) END " +
+                    "FROM unnest($1::bigint[], $2::boolean[]) WITH ORDINALITY AS r(key, take, i) ORDER BY r.i", connection)
+                {
+                    Parameters = { new() { Value = batch.Select(r => r.Key).ToArray() }, new() { Value = batch.Select(r => r.Take).ToArray() } },
+                };
+                var answers = new List<bool>(batch.Count);
+                await using (var reader = await command.ExecuteReaderAsync())
+                {
+                    while (await reader.ReadAsync())
+                        answers.Add(reader.GetBoolean(0));
+                }
+                if (answers.Count != batch.Count)
+                    throw new InvalidOperationException($"The lock session answered {answers.Count} of {batch.Count} requests.");
+                for (var i = 0; i < batch.Count; i++)
+                    batch[i].Result.TrySetResult(answers[i]);
+            }
+            catch (Exception ex)
+            {
+                // Every lock of this process went with the session (or none was taken): callers of a try-lock see the failure.
+                await DropSessionAsync(ex);
+                foreach (var request in batch)
+                    request.Result.TrySetException(ex);
+            }
+        }
+    }
+
+    private async Task<NpgsqlConnection> SessionAsync()
     {
         if (_connection is { State: System.Data.ConnectionState.Open } open) return open;
         if (_connection is not null) await _connection.DisposeAsync();
         // Not pooled: the session is this object's for the life of the process, and closing it must end it.
         var builder = new NpgsqlConnectionStringBuilder(options.PostgreSqlConnectionString) { Pooling = false, ApplicationName = "portal-operation-locks" };
         _connection = new NpgsqlConnection(builder.ConnectionString);
-        await _connection.OpenAsync(ct);
+        await _connection.OpenAsync();
         return _connection;
     }
 
@@ -143,8 +197,17 @@ public sealed class OperationRunLocks(OperationGate gate, OperationsOptions opti
 
     public async ValueTask DisposeAsync()
     {
+        _requests.Writer.TryComplete();
+        Task? pump;
+        lock (_requests)
+            pump = _pump;
+        if (pump is not null) await pump;
         if (_connection is not null) await _connection.DisposeAsync();
-        _session.Dispose();
+    }
+
+    private sealed record Request(long Key, bool Take)
+    {
+        public TaskCompletionSource<bool> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     private sealed class Turn(OperationRunLocks owner, Guid operationId, IDisposable local, bool shared) : IAsyncDisposable
