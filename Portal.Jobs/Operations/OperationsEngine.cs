@@ -47,6 +47,7 @@ public sealed class OperationsEngine(IServiceProvider services, OperationsOption
     private BackgroundJobServer? _periodicServer;
     private CancellationTokenSource? _stopping;
     private Task? _cancelWatcher;
+    private Task? _recurringSchedule;
     private volatile bool _started;
     private volatile bool _abandoned;
     private readonly Lock _lifecycle = new();
@@ -98,7 +99,7 @@ public sealed class OperationsEngine(IServiceProvider services, OperationsOption
             return thread;
         }).ToArray();
         _started = true;
-        ScheduleRecurringJobs(storage, filters);
+        _recurringSchedule = ScheduleRecurringJobsAsync(storage, filters, _stopping.Token);
         _cancelWatcher = WatchCancelRequestsAsync(_stopping.Token);
         // Everything unfinished that no replica holds: on PostgreSQL an operation whose job still waits in Hangfire's queue
         // gets a second delivery, which finds it finished or waits for the first under the run lock.
@@ -140,6 +141,7 @@ public sealed class OperationsEngine(IServiceProvider services, OperationsOption
         var servers = new[] { _operationsServer, _periodicServer }.OfType<BackgroundJobServer>().ToList();
         await Task.WhenAll(servers.Select(server => server.WaitForShutdownAsync(CancellationToken.None)));
         if (_cancelWatcher is not null) await _cancelWatcher;
+        if (_recurringSchedule is not null) await _recurringSchedule;
     }
 
     public async ValueTask DisposeAsync()
@@ -390,6 +392,48 @@ public sealed class OperationsEngine(IServiceProvider services, OperationsOption
         catch (OperationCanceledException)
         {
             // stopping
+        }
+    }
+
+    /// <summary>
+    /// Registers the recurring jobs, in the background and until it succeeds. Hangfire takes a distributed lock per
+    /// recurring job to register it, and on PostgreSQL a lock a killed replica held stays taken until
+    /// <see cref="OperationsOptions.DistributedLockTimeout"/> ends — longer than Hangfire waits for it. A replica restarted
+    /// within that window must still start (the jobs registered before keep running meanwhile), so a timed-out lock is
+    /// logged and tried again rather than failing the start.
+    /// </summary>
+    private async Task ScheduleRecurringJobsAsync(JobStorage storage, Hangfire.Common.IJobFilterProvider filters, CancellationToken stopping)
+    {
+        for (var attempt = 1; !stopping.IsCancellationRequested; attempt++)
+        {
+            try
+            {
+                await Task.Run(() => ScheduleRecurringJobs(storage, filters), stopping);
+                if (attempt > 1) _logger.LogInformation("Recurring jobs registered after {Attempts} attempts", attempt);
+                return;
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is DistributedLockTimeoutException or Hangfire.PostgreSql.PostgreSqlDistributedLockException)
+            {
+                if (attempt == 1)
+                    _logger.LogWarning("Recurring jobs not registered yet: a lock is still held (by a replica that stopped abruptly?); trying again every {Interval}",
+                        options.RecurringJobRetryInterval);
+            }
+            catch (Exception ex)
+            {
+                _logger.LogError(ex, "Recurring jobs could not be registered; trying again every {Interval}", options.RecurringJobRetryInterval);
+            }
+            try
+            {
+                await Task.Delay(options.RecurringJobRetryInterval, clock, stopping);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
         }
     }
 

@@ -69,6 +69,12 @@ public sealed class OperationsOptions
     public TimeSpan CancelPollInterval { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
+    /// How soon registering the recurring jobs is tried again when it failed at start-up (on PostgreSQL, a lock a killed
+    /// replica held is free again after <see cref="DistributedLockTimeout"/>).
+    /// </summary>
+    public TimeSpan RecurringJobRetryInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
     /// How long a second delivery of an operation waits for the run that holds it (in this or another replica) before
     /// leaving the operation to that run.
     /// </summary>

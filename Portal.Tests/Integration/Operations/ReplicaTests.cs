@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Hangfire.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Domain.Data;
@@ -50,6 +51,31 @@ public sealed class ReplicaTests : IDisposable
         Assert.Equal([("first", "A"), ("second", "A"), ("second", "B"), ("third", "B")], (await RunsAsync(b)).Order().ToList());
         // Idempotent steps: each effect exists once.
         Assert.Equal([("first", "A"), ("second", "A"), ("third", "B")], (await EffectsAsync(b)).Order().ToList());
+    }
+
+    [Fact]
+    public async Task StartAsync_RecurringJobLockLeftByAKilledReplica_StartsAndRegistersTheJobOnceTheLockIsFree()
+    {
+        await using var host = await OperationsTestHost.CreateAsync(_database, [], start: false,
+            configure: options => options.RecurringJobRetryInterval = TimeSpan.FromMilliseconds(200));
+        // A replica that died while registering the sweep: its lock stays until it is released or times out.
+        var options = host.Services.GetRequiredService<OperationsOptions>();
+        var otherReplica = Portal.Jobs.Operations.Dispatch.HangfireSetup.CreateStorage(options);
+        using var connection = otherReplica.GetConnection();
+        var lockOfTheDeadReplica = connection.AcquireDistributedLock("lock:recurring-job:operations.sweep", TimeSpan.FromSeconds(5));
+
+        await host.Engine.StartAsync(CancellationToken.None);
+
+        Assert.True(host.Engine.IsRunning);
+        Assert.DoesNotContain("operations.sweep", RecurringJobs(host));
+        lockOfTheDeadReplica.Dispose();
+        await WaitUntilAsync(() => Task.FromResult(RecurringJobs(host).Contains("operations.sweep")), TimeSpan.FromSeconds(60));
+    }
+
+    private static List<string> RecurringJobs(OperationsTestHost host)
+    {
+        using var connection = host.Engine.Storage.GetConnection();
+        return connection.GetRecurringJobs().Select(job => job.Id).ToList();
     }
 
     private static async Task<List<(string Step, string Replica)>> RunsAsync(OperationsTestHost host) =>
