@@ -1,169 +1,138 @@
-using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using k8s.Autorest;
 using Microsoft.Extensions.Logging;
+using Polly.Timeout;
 
 namespace Portal.Jobs.Kubernetes;
 
 public sealed partial class KubernetesClient
 {
-    private static readonly MediaTypeWithQualityHeaderValue AcceptJson = new("application/json");
-
-    /// <summary>An HTTP answer, read in full within one attempt.</summary>
-    private sealed record RawResponse(int Status, string? ReasonPhrase, byte[] Body, string? MediaType, Uri? Location, int Attempts)
-    {
-        public bool IsSuccess => Status is >= 200 and < 300;
-    }
+    /// <summary>An HTTP answer that was not a success, as far as the library lets it be seen.</summary>
+    private sealed record RawResponse(int Status, string? ReasonPhrase, string Body, Uri? Location, int Attempts);
 
     /// <summary>
-    /// Sends one request with a per-attempt timeout, retrying transient faults with exponential backoff: 5xx and 429
-    /// answers, dropped connections and timeouts. Every call the client makes is safe to repeat (GET, server-side
-    /// apply, DELETE), so the method does not matter. At most <see cref="KubernetesClientOptions.MaxRetries"/> retries.
-    /// Non-transient HTTP answers (including 4xx) come back as a <see cref="RawResponse"/> for the caller to map.
+    /// Runs one library call and turns every way it can fail into a <see cref="KubeError"/>: an error status (from the
+    /// library's <see cref="HttpOperationException"/>, read for status, body and Location only), an answer that is not
+    /// the JSON expected, a timeout, a transport fault. Only the caller's cancellation throws, as a fresh
+    /// <see cref="OperationCanceledException"/>: the library's exceptions hold the request with its bearer token and
+    /// body, so none of them is logged, wrapped or rethrown. Retries happen inside, in the resilience handler.
     /// </summary>
-    private async Task<KubeResult<RawResponse>> SendAsync(HttpMethod method, string pathAndQuery, byte[]? body, string? contentType, Call call, CancellationToken ct)
+    private async Task<KubeResult<T>> InvokeAsync<T>(Call call, string path, Func<CancellationToken, Task<T>> send, CancellationToken ct)
     {
-        var url = new Uri(_baseUrl + pathAndQuery);
-        var maxAttempts = 1 + Math.Max(0, _options.MaxRetries);
-        for (var attempt = 1; ; attempt++)
+        var note = KubeCallNote.Begin();
+        try
         {
-            KubeError failure;
-            bool transient;
-            TimeSpan? retryAfter = null;
-            using (var request = new HttpRequestMessage(method, url))
-            using (var attemptCts = CancellationTokenSource.CreateLinkedTokenSource(ct))
-            {
-                request.Headers.Accept.Add(AcceptJson);
-                request.Headers.TryAddWithoutValidation("User-Agent", _options.UserAgent);
-                if (_connection.Credential.Token is { Length: > 0 } token)
-                    request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-                if (body is not null)
-                    request.Content = new ByteArrayContent(body) { Headers = { ContentType = new MediaTypeHeaderValue(contentType ?? "application/json") } };
-                attemptCts.CancelAfter(_options.RequestTimeout);
-                var started = Stopwatch.GetTimestamp();
-                try
-                {
-                    using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, attemptCts.Token).ConfigureAwait(false);
-                    var bytes = await response.Content.ReadAsByteArrayAsync(attemptCts.Token).ConfigureAwait(false);
-                    var status = (int)response.StatusCode;
-                    LogResponse(_log, method.Method, url.AbsolutePath, status, Stopwatch.GetElapsedTime(started).TotalMilliseconds, attempt);
-                    var raw = new RawResponse(status, response.ReasonPhrase, bytes, response.Content.Headers.ContentType?.MediaType, response.Headers.Location, attempt);
-                    if (!IsTransientStatus(status) || attempt >= maxAttempts)
-                        return raw;
-                    transient = true;
-                    failure = MapStatus(call, pathAndQuery, raw);
-                    retryAfter = RetryAfter(response.Headers.RetryAfter);
-                }
-                catch (OperationCanceledException) when (ct.IsCancellationRequested)
-                {
-                    throw;
-                }
-                catch (OperationCanceledException)
-                {
-                    failure = TimeoutError(call, url, attempt);
-                    transient = true;
-                }
-                catch (HttpRequestException ex)
-                {
-                    (failure, transient) = Classify(ex, call, url, attempt);
-                }
-                catch (IOException ex)
-                {
-                    (failure, transient) = Classify(new HttpRequestException(HttpRequestError.Unknown, ex.Message, ex), call, url, attempt);
-                }
-            }
-
-            if (!transient || attempt >= maxAttempts)
-                return failure;
-            var delay = Backoff(attempt, retryAfter);
-            LogRetry(_log, method.Method, url.AbsolutePath, failure.Kind, attempt, delay.TotalMilliseconds);
-            await Task.Delay(delay, ct).ConfigureAwait(false);
+            var value = await send(ct).ConfigureAwait(false);
+            return value is null ? Malformed(call, path, "its answer is empty") : KubeResult<T>.Success(value);
+        }
+        catch (Exception) when (ct.IsCancellationRequested)
+        {
+            throw new OperationCanceledException(ct);
+        }
+        catch (HttpOperationException ex)
+        {
+            return MapStatus(call, path, Raw(ex, note));
+        }
+        catch (JsonException)
+        {
+            return Malformed(call, path, NotJson(note));
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or TimeoutRejectedException or TimeoutException)
+        {
+            return TimeoutError(call, Math.Max(1, note.Attempts));
+        }
+        catch (HttpRequestException ex)
+        {
+            return Classify(ex, call, Math.Max(1, note.Attempts));
+        }
+        catch (IOException ex)
+        {
+            return Classify(new HttpRequestException(HttpRequestError.Unknown, "The connection broke.", ex), call, Math.Max(1, note.Attempts));
         }
     }
 
-    private static bool IsTransientStatus(int status) => status is 429 or >= 500 and <= 599 and not 501 and not 505;
-
-    private TimeSpan Backoff(int attempt, TimeSpan? retryAfter)
+    private static RawResponse Raw(HttpOperationException ex, KubeCallNote note)
     {
-        var exponential = _options.RetryBaseDelay * Math.Pow(2, attempt - 1);
-        var jittered = exponential * (0.8 + Random.Shared.NextDouble() * 0.4);
-        var delay = retryAfter is { } after && after > jittered ? after : jittered;
-        return delay > _options.MaxRetryDelay ? _options.MaxRetryDelay : delay;
+        var response = ex.Response;
+        Uri? location = null;
+        if (response?.Headers is { } headers && headers.TryGetValue("Location", out var values)
+            && Uri.TryCreate(values.FirstOrDefault(), UriKind.Absolute, out var parsed))
+        {
+            location = parsed;
+        }
+        return new RawResponse((int)(response?.StatusCode ?? 0), response?.ReasonPhrase, response?.Content ?? string.Empty, location,
+            Math.Max(1, note.Attempts));
     }
 
-    private TimeSpan? RetryAfter(RetryConditionHeaderValue? header)
+    private static string NotJson(KubeCallNote note)
     {
-        if (header?.Delta is { } delta)
-            return delta;
-        if (header?.Date is { } date)
-        {
-            var wait = date - _clock.GetUtcNow();
-            return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
-        }
-        return null;
+        if (note.MediaType is { } media && !media.Contains("json", StringComparison.OrdinalIgnoreCase))
+            return $"its answer is {media}, not JSON; check that the server address points at the Kubernetes API itself";
+        return note.ContentLength == 0 ? "its answer is empty" : "its answer is not valid JSON";
     }
 
     // ---- Failures without an answer ------------------------------------------------------------------------
 
-    private KubeError TimeoutError(Call call, Uri url, int attempts) =>
+    private KubeError TimeoutError(Call call, int attempts) =>
         new(KubeErrorKind.Timeout,
-            $"The API server at {url.Authority} did not answer within {Seconds(_options.RequestTimeout)}{Tries(attempts)} when asked to {call.What}. " +
+            $"The API server at {Authority} did not answer within {Seconds(_options.RequestTimeout)}{Tries(attempts)} when asked to {call.What}. " +
             "The server may be overloaded, or a firewall may be silently dropping traffic to this address.");
 
-    private (KubeError Error, bool Transient) Classify(HttpRequestException ex, Call call, Uri url, int attempts)
+    private KubeError Classify(HttpRequestException ex, Call call, int attempts)
     {
+        var url = _connection.Server;
         var host = url.Host;
         var authority = url.Authority;
         var socket = Find<SocketException>(ex);
         if (Find<TimeoutException>(ex) is not null || socket?.SocketErrorCode == SocketError.TimedOut)
-            return (TimeoutError(call, url, attempts), true);
+            return TimeoutError(call, attempts);
 
         switch (ex.HttpRequestError)
         {
             case HttpRequestError.NameResolutionError:
-                return (Unreachable($"Could not reach the API server: the host name \"{host}\" could not be resolved (DNS lookup failed). " +
-                                    "Check the server address in the kubeconfig and that this server's DNS can resolve the name."), false);
+                return Unreachable($"Could not reach the API server: the host name \"{host}\" could not be resolved (DNS lookup failed). " +
+                                    "Check the server address in the kubeconfig and that this server's DNS can resolve the name.");
             case HttpRequestError.SecureConnectionError:
-                return (TlsError(url, ex), false);
+                return TlsError(url, ex);
             case HttpRequestError.ConfigurationLimitExceeded:
-                return (new KubeError(KubeErrorKind.Malformed,
-                    $"The API server's answer when asked to {call.What} is larger than the {_options.MaxResponseBytes / (1024 * 1024)} MB Portal accepts."), false);
+                return new KubeError(KubeErrorKind.Malformed,
+                    $"The API server's answer when asked to {call.What} is larger than the {_options.MaxResponseBytes / (1024 * 1024)} MB Portal accepts.");
             case HttpRequestError.InvalidResponse:
             case HttpRequestError.HttpProtocolError:
-                return (new KubeError(KubeErrorKind.Malformed,
+                return new KubeError(KubeErrorKind.Malformed,
                     $"{authority} answered with something that is not valid HTTP. If the API server uses TLS (it almost always does), " +
-                    "the server address must start with https://."), false);
+                    "the server address must start with https://.");
             case HttpRequestError.ResponseEnded:
-                return (Unreachable($"The API server at {authority} closed the connection before answering when asked to {call.What}{Tries(attempts)}. " +
-                                    "If the server address uses http://, check whether the server expects https://."), true);
+                return Unreachable($"The API server at {authority} closed the connection before answering when asked to {call.What}{Tries(attempts)}. " +
+                                    "If the server address uses http://, check whether the server expects https://.");
         }
 
         if (Find<AuthenticationException>(ex) is not null)
-            return (TlsError(url, ex), false);
+            return TlsError(url, ex);
 
         switch (socket?.SocketErrorCode)
         {
             case SocketError.ConnectionRefused:
-                return (Unreachable($"Could not reach the API server: nothing accepted a connection at {authority} (connection refused). " +
-                                    "Check the server address and port (usually 6443), that the cluster is running, and that a firewall allows this server to reach it."), false);
+                return Unreachable($"Could not reach the API server: nothing accepted a connection at {authority} (connection refused). " +
+                                    "Check the server address and port (usually 6443), that the cluster is running, and that a firewall allows this server to reach it.");
             case SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain:
-                return (Unreachable($"Could not reach the API server: the host name \"{host}\" could not be resolved (DNS lookup failed). " +
-                                    "Check the server address in the kubeconfig and that this server's DNS can resolve the name."), false);
+                return Unreachable($"Could not reach the API server: the host name \"{host}\" could not be resolved (DNS lookup failed). " +
+                                    "Check the server address in the kubeconfig and that this server's DNS can resolve the name.");
             case SocketError.HostUnreachable or SocketError.NetworkUnreachable or SocketError.HostDown or SocketError.NetworkDown:
-                return (Unreachable($"Could not reach the API server at {authority}: there is no network route to the host. Check the address and this server's network access."), false);
+                return Unreachable($"Could not reach the API server at {authority}: there is no network route to the host. Check the address and this server's network access.");
             case SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.Shutdown:
-                return (Unreachable($"The API server at {authority} reset the connection when asked to {call.What}{Tries(attempts)}."), true);
+                return Unreachable($"The API server at {authority} reset the connection when asked to {call.What}{Tries(attempts)}.");
         }
 
         if (Find<IOException>(ex) is not null)
-            return (Unreachable($"The connection to the API server at {authority} broke when asked to {call.What}{Tries(attempts)}."), true);
-        return (Unreachable($"Could not reach the API server at {authority} to {call.What}. Check the server address and this server's network access."), false);
+            return Unreachable($"The connection to the API server at {authority} broke when asked to {call.What}{Tries(attempts)}.");
+        return Unreachable($"Could not reach the API server at {authority} to {call.What}. Check the server address and this server's network access.");
 
         static KubeError Unreachable(string message) => new(KubeErrorKind.Unreachable, message);
     }
@@ -245,7 +214,7 @@ public sealed partial class KubernetesClient
     /// <summary>The message and reason of a Kubernetes Status body (or a short plain-text body), with secrets masked.</summary>
     private (string? Message, string? Reason) ServerSays(RawResponse raw)
     {
-        if (raw.Body.Length == 0)
+        if (string.IsNullOrWhiteSpace(raw.Body))
             return (null, null);
         string? text = null;
         string? reason = null;
@@ -260,7 +229,7 @@ public sealed partial class KubernetesClient
         catch (JsonException)
         {
             if (raw.Body.Length <= 2048)
-                text = WhitespaceRun().Replace(TagPattern().Replace(Encoding.UTF8.GetString(raw.Body), " "), " ").Trim();
+                text = WhitespaceRun().Replace(TagPattern().Replace(raw.Body, " "), " ").Trim();
         }
         if (string.IsNullOrWhiteSpace(text))
             return (null, reason);
@@ -296,12 +265,6 @@ public sealed partial class KubernetesClient
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex WhitespaceRun();
-
-    [LoggerMessage(EventId = 4201, Level = LogLevel.Debug, Message = "Kubernetes {Method} {Path} answered {Status} in {ElapsedMs:0} ms (attempt {Attempt})")]
-    private static partial void LogResponse(ILogger logger, string method, string path, int status, double elapsedMs, int attempt);
-
-    [LoggerMessage(EventId = 4202, Level = LogLevel.Warning, Message = "Kubernetes {Method} {Path} failed transiently ({Kind}) on attempt {Attempt}; retrying in {DelayMs:0} ms")]
-    private static partial void LogRetry(ILogger logger, string method, string path, KubeErrorKind kind, int attempt, double delayMs);
 
     [LoggerMessage(EventId = 4203, Level = LogLevel.Debug, Message = "Kubernetes discovery of {GroupVersion} unavailable ({Status}); guessing the plural name")]
     private static partial void LogDiscoveryFallback(ILogger logger, string groupVersion, int status);
