@@ -8,6 +8,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
+using Polly.Timeout;
+using Portal.Jobs.Http;
 
 namespace Portal.Jobs.Kubernetes;
 
@@ -22,91 +24,44 @@ public sealed partial class KubernetesClient
     }
 
     /// <summary>
-    /// Sends one request with a per-attempt timeout, retrying transient faults with exponential backoff: 5xx and 429
-    /// answers, dropped connections and timeouts. Every call the client makes is safe to repeat (GET, server-side
-    /// apply, DELETE), so the method does not matter. At most <see cref="KubernetesClientOptions.MaxRetries"/> retries.
-    /// Non-transient HTTP answers (including 4xx) come back as a <see cref="RawResponse"/> for the caller to map.
+    /// Sends one request through the shared resilience pipeline (<see cref="ResilientHttpHandler"/>, set up by the
+    /// factory), which retries transient faults: every call the client makes is safe to repeat (GET, server-side
+    /// apply, DELETE). The last answer, including a 4xx, comes back as a <see cref="RawResponse"/> for the caller to
+    /// map; a failure without an answer becomes the typed error here.
     /// </summary>
     private async Task<KubeResult<RawResponse>> SendAsync(HttpMethod method, string pathAndQuery, byte[]? body, string? contentType, Call call, CancellationToken ct)
     {
         var url = new Uri(_baseUrl + pathAndQuery);
-        var maxAttempts = 1 + Math.Max(0, _options.MaxRetries);
-        for (var attempt = 1; ; attempt++)
+        using var request = new HttpRequestMessage(method, url);
+        request.Headers.Accept.Add(AcceptJson);
+        request.Headers.TryAddWithoutValidation("User-Agent", _options.UserAgent);
+        if (_connection.Credential.Token is { Length: > 0 } token)
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        if (body is not null)
+            request.Content = new ByteArrayContent(body) { Headers = { ContentType = new MediaTypeHeaderValue(contentType ?? "application/json") } };
+        try
         {
-            KubeError failure;
-            bool transient;
-            TimeSpan? retryAfter = null;
-            using (var request = new HttpRequestMessage(method, url))
-            using (var attemptCts = CancellationTokenSource.CreateLinkedTokenSource(ct))
-            {
-                request.Headers.Accept.Add(AcceptJson);
-                request.Headers.TryAddWithoutValidation("User-Agent", _options.UserAgent);
-                if (_connection.Credential.Token is { Length: > 0 } token)
-                    request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-                if (body is not null)
-                    request.Content = new ByteArrayContent(body) { Headers = { ContentType = new MediaTypeHeaderValue(contentType ?? "application/json") } };
-                attemptCts.CancelAfter(_options.RequestTimeout);
-                var started = Stopwatch.GetTimestamp();
-                try
-                {
-                    using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, attemptCts.Token).ConfigureAwait(false);
-                    var bytes = await response.Content.ReadAsByteArrayAsync(attemptCts.Token).ConfigureAwait(false);
-                    var status = (int)response.StatusCode;
-                    LogResponse(_log, method.Method, url.AbsolutePath, status, Stopwatch.GetElapsedTime(started).TotalMilliseconds, attempt);
-                    var raw = new RawResponse(status, response.ReasonPhrase, bytes, response.Content.Headers.ContentType?.MediaType, response.Headers.Location, attempt);
-                    if (!IsTransientStatus(status) || attempt >= maxAttempts)
-                        return raw;
-                    transient = true;
-                    failure = MapStatus(call, pathAndQuery, raw);
-                    retryAfter = RetryAfter(response.Headers.RetryAfter);
-                }
-                catch (OperationCanceledException) when (ct.IsCancellationRequested)
-                {
-                    throw;
-                }
-                catch (OperationCanceledException)
-                {
-                    failure = TimeoutError(call, url, attempt);
-                    transient = true;
-                }
-                catch (HttpRequestException ex)
-                {
-                    (failure, transient) = Classify(ex, call, url, attempt);
-                }
-                catch (IOException ex)
-                {
-                    (failure, transient) = Classify(new HttpRequestException(HttpRequestError.Unknown, ex.Message, ex), call, url, attempt);
-                }
-            }
-
-            if (!transient || attempt >= maxAttempts)
-                return failure;
-            var delay = Backoff(attempt, retryAfter);
-            LogRetry(_log, method.Method, url.AbsolutePath, failure.Kind, attempt, delay.TotalMilliseconds);
-            await Task.Delay(delay, ct).ConfigureAwait(false);
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
+            var bytes = await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);
+            return new RawResponse((int)response.StatusCode, response.ReasonPhrase, bytes, response.Content.Headers.ContentType?.MediaType,
+                response.Headers.Location, ResilientHttpHandler.AttemptsOf(request));
         }
-    }
-
-    private static bool IsTransientStatus(int status) => status is 429 or >= 500 and <= 599 and not 501 and not 505;
-
-    private TimeSpan Backoff(int attempt, TimeSpan? retryAfter)
-    {
-        var exponential = _options.RetryBaseDelay * Math.Pow(2, attempt - 1);
-        var jittered = exponential * (0.8 + Random.Shared.NextDouble() * 0.4);
-        var delay = retryAfter is { } after && after > jittered ? after : jittered;
-        return delay > _options.MaxRetryDelay ? _options.MaxRetryDelay : delay;
-    }
-
-    private TimeSpan? RetryAfter(RetryConditionHeaderValue? header)
-    {
-        if (header?.Delta is { } delta)
-            return delta;
-        if (header?.Date is { } date)
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            var wait = date - _clock.GetUtcNow();
-            return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
+            throw;
         }
-        return null;
+        catch (Exception ex) when (ex is TimeoutRejectedException or OperationCanceledException)
+        {
+            return TimeoutError(call, url, ResilientHttpHandler.AttemptsOf(request));
+        }
+        catch (HttpRequestException ex)
+        {
+            return Classify(ex, call, url, ResilientHttpHandler.AttemptsOf(request));
+        }
+        catch (IOException ex)
+        {
+            return Classify(new HttpRequestException(HttpRequestError.Unknown, ex.Message, ex), call, url, ResilientHttpHandler.AttemptsOf(request));
+        }
     }
 
     // ---- Failures without an answer ------------------------------------------------------------------------
@@ -116,54 +71,54 @@ public sealed partial class KubernetesClient
             $"The API server at {url.Authority} did not answer within {Seconds(_options.RequestTimeout)}{Tries(attempts)} when asked to {call.What}. " +
             "The server may be overloaded, or a firewall may be silently dropping traffic to this address.");
 
-    private (KubeError Error, bool Transient) Classify(HttpRequestException ex, Call call, Uri url, int attempts)
+    private KubeError Classify(HttpRequestException ex, Call call, Uri url, int attempts)
     {
         var host = url.Host;
         var authority = url.Authority;
-        var socket = Find<SocketException>(ex);
-        if (Find<TimeoutException>(ex) is not null || socket?.SocketErrorCode == SocketError.TimedOut)
-            return (TimeoutError(call, url, attempts), true);
+        var socket = ResilientHttpHandler.Find<SocketException>(ex);
+        if (ResilientHttpHandler.Find<TimeoutException>(ex) is not null || socket?.SocketErrorCode == SocketError.TimedOut)
+            return TimeoutError(call, url, attempts);
 
         switch (ex.HttpRequestError)
         {
             case HttpRequestError.NameResolutionError:
-                return (Unreachable($"Could not reach the API server: the host name \"{host}\" could not be resolved (DNS lookup failed). " +
-                                    "Check the server address in the kubeconfig and that this server's DNS can resolve the name."), false);
+                return Unreachable($"Could not reach the API server: the host name \"{host}\" could not be resolved (DNS lookup failed). " +
+                                    "Check the server address in the kubeconfig and that this server's DNS can resolve the name.");
             case HttpRequestError.SecureConnectionError:
-                return (TlsError(url, ex), false);
+                return TlsError(url, ex);
             case HttpRequestError.ConfigurationLimitExceeded:
-                return (new KubeError(KubeErrorKind.Malformed,
-                    $"The API server's answer when asked to {call.What} is larger than the {_options.MaxResponseBytes / (1024 * 1024)} MB Portal accepts."), false);
+                return new KubeError(KubeErrorKind.Malformed,
+                    $"The API server's answer when asked to {call.What} is larger than the {_options.MaxResponseBytes / (1024 * 1024)} MB Portal accepts.");
             case HttpRequestError.InvalidResponse:
             case HttpRequestError.HttpProtocolError:
-                return (new KubeError(KubeErrorKind.Malformed,
+                return new KubeError(KubeErrorKind.Malformed,
                     $"{authority} answered with something that is not valid HTTP. If the API server uses TLS (it almost always does), " +
-                    "the server address must start with https://."), false);
+                    "the server address must start with https://.");
             case HttpRequestError.ResponseEnded:
-                return (Unreachable($"The API server at {authority} closed the connection before answering when asked to {call.What}{Tries(attempts)}. " +
-                                    "If the server address uses http://, check whether the server expects https://."), true);
+                return Unreachable($"The API server at {authority} closed the connection before answering when asked to {call.What}{Tries(attempts)}. " +
+                                    "If the server address uses http://, check whether the server expects https://.");
         }
 
-        if (Find<AuthenticationException>(ex) is not null)
-            return (TlsError(url, ex), false);
+        if (ResilientHttpHandler.Find<AuthenticationException>(ex) is not null)
+            return TlsError(url, ex);
 
         switch (socket?.SocketErrorCode)
         {
             case SocketError.ConnectionRefused:
-                return (Unreachable($"Could not reach the API server: nothing accepted a connection at {authority} (connection refused). " +
-                                    "Check the server address and port (usually 6443), that the cluster is running, and that a firewall allows this server to reach it."), false);
+                return Unreachable($"Could not reach the API server: nothing accepted a connection at {authority} (connection refused). " +
+                                    "Check the server address and port (usually 6443), that the cluster is running, and that a firewall allows this server to reach it.");
             case SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain:
-                return (Unreachable($"Could not reach the API server: the host name \"{host}\" could not be resolved (DNS lookup failed). " +
-                                    "Check the server address in the kubeconfig and that this server's DNS can resolve the name."), false);
+                return Unreachable($"Could not reach the API server: the host name \"{host}\" could not be resolved (DNS lookup failed). " +
+                                    "Check the server address in the kubeconfig and that this server's DNS can resolve the name.");
             case SocketError.HostUnreachable or SocketError.NetworkUnreachable or SocketError.HostDown or SocketError.NetworkDown:
-                return (Unreachable($"Could not reach the API server at {authority}: there is no network route to the host. Check the address and this server's network access."), false);
+                return Unreachable($"Could not reach the API server at {authority}: there is no network route to the host. Check the address and this server's network access.");
             case SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.Shutdown:
-                return (Unreachable($"The API server at {authority} reset the connection when asked to {call.What}{Tries(attempts)}."), true);
+                return Unreachable($"The API server at {authority} reset the connection when asked to {call.What}{Tries(attempts)}.");
         }
 
-        if (Find<IOException>(ex) is not null)
-            return (Unreachable($"The connection to the API server at {authority} broke when asked to {call.What}{Tries(attempts)}."), true);
-        return (Unreachable($"Could not reach the API server at {authority} to {call.What}. Check the server address and this server's network access."), false);
+        if (ResilientHttpHandler.Find<IOException>(ex) is not null)
+            return Unreachable($"The connection to the API server at {authority} broke when asked to {call.What}{Tries(attempts)}.");
+        return Unreachable($"Could not reach the API server at {authority} to {call.What}. Check the server address and this server's network access.");
 
         static KubeError Unreachable(string message) => new(KubeErrorKind.Unreachable, message);
     }
@@ -184,7 +139,7 @@ public sealed partial class KubernetesClient
         }
         if (reason is null && _connection.Credential.HasClientCertificate)
             hint += " The server may also have refused the client certificate.";
-        var plain = url.Scheme == Uri.UriSchemeHttps && reason is null && Find<AuthenticationException>(ex) is null
+        var plain = url.Scheme == Uri.UriSchemeHttps && reason is null && ResilientHttpHandler.Find<AuthenticationException>(ex) is null
             ? " If the server does not use TLS at all, the address must start with http://."
             : string.Empty;
         return new KubeError(KubeErrorKind.TlsFailure,
@@ -273,16 +228,6 @@ public sealed partial class KubernetesClient
         return (text, reason);
     }
 
-    private static T? Find<T>(Exception ex) where T : Exception
-    {
-        for (Exception? current = ex; current is not null; current = current.InnerException)
-        {
-            if (current is T match)
-                return match;
-        }
-        return null;
-    }
-
     private static string Seconds(TimeSpan span) =>
         span.TotalSeconds >= 1 ? $"{span.TotalSeconds:0.#} s" : $"{span.TotalMilliseconds:0} ms";
 
@@ -297,11 +242,7 @@ public sealed partial class KubernetesClient
     [GeneratedRegex(@"\s+")]
     private static partial Regex WhitespaceRun();
 
-    [LoggerMessage(EventId = 4201, Level = LogLevel.Debug, Message = "Kubernetes {Method} {Path} answered {Status} in {ElapsedMs:0} ms (attempt {Attempt})")]
-    private static partial void LogResponse(ILogger logger, string method, string path, int status, double elapsedMs, int attempt);
 
-    [LoggerMessage(EventId = 4202, Level = LogLevel.Warning, Message = "Kubernetes {Method} {Path} failed transiently ({Kind}) on attempt {Attempt}; retrying in {DelayMs:0} ms")]
-    private static partial void LogRetry(ILogger logger, string method, string path, KubeErrorKind kind, int attempt, double delayMs);
 
     [LoggerMessage(EventId = 4203, Level = LogLevel.Debug, Message = "Kubernetes discovery of {GroupVersion} unavailable ({Status}); guessing the plural name")]
     private static partial void LogDiscoveryFallback(ILogger logger, string groupVersion, int status);

@@ -3,6 +3,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 
+using Portal.Jobs.Http;
+
 namespace Portal.Jobs.Kubernetes;
 
 /// <summary>
@@ -20,7 +22,7 @@ public sealed partial class KubernetesClient : IKubernetesClient
     private readonly TimeProvider _clock;
     private readonly KubernetesClientOptions _options;
     private readonly ILogger _log;
-    private readonly KubeTlsValidator? _tls;
+    private readonly TlsTrust? _tls;
     private readonly KubeDiscoveryCache _discovery;
     private readonly KubeError? _configurationError;
     private readonly string _baseUrl;
@@ -42,7 +44,7 @@ public sealed partial class KubernetesClient : IKubernetesClient
         TimeProvider clock,
         KubernetesClientOptions options,
         ILogger log,
-        KubeTlsValidator? tls,
+        TlsTrust? tls,
         KubeDiscoveryCache discovery)
     {
         ArgumentNullException.ThrowIfNull(http);

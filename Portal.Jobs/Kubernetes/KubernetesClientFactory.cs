@@ -6,6 +6,8 @@ using System.Text;
 using Microsoft.Extensions.Logging;
 using Portal.Jobs.DemoCloud.Kubernetes;
 
+using Portal.Jobs.Http;
+
 namespace Portal.Jobs.Kubernetes;
 
 /// <summary>
@@ -21,12 +23,13 @@ public sealed class KubernetesClientFactory : IKubernetesClientFactory, IDisposa
     private readonly ILoggerFactory _logs;
     private readonly DemoKubernetesApi? _demo;
     private readonly KubernetesClientOptions _options;
+    private readonly OutboundRetryOptions _retry;
     private readonly Func<KubeConnection, HttpMessageHandler?>? _handlerFor;
     private readonly KubeDiscoveryCache _discovery;
     private readonly ConcurrentDictionary<string, Lazy<SocketEntry>> _socketHandlers = new(StringComparer.Ordinal);
     private bool _disposed;
 
-    private sealed record SocketEntry(SocketsHttpHandler Handler, KubeTlsValidator Tls, X509Certificate2? ClientCertificate);
+    private sealed record SocketEntry(SocketsHttpHandler Handler, TlsTrust Tls, X509Certificate2? ClientCertificate);
 
     /// <summary>The production constructor (dependency injection).</summary>
     public KubernetesClientFactory(TimeProvider clock, ILoggerFactory logs, DemoKubernetesApi demo, KubernetesClientOptions? options = null)
@@ -60,6 +63,14 @@ public sealed class KubernetesClientFactory : IKubernetesClientFactory, IDisposa
         _logs = logs;
         _demo = demo;
         _options = options ?? new KubernetesClientOptions();
+        _retry = new OutboundRetryOptions
+        {
+            AttemptTimeout = _options.RequestTimeout,
+            MaxRetries = Math.Max(0, _options.MaxRetries),
+            RetryBaseDelay = _options.RetryBaseDelay,
+            MaxRetryDelay = _options.MaxRetryDelay,
+            MaxResponseBytes = _options.MaxResponseBytes,
+        };
         _handlerFor = handlerFor;
         _discovery = new KubeDiscoveryCache(clock, _options.DiscoveryCacheLifetime);
     }
@@ -88,7 +99,7 @@ public sealed class KubernetesClientFactory : IKubernetesClientFactory, IDisposa
         var logger = _logs.CreateLogger<KubernetesClient>();
 
         var handler = _handlerFor?.Invoke(connection);
-        KubeTlsValidator? tls = null;
+        TlsTrust? tls = null;
         if (handler is null && _demo is not null && DemoKubernetesApi.IsDemo(connection.Server))
             handler = _demo.Handler;
         if (handler is null)
@@ -105,7 +116,10 @@ public sealed class KubernetesClientFactory : IKubernetesClientFactory, IDisposa
             }
         }
 
-        var http = new HttpClient(handler, disposeHandler: false)
+        // The shared resilience pipeline sits in front of every transport; it owns no resources and is never disposed
+        // (disposing it would dispose the pooled handler behind it).
+        var resilient = new ResilientHttpHandler(_retry, _clock, logger, "Kubernetes", handler);
+        var http = new HttpClient(resilient, disposeHandler: false)
         {
             Timeout = Timeout.InfiniteTimeSpan,
             MaxResponseContentBufferSize = Math.Min(_options.MaxResponseBytes, int.MaxValue),
@@ -149,7 +163,7 @@ public sealed class KubernetesClientFactory : IKubernetesClientFactory, IDisposa
         {
             roots = parsed;
         }
-        var tls = new KubeTlsValidator(roots, connection.InsecureSkipTlsVerify, connection.TlsServerName);
+        var tls = TlsTrust.Kubeconfig(roots, connection.InsecureSkipTlsVerify, connection.TlsServerName);
         var handler = new SocketsHttpHandler
         {
             AllowAutoRedirect = false,
