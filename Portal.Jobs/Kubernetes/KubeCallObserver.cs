@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using Microsoft.Extensions.Logging;
-
 namespace Portal.Jobs.Kubernetes;
 
 /// <summary>
@@ -42,26 +39,20 @@ internal sealed class KubeCallNote
 
 /// <summary>
 /// Sits right in front of the transport, inside the retry handler, so it sees every attempt: counts it for the call's
-/// <see cref="KubeCallNote"/> and logs method, path (never the query, headers or body), status and time.
+/// <see cref="KubeCallNote"/> and notes what the answer looked like. Logging is the retry handler's.
 /// </summary>
-internal sealed partial class KubeCallObserver(ILogger log) : DelegatingHandler
+internal sealed class KubeCallObserver : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var note = KubeCallNote.Current;
-        var attempt = note?.Attempted() ?? 1;
-        var started = Stopwatch.GetTimestamp();
+        note?.Attempted();
         var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         // The library reads the request back from the answer; an in-process server may not have set it.
         response.RequestMessage ??= request;
         note?.Answered(response);
-        LogResponse(log, request.Method.Method, request.RequestUri?.AbsolutePath ?? string.Empty, (int)response.StatusCode,
-            Stopwatch.GetElapsedTime(started).TotalMilliseconds, attempt);
         return response;
     }
-
-    [LoggerMessage(EventId = 4201, Level = LogLevel.Debug, Message = "Kubernetes {Method} {Path} answered {Status} in {ElapsedMs:0} ms (attempt {Attempt})")]
-    private static partial void LogResponse(ILogger logger, string method, string path, int status, double elapsedMs, int attempt);
 }
 
 /// <summary>

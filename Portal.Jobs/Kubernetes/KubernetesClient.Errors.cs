@@ -8,6 +8,7 @@ using System.Text.RegularExpressions;
 using k8s.Autorest;
 using Microsoft.Extensions.Logging;
 using Polly.Timeout;
+using Portal.Jobs.Http;
 
 namespace Portal.Jobs.Kubernetes;
 
@@ -89,8 +90,8 @@ public sealed partial class KubernetesClient
         var url = _connection.Server;
         var host = url.Host;
         var authority = url.Authority;
-        var socket = Find<SocketException>(ex);
-        if (Find<TimeoutException>(ex) is not null || socket?.SocketErrorCode == SocketError.TimedOut)
+        var socket = ResilientHttpHandler.Find<SocketException>(ex);
+        if (ResilientHttpHandler.Find<TimeoutException>(ex) is not null || socket?.SocketErrorCode == SocketError.TimedOut)
             return TimeoutError(call, attempts);
 
         switch (ex.HttpRequestError)
@@ -113,7 +114,7 @@ public sealed partial class KubernetesClient
                                     "If the server address uses http://, check whether the server expects https://.");
         }
 
-        if (Find<AuthenticationException>(ex) is not null)
+        if (ResilientHttpHandler.Find<AuthenticationException>(ex) is not null)
             return TlsError(url, ex);
 
         switch (socket?.SocketErrorCode)
@@ -130,7 +131,7 @@ public sealed partial class KubernetesClient
                 return Unreachable($"The API server at {authority} reset the connection when asked to {call.What}{Tries(attempts)}.");
         }
 
-        if (Find<IOException>(ex) is not null)
+        if (ResilientHttpHandler.Find<IOException>(ex) is not null)
             return Unreachable($"The connection to the API server at {authority} broke when asked to {call.What}{Tries(attempts)}.");
         return Unreachable($"Could not reach the API server at {authority} to {call.What}. Check the server address and this server's network access.");
 
@@ -153,7 +154,7 @@ public sealed partial class KubernetesClient
         }
         if (reason is null && _connection.Credential.HasClientCertificate)
             hint += " The server may also have refused the client certificate.";
-        var plain = url.Scheme == Uri.UriSchemeHttps && reason is null && Find<AuthenticationException>(ex) is null
+        var plain = url.Scheme == Uri.UriSchemeHttps && reason is null && ResilientHttpHandler.Find<AuthenticationException>(ex) is null
             ? " If the server does not use TLS at all, the address must start with http://."
             : string.Empty;
         return new KubeError(KubeErrorKind.TlsFailure,
@@ -240,16 +241,6 @@ public sealed partial class KubernetesClient
         if (text.Length > 600)
             text = text[..600] + "…";
         return (text, reason);
-    }
-
-    private static T? Find<T>(Exception ex) where T : Exception
-    {
-        for (Exception? current = ex; current is not null; current = current.InnerException)
-        {
-            if (current is T match)
-                return match;
-        }
-        return null;
     }
 
     private static string Seconds(TimeSpan span) =>

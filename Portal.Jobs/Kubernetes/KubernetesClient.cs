@@ -4,6 +4,8 @@ using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
 
+using Portal.Jobs.Http;
+
 namespace Portal.Jobs.Kubernetes;
 
 /// <summary>
@@ -19,7 +21,7 @@ public sealed partial class KubernetesClient : IKubernetesClient
     private readonly KubeConnection _connection;
     private readonly KubernetesClientOptions _options;
     private readonly ILogger _log;
-    private readonly KubeTlsValidator? _tls;
+    private readonly TlsTrust? _tls;
     private readonly KubeDiscoveryCache _discovery;
     private readonly KubeError? _configurationError;
     private readonly string _serverKey;
@@ -31,7 +33,7 @@ public sealed partial class KubernetesClient : IKubernetesClient
         KubeConnection connection,
         KubernetesClientOptions options,
         ILogger log,
-        KubeTlsValidator? tls,
+        TlsTrust? tls,
         KubeDiscoveryCache discovery)
     {
         ArgumentNullException.ThrowIfNull(connection);

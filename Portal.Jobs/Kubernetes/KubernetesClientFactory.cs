@@ -7,6 +7,7 @@ using System.Text;
 using k8s;
 using k8s.KubeConfigModels;
 using Microsoft.Extensions.Logging;
+using Portal.Jobs.Http;
 
 namespace Portal.Jobs.Kubernetes;
 
@@ -16,7 +17,7 @@ namespace Portal.Jobs.Kubernetes;
 /// When a connection to the same server arrives with other credentials or TLS settings, the old instance is replaced
 /// and disposed after a grace period. The library is configured from an object model built from a connection the
 /// kubeconfig policy already accepted, never from a file, so it cannot run exec plugins or read the portal's disk; the
-/// server certificate check (host name included) is the project's own <see cref="KubeTlsValidator"/>. Servers that an
+/// server certificate check (host name included) is the project's own <see cref="TlsTrust"/>. Servers that an
 /// <see cref="IInProcessKubernetesServers"/> answers (the demo) are served through a terminal handler without sockets.
 /// Discovery answers are shared by all clients. Register as a singleton.
 /// </summary>
@@ -29,7 +30,7 @@ public sealed class KubernetesClientFactory : IKubernetesClientFactory, IDisposa
     private readonly IInProcessKubernetesServers[] _inProcess;
     private readonly KubernetesClientOptions _options;
     private readonly Func<KubeConnection, HttpMessageHandler?>? _handlerFor;
-    private readonly Func<DelegatingHandler?> _resilience;
+    private readonly OutboundRetryOptions _retry;
     private readonly KubeDiscoveryCache _discovery;
     private readonly ConcurrentDictionary<string, Entry> _clients = new(StringComparer.Ordinal);
     private readonly ConditionalWeakTable<HttpMessageHandler, object> _handlerIds = [];
@@ -38,7 +39,7 @@ public sealed class KubernetesClientFactory : IKubernetesClientFactory, IDisposa
     private bool _disposed;
 
     /// <summary>One library instance for one server, with what was built for it.</summary>
-    private sealed record Entry(string Fingerprint, k8s.Kubernetes Api, KubeTlsValidator? Tls, X509Certificate2? ClientCertificate) : IDisposable
+    private sealed record Entry(string Fingerprint, k8s.Kubernetes Api, TlsTrust? Tls, X509Certificate2? ClientCertificate) : IDisposable
     {
         public void Dispose()
         {
@@ -52,15 +53,14 @@ public sealed class KubernetesClientFactory : IKubernetesClientFactory, IDisposa
         TimeProvider clock,
         ILoggerFactory logs,
         IEnumerable<IInProcessKubernetesServers> inProcess,
-        KubernetesClientOptions? options = null,
-        Func<DelegatingHandler?>? resilience = null)
-        : this(clock, logs, [.. inProcess], options, handlerFor: null, resilience)
+        KubernetesClientOptions? options = null)
+        : this(clock, logs, [.. inProcess], options, handlerFor: null)
     {
     }
 
     /// <summary>A factory serving the servers of one in-process API (the demo) and every other server over sockets.</summary>
     public KubernetesClientFactory(TimeProvider clock, ILoggerFactory logs, IInProcessKubernetesServers inProcess, KubernetesClientOptions? options = null)
-        : this(clock, logs, [inProcess], options, handlerFor: null, resilience: null)
+        : this(clock, logs, [inProcess], options, handlerFor: null)
     {
     }
 
@@ -74,7 +74,7 @@ public sealed class KubernetesClientFactory : IKubernetesClientFactory, IDisposa
         Func<KubeConnection, HttpMessageHandler?> handlerFor,
         IInProcessKubernetesServers? inProcess = null,
         KubernetesClientOptions? options = null)
-        : this(clock, logs, inProcess is null ? [] : [inProcess], options, handlerFor, resilience: null)
+        : this(clock, logs, inProcess is null ? [] : [inProcess], options, handlerFor)
     {
         ArgumentNullException.ThrowIfNull(handlerFor);
     }
@@ -84,15 +84,21 @@ public sealed class KubernetesClientFactory : IKubernetesClientFactory, IDisposa
         ILoggerFactory logs,
         IInProcessKubernetesServers[] inProcess,
         KubernetesClientOptions? options,
-        Func<KubeConnection, HttpMessageHandler?>? handlerFor,
-        Func<DelegatingHandler?>? resilience)
+        Func<KubeConnection, HttpMessageHandler?>? handlerFor)
     {
         _clock = clock;
         _logs = logs;
         _inProcess = inProcess;
         _options = options ?? new KubernetesClientOptions();
         _handlerFor = handlerFor;
-        _resilience = resilience ?? (() => KubeResilience.Handler(_options, _clock, _logs));
+        _retry = new OutboundRetryOptions
+        {
+            AttemptTimeout = _options.RequestTimeout,
+            MaxRetries = Math.Max(0, _options.MaxRetries),
+            RetryBaseDelay = _options.RetryBaseDelay,
+            MaxRetryDelay = _options.MaxRetryDelay,
+            MaxResponseBytes = _options.MaxResponseBytes,
+        };
         _discovery = new KubeDiscoveryCache(clock, _options.DiscoveryCacheLifetime);
     }
 
@@ -241,15 +247,18 @@ public sealed class KubernetesClientFactory : IKubernetesClientFactory, IDisposa
         // Attempts are bounded by the resilience handler; this only stops a call whose retries together run away.
         configuration.HttpClientTimeout = (_options.RequestTimeout + _options.MaxRetryDelay) * (_options.MaxRetries + 1) + _options.ConnectTimeout;
 
-        KubeTlsValidator? tls = null;
+        TlsTrust? tls = null;
         X509Certificate2? clientCertificate = null;
         if (handler is null)
             (tls, clientCertificate) = ConfigureSockets(configuration, connection);
 
-        var chain = new List<DelegatingHandler>();
-        if (_resilience() is { } resilient)
-            chain.Add(resilient);
-        chain.Add(new KubeCallObserver(_logs.CreateLogger<KubernetesClient>()));
+        // The shared resilience pipeline retries transient faults and times each attempt; a handler belongs to one chain,
+        // so every instance gets its own.
+        var chain = new List<DelegatingHandler>
+        {
+            new ResilientHttpHandler(_retry, _clock, _logs.CreateLogger<KubernetesClient>(), "Kubernetes"),
+            new KubeCallObserver(),
+        };
         if (handler is not null)
             chain.Add(new InProcessTerminalHandler(handler));
         // The library puts the first handler outermost and its own socket handler behind the last one.
@@ -257,7 +266,7 @@ public sealed class KubernetesClientFactory : IKubernetesClientFactory, IDisposa
         return new Entry(fingerprint, api, tls, clientCertificate);
     }
 
-    private (KubeTlsValidator Tls, X509Certificate2? ClientCertificate) ConfigureSockets(KubernetesClientConfiguration configuration, KubeConnection connection)
+    private (TlsTrust Tls, X509Certificate2? ClientCertificate) ConfigureSockets(KubernetesClientConfiguration configuration, KubeConnection connection)
     {
         X509Certificate2Collection? roots = null;
         if (!string.IsNullOrWhiteSpace(connection.CertificateAuthorityPem)
@@ -265,7 +274,7 @@ public sealed class KubernetesClientFactory : IKubernetesClientFactory, IDisposa
         {
             roots = parsed;
         }
-        var tls = new KubeTlsValidator(roots, connection.InsecureSkipTlsVerify, connection.TlsServerName);
+        var tls = TlsTrust.Kubeconfig(roots, connection.InsecureSkipTlsVerify, connection.TlsServerName);
 
         X509Certificate2? clientCertificate = null;
         if (connection.Credential.HasClientCertificate

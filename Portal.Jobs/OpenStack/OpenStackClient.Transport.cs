@@ -7,6 +7,8 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
+using Polly.Timeout;
+using Portal.Jobs.Http;
 
 namespace Portal.Jobs.OpenStack;
 
@@ -22,97 +24,50 @@ public sealed partial class OpenStackClient
     }
 
     /// <summary>
-    /// Sends one request with a per-attempt timeout, retrying transient faults with exponential backoff:
-    /// 5xx and 429 answers and dropped connections (any method: Keystone token creation is safe to repeat),
-    /// and timeouts (GET only). At most <see cref="OpenStackClientOptions.MaxRetries"/> retries, so the total
-    /// time is bounded by (retries + 1) × timeout plus the capped backoff delays.
+    /// Sends one request through the shared resilience pipeline (<see cref="ResilientHttpHandler"/>, set up by the
+    /// factory): transient faults are retried there, a timeout only for reads (a write may have happened). Keystone
+    /// token creation is safe to repeat. The last answer comes back as a <see cref="RawResponse"/> for the caller to map;
+    /// a failure without an answer becomes the typed error here.
     /// </summary>
     private async Task<OpenStackResult<RawResponse>> SendAsync(HttpMethod method, Uri url, byte[]? body, string? token, Call call, CancellationToken ct)
     {
-        var maxAttempts = 1 + Math.Max(0, _options.MaxRetries);
-        for (var attempt = 1; ; attempt++)
+        using var request = new HttpRequestMessage(method, url);
+        request.Headers.Accept.Add(AcceptJson);
+        request.Headers.TryAddWithoutValidation("User-Agent", _options.UserAgent);
+        if (token is not null)
+            request.Headers.TryAddWithoutValidation("X-Auth-Token", token);
+        if (body is not null)
+            request.Content = new ByteArrayContent(body) { Headers = { ContentType = ContentJson } };
+        request.Options.Set(ResilientHttpHandler.RetryTimeouts, method == HttpMethod.Get);
+        try
         {
-            OpenStackError failure;
-            bool transient;
-            TimeSpan? retryAfter = null;
-            using (var request = new HttpRequestMessage(method, url))
-            using (var attemptCts = CancellationTokenSource.CreateLinkedTokenSource(ct))
-            {
-                request.Headers.Accept.Add(AcceptJson);
-                request.Headers.TryAddWithoutValidation("User-Agent", _options.UserAgent);
-                if (token is not null)
-                    request.Headers.TryAddWithoutValidation("X-Auth-Token", token);
-                if (body is not null)
-                    request.Content = new ByteArrayContent(body) { Headers = { ContentType = ContentJson } };
-                attemptCts.CancelAfter(_options.RequestTimeout);
-                var started = Stopwatch.GetTimestamp();
-                try
-                {
-                    using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, attemptCts.Token).ConfigureAwait(false);
-                    var bytes = await response.Content.ReadAsByteArrayAsync(attemptCts.Token).ConfigureAwait(false);
-                    var status = (int)response.StatusCode;
-                    LogResponse(_log, method.Method, Where(url), status, Stopwatch.GetElapsedTime(started).TotalMilliseconds, attempt);
-                    var raw = new RawResponse(
-                        status,
-                        response.ReasonPhrase,
-                        bytes,
-                        response.Content.Headers.ContentType?.MediaType,
-                        response.Headers.TryGetValues("X-Subject-Token", out var subject) ? subject.FirstOrDefault() : null,
-                        response.Headers.Location,
-                        attempt);
-                    if (!IsTransientStatus(status) || attempt >= maxAttempts)
-                        return raw;
-                    transient = true;
-                    failure = MapStatus(call, url, raw);
-                    retryAfter = RetryAfter(response.Headers.RetryAfter);
-                }
-                catch (OperationCanceledException) when (ct.IsCancellationRequested)
-                {
-                    throw;
-                }
-                catch (OperationCanceledException)
-                {
-                    failure = TimeoutError(call, url, attempt);
-                    transient = method == HttpMethod.Get;
-                }
-                catch (HttpRequestException ex)
-                {
-                    (failure, transient) = Classify(ex, call, url, attempt);
-                }
-                catch (IOException ex)
-                {
-                    (failure, transient) = Classify(new HttpRequestException(HttpRequestError.Unknown, ex.Message, ex), call, url, attempt);
-                }
-            }
-
-            if (!transient || attempt >= maxAttempts)
-                return failure;
-            var delay = Backoff(attempt, retryAfter);
-            LogRetry(_log, method.Method, Where(url), failure.Kind, attempt, delay.TotalMilliseconds);
-            await Task.Delay(delay, ct).ConfigureAwait(false);
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
+            var bytes = await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);
+            return new RawResponse(
+                (int)response.StatusCode,
+                response.ReasonPhrase,
+                bytes,
+                response.Content.Headers.ContentType?.MediaType,
+                response.Headers.TryGetValues("X-Subject-Token", out var subject) ? subject.FirstOrDefault() : null,
+                response.Headers.Location,
+                ResilientHttpHandler.AttemptsOf(request));
         }
-    }
-
-    private static bool IsTransientStatus(int status) => status is 429 or >= 500 and <= 599 and not 501 and not 505;
-
-    private TimeSpan Backoff(int attempt, TimeSpan? retryAfter)
-    {
-        var exponential = _options.RetryBaseDelay * Math.Pow(2, attempt - 1);
-        var jittered = exponential * (0.8 + Random.Shared.NextDouble() * 0.4);
-        var delay = retryAfter is { } after && after > jittered ? after : jittered;
-        return delay > _options.MaxRetryDelay ? _options.MaxRetryDelay : delay;
-    }
-
-    private TimeSpan? RetryAfter(RetryConditionHeaderValue? header)
-    {
-        if (header?.Delta is { } delta)
-            return delta;
-        if (header?.Date is { } date)
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            var wait = date - _clock.GetUtcNow();
-            return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
+            throw;
         }
-        return null;
+        catch (Exception ex) when (ex is TimeoutRejectedException or OperationCanceledException)
+        {
+            return TimeoutError(call, url, ResilientHttpHandler.AttemptsOf(request));
+        }
+        catch (HttpRequestException ex)
+        {
+            return Classify(ex, call, url, ResilientHttpHandler.AttemptsOf(request));
+        }
+        catch (IOException ex)
+        {
+            return Classify(new HttpRequestException(HttpRequestError.Unknown, ex.Message, ex), call, url, ResilientHttpHandler.AttemptsOf(request));
+        }
     }
 
     // ---- Failures without an answer ------------------------------------------------------------------------
@@ -122,64 +77,64 @@ public sealed partial class OpenStackClient
             $"{call.Label} did not answer the request to {call.What} within {Seconds(_options.RequestTimeout)}{Tries(attempts)} ({Where(url)}). " +
             "The service may be overloaded, or a firewall may be silently dropping traffic to this address.");
 
-    private (OpenStackError Error, bool Transient) Classify(HttpRequestException ex, Call call, Uri url, int attempts)
+    private OpenStackError Classify(HttpRequestException ex, Call call, Uri url, int attempts)
     {
         var host = url.Host;
         var authority = url.Authority;
-        var socket = Find<SocketException>(ex);
-        if (Find<TimeoutException>(ex) is not null || socket?.SocketErrorCode == SocketError.TimedOut)
-            return (TimeoutError(call, url, attempts), call.IsAuthentication is false);
+        var socket = ResilientHttpHandler.Find<SocketException>(ex);
+        if (ResilientHttpHandler.Find<TimeoutException>(ex) is not null || socket?.SocketErrorCode == SocketError.TimedOut)
+            return TimeoutError(call, url, attempts);
 
         switch (ex.HttpRequestError)
         {
             case HttpRequestError.NameResolutionError:
-                return (Error(OpenStackErrorKind.Unreachable,
+                return Error(OpenStackErrorKind.Unreachable,
                     $"Could not reach {call.Label}: the host name \"{host}\" could not be resolved (DNS lookup failed). " +
-                    "Check the spelling of the URL and that this server's DNS can resolve the name."), false);
+                    "Check the spelling of the URL and that this server's DNS can resolve the name.");
             case HttpRequestError.SecureConnectionError:
-                return (TlsError(call, url, ex), false);
+                return TlsError(call, url, ex);
             case HttpRequestError.ConfigurationLimitExceeded:
-                return (Error(OpenStackErrorKind.Malformed,
-                    $"{call.Label}'s answer to {call.What} is larger than the {_options.MaxResponseBytes / (1024 * 1024)} MB the portal accepts ({Where(url)})."), false);
+                return Error(OpenStackErrorKind.Malformed,
+                    $"{call.Label}'s answer to {call.What} is larger than the {_options.MaxResponseBytes / (1024 * 1024)} MB the portal accepts ({Where(url)}).");
             case HttpRequestError.InvalidResponse:
             case HttpRequestError.HttpProtocolError:
-                return (Error(OpenStackErrorKind.Malformed,
+                return Error(OpenStackErrorKind.Malformed,
                     $"{authority} answered with something that is not valid HTTP. If the service uses TLS, the URL must start with https://; " +
-                    $"otherwise check that {Where(url)} is the {call.Label} API."), false);
+                    $"otherwise check that {Where(url)} is the {call.Label} API.");
             case HttpRequestError.ResponseEnded:
-                return (Error(OpenStackErrorKind.Unreachable,
+                return Error(OpenStackErrorKind.Unreachable,
                     $"{call.Label} at {authority} closed the connection before answering the request to {call.What}{Tries(attempts)}. " +
-                    "If the URL uses http://, check whether the service expects https://."), true);
+                    "If the URL uses http://, check whether the service expects https://.");
         }
 
-        if (Find<AuthenticationException>(ex) is not null)
-            return (TlsError(call, url, ex), false);
+        if (ResilientHttpHandler.Find<AuthenticationException>(ex) is not null)
+            return TlsError(call, url, ex);
 
         switch (socket?.SocketErrorCode)
         {
             case SocketError.ConnectionRefused:
-                return (Error(OpenStackErrorKind.Unreachable,
+                return Error(OpenStackErrorKind.Unreachable,
                     $"Could not reach {call.Label}: nothing accepted a connection at {authority} (connection refused). " +
-                    "Check the URL's host and port, that the service is running, and that a firewall allows this server to reach it."), false);
+                    "Check the URL's host and port, that the service is running, and that a firewall allows this server to reach it.");
             case SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain:
-                return (Error(OpenStackErrorKind.Unreachable,
+                return Error(OpenStackErrorKind.Unreachable,
                     $"Could not reach {call.Label}: the host name \"{host}\" could not be resolved (DNS lookup failed). " +
-                    "Check the spelling of the URL and that this server's DNS can resolve the name."), false);
+                    "Check the spelling of the URL and that this server's DNS can resolve the name.");
             case SocketError.HostUnreachable or SocketError.NetworkUnreachable or SocketError.HostDown or SocketError.NetworkDown:
-                return (Error(OpenStackErrorKind.Unreachable,
-                    $"Could not reach {call.Label} at {authority}: there is no network route to the host. Check the address and this server's network access."), false);
+                return Error(OpenStackErrorKind.Unreachable,
+                    $"Could not reach {call.Label} at {authority}: there is no network route to the host. Check the address and this server's network access.");
             case SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.Shutdown:
-                return (Error(OpenStackErrorKind.Unreachable,
-                    $"{call.Label} at {authority} reset the connection during the request to {call.What}{Tries(attempts)}."), true);
+                return Error(OpenStackErrorKind.Unreachable,
+                    $"{call.Label} at {authority} reset the connection during the request to {call.What}{Tries(attempts)}.");
         }
 
-        if (Find<IOException>(ex) is not null)
+        if (ResilientHttpHandler.Find<IOException>(ex) is not null)
         {
-            return (Error(OpenStackErrorKind.Unreachable,
-                $"The connection to {call.Label} at {authority} broke during the request to {call.What}{Tries(attempts)}."), true);
+            return Error(OpenStackErrorKind.Unreachable,
+                $"The connection to {call.Label} at {authority} broke during the request to {call.What}{Tries(attempts)}.");
         }
-        return (Error(OpenStackErrorKind.Unreachable,
-            $"Could not reach {call.Label} at {authority} to {call.What}. Check the URL and this server's network access."), false);
+        return Error(OpenStackErrorKind.Unreachable,
+            $"Could not reach {call.Label} at {authority} to {call.What}. Check the URL and this server's network access.");
     }
 
     private OpenStackError TlsError(Call call, Uri url, HttpRequestException ex)
@@ -189,7 +144,7 @@ public sealed partial class OpenStackClient
         var hint = bundleGiven
             ? "Check that the CA bundle contains the certificate authority that issued the server's certificate (and any intermediate), and that the URL's host name is one the certificate names."
             : "If the cloud uses its own certificate authority, paste that CA's certificate (PEM) into the CA bundle field of the connection; also check that the URL's host name is one the certificate names.";
-        var plain = url.Scheme == Uri.UriSchemeHttps && reason is null && Find<AuthenticationException>(ex) is null
+        var plain = url.Scheme == Uri.UriSchemeHttps && reason is null && ResilientHttpHandler.Find<AuthenticationException>(ex) is null
             ? " If the service does not use TLS at all, the URL must start with http://."
             : string.Empty;
         return Error(OpenStackErrorKind.TlsFailure,
@@ -301,16 +256,6 @@ public sealed partial class OpenStackClient
         return null;
     }
 
-    private static T? Find<T>(Exception ex) where T : Exception
-    {
-        for (Exception? current = ex; current is not null; current = current.InnerException)
-        {
-            if (current is T match)
-                return match;
-        }
-        return null;
-    }
-
     private static string Seconds(TimeSpan span) =>
         span.TotalSeconds >= 1 ? $"{span.TotalSeconds:0.#} s" : $"{span.TotalMilliseconds:0} ms";
 
@@ -324,10 +269,4 @@ public sealed partial class OpenStackClient
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex WhitespaceRun();
-
-    [LoggerMessage(EventId = 4103, Level = LogLevel.Debug, Message = "OpenStack {Method} {Url} answered {Status} in {ElapsedMs:0} ms (attempt {Attempt})")]
-    private static partial void LogResponse(ILogger logger, string method, string url, int status, double elapsedMs, int attempt);
-
-    [LoggerMessage(EventId = 4104, Level = LogLevel.Warning, Message = "OpenStack {Method} {Url} failed transiently ({Kind}) on attempt {Attempt}; retrying in {DelayMs:0} ms")]
-    private static partial void LogRetry(ILogger logger, string method, string url, OpenStackErrorKind kind, int attempt, double delayMs);
 }

@@ -3,6 +3,8 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 
+using Portal.Jobs.Http;
+
 namespace Portal.Jobs.OpenStack;
 
 /// <summary>

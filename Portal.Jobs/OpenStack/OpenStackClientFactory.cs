@@ -5,6 +5,8 @@ using System.Text;
 using Microsoft.Extensions.Logging;
 using Portal.Jobs.DemoCloud;
 
+using Portal.Jobs.Http;
+
 namespace Portal.Jobs.OpenStack;
 
 /// <summary>
@@ -18,6 +20,7 @@ public sealed class OpenStackClientFactory : IOpenStackClientFactory, IDisposabl
     private readonly ILoggerFactory _logs;
     private readonly DemoCloudService? _demo;
     private readonly OpenStackClientOptions _options;
+    private readonly OutboundRetryOptions _retry;
     private readonly Func<OpenStackConnection, HttpMessageHandler?>? _handlerFor;
     private readonly ConcurrentDictionary<string, Lazy<(SocketsHttpHandler Handler, TlsTrust Trust)>> _socketHandlers = new(StringComparer.Ordinal);
     private bool _disposed;
@@ -54,6 +57,14 @@ public sealed class OpenStackClientFactory : IOpenStackClientFactory, IDisposabl
         _logs = logs;
         _demo = demo;
         _options = options ?? new OpenStackClientOptions();
+        _retry = new OutboundRetryOptions
+        {
+            AttemptTimeout = _options.RequestTimeout,
+            MaxRetries = Math.Max(0, _options.MaxRetries),
+            RetryBaseDelay = _options.RetryBaseDelay,
+            MaxRetryDelay = _options.MaxRetryDelay,
+            MaxResponseBytes = _options.MaxResponseBytes,
+        };
         _handlerFor = handlerFor;
     }
 
@@ -85,7 +96,10 @@ public sealed class OpenStackClientFactory : IOpenStackClientFactory, IDisposabl
             }
         }
 
-        var http = new HttpClient(handler, disposeHandler: false)
+        // The shared resilience pipeline sits in front of every transport; it owns no resources and is never disposed
+        // (disposing it would dispose the pooled handler behind it).
+        var resilient = new ResilientHttpHandler(_retry, _clock, logger, "OpenStack", handler);
+        var http = new HttpClient(resilient, disposeHandler: false)
         {
             Timeout = Timeout.InfiniteTimeSpan,
             MaxResponseContentBufferSize = Math.Min(_options.MaxResponseBytes, int.MaxValue),
@@ -118,7 +132,7 @@ public sealed class OpenStackClientFactory : IOpenStackClientFactory, IDisposabl
         System.Security.Cryptography.X509Certificates.X509Certificate2Collection? roots = null;
         if (bundle is not null && CaBundle.TryParse(bundle, out var parsed) is null)
             roots = parsed;
-        var trust = new TlsTrust(roots);
+        var trust = TlsTrust.SystemPlus(roots);
         var handler = new SocketsHttpHandler
         {
             AllowAutoRedirect = false,

@@ -130,7 +130,7 @@ public sealed class OpenStackNetworkTests
         var result = await client.AuthenticateAsync();
 
         Assert.Equal(OpenStackErrorKind.TlsFailure, result.Error?.Kind);
-        Assert.Contains("not valid for this host name", result.Error!.Message);
+        Assert.Contains("not valid for the host name", result.Error!.Message);
     }
 
     [Fact]
