@@ -36,27 +36,25 @@ public sealed partial class KubernetesClient
         {
             throw new OperationCanceledException(ct);
         }
-        catch (HttpOperationException ex)
+        catch (Exception ex) when (ex is HttpOperationException or JsonException or OperationCanceledException or TimeoutRejectedException
+                                       or TimeoutException or HttpRequestException or IOException)
         {
-            return MapStatus(call, path, Raw(ex, note));
-        }
-        catch (JsonException)
-        {
-            return Malformed(call, path, NotJson(note));
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or TimeoutRejectedException or TimeoutException)
-        {
-            return TimeoutError(call, Math.Max(1, note.Attempts));
-        }
-        catch (HttpRequestException ex)
-        {
-            return Classify(ex, call, Math.Max(1, note.Attempts));
-        }
-        catch (IOException ex)
-        {
-            return Classify(new HttpRequestException(HttpRequestError.Unknown, "The connection broke.", ex), call, Math.Max(1, note.Attempts));
+            return Failure(ex, call, path, note);
         }
     }
+
+    /// <summary>The typed error for a failed library call; reads the exception's status, body and Location only.</summary>
+    private KubeError Failure(Exception ex, Call call, string path, KubeCallNote note) => ex switch
+    {
+        HttpOperationException answer => MapStatus(call, path, Raw(answer, note)),
+        // A watch's ERROR event (e.g. 410 Expired) arrives as the Status the server sent.
+        k8s.KubernetesException { Status: { } status } => MapStatus(call, path, new RawResponse(status.Code ?? 500, null,
+            new JsonObject { ["message"] = status.Message, ["reason"] = status.Reason }.ToJsonString(), null, 1)),
+        JsonException => Malformed(call, path, NotJson(note)),
+        OperationCanceledException or TimeoutRejectedException or TimeoutException => TimeoutError(call, Math.Max(1, note.Attempts)),
+        HttpRequestException http => Classify(http, call, Math.Max(1, note.Attempts)),
+        _ => Classify(new HttpRequestException(HttpRequestError.Unknown, "The connection broke.", ex), call, Math.Max(1, note.Attempts)),
+    };
 
     private static RawResponse Raw(HttpOperationException ex, KubeCallNote note)
     {

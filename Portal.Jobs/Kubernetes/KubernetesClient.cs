@@ -18,6 +18,7 @@ namespace Portal.Jobs.Kubernetes;
 public sealed partial class KubernetesClient : IKubernetesClient
 {
     private readonly IKubernetes? _api;
+    private readonly Func<IKubernetes>? _watchApi;
     private readonly KubeConnection _connection;
     private readonly KubernetesClientOptions _options;
     private readonly ILogger _log;
@@ -30,6 +31,7 @@ public sealed partial class KubernetesClient : IKubernetesClient
     /// <summary>A client over a library instance the factory owns (null when the connection is invalid: nothing is sent).</summary>
     internal KubernetesClient(
         IKubernetes? api,
+        Func<IKubernetes>? watchApi,
         KubeConnection connection,
         KubernetesClientOptions options,
         ILogger log,
@@ -47,6 +49,7 @@ public sealed partial class KubernetesClient : IKubernetesClient
             ? new KubeError(KubeErrorKind.InvalidConfiguration, "The connection could not be set up.")
             : null);
         _api = api;
+        _watchApi = watchApi;
         _serverKey = ServerKey(connection);
     }
 

@@ -39,11 +39,14 @@ public sealed class KubernetesClientFactory : IKubernetesClientFactory, IDisposa
     private bool _disposed;
 
     /// <summary>One library instance for one server, with what was built for it.</summary>
-    private sealed record Entry(string Fingerprint, k8s.Kubernetes Api, TlsTrust? Tls, X509Certificate2? ClientCertificate) : IDisposable
+    private sealed record Entry(string Fingerprint, k8s.Kubernetes Api, Lazy<k8s.Kubernetes> Watcher, TlsTrust? Tls, X509Certificate2? ClientCertificate)
+        : IDisposable
     {
         public void Dispose()
         {
             Api.Dispose();
+            if (Watcher.IsValueCreated)
+                Watcher.Value.Dispose();
             ClientCertificate?.Dispose();
         }
     }
@@ -132,10 +135,10 @@ public sealed class KubernetesClientFactory : IKubernetesClientFactory, IDisposa
         if (connection.Validate() is not null)
         {
             // The client reports the configuration error on every call and never sends anything.
-            return new KubernetesClient(null, connection, _options, logger, tls: null, _discovery);
+            return new KubernetesClient(null, null, connection, _options, logger, tls: null, _discovery);
         }
         var entry = EntryFor(connection);
-        return new KubernetesClient(entry.Api, connection, _options, logger, entry.Tls, _discovery);
+        return new KubernetesClient(entry.Api, () => entry.Watcher.Value, connection, _options, logger, entry.Tls, _discovery);
     }
 
     public void Dispose()
@@ -253,18 +256,25 @@ public sealed class KubernetesClientFactory : IKubernetesClientFactory, IDisposa
             (tls, clientCertificate) = ConfigureSockets(configuration, connection);
 
         // The shared resilience pipeline retries transient faults and times each attempt; a handler belongs to one chain,
-        // so every instance gets its own.
-        var chain = new List<DelegatingHandler>
+        // so every instance gets its own. The library puts the first handler outermost and its socket handler last.
+        var api = new k8s.Kubernetes(configuration, Chain(handler,
+            new ResilientHttpHandler(_retry, _clock, _logs.CreateLogger<KubernetesClient>(), "Kubernetes"), new KubeCallObserver()));
+
+        // Watches get an instance of their own, made on first use: a watch answer lasts minutes, so neither the retry
+        // handler (it reads every answer to its end) nor the overall timeout may sit in front of it.
+        var watcher = new Lazy<k8s.Kubernetes>(() =>
         {
-            new ResilientHttpHandler(_retry, _clock, _logs.CreateLogger<KubernetesClient>(), "Kubernetes"),
-            new KubeCallObserver(),
-        };
-        if (handler is not null)
-            chain.Add(new InProcessTerminalHandler(handler));
-        // The library puts the first handler outermost and its own socket handler behind the last one.
-        var api = new k8s.Kubernetes(configuration, [.. chain]);
-        return new Entry(fingerprint, api, tls, clientCertificate);
+            var watching = LibraryConfiguration(connection);
+            watching.UserAgent = _options.UserAgent;
+            watching.HttpClientTimeout = Timeout.InfiniteTimeSpan;
+            watching.FirstMessageHandlerSetup = configuration.FirstMessageHandlerSetup;
+            return new k8s.Kubernetes(watching, Chain(handler, new KubeCallObserver()));
+        }, LazyThreadSafetyMode.ExecutionAndPublication);
+        return new Entry(fingerprint, api, watcher, tls, clientCertificate);
     }
+
+    private static DelegatingHandler[] Chain(HttpMessageHandler? inProcess, params DelegatingHandler[] handlers) =>
+        inProcess is null ? handlers : [.. handlers, new InProcessTerminalHandler(inProcess)];
 
     private (TlsTrust Tls, X509Certificate2? ClientCertificate) ConfigureSockets(KubernetesClientConfiguration configuration, KubeConnection connection)
     {
