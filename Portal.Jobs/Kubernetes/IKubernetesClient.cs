@@ -52,7 +52,7 @@ public interface IKubernetesClient
     Task<KubeResult<KubeResourceType>> ResolveTypeAsync(string apiVersion, string kind, CancellationToken ct = default);
 }
 
-/// <summary>Creates clients; connections to the demo Kubernetes API are served in-process.</summary>
+/// <summary>Creates clients; servers an <see cref="IInProcessKubernetesServers"/> answers (the demo) are served in-process.</summary>
 public interface IKubernetesClientFactory
 {
     IKubernetesClient Create(KubeConnection connection);

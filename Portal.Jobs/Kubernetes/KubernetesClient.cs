@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
-
 using Portal.Jobs.Http;
 
 namespace Portal.Jobs.Kubernetes;
