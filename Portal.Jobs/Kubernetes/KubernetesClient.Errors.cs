@@ -36,8 +36,7 @@ public sealed partial class KubernetesClient
         {
             throw new OperationCanceledException(ct);
         }
-        catch (Exception ex) when (ex is HttpOperationException or JsonException or OperationCanceledException or TimeoutRejectedException
-                                       or TimeoutException or HttpRequestException or IOException)
+        catch (Exception ex)
         {
             return Failure(ex, call, path, note);
         }
@@ -53,7 +52,10 @@ public sealed partial class KubernetesClient
         JsonException => Malformed(call, path, NotJson(note)),
         OperationCanceledException or TimeoutRejectedException or TimeoutException => TimeoutError(call, Math.Max(1, note.Attempts)),
         HttpRequestException http => Classify(http, call, Math.Max(1, note.Attempts)),
-        _ => Classify(new HttpRequestException(HttpRequestError.Unknown, "The connection broke.", ex), call, Math.Max(1, note.Attempts)),
+        IOException => Classify(new HttpRequestException(HttpRequestError.Unknown, "The connection broke.", ex), call, Math.Max(1, note.Attempts)),
+        // Anything else is a fault inside the client library; its message may quote the request, so only its type is named.
+        _ => new KubeError(KubeErrorKind.Unexpected,
+            $"Portal's Kubernetes client failed when asked to {call.What} at {Authority} ({ex.GetType().Name}). Try again; if it persists, report it."),
     };
 
     private static RawResponse Raw(HttpOperationException ex, KubeCallNote note)

@@ -101,8 +101,8 @@ public sealed partial class DemoKubeCluster
                 _watchers.Remove(watcher);
             watcher.Lines.Writer.TryComplete();
         });
-        // The API server ends a watch after timeoutSeconds; real time here, the demo clock may stand still in tests.
-        _ = Task.Delay(timeout).ContinueWith(_ => watcher.Lines.Writer.TryComplete(), TaskScheduler.Default);
+        // The API server ends a watch after timeoutSeconds (on the demo's clock; a stopped test clock keeps it open).
+        _ = Task.Delay(timeout, _api.Clock).ContinueWith(_ => watcher.Lines.Writer.TryComplete(), TaskScheduler.Default);
         var response = new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(stream), RequestMessage = request };
         response.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         response.Headers.TransferEncodingChunked = true;

@@ -45,6 +45,21 @@ public sealed class KubernetesLibraryTests
     }
 
     [Fact]
+    public async Task VersionAsync_UnexpectedFaultQuotingTheToken_IsUnexpectedWithoutTheToken()
+    {
+        var handler = new KubeLambdaHandler((_, _, _) => throw new InvalidOperationException($"broken while sending Bearer {KubeTestClients.Token}"));
+        var logs = new KubeLogCapture();
+        var client = KubeTestClients.Create(handler, logs: logs);
+
+        var result = await client.VersionAsync();
+
+        Assert.Equal(KubeErrorKind.Unexpected, result.Error?.Kind);
+        Assert.Contains("InvalidOperationException", result.Error!.Message);
+        Assert.DoesNotContain(KubeTestClients.Token[..20], result.Error.Message);
+        Assert.All(logs.Lines, line => Assert.DoesNotContain(KubeTestClients.Token[..20], line));
+    }
+
+    [Fact]
     public void Create_KubeconfigWithAnExecPluginThatWritesAMarker_IsRefusedAndThePluginNeverRuns()
     {
         var marker = Path.Combine(Path.GetTempPath(), $"portal-exec-marker-{Guid.NewGuid():N}");
