@@ -34,7 +34,11 @@ public static partial class ManifestTemplates
 
     /// <summary>Fills the embedded template <paramref name="name"/> and reads its documents, in file order.</summary>
     public static IReadOnlyList<JsonObject> Render(string name, IReadOnlyDictionary<string, string> values) =>
-        YamlToJson.Documents(Fill(name, Text(name), values), name);
+        RenderText(name, Text(name), values);
+
+    /// <summary>Fills a template given as text and reads its documents; <paramref name="source"/> names it in errors.</summary>
+    internal static IReadOnlyList<JsonObject> RenderText(string source, string template, IReadOnlyDictionary<string, string> values) =>
+        YamlToJson.Documents(Fill(source, template, values), source);
 
     /// <summary>The embedded template's text, as shipped.</summary>
     public static string Text(string name) => Texts.GetOrAdd(name, static n =>
