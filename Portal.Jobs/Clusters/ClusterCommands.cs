@@ -15,7 +15,7 @@ namespace Portal.Jobs.Clusters;
 /// stored. Every other cluster action is the domain's alone: pages call <see cref="ClusterService"/> directly.
 /// </summary>
 public sealed class ClusterCommands(ClusterService clusters, ManagementClusters management, ClusterPreflight preflight,
-    InfrastructureService infrastructures, IDbContextFactory<PortalDbContext> dbFactory, AuditLog audit)
+    InfrastructureService infrastructures, IDbContextFactory<PortalDbContext> dbFactory, AuditLog audit, CloudProviders cloudProviders)
 {
     /// <summary>
     /// Creates the cluster after every rule passed and the cloud's pre-flight checks found nothing that would make it
@@ -43,7 +43,7 @@ public sealed class ClusterCommands(ClusterService clusters, ManagementClusters 
         var spec = validated.Value!;
         var stored = await infrastructures.GetCredentialsAsync(spec.InfrastructureId, ct);
         if (stored is null) return Refusal.NotFound("The infrastructure");
-        var connection = CloudConnections.For(stored.Value.Provider, stored.Value.Connection, stored.Value.Secret);
+        var connection = cloudProviders.For(stored.Value.Provider).Connection(stored.Value.Connection, stored.Value.Secret);
         var machines = spec.Pools.Select(p => new PreflightMachines(p.Flavor.ProviderId, p.Flavor.Name, p.Flavor.Vcpus, p.Flavor.RamMb, p.NodeCount)).ToList();
         if (spec.ControlPlane == ControlPlaneType.Standalone && spec.ControlPlaneFlavor is { } cp)
             machines.Insert(0, new PreflightMachines(cp.ProviderId, cp.Name, cp.Vcpus, cp.RamMb, spec.Replicas));

@@ -4,7 +4,6 @@ using Portal.Domain.Clusters;
 using Portal.Domain.Data;
 using Portal.Domain.Infrastructures;
 using Portal.Domain.Operations;
-using Portal.Jobs.DemoCloud;
 using Portal.Jobs.Kubernetes;
 using Portal.Jobs.Operations;
 
@@ -140,12 +139,7 @@ public abstract class ClusterHandlerBase(ClusterService clusters, ManagementClus
     {
         var stored = await infrastructures.GetCredentialsAsync(cluster.InfrastructureId, ct);
         if (stored is null) return null;
-        if (stored.Value.Provider == InfrastructureProvider.Demo)
-            return new CloudCredentials(DemoCloudService.AuthUrl.ToString(), DemoCloudService.Region, "public", true, DemoCloudService.ApplicationCredentialId,
-                null, null, null, null, DemoCloudService.ApplicationCredentialSecret, null);
-        var c = stored.Value.Connection!;
-        return new CloudCredentials(c.AuthUrl, c.RegionName, c.Interface.ToString().ToLowerInvariant(), c.CredentialKind == CredentialKind.ApplicationCredential,
-            c.ApplicationCredentialId, c.UserName, c.UserDomain, c.ProjectName, c.ProjectDomain, stored.Value.Secret ?? "", c.CaBundlePem);
+        return management.Providers.For(stored.Value.Provider).ClusterCredentials(stored.Value.Connection, stored.Value.Secret);
     }
 
     protected static async Task<StepOutcome?> ApplyAllAsync(IKubernetesClient client, IEnumerable<JsonObject> manifests, CancellationToken ct)

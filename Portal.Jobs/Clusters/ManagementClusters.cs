@@ -1,24 +1,25 @@
 using Portal.Domain.Common;
 using Portal.Domain.Infrastructures;
-using Portal.Jobs.DemoCloud.Kubernetes;
+using Portal.Jobs.Infrastructures;
 using Portal.Jobs.Kubernetes;
 
 namespace Portal.Jobs.Clusters;
 
 /// <summary>
-/// Finds the management cluster that runs Cluster API for an infrastructure: the demo cloud's in-process stand-in, or
-/// the cluster whose kubeconfig a platform admin stored on the infrastructure.
+/// Finds the management cluster that runs Cluster API for an infrastructure: the one its cloud provider names
+/// (the cluster whose kubeconfig a platform admin stored on the infrastructure, or the demo cloud's in-process stand-in).
 /// </summary>
-public sealed class ManagementClusters(InfrastructureService infrastructures, IKubernetesClientFactory kube)
+public sealed class ManagementClusters(InfrastructureService infrastructures, IKubernetesClientFactory kube, CloudProviders cloudProviders)
 {
+    /// <summary>The cloud providers by kind, for the handlers that need an infrastructure's cluster credentials.</summary>
+    public CloudProviders Providers => cloudProviders;
+
     public async Task<KubeResult<IKubernetesClient>> ForInfrastructureAsync(Guid infrastructureId, CancellationToken ct)
     {
         var stored = await infrastructures.GetManagementKubeconfigAsync(infrastructureId, ct);
         if (stored is null)
             return new KubeError(KubeErrorKind.NotFound, "The infrastructure no longer exists.");
-        if (stored.Value.Provider == InfrastructureProvider.Demo)
-            return kube.Create(DemoKubernetesApi.Kubeconfig);
-        return stored.Value.Kubeconfig is { } kubeconfig
+        return cloudProviders.For(stored.Value.Provider).ManagementKubeconfig(stored.Value.Kubeconfig) is { } kubeconfig
             ? kube.Create(kubeconfig)
             : new KubeError(KubeErrorKind.InvalidConfiguration,
                 "This infrastructure has no management cluster configured. A platform admin sets one (a kubeconfig of a cluster running Cluster API " +

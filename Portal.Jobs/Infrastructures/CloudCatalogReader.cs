@@ -9,14 +9,14 @@ namespace Portal.Jobs.Infrastructures;
 public sealed record CloudListing(IReadOnlyList<FlavorSpec> Flavors, IReadOnlyList<ImageSpec> Images, IReadOnlyList<OsNetwork> ExternalNetworks);
 
 /// <summary>Reads a registered infrastructure's cloud with its stored (decrypted server-side only) credentials.</summary>
-public sealed class CloudCatalogReader(InfrastructureService infrastructures, IOpenStackClientFactory clients)
+public sealed class CloudCatalogReader(InfrastructureService infrastructures, IOpenStackClientFactory clients, CloudProviders cloudProviders)
 {
     public async Task<Result<CloudListing>> ReadAsync(Actor actor, Guid infrastructureId, CancellationToken ct = default)
     {
         if (!actor.IsPlatformAdmin) return Refusal.Forbidden("Only platform admins can read a cloud's catalog.");
         var stored = await infrastructures.GetCredentialsAsync(infrastructureId, ct);
         if (stored is not { } credentials) return Refusal.NotFound("The infrastructure");
-        var client = clients.Create(CloudConnections.For(credentials.Provider, credentials.Connection, credentials.Secret));
+        var client = clients.Create(cloudProviders.For(credentials.Provider).Connection(credentials.Connection, credentials.Secret));
 
         var flavorsTask = client.ListFlavorsAsync(ct);
         var imagesTask = client.ListImagesAsync(ct);

@@ -35,7 +35,7 @@ public sealed record ProbeReport(
 /// Validates a connection for real: authenticate, read the service catalog, then list flavors, images and
 /// external networks. Each step is reported; a failed step stops the ones that depend on it.
 /// </summary>
-public sealed class ConnectionProbe(IOpenStackClientFactory clients)
+public sealed class ConnectionProbe(IOpenStackClientFactory clients, CloudProviders cloudProviders)
 {
     public const string Authenticate = "Authenticate with Keystone";
     public const string Catalog = "Read the service catalog";
@@ -46,7 +46,7 @@ public sealed class ConnectionProbe(IOpenStackClientFactory clients)
     public async Task<ProbeReport> ProbeAsync(InfrastructureProvider provider, ConnectionSettings? settings, string? secret, CancellationToken ct = default)
     {
         var checks = new List<ProbeCheck>();
-        var connection = CloudConnections.For(provider, settings, secret);
+        var connection = cloudProviders.For(provider).Connection(settings, secret);
         if (connection.Validate() is { } invalid)
             return Failed(checks, Authenticate, invalid.Message);
 

@@ -3,22 +3,21 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Logging;
-using Portal.Jobs.DemoCloud;
 
 using Portal.Jobs.Http;
 
 namespace Portal.Jobs.OpenStack;
 
 /// <summary>
-/// Creates <see cref="OpenStackClient"/>s. A connection whose auth URL host is <see cref="DemoCloudService.Host"/> is served
-/// by the in-process demo cloud; every other connection goes over real sockets. Socket handlers are pooled per CA
+/// Creates <see cref="OpenStackClient"/>s. A connection an in-process cloud claims (<see cref="IInProcessOpenStack"/>, the
+/// demo cloud) is served by that cloud's handler; every other connection goes over real sockets. Socket handlers are pooled per CA
 /// bundle (not per connection) so that clients are cheap to create and connections are reused. Register as a singleton.
 /// </summary>
 public sealed class OpenStackClientFactory : IOpenStackClientFactory, IDisposable
 {
     private readonly TimeProvider _clock;
     private readonly ILoggerFactory _logs;
-    private readonly DemoCloudService? _demo;
+    private readonly IReadOnlyList<IInProcessOpenStack> _inProcess;
     private readonly OpenStackClientOptions _options;
     private readonly OutboundRetryOptions _retry;
     private readonly Func<OpenStackConnection, HttpMessageHandler?>? _handlerFor;
@@ -26,22 +25,22 @@ public sealed class OpenStackClientFactory : IOpenStackClientFactory, IDisposabl
     private bool _disposed;
 
     /// <summary>The production constructor (dependency injection).</summary>
-    public OpenStackClientFactory(TimeProvider clock, ILoggerFactory logs, DemoCloudService demo, OpenStackClientOptions? options = null)
-        : this(clock, logs, demo, options, handlerFor: null)
+    public OpenStackClientFactory(TimeProvider clock, ILoggerFactory logs, IEnumerable<IInProcessOpenStack> inProcess, OpenStackClientOptions? options = null)
+        : this(clock, logs, inProcess, options, handlerFor: null)
     {
     }
 
     /// <summary>
     /// For tests: <paramref name="handlerFor"/> supplies the message handler of each connection (null: the usual one —
-    /// the demo cloud's when given and addressed, otherwise real sockets). The caller owns the handlers it returns.
+    /// an in-process cloud's when one claims the connection, otherwise real sockets). The caller owns the handlers it returns.
     /// </summary>
     public OpenStackClientFactory(
         TimeProvider clock,
         ILoggerFactory logs,
         Func<OpenStackConnection, HttpMessageHandler?> handlerFor,
-        DemoCloudService? demo = null,
+        IEnumerable<IInProcessOpenStack>? inProcess = null,
         OpenStackClientOptions? options = null)
-        : this(clock, logs, demo, options, handlerFor)
+        : this(clock, logs, inProcess, options, handlerFor)
     {
         ArgumentNullException.ThrowIfNull(handlerFor);
     }
@@ -49,13 +48,13 @@ public sealed class OpenStackClientFactory : IOpenStackClientFactory, IDisposabl
     private OpenStackClientFactory(
         TimeProvider clock,
         ILoggerFactory logs,
-        DemoCloudService? demo,
+        IEnumerable<IInProcessOpenStack>? inProcess,
         OpenStackClientOptions? options,
         Func<OpenStackConnection, HttpMessageHandler?>? handlerFor)
     {
         _clock = clock;
         _logs = logs;
-        _demo = demo;
+        _inProcess = inProcess?.ToList() ?? [];
         _options = options ?? new OpenStackClientOptions();
         _retry = new OutboundRetryOptions
         {
@@ -81,8 +80,8 @@ public sealed class OpenStackClientFactory : IOpenStackClientFactory, IDisposabl
 
         var handler = _handlerFor?.Invoke(connection);
         TlsTrust? trust = null;
-        if (handler is null && _demo is not null && DemoCloudService.IsDemo(connection))
-            handler = _demo.Handler;
+        for (var i = 0; handler is null && i < _inProcess.Count; i++)
+            handler = _inProcess[i].HandlerFor(connection);
         if (handler is null)
         {
             if (connection.Validate() is not null)

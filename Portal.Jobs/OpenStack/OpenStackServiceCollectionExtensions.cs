@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Portal.Jobs.DemoCloud;
+using Portal.Jobs.Infrastructures;
 
 namespace Portal.Jobs.OpenStack;
 
@@ -19,6 +20,10 @@ public static class OpenStackServiceCollectionExtensions
         services.TryAddSingleton(clientOptions ?? new OpenStackClientOptions());
         services.TryAddSingleton(demoOptions ?? new DemoCloudOptions());
         services.TryAddSingleton<DemoCloudService>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IInProcessOpenStack, DemoOpenStackEndpoint>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ICloudProvider, OpenStackCloudProvider>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ICloudProvider, DemoCloudProvider>());
+        services.TryAddSingleton<CloudProviders>();
         services.TryAddSingleton<OpenStackClientFactory>();
         services.TryAddSingleton<IOpenStackClientFactory>(static sp => sp.GetRequiredService<OpenStackClientFactory>());
         return services;

@@ -103,7 +103,10 @@ internal static class Program
             host.Handler.Started.Clear();
         }
 
+        var meter = await CpuMeter.CreateAsync(postgres);
+        var before = meter.Take();
         var batch = await RunBatchAsync(host, count, mode, rate, producers);
+        var cpu = meter.Take() - before;
         var failed = await host.CountAsync(OperationState.Failed);
         if (failed > 0)
             throw new InvalidOperationException($"{failed} benchmark operations failed.");
@@ -112,9 +115,10 @@ internal static class Program
             .Select(e => TimeSpan.FromTicks((long)((host.Handler.Started[e.Id] - e.At) * (double)TimeSpan.TicksPerSecond / Stopwatch.Frequency)))
             .Order()
             .ToList();
-        var result = new Result(scenario, count, batch.Elapsed, latencies, target);
+        var result = new Result(scenario, count, batch.Elapsed, latencies, target, cpu);
         Console.WriteLine($"    {count} finished in {Report.Ms(batch.Elapsed)} (queuing took {Report.Ms(batch.EnqueueElapsed)}): " +
-            $"{result.OperationsPerSecond:0} operations/s; queue-to-start p50 {Report.Ms(result.P(50))}, p95 {Report.Ms(result.P(95))}");
+            $"{result.OperationsPerSecond:0} operations/s; queue-to-start p50 {Report.Ms(result.P(50))}, p95 {Report.Ms(result.P(95))}; " +
+            $"CPU per operation {result.ClientCpuMs:0.0} ms here{(result.ServerCpuMs is { } db ? $" + {db:0.0} ms in PostgreSQL" : string.Empty)}");
         return result;
     }
 
@@ -160,7 +164,7 @@ internal static class Program
 
     private static void Print(IReadOnlyList<Result> results)
     {
-        var header = $"{"Scenario",-30}{"Ops",6}{"Ops/s",8}{"p50",11}{"p95",11}{"p99",11}{"Max",11}  {"Target",-22}Met";
+        var header = $"{"Scenario",-30}{"Ops",6}{"Ops/s",8}{"p50",11}{"p95",11}{"p99",11}{"Max",11}{"CPU/op",9}{"DB CPU/op",11}  {"Target",-22}Met";
         Console.WriteLine(header);
         Console.WriteLine(new string('-', header.Length + 2));
         foreach (var r in results)
@@ -172,9 +176,11 @@ internal static class Program
                 Target.None => ("-", ""),
             };
             Console.WriteLine($"{r.Scenario,-30}{r.Count,6}{r.OperationsPerSecond,8:0}{Report.Ms(r.P(50)),11}{Report.Ms(r.P(95)),11}{Report.Ms(r.P(99)),11}" +
-                $"{Report.Ms(r.Latencies[^1]),11}  {target,-22}{met}");
+                $"{Report.Ms(r.Latencies[^1]),11}{$"{r.ClientCpuMs:0.0} ms",9}{(r.ServerCpuMs is { } db ? $"{db:0.0} ms" : "-"),11}  {target,-22}{met}");
         }
         Console.WriteLine("Latency is queue-to-start (enqueue call to step start); in drain it includes the pause, so it is not judged.");
+        Console.WriteLine("CPU/op: this process (engine and producers); DB CPU/op: the PostgreSQL server when it runs on this machine. " +
+            $"Together they bound throughput at about {Environment.ProcessorCount} x 1000 / (CPU/op + DB CPU/op) operations/s on this machine.");
     }
 
     private static bool IsOptimized() =>
@@ -187,8 +193,12 @@ internal static class Program
 
     private sealed record Batch(IReadOnlyList<(Guid Id, long At)> Enqueued, TimeSpan Elapsed, TimeSpan EnqueueElapsed);
 
-    private sealed record Result(string Scenario, int Count, TimeSpan Elapsed, IReadOnlyList<TimeSpan> Latencies, Target Target)
+    private sealed record Result(string Scenario, int Count, TimeSpan Elapsed, IReadOnlyList<TimeSpan> Latencies, Target Target, CpuMeter.Sample Cpu)
     {
+        public double ClientCpuMs => Cpu.Client.TotalMilliseconds / Count;
+
+        public double? ServerCpuMs => Cpu.Server?.TotalMilliseconds / Count;
+
         public double OperationsPerSecond => Count / Elapsed.TotalSeconds;
 
         public TimeSpan P(int percentile) => Latencies[Math.Clamp((int)Math.Ceiling(percentile / 100.0 * Latencies.Count) - 1, 0, Latencies.Count - 1)];

@@ -15,7 +15,7 @@ public sealed class ClusterPreflightTests : IDisposable
 
     public ClusterPreflightTests()
     {
-        _factory = new OpenStackClientFactory(TimeProvider.System, new CapturingLoggerFactory(), _demo, TestClients.FastOptions);
+        _factory = new OpenStackClientFactory(TimeProvider.System, new CapturingLoggerFactory(), [new DemoOpenStackEndpoint(_demo)], TestClients.FastOptions);
         _preflight = new ClusterPreflight(_factory);
     }
 

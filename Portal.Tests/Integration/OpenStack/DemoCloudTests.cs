@@ -18,7 +18,7 @@ public sealed class DemoCloudTests(ITestOutputHelper output)
     {
         clock ??= TimeProvider.System;
         var demo = new DemoCloudService(clock, options);
-        var factory = new OpenStackClientFactory(clock, new CapturingLoggerFactory(), demo, clientOptions ?? TestClients.FastOptions);
+        var factory = new OpenStackClientFactory(clock, new CapturingLoggerFactory(), [new DemoOpenStackEndpoint(demo)], clientOptions ?? TestClients.FastOptions);
         return (demo, factory.CreateClient(connection ?? DemoCloudService.Connection));
     }
 
@@ -313,7 +313,7 @@ public sealed class DemoCloudTests(ITestOutputHelper output)
     public async Task Create_NonDemoHost_DoesNotUseTheDemoCloud()
     {
         var demo = new DemoCloudService();
-        var factory = new OpenStackClientFactory(TimeProvider.System, LoggerFactory.Create(_ => { }), demo, TestClients.FastOptions);
+        var factory = new OpenStackClientFactory(TimeProvider.System, LoggerFactory.Create(_ => { }), [new DemoOpenStackEndpoint(demo)], TestClients.FastOptions);
         var connection = DemoCloudService.Connection with { AuthUrl = new Uri($"http://127.0.0.1:{Loopback.ClosedPort()}/v3") };
 
         var result = await factory.Create(connection).AuthenticateAsync();
