@@ -206,6 +206,29 @@ public sealed class DemoCloudStateTests : IDisposable
     }
 
     [Fact]
+    public async Task SaveIfChanged_ControllersTickingOverSettledObjects_WritesNothing()
+    {
+        var (_, kube, host) = await StartAsync(DemoControllerDelays.Instant);
+        kube.Default.Apply(Manifest("cluster.x-k8s.io/v1beta1", "MachineDeployment", "workers", "default", new JsonObject { ["replicas"] = 2 }));
+        for (var i = 0; i < 5; i++)
+        {
+            kube.Tick();
+            _clock.Advance(TimeSpan.FromSeconds(1));
+        }
+        Assert.Equal(2, ReadyReplicas(kube));
+        Assert.True(host.Kubernetes!.SaveIfChanged());
+
+        for (var i = 0; i < 5; i++)
+        {
+            kube.Tick();
+            _clock.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        Assert.False(host.Kubernetes.SaveIfChanged());
+        Assert.Equal(1, host.Kubernetes.File.WriteCount);
+    }
+
+    [Fact]
     public async Task SaveIfChanged_AfterTakingUpASavedState_DoesNotWriteItBackUnchanged()
     {
         var (_, kube, host) = await StartAsync();
