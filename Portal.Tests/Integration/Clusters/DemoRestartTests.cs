@@ -2,6 +2,7 @@ using Portal.Domain.Clusters;
 using Portal.Domain.Operations;
 using Portal.Jobs.Clusters;
 using Portal.Jobs.DemoCloud;
+using Portal.Jobs.DemoCloud.Kubernetes;
 using Portal.Tests.Support;
 
 namespace Portal.Tests.Integration.Clusters;
@@ -46,6 +47,33 @@ public sealed class DemoRestartTests
         var machines = s.Kube.Get(CapiVersion, "MachineDeployment", ns, ClusterScenario.MachineDeploymentName(cluster, pool.Name))!;
         Assert.Equal(3, machines["status"]!["readyReplicas"]!.GetValue<long>());
         Assert.Single(s.Kube.List(CapiVersion, "MachineDeployment", ns));
+    }
+
+    [Fact]
+    public async Task RestartAsync_ClusterHalfWayThroughCreating_CarriesOnToActiveWithEachObjectOnce()
+    {
+        // Machines take a second each: the restart lands after the first worker machine and before the second.
+        var slow = DemoControllerDelays.Instant with { ControlPlaneMachine = TimeSpan.FromSeconds(1), WorkerMachine = TimeSpan.FromSeconds(1) };
+        await using var s = await ClusterScenario.CreateAsync(slow, rememberDemo: true);
+        var request = await s.RequestAsync(pools: new NodePoolRequest("workers", await s.FlavorAsync("m1.medium"), 3));
+        var id = await s.CreateAsync(request);
+        var ns = Portal.Jobs.Clusters.ClusterManifests.NamespaceFor(id);
+        var machinesName = $"{request.Name}-workers";
+        await ServiceConfigs.ServiceConfigTestHost.PollAsync(
+            () => Task.FromResult(s.Kube.Get(CapiVersion, "MachineDeployment", ns, machinesName)),
+            md => (md?["status"]?["readyReplicas"]?.GetValue<long>() ?? 0) >= 1, TimeSpan.FromSeconds(20),
+            md => $"the MachineDeployment is {md?["status"]?.ToJsonString() ?? "missing"}");
+        var uid = s.Kube.Get(CapiVersion, "MachineDeployment", ns, machinesName)!["metadata"]!["uid"]!.GetValue<string>();
+
+        await s.RestartAsync();
+        var cluster = await s.WaitForAsync(id, c => c?.State == ClusterState.Active && c.Pools.All(p => p.State == ClusterState.Active && p.ReadyNodes == 3));
+
+        Assert.Equal(OperationState.Succeeded, (await s.FinishedAsync(id, ClusterOperations.Create)).State);
+        var machines = Assert.Single(s.Kube.List(CapiVersion, "MachineDeployment", ns));
+        Assert.Equal(uid, machines["metadata"]!["uid"]!.GetValue<string>());
+        Assert.Equal(3, machines["status"]!["readyReplicas"]!.GetValue<long>());
+        Assert.Single(s.Kube.List(CapiVersion, "Cluster", ns));
+        Assert.Single(s.Kube.Clusters, c => c.Host.StartsWith($"{cluster!.Name}.{ns}.", StringComparison.Ordinal));
     }
 
     /// <summary>What every restart did before the demo remembered: the proof that the test above can fail.</summary>
