@@ -60,19 +60,28 @@ internal sealed partial class DemoStateFile(string path, TimeProvider clock, ILo
     {
         var folder = System.IO.Path.GetDirectoryName(Path)!;
         Directory.CreateDirectory(folder);
-        var temporary = Path + ".tmp";
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, Share = FileShare.None };
+        // A name of its own: two writers on one folder (two hosts of one test) never write into each other's file;
+        // the last rename wins.
+        var temporary = $"{Path}.{Guid.NewGuid():N}.tmp";
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
         if (!OperatingSystem.IsWindows())
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        using (var stream = new FileStream(temporary, options))
+        try
         {
-            using (var writer = new Utf8JsonWriter(stream))
-                document.WriteTo(writer);
-            // The data must be on the disk before the rename makes it the state; otherwise a power cut could leave an
-            // empty file under the real name.
-            stream.Flush(flushToDisk: true);
+            using (var stream = new FileStream(temporary, options))
+            {
+                using (var writer = new Utf8JsonWriter(stream))
+                    document.WriteTo(writer);
+                // The data must be on the disk before the rename makes it the state; otherwise a power cut could leave
+                // an empty file under the real name.
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(temporary, Path, overwrite: true);
         }
-        File.Move(temporary, Path, overwrite: true);
+        finally
+        {
+            File.Delete(temporary); // gone already after the rename; a leftover only when writing failed
+        }
         Interlocked.Increment(ref _writes);
     }
 
