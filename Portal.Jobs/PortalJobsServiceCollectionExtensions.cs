@@ -36,7 +36,8 @@ public static class PortalJobsServiceCollectionExtensions
         services.AddOpenStackClients(options.OpenStack, options.DemoCloud);
         services.AddSingleton<ConnectionProbe>();
         services.AddSingleton<CloudCatalogReader>();
-        services.AddKubernetesClients(options.DemoKubernetes, options.Kubernetes);
+        services.AddDemoKubernetes(options.DemoKubernetes);
+        services.AddKubernetesClients(options.Kubernetes);
         // Before the engine: hosted services start in order, and the engine's start already runs operations.
         services.AddHostedService<OperationHandlersCheck>();
         services.AddOperationsEngine(options.Operations);

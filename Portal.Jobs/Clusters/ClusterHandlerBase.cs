@@ -24,8 +24,23 @@ public sealed record ClusterOperationOptions
     /// </summary>
     public TimeSpan FaultConfirmation { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>How often the periodic reconcile refreshes every cluster's state from the management cluster.</summary>
-    public TimeSpan ReconcileInterval { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// How often the periodic reconcile refreshes every cluster's state from the management cluster: the slow resync
+    /// behind the watches (<see cref="WatchManagementClusters"/>), which bring changes within a second.
+    /// </summary>
+    public TimeSpan ReconcileInterval { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Whether <see cref="ClusterWatcher"/> watches the management clusters and reconciles a cluster when its objects change.</summary>
+    public bool WatchManagementClusters { get; init; } = true;
+
+    /// <summary>How often the watcher looks for infrastructures that got (or lost) their first cluster.</summary>
+    public TimeSpan WatchDiscoveryInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The pause before a failed watch is opened again.</summary>
+    public TimeSpan WatchRetryDelay { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long after a change the cluster is reconciled, so a burst of changes costs one reconcile.</summary>
+    public TimeSpan WatchDebounce { get; init; } = TimeSpan.FromMilliseconds(200);
 }
 
 /// <summary>

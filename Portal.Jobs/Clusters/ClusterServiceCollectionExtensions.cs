@@ -9,7 +9,8 @@ public static class ClusterServiceCollectionExtensions
 {
     /// <summary>
     /// Managed Kubernetes: the domain service, the commands that need the outside world, pre-flight checks, management
-    /// clusters, the operation handlers (one per kind the domain declares) and the periodic reconcile.
+    /// clusters, the operation handlers (one per kind the domain declares), the watches of the management clusters and the
+    /// periodic reconcile behind them.
     /// </summary>
     public static IServiceCollection AddManagedKubernetes(this IServiceCollection services, ClusterOperationOptions? options = null)
     {
@@ -32,6 +33,7 @@ public static class ClusterServiceCollectionExtensions
         services.AddOperationHandler<RemoveNodePoolHandler>();
         services.AddSingleton<ClusterReconciler>();
         services.AddRecurringJob<ClusterReconcileJob>("clusters.reconcile", options.ReconcileInterval);
+        services.AddHostedService<ClusterWatcher>();
         return services;
     }
 }

@@ -38,11 +38,21 @@ public interface IKubernetesClient
     /// <summary>An object's <c>.status</c> with its conditions parsed.</summary>
     Task<KubeResult<KubeResourceStatus>> GetStatusAsync(string apiVersion, string kind, string? ns, string name, CancellationToken ct = default);
 
+    /// <summary>
+    /// Changes to objects of a type in a namespace (null: all namespaces), as they happen, until the server ends the watch
+    /// (after <see cref="KubernetesClientOptions.WatchTimeout"/>), the caller cancels, or it fails. Starts after
+    /// <paramref name="resourceVersion"/> (from a list or an earlier event), or with an Added event per existing object
+    /// when null. A failure is the last event, of type <see cref="KubeWatchEventType.Error"/>; an expired resourceVersion
+    /// is one with <see cref="KubeErrorKind.Conflict"/> and status 410: list again, then watch from the list's version.
+    /// </summary>
+    IAsyncEnumerable<KubeWatchEvent> WatchAsync(string apiVersion, string kind, string? ns = null, string? labelSelector = null,
+        string? resourceVersion = null, CancellationToken ct = default);
+
     /// <summary>How the server names a type (plural, scope), from discovery (cached).</summary>
     Task<KubeResult<KubeResourceType>> ResolveTypeAsync(string apiVersion, string kind, CancellationToken ct = default);
 }
 
-/// <summary>Creates clients; connections to the demo Kubernetes API are served in-process.</summary>
+/// <summary>Creates clients; servers an <see cref="IInProcessKubernetesServers"/> answers (the demo) are served in-process.</summary>
 public interface IKubernetesClientFactory
 {
     IKubernetesClient Create(KubeConnection connection);

@@ -180,3 +180,20 @@ public static class KubeJson
     /// <summary>RFC 3339 in UTC with whole seconds, as the API server writes timestamps.</summary>
     public static string FormatTime(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 }
+
+/// <summary>What happened to an object, as a watch reports it.</summary>
+public enum KubeWatchEventType
+{
+    Added,
+    Modified,
+    Deleted,
+    /// <summary>The watch failed or the server ended it with an error; see <see cref="KubeWatchEvent.Error"/>. Always the last event.</summary>
+    Error,
+}
+
+/// <summary>One watch event: the object as it is after the change (as it was last, for Deleted), or the error that ended the watch.</summary>
+public sealed record KubeWatchEvent(KubeWatchEventType Type, JsonObject? Object, KubeError? Error = null)
+{
+    /// <summary>The object's resourceVersion: where a new watch resumes.</summary>
+    public string? ResourceVersion => Object?["metadata"] is JsonObject metadata ? KubeJson.String(metadata, "resourceVersion") : null;
+}

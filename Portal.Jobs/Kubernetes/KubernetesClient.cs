@@ -1,66 +1,59 @@
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using k8s;
+using k8s.Models;
 using Microsoft.Extensions.Logging;
-
 using Portal.Jobs.Http;
 
 namespace Portal.Jobs.Kubernetes;
 
 /// <summary>
-/// Plain-REST Kubernetes client for one connection: get, list, server-side apply, delete and status reads of any
-/// resource type by apiVersion and kind, using the standard paths (<c>/api/v1/…</c> for core, <c>/apis/{group}/{version}/…</c>
-/// for groups) and discovery to learn plural names and scope. Thread-safe. Tokens and keys never appear in a
-/// result, an exception or a log line.
+/// Kubernetes client for one connection over the <c>KubernetesClient</c> library: get, list, server-side apply, delete,
+/// watch and status reads of any resource type by apiVersion and kind, through the library's custom-object calls (group
+/// "" reaches the core <c>/api/v1</c> paths) with discovery to learn plural names and scope. Thread-safe. The library
+/// only ever sees a connection the kubeconfig policy accepted; its exceptions are turned into <see cref="KubeError"/>s
+/// here and never leave this class, because they carry the request with its bearer token and body.
 /// </summary>
 public sealed partial class KubernetesClient : IKubernetesClient
 {
-    private const string ApplyMediaType = "application/apply-patch+yaml";
-
-    private readonly HttpClient _http;
+    private readonly IKubernetes? _api;
+    private readonly Func<IKubernetes>? _watchApi;
     private readonly KubeConnection _connection;
-    private readonly TimeProvider _clock;
     private readonly KubernetesClientOptions _options;
     private readonly ILogger _log;
     private readonly TlsTrust? _tls;
     private readonly KubeDiscoveryCache _discovery;
     private readonly KubeError? _configurationError;
-    private readonly string _baseUrl;
     private readonly string _serverKey;
     private readonly string[] _secrets;
 
-    /// <summary>
-    /// A client over <paramref name="http"/> (which the client does not dispose). Prefer <see cref="KubernetesClientFactory"/>,
-    /// which also sets up TLS (CA data, client certificates) and serves the demo Kubernetes API in-process.
-    /// </summary>
-    public KubernetesClient(HttpClient http, KubeConnection connection, TimeProvider clock, KubernetesClientOptions options, ILogger<KubernetesClient> log)
-        : this(http, connection, clock, options, log, tls: null, discovery: new KubeDiscoveryCache(clock, options.DiscoveryCacheLifetime))
-    {
-    }
-
+    /// <summary>A client over a library instance the factory owns (null when the connection is invalid: nothing is sent).</summary>
     internal KubernetesClient(
-        HttpClient http,
+        IKubernetes? api,
+        Func<IKubernetes>? watchApi,
         KubeConnection connection,
-        TimeProvider clock,
         KubernetesClientOptions options,
         ILogger log,
         TlsTrust? tls,
         KubeDiscoveryCache discovery)
     {
-        ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(connection);
-        _http = http;
         _connection = connection;
-        _clock = clock;
         _options = options;
         _log = log;
         _tls = tls;
         _discovery = discovery;
         _secrets = connection.Credential?.Token is { Length: > 0 } token ? [token] : [];
-        _configurationError = connection.Validate();
-        _baseUrl = connection.Server.IsAbsoluteUri ? connection.Server.GetLeftPart(UriPartial.Path).TrimEnd('/') : string.Empty;
-        _serverKey = _baseUrl;
+        _configurationError = connection.Validate() ?? (api is null
+            ? new KubeError(KubeErrorKind.InvalidConfiguration, "The connection could not be set up.")
+            : null);
+        _api = api;
+        _watchApi = watchApi;
+        _serverKey = ServerKey(connection);
     }
+
+    internal static string ServerKey(KubeConnection connection) =>
+        connection.Server.IsAbsoluteUri ? connection.Server.GetLeftPart(UriPartial.Path).TrimEnd('/') : connection.Server.OriginalString;
 
     public KubeConnection Connection => _connection;
 
@@ -69,14 +62,13 @@ public sealed partial class KubernetesClient : IKubernetesClient
         if (_configurationError is not null)
             return _configurationError;
         var call = new Call("read the server version");
-        var response = await GetObjectAsync(call, "/version", ct).ConfigureAwait(false);
+        var response = await InvokeAsync(call, "/version", c => _api!.Version.GetCodeAsync(c), ct).ConfigureAwait(false);
         if (!response.Succeeded)
             return response.Cast<KubeVersionInfo>();
         var body = response.Value;
-        if (KubeJson.String(body, "gitVersion") is not { Length: > 0 } gitVersion)
+        if (body.GitVersion is not { Length: > 0 } gitVersion)
             return Malformed(call, "/version", "its answer has no gitVersion");
-        return new KubeVersionInfo(KubeJson.String(body, "major") ?? string.Empty, KubeJson.String(body, "minor") ?? string.Empty,
-            gitVersion, KubeJson.String(body, "platform"));
+        return new KubeVersionInfo(body.Major ?? string.Empty, body.Minor ?? string.Empty, gitVersion, body.Platform);
     }
 
     public async Task<KubeResult<JsonObject>> GetAsync(string apiVersion, string kind, string? ns, string name, CancellationToken ct = default)
@@ -88,7 +80,10 @@ public sealed partial class KubernetesClient : IKubernetesClient
             return type.Error;
         var target = Describe(type.Value, ns, name);
         var call = new Call($"read {target}") { Type = type.Value, Target = target };
-        return await GetObjectAsync(call, type.Value.ObjectPath(Namespace(type.Value, ns), name), ct).ConfigureAwait(false);
+        var (t, scope) = (type.Value, Namespace(type.Value, ns));
+        return await InvokeAsync(call, t.ObjectPath(scope, name), c => scope is null
+            ? _api!.CustomObjects.GetClusterCustomObjectAsync<JsonObject>(t.Group, t.Version, t.Plural, name, c)
+            : _api!.CustomObjects.GetNamespacedCustomObjectAsync<JsonObject>(t.Group, t.Version, scope, t.Plural, name, c), ct).ConfigureAwait(false);
     }
 
     public async Task<KubeResult<IReadOnlyList<JsonObject>>> ListAsync(
@@ -113,16 +108,20 @@ public sealed partial class KubernetesClient : IKubernetesClient
         {
             if (page >= _options.MaxPages)
                 return Malformed(call, path, $"the list did not end after {page} pages");
-            var query = new StringBuilder($"?limit={Math.Max(1, _options.ListPageSize)}");
-            if (!string.IsNullOrWhiteSpace(labelSelector))
-                query.Append("&labelSelector=").Append(Uri.EscapeDataString(labelSelector.Trim()));
-            if (continueToken is not null)
-                query.Append("&continue=").Append(Uri.EscapeDataString(continueToken));
-
-            var raw = await SendAsync(HttpMethod.Get, path + query, body: null, contentType: null, call, ct).ConfigureAwait(false);
-            if (!raw.Succeeded)
-                return raw.Error;
-            if (raw.Value.Status == 410 && continueToken is not null && !restarted)
+            var token = continueToken;
+            var selector = string.IsNullOrWhiteSpace(labelSelector) ? null : labelSelector.Trim();
+            var limit = Math.Max(1, _options.ListPageSize);
+            var t = type.Value;
+            var parsed = await InvokeAsync(call, path, c => !t.Namespaced
+                    ? _api!.CustomObjects.ListClusterCustomObjectAsync<JsonObject>(t.Group, t.Version, t.Plural,
+                        continueParameter: token, labelSelector: selector, limit: limit, cancellationToken: c)
+                    : ns is null
+                        ? _api!.CustomObjects.ListCustomObjectForAllNamespacesAsync<JsonObject>(t.Group, t.Version, t.Plural,
+                            continueParameter: token, labelSelector: selector, limit: limit, cancellationToken: c)
+                        : _api!.CustomObjects.ListNamespacedCustomObjectAsync<JsonObject>(t.Group, t.Version, ns, t.Plural,
+                            continueParameter: token, labelSelector: selector, limit: limit, cancellationToken: c), ct)
+                .ConfigureAwait(false);
+            if (!parsed.Succeeded && parsed.Error.StatusCode == 410 && continueToken is not null && !restarted)
             {
                 // The continue token expired (etcd compacted): start over once, as kubectl does.
                 restarted = true;
@@ -131,9 +130,6 @@ public sealed partial class KubernetesClient : IKubernetesClient
                 continueToken = null;
                 continue;
             }
-            if (!raw.Value.IsSuccess)
-                return MapStatus(call, path, raw.Value);
-            var parsed = ParseObject(call, path, raw.Value);
             if (!parsed.Succeeded)
                 return parsed.Error;
             if (parsed.Value["items"] is not JsonArray array)
@@ -201,15 +197,14 @@ public sealed partial class KubernetesClient : IKubernetesClient
 
         var described = Describe(type.Value, ns, target.Name);
         var call = new Call($"apply {described}") { Type = type.Value, Target = described, IsApply = true };
-        var path = type.Value.ObjectPath(ns, target.Name) +
-                   $"?fieldManager={Uri.EscapeDataString(_options.FieldManager)}&force=true";
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(body);
-        var raw = await SendAsync(HttpMethod.Patch, path, bytes, ApplyMediaType, call, ct).ConfigureAwait(false);
-        if (!raw.Succeeded)
-            return raw.Error;
-        if (!raw.Value.IsSuccess)
-            return MapStatus(call, path, raw.Value);
-        return ParseObject(call, path, raw.Value);
+        var path = type.Value.ObjectPath(ns, target.Name);
+        var patch = new V1Patch(body.ToJsonString(), V1Patch.PatchType.ApplyPatch);
+        var t = type.Value;
+        return await InvokeAsync(call, path, c => ns is null
+            ? _api!.CustomObjects.PatchClusterCustomObjectAsync<JsonObject>(patch, t.Group, t.Version, t.Plural, target.Name,
+                fieldManager: _options.FieldManager, force: true, cancellationToken: c)
+            : _api!.CustomObjects.PatchNamespacedCustomObjectAsync<JsonObject>(patch, t.Group, t.Version, ns, t.Plural, target.Name,
+                fieldManager: _options.FieldManager, force: true, cancellationToken: c), ct).ConfigureAwait(false);
     }
 
     public async Task<KubeResult<KubeDeleteOutcome>> DeleteAsync(string apiVersion, string kind, string? ns, string name, CancellationToken ct = default)
@@ -221,24 +216,19 @@ public sealed partial class KubernetesClient : IKubernetesClient
             return type.IsNotFound ? KubeDeleteOutcome.AlreadyGone : type.Error;
         var target = Describe(type.Value, ns, name);
         var call = new Call($"delete {target}") { Type = type.Value, Target = target };
-        var path = type.Value.ObjectPath(Namespace(type.Value, ns), name) + $"?propagationPolicy={Uri.EscapeDataString(_options.DeletePropagation)}";
-        var raw = await SendAsync(HttpMethod.Delete, path, body: null, contentType: null, call, ct).ConfigureAwait(false);
-        if (!raw.Succeeded)
-            return raw.Error;
-        if (raw.Value.Status == 404)
+        var (t, scope) = (type.Value, Namespace(type.Value, ns));
+        var answered = await InvokeAsync(call, t.ObjectPath(scope, name), c => scope is null
+            ? _api!.CustomObjects.DeleteClusterCustomObjectAsync<JsonObject>(t.Group, t.Version, t.Plural, name,
+                propagationPolicy: _options.DeletePropagation, cancellationToken: c)
+            : _api!.CustomObjects.DeleteNamespacedCustomObjectAsync<JsonObject>(t.Group, t.Version, scope, t.Plural, name,
+                propagationPolicy: _options.DeletePropagation, cancellationToken: c), ct).ConfigureAwait(false);
+        if (!answered.Succeeded && answered.Error.StatusCode == 404)
             return KubeDeleteOutcome.AlreadyGone;
-        if (!raw.Value.IsSuccess)
-            return MapStatus(call, path, raw.Value);
-
-        // The answer is a Status (gone at once) or the object itself (marked, finalizers pending; or just deleted).
-        JsonObject? answer = null;
-        try
-        {
-            answer = raw.Value.Body.Length == 0 ? null : JsonNode.Parse(raw.Value.Body) as JsonObject;
-        }
-        catch (JsonException)
-        {
-        }
+        // The answer is a Status (gone at once) or the object itself (marked, finalizers pending; or just deleted); an
+        // empty or unreadable answer to a successful delete still means the object is gone.
+        if (!answered.Succeeded && answered.Error.Kind != KubeErrorKind.Malformed)
+            return answered.Error;
+        var answer = answered.Succeeded ? answered.Value : null;
         if (answer is null || KubeJson.String(answer, "kind") == "Status")
             return KubeDeleteOutcome.Deleted;
         // An object still carrying deletionTimestamp was not removed yet: finalizers (or a grace period, or namespace
@@ -272,39 +262,27 @@ public sealed partial class KubernetesClient : IKubernetesClient
         // Not cached, expired, or the kind is missing (a CRD may have been installed since): ask the server.
         var call = new Call($"discover the resource types of {groupVersion}");
         var path = group.Length == 0 ? $"/api/{version}" : $"/apis/{group}/{version}";
-        var raw = await SendAsync(HttpMethod.Get, path, body: null, contentType: null, call, ct).ConfigureAwait(false);
-        if (!raw.Succeeded)
-            return raw.Error;
-        if (raw.Value.Status is >= 400 and < 500 and not 401 and not 429)
+        var answer = await InvokeAsync(call, path, c => _api!.CustomObjects.GetAPIResourcesAsync(group, version, c), ct).ConfigureAwait(false);
+        if (!answer.Succeeded && (answer.Error.StatusCode is >= 400 and < 500 and not 401 and not 429 || answer.Error.Kind == KubeErrorKind.Malformed))
         {
-            // Discovery is unavailable for this group version (not served, hidden by RBAC, or refused): fall back to
-            // Kubernetes' own guess. Credentials (401) and throttling or server faults are reported as they are.
-            LogDiscoveryFallback(_log, groupVersion, raw.Value.Status);
+            // Discovery is unavailable for this group version (not served, hidden by RBAC, refused, or unreadable): fall
+            // back to Kubernetes' own guess. Credentials (401) and throttling or server faults are reported as they are.
+            LogDiscoveryFallback(_log, groupVersion, answer.Error.StatusCode ?? 200);
             _discovery.MarkGuessed(_serverKey, groupVersion);
             return Guess(group, version, kind);
         }
-        if (!raw.Value.IsSuccess)
-            return MapStatus(call, path, raw.Value);
-        var parsed = ParseObject(call, path, raw.Value);
-        if (!parsed.Succeeded)
-        {
-            LogDiscoveryFallback(_log, groupVersion, raw.Value.Status);
-            _discovery.MarkGuessed(_serverKey, groupVersion);
-            return Guess(group, version, kind);
-        }
+        if (!answer.Succeeded)
+            return answer.Error;
 
         var types = new Dictionary<string, KubeResourceType>(StringComparer.Ordinal);
-        if (parsed.Value["resources"] is JsonArray resources)
+        foreach (var resource in answer.Value.Resources ?? [])
         {
-            foreach (var node in resources)
-            {
-                // Subresources (deployments/status, pods/log) share the kind; only the resource itself names the collection.
-                if (node is not JsonObject resource || KubeJson.String(resource, "name") is not { Length: > 0 } plural || plural.Contains('/'))
-                    continue;
-                if (KubeJson.String(resource, "kind") is not { Length: > 0 } resourceKind || types.ContainsKey(resourceKind))
-                    continue;
-                types[resourceKind] = new KubeResourceType(group, version, resourceKind, plural, KubeJson.Bool(resource, "namespaced") ?? true);
-            }
+            // Subresources (deployments/status, pods/log) share the kind; only the resource itself names the collection.
+            if (resource?.Name is not { Length: > 0 } plural || plural.Contains('/'))
+                continue;
+            if (resource.Kind is not { Length: > 0 } resourceKind || types.ContainsKey(resourceKind))
+                continue;
+            types[resourceKind] = new KubeResourceType(group, version, resourceKind, plural, resource.Namespaced);
         }
         _discovery.Set(_serverKey, groupVersion, types);
         if (types.TryGetValue(kind, out var found))
@@ -352,35 +330,6 @@ public sealed partial class KubernetesClient : IKubernetesClient
 
     private string Describe(KubeResourceType type, string? ns, string name) =>
         type.Namespaced ? $"{type.Kind} \"{ns ?? _connection.Namespace}/{name}\"" : $"{type.Kind} \"{name}\"";
-
-    private async Task<KubeResult<JsonObject>> GetObjectAsync(Call call, string path, CancellationToken ct)
-    {
-        var raw = await SendAsync(HttpMethod.Get, path, body: null, contentType: null, call, ct).ConfigureAwait(false);
-        if (!raw.Succeeded)
-            return raw.Error;
-        if (!raw.Value.IsSuccess)
-            return MapStatus(call, path, raw.Value);
-        return ParseObject(call, path, raw.Value);
-    }
-
-    private KubeResult<JsonObject> ParseObject(Call call, string path, RawResponse raw)
-    {
-        if (raw.Body.Length == 0)
-            return Malformed(call, path, "its answer is empty");
-        try
-        {
-            if (JsonNode.Parse(raw.Body) is JsonObject body)
-                return body;
-            return Malformed(call, path, "its answer is not a JSON object");
-        }
-        catch (JsonException)
-        {
-            var what = raw.MediaType is { } media && !media.Contains("json", StringComparison.OrdinalIgnoreCase)
-                ? $"its answer is {media}, not JSON; check that the server address points at the Kubernetes API itself"
-                : "its answer is not valid JSON";
-            return Malformed(call, path, what);
-        }
-    }
 
     private KubeError Malformed(Call call, string path, string what) =>
         new(KubeErrorKind.Malformed, $"The API server at {Authority} gave an answer Portal cannot use when asked to {call.What} ({PathOnly(path)}): {what}.");

@@ -36,6 +36,9 @@ public sealed record KubernetesClientOptions
     /// <summary>Deletion propagation for <c>DeleteAsync</c>: Background (kubectl's default), Foreground or Orphan.</summary>
     public string DeletePropagation { get; init; } = "Background";
 
+    /// <summary>How long the server keeps one watch open (<c>timeoutSeconds</c>) before the watcher lists and watches again. Default 5 min.</summary>
+    public TimeSpan WatchTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Sent as the User-Agent header.</summary>
     public string UserAgent { get; init; } = "Portal-Kubernetes-Client/1.0";
 }

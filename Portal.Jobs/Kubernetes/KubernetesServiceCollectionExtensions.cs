@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
-using Portal.Jobs.DemoCloud.Kubernetes;
+using Microsoft.Extensions.Logging;
 
 namespace Portal.Jobs.Kubernetes;
 
@@ -9,22 +8,20 @@ public static class KubernetesServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the Kubernetes client factory (<see cref="IKubernetesClientFactory"/>, also as
-    /// <see cref="KubernetesClientFactory"/>), the demo Kubernetes API (<see cref="DemoKubernetesApi"/>) and their options
-    /// as singletons, plus a hosted service that runs the demo's simulated controllers. Needs logging (ILoggerFactory)
-    /// and uses the registered TimeProvider (System if none).
+    /// <see cref="KubernetesClientFactory"/>) and its options as singletons. Every registered
+    /// <see cref="IInProcessKubernetesServers"/> (the demo registers one) is served without sockets. Needs logging
+    /// (ILoggerFactory) and uses the registered TimeProvider (System if none).
     /// </summary>
-    public static IServiceCollection AddKubernetesClients(
-        this IServiceCollection services,
-        DemoKubernetesOptions? demoOptions = null,
-        KubernetesClientOptions? clientOptions = null)
+    public static IServiceCollection AddKubernetesClients(this IServiceCollection services, KubernetesClientOptions? clientOptions = null)
     {
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(clientOptions ?? new KubernetesClientOptions());
-        services.TryAddSingleton(demoOptions ?? new DemoKubernetesOptions());
-        services.TryAddSingleton(static sp => new DemoKubernetesApi(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<DemoKubernetesOptions>()));
-        services.TryAddSingleton<KubernetesClientFactory>();
+        services.TryAddSingleton(static sp => new KubernetesClientFactory(
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>(),
+            sp.GetServices<IInProcessKubernetesServers>(),
+            sp.GetRequiredService<KubernetesClientOptions>()));
         services.TryAddSingleton<IKubernetesClientFactory>(static sp => sp.GetRequiredService<KubernetesClientFactory>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, DemoKubernetesControllerHost>());
         return services;
     }
 }

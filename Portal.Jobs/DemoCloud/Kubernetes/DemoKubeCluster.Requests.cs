@@ -59,7 +59,7 @@ public sealed partial class DemoKubeCluster
         if (ns is null && type.Namespaced && (name is not null || method != HttpMethod.Get))
             return NotFoundPath();
         if (query.TryGetValue("watch", out var watch) && watch is "true" or "1")
-            return new(400, DemoKubeJson.Status(400, "BadRequest", "the demo Kubernetes API does not support watch; poll with list instead"));
+            return new(400, DemoKubeJson.Status(400, "BadRequest", "watch is served as a stream by DemoKubernetesHandler"));
 
         lock (_lock)
         {
@@ -298,6 +298,7 @@ public sealed partial class DemoKubeCluster
         }
         Objects(type).Remove(Key(type, ns, name));
         _revision++;
+        Published(type, ns, "DELETED", Gone(resource));
         if (IsCrd(type))
             UnregisterCrd(resource);
         return new(200, DemoKubeJson.Status(200, string.Empty, string.Empty, DemoKubeJson.Details(type, name, Uid(resource))));

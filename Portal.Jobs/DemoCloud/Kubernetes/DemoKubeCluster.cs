@@ -241,6 +241,7 @@ public sealed partial class DemoKubeCluster
                 return false;
             Objects(type).Remove(Key(type, null, ns));
             _revision++;
+            Published(type, null, "DELETED", Gone(stored.Object));
             return true;
         }
     }
@@ -347,12 +348,15 @@ public sealed partial class DemoKubeCluster
         if (DemoKubeJson.IsDeleting(next) && DemoKubeJson.Finalizers(next).Count == 0 && type.Key != NamespaceKind.Key)
         {
             Objects(type).Remove(Key(type, ns, name));
+            Published(type, ns, "DELETED", stored.Object);
             if (IsCrd(type))
                 UnregisterCrd(next);
         }
-        else if (IsCrd(type))
+        else
         {
-            RegisterCrd(stored);
+            if (IsCrd(type))
+                RegisterCrd(stored);
+            Published(type, ns, "MODIFIED", stored.Object);
         }
         return new DemoApiResponse(status, stored.Object.DeepClone());
     }
@@ -436,6 +440,7 @@ public sealed partial class DemoKubeCluster
         Objects(type)[Key(type, ns, name)] = stored;
         if (IsCrd(type))
             RegisterCrd(stored);
+        Published(type, ns, "ADDED", stored.Object);
         return stored.Object;
     }
 

@@ -23,6 +23,7 @@ public sealed class DemoKubernetesHandler(DemoKubernetesApi api) : HttpMessageHa
                 $"The demo Kubernetes API has no cluster at {url.Host}.");
         }
 
+        var query = Query(url);
         var body = request.Content is null ? [] : await request.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
         DemoApiResponse answer;
         if (api.TakeRejection() is { } rejection)
@@ -35,9 +36,13 @@ public sealed class DemoKubernetesHandler(DemoKubernetesApi api) : HttpMessageHa
         {
             answer = new DemoApiResponse(401, DemoKubeJson.Status(401, "Unauthorized", "Unauthorized"));
         }
+        else if (query.GetValueOrDefault("watch") is "true" or "1")
+        {
+            return cluster.Watch(request, url.AbsolutePath, query);
+        }
         else
         {
-            answer = cluster.Handle(request.Method, url.AbsolutePath, Query(url), request.Content?.Headers.ContentType?.MediaType, body);
+            answer = cluster.Handle(request.Method, url.AbsolutePath, query, request.Content?.Headers.ContentType?.MediaType, body);
         }
 
         var response = new HttpResponseMessage((HttpStatusCode)answer.Status)

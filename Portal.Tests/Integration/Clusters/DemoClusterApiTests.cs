@@ -25,7 +25,7 @@ public sealed class DemoClusterApiTests : IDisposable
     public DemoClusterApiTests()
     {
         _api = new DemoKubernetesApi(_clock, new DemoKubernetesOptions());
-        _factory = new KubernetesClientFactory(_clock, new KubeLogCapture(), _api, KubeTestClients.FastOptions);
+        _factory = new KubernetesClientFactory(_clock, new KubeLogCapture(), new DemoKubernetesServers(_api), KubeTestClients.FastOptions);
         _client = _factory.Create(DemoKubernetesApi.Kubeconfig).Value!;
     }
 

@@ -26,7 +26,7 @@ public sealed class DemoKubernetesTests : IDisposable
     private DemoKubernetesTests(DemoKubernetesOptions options, KubernetesClientOptions? clientOptions = null)
     {
         _api = new DemoKubernetesApi(_clock, options);
-        _factory = new KubernetesClientFactory(_clock, new KubeLogCapture(), _api, clientOptions ?? KubeTestClients.FastOptions);
+        _factory = new KubernetesClientFactory(_clock, new KubeLogCapture(), new DemoKubernetesServers(_api), clientOptions ?? KubeTestClients.FastOptions);
         _client = _factory.Create(DemoKubernetesApi.Kubeconfig).Value!;
     }
 
@@ -799,11 +799,12 @@ public sealed class DemoKubernetesTests : IDisposable
     // ---- Dependency injection and the controller loop ---------------------------------------------------------
 
     [Fact]
-    public async Task AddKubernetesClients_RegistersFactoryDemoAndAControllerLoopThatTicks()
+    public async Task AddDemoKubernetesAndAddKubernetesClients_RegisterFactoryDemoAndAControllerLoopThatTicks()
     {
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddKubernetesClients(new DemoKubernetesOptions { Tick = TimeSpan.FromMilliseconds(20), Delays = DemoControllerDelays.Instant });
+        services.AddDemoKubernetes(new DemoKubernetesOptions { Tick = TimeSpan.FromMilliseconds(20), Delays = DemoControllerDelays.Instant });
+        services.AddDemoKubernetes();
         services.AddKubernetesClients();
         await using var provider = services.BuildServiceProvider();
         var hosted = provider.GetServices<IHostedService>().OfType<DemoKubernetesControllerHost>().ToList();

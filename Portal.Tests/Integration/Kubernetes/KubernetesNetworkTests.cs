@@ -11,7 +11,7 @@ public sealed class KubernetesNetworkTests : IDisposable
 {
     private readonly KubeTestPki _pki = new();
     private readonly KubernetesClientFactory _factory = new(
-        TimeProvider.System, new KubeLogCapture(), new DemoKubernetesApi(), KubeTestClients.FastOptions with { RequestTimeout = TimeSpan.FromSeconds(10), MaxRetries = 1 });
+        TimeProvider.System, new KubeLogCapture(), new DemoKubernetesServers(new DemoKubernetesApi()), KubeTestClients.FastOptions with { RequestTimeout = TimeSpan.FromSeconds(10), MaxRetries = 1 });
 
     public void Dispose()
     {

@@ -64,7 +64,7 @@ public sealed class FakeKubeApi : HttpMessageHandler
 
     public IReadOnlyList<KubeRequest> Requests => [.. _requests];
 
-    public int Count(HttpMethod method, string path) => _requests.Count(r => r.Method == method && r.Path == path);
+    public int Count(HttpMethod method, string path) => _requests.Count(r => r.Method == method && Normalize(r.Path) == path);
 
     /// <summary>Routes a request; the answer gets the request and the number of earlier hits of this route.</summary>
     public FakeKubeApi On(HttpMethod method, string path, Func<KubeRequest, int, HttpResponseMessage> answer)
@@ -89,7 +89,8 @@ public sealed class FakeKubeApi : HttpMessageHandler
         _requests.Enqueue(recorded);
         foreach (var route in _routes)
         {
-            if (route.Method == request.Method && route.Path == request.RequestUri!.AbsolutePath)
+            // The library asks for /version/ with a trailing slash; the API server treats both alike.
+            if (route.Method == request.Method && route.Path == Normalize(request.RequestUri!.AbsolutePath))
             {
                 var hit = _hits.AddOrUpdate($"{route.Method} {route.Path}", 0, static (_, n) => n + 1);
                 var response = route.Answer(recorded, hit);
@@ -99,6 +100,8 @@ public sealed class FakeKubeApi : HttpMessageHandler
         }
         return KubeReply.Status(HttpStatusCode.NotFound, "NotFound", "the server could not find the requested resource");
     }
+
+    private static string Normalize(string path) => path.Length > 1 ? path.TrimEnd('/') : path;
 }
 
 /// <summary>Canned API server answers.</summary>

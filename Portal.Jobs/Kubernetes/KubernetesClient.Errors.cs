@@ -1,12 +1,11 @@
-using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using k8s.Autorest;
 using Microsoft.Extensions.Logging;
 using Polly.Timeout;
 using Portal.Jobs.Http;
@@ -15,69 +14,83 @@ namespace Portal.Jobs.Kubernetes;
 
 public sealed partial class KubernetesClient
 {
-    private static readonly MediaTypeWithQualityHeaderValue AcceptJson = new("application/json");
-
-    /// <summary>An HTTP answer, read in full within one attempt.</summary>
-    private sealed record RawResponse(int Status, string? ReasonPhrase, byte[] Body, string? MediaType, Uri? Location, int Attempts)
-    {
-        public bool IsSuccess => Status is >= 200 and < 300;
-    }
+    /// <summary>An HTTP answer that was not a success, as far as the library lets it be seen.</summary>
+    private sealed record RawResponse(int Status, string? ReasonPhrase, string Body, Uri? Location, int Attempts);
 
     /// <summary>
-    /// Sends one request through the shared resilience pipeline (<see cref="ResilientHttpHandler"/>, set up by the
-    /// factory), which retries transient faults: every call the client makes is safe to repeat (GET, server-side
-    /// apply, DELETE). The last answer, including a 4xx, comes back as a <see cref="RawResponse"/> for the caller to
-    /// map; a failure without an answer becomes the typed error here.
+    /// Runs one library call and turns every way it can fail into a <see cref="KubeError"/>: an error status (from the
+    /// library's <see cref="HttpOperationException"/>, read for status, body and Location only), an answer that is not
+    /// the JSON expected, a timeout, a transport fault. Only the caller's cancellation throws, as a fresh
+    /// <see cref="OperationCanceledException"/>: the library's exceptions hold the request with its bearer token and
+    /// body, so none of them is logged, wrapped or rethrown. Retries happen inside, in the resilience handler.
     /// </summary>
-    private async Task<KubeResult<RawResponse>> SendAsync(HttpMethod method, string pathAndQuery, byte[]? body, string? contentType, Call call, CancellationToken ct)
+    private async Task<KubeResult<T>> InvokeAsync<T>(Call call, string path, Func<CancellationToken, Task<T>> send, CancellationToken ct)
     {
-        var url = new Uri(_baseUrl + pathAndQuery);
-        using var request = new HttpRequestMessage(method, url);
-        request.Headers.Accept.Add(AcceptJson);
-        request.Headers.TryAddWithoutValidation("User-Agent", _options.UserAgent);
-        if (_connection.Credential.Token is { Length: > 0 } token)
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        if (body is not null)
-            request.Content = new ByteArrayContent(body) { Headers = { ContentType = new MediaTypeHeaderValue(contentType ?? "application/json") } };
+        var note = KubeCallNote.Begin();
         try
         {
-            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
-            var bytes = await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);
-            return new RawResponse((int)response.StatusCode, response.ReasonPhrase, bytes, response.Content.Headers.ContentType?.MediaType,
-                response.Headers.Location, ResilientHttpHandler.AttemptsOf(request));
+            var value = await send(ct).ConfigureAwait(false);
+            return value is null ? Malformed(call, path, "its answer is empty") : KubeResult<T>.Success(value);
         }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        catch (Exception) when (ct.IsCancellationRequested)
         {
-            throw;
+            throw new OperationCanceledException(ct);
         }
-        catch (Exception ex) when (ex is TimeoutRejectedException or OperationCanceledException)
+        catch (Exception ex) when (ex is HttpOperationException or JsonException or OperationCanceledException or TimeoutRejectedException
+                                       or TimeoutException or HttpRequestException or IOException)
         {
-            return TimeoutError(call, url, ResilientHttpHandler.AttemptsOf(request));
+            return Failure(ex, call, path, note);
         }
-        catch (HttpRequestException ex)
+    }
+
+    /// <summary>The typed error for a failed library call; reads the exception's status, body and Location only.</summary>
+    private KubeError Failure(Exception ex, Call call, string path, KubeCallNote note) => ex switch
+    {
+        HttpOperationException answer => MapStatus(call, path, Raw(answer, note)),
+        // A watch's ERROR event (e.g. 410 Expired) arrives as the Status the server sent.
+        k8s.KubernetesException { Status: { } status } => MapStatus(call, path, new RawResponse(status.Code ?? 500, null,
+            new JsonObject { ["message"] = status.Message, ["reason"] = status.Reason }.ToJsonString(), null, 1)),
+        JsonException => Malformed(call, path, NotJson(note)),
+        OperationCanceledException or TimeoutRejectedException or TimeoutException => TimeoutError(call, Math.Max(1, note.Attempts)),
+        HttpRequestException http => Classify(http, call, Math.Max(1, note.Attempts)),
+        _ => Classify(new HttpRequestException(HttpRequestError.Unknown, "The connection broke.", ex), call, Math.Max(1, note.Attempts)),
+    };
+
+    private static RawResponse Raw(HttpOperationException ex, KubeCallNote note)
+    {
+        var response = ex.Response;
+        Uri? location = null;
+        if (response?.Headers is { } headers && headers.TryGetValue("Location", out var values)
+            && Uri.TryCreate(values.FirstOrDefault(), UriKind.Absolute, out var parsed))
         {
-            return Classify(ex, call, url, ResilientHttpHandler.AttemptsOf(request));
+            location = parsed;
         }
-        catch (IOException ex)
-        {
-            return Classify(new HttpRequestException(HttpRequestError.Unknown, ex.Message, ex), call, url, ResilientHttpHandler.AttemptsOf(request));
-        }
+        return new RawResponse((int)(response?.StatusCode ?? 0), response?.ReasonPhrase, response?.Content ?? string.Empty, location,
+            Math.Max(1, note.Attempts));
+    }
+
+    private static string NotJson(KubeCallNote note)
+    {
+        if (note.MediaType is { } media && !media.Contains("json", StringComparison.OrdinalIgnoreCase))
+            return $"its answer is {media}, not JSON; check that the server address points at the Kubernetes API itself";
+        return note.ContentLength == 0 ? "its answer is empty" : "its answer is not valid JSON";
     }
 
     // ---- Failures without an answer ------------------------------------------------------------------------
 
-    private KubeError TimeoutError(Call call, Uri url, int attempts) =>
+    private KubeError TimeoutError(Call call, int attempts) =>
         new(KubeErrorKind.Timeout,
-            $"The API server at {url.Authority} did not answer within {Seconds(_options.RequestTimeout)}{Tries(attempts)} when asked to {call.What}. " +
+            $"The API server at {Authority} did not answer within {Seconds(_options.RequestTimeout)}{Tries(attempts)} when asked to {call.What}. " +
             "The server may be overloaded, or a firewall may be silently dropping traffic to this address.");
 
-    private KubeError Classify(HttpRequestException ex, Call call, Uri url, int attempts)
+    private KubeError Classify(HttpRequestException ex, Call call, int attempts)
     {
+        var url = _connection.Server;
         var host = url.Host;
         var authority = url.Authority;
         var socket = ResilientHttpHandler.Find<SocketException>(ex);
         if (ResilientHttpHandler.Find<TimeoutException>(ex) is not null || socket?.SocketErrorCode == SocketError.TimedOut)
-            return TimeoutError(call, url, attempts);
+            return TimeoutError(call, attempts);
 
         switch (ex.HttpRequestError)
         {
@@ -200,7 +213,7 @@ public sealed partial class KubernetesClient
     /// <summary>The message and reason of a Kubernetes Status body (or a short plain-text body), with secrets masked.</summary>
     private (string? Message, string? Reason) ServerSays(RawResponse raw)
     {
-        if (raw.Body.Length == 0)
+        if (string.IsNullOrWhiteSpace(raw.Body))
             return (null, null);
         string? text = null;
         string? reason = null;
@@ -215,7 +228,7 @@ public sealed partial class KubernetesClient
         catch (JsonException)
         {
             if (raw.Body.Length <= 2048)
-                text = WhitespaceRun().Replace(TagPattern().Replace(Encoding.UTF8.GetString(raw.Body), " "), " ").Trim();
+                text = WhitespaceRun().Replace(TagPattern().Replace(raw.Body, " "), " ").Trim();
         }
         if (string.IsNullOrWhiteSpace(text))
             return (null, reason);
@@ -241,8 +254,6 @@ public sealed partial class KubernetesClient
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex WhitespaceRun();
-
-
 
     [LoggerMessage(EventId = 4203, Level = LogLevel.Debug, Message = "Kubernetes discovery of {GroupVersion} unavailable ({Status}); guessing the plural name")]
     private static partial void LogDiscoveryFallback(ILogger logger, string groupVersion, int status);
