@@ -33,6 +33,9 @@ public static class PortalJobsServiceCollectionExtensions
     public static IServiceCollection AddPortalJobs(this IServiceCollection services, PortalJobsOptions? options = null)
     {
         options ??= new PortalJobsOptions();
+        // First: the demo's saved state must be loaded before its controllers tick and the engine runs (hosted services
+        // start in registration order). Does nothing unless the demo options name a state folder.
+        services.AddDemoCloudState();
         services.AddOpenStackClients(options.OpenStack, options.DemoCloud);
         services.AddSingleton<ConnectionProbe>();
         services.AddSingleton<CloudCatalogReader>();

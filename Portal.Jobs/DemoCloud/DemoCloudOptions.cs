@@ -26,6 +26,12 @@ public sealed record DemoCloudOptions
     /// <summary>Glance's largest page (api_limit_max).</summary>
     public int GlanceMaxLimit { get; init; } = 1000;
 
+    /// <summary>
+    /// The folder where the demo cloud keeps what changes while it runs (<c>demo-openstack.json</c>), so that it is the
+    /// same after a restart of the portal. Null (the default, and what tests use) keeps everything in memory only.
+    /// </summary>
+    public string? StateFolder { get; init; }
+
     /// <summary>The project's absolute compute limits and usage that Nova reports.</summary>
     public ComputeLimits ComputeLimits { get; init; } = new(
         MaxInstances: 50, MaxCores: 200, MaxRamMb: 512_000, UsedInstances: 3, UsedCores: 12, UsedRamMb: 24_576);

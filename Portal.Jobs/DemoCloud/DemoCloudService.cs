@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json.Nodes;
 using Portal.Jobs.OpenStack;
 
 namespace Portal.Jobs.DemoCloud;
@@ -147,6 +148,51 @@ public sealed class DemoCloudService
     internal static string UserId { get; } = DemoCloudData.HexId("user/demo");
 
     internal void CountRequest() => Interlocked.Increment(ref _requestCount);
+
+    // ---- Saved state -------------------------------------------------------------------------------------------
+    // The catalog (flavors, images, networks, ids) is rebuilt identically from the options at every start, so only
+    // what can change while the portal runs is saved: the compute limits and usage. Tokens are deliberately not saved:
+    // they are bearer secrets, and a restarted portal signs in again anyway. Counters and queued faults are test aids.
+
+    /// <summary>The layout of the saved document; a file with another one is set aside, not guessed at.</summary>
+    internal const int StateFormat = 1;
+
+    /// <summary>Changes whenever the saved state changes.</summary>
+    internal object StateStamp() => ComputeLimits;
+
+    internal JsonObject CaptureState()
+    {
+        var limits = ComputeLimits;
+        return new JsonObject
+        {
+            ["format"] = StateFormat,
+            ["computeLimits"] = new JsonObject
+            {
+                ["maxInstances"] = limits.MaxInstances,
+                ["maxCores"] = limits.MaxCores,
+                ["maxRamMb"] = limits.MaxRamMb,
+                ["usedInstances"] = limits.UsedInstances,
+                ["usedCores"] = limits.UsedCores,
+                ["usedRamMb"] = limits.UsedRamMb,
+            },
+        };
+    }
+
+    /// <summary>Takes over a saved state; throws <see cref="InvalidDataException"/> (changing nothing) when it is not one.</summary>
+    internal void RestoreState(JsonObject state)
+    {
+        if (Number(state, "format") != StateFormat)
+            throw new InvalidDataException($"its format is not {StateFormat}");
+        if (state["computeLimits"] is not JsonObject limits)
+            throw new InvalidDataException("it has no compute limits");
+        ComputeLimits = new ComputeLimits(Number(limits, "maxInstances"), Number(limits, "maxCores"), Number(limits, "maxRamMb"),
+            Number(limits, "usedInstances"), Number(limits, "usedCores"), Number(limits, "usedRamMb"));
+
+        static int Number(JsonObject node, string field) =>
+            node[field] is JsonValue value && value.TryGetValue<int>(out var number)
+                ? number
+                : throw new InvalidDataException($"'{field}' is not a whole number");
+    }
 
     internal int FlavorPosition(string id) => _flavorIndex.GetValueOrDefault(id, -1);
 

@@ -16,6 +16,8 @@ using Portal.Identity;
 using Portal.Identity.Keycloak;
 using Portal.Jobs;
 using Portal.Jobs.Clusters;
+using Portal.Jobs.DemoCloud;
+using Portal.Jobs.DemoCloud.Kubernetes;
 using Portal.Jobs.Kubernetes;
 using Portal.Jobs.OpenStack;
 using Portal.Jobs.Operations;
@@ -29,6 +31,9 @@ namespace Portal.Hosting;
 /// <summary>The composition root: every service, the middleware order, and first-start initialisation.</summary>
 public static class PortalHost
 {
+    /// <summary>The folder under the data folder where the demo cloud keeps its state.</summary>
+    public const string DemoStateFolderName = "demo";
+
     public static WebApplicationBuilder AddPortal(this WebApplicationBuilder builder)
     {
         // MudBlazor's and the app's static files come from the build's static-web-assets manifest when run from
@@ -52,9 +57,14 @@ public static class PortalHost
             .AddSignInManager()
             .AddClaimsPrincipalFactory<PortalClaimsPrincipalFactory>()
             .AddDefaultTokenProviders();
+        // The demo cloud keeps its clusters in the data folder's "demo" folder, so a restart finds them as they were
+        // (deleting that folder, with the portal stopped, resets the demo).
+        var demoState = Path.Combine(dataPath, DemoStateFolderName);
         services.AddPortalJobs(new PortalJobsOptions
         {
             Clusters = builder.Configuration.GetSection("Clusters").Get<ClusterOperationOptions>(),
+            DemoCloud = new DemoCloudOptions { StateFolder = demoState },
+            DemoKubernetes = new DemoKubernetesOptions { StateFolder = demoState },
         });
 
         services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();

@@ -17,6 +17,7 @@ using Portal.Domain.ServiceConfigs;
 using Portal.Domain.Tenancy;
 using Portal.Jobs;
 using Portal.Jobs.Clusters;
+using Portal.Jobs.DemoCloud;
 using Portal.Jobs.DemoCloud.Kubernetes;
 using Portal.Jobs.Infrastructures;
 using Portal.Jobs.Kubernetes;
@@ -27,7 +28,8 @@ using Portal.Jobs.ServiceConfigs;
 namespace Portal.ClustersBenchmark;
 
 /// <summary>What the benchmark may change from production: the demo cloud's speed, and (to compare) the engine's concurrency.</summary>
-internal sealed record HostSettings(DemoControllerDelays Delays, TimeSpan Tick, int? MaxConcurrency, TimeSpan? PollInterval);
+/// <param name="RememberDemo">The demo cloud keeps its state in the host's folder (as the portal does in its data folder).</param>
+internal sealed record HostSettings(DemoControllerDelays Delays, TimeSpan Tick, int? MaxConcurrency, TimeSpan? PollInterval, bool RememberDemo = false);
 
 /// <summary>
 /// A generic host wired as <c>PortalHost</c> wires Managed Kubernetes (minus the web parts) on a fresh, migrated SQLite
@@ -41,15 +43,18 @@ internal sealed class ClusterHost : IAsyncDisposable
     public const int ProjectCount = 10;
 
     private readonly IHost _host;
+    private readonly HostSettings _settings;
     private readonly bool _keep;
     private bool _stopped;
+    private bool _handedOver;
 
-    private ClusterHost(string folder, string file, IHost host, CommandCapture capture, bool keep)
+    private ClusterHost(string folder, string file, IHost host, CommandCapture capture, HostSettings settings, bool keep)
     {
         Folder = folder;
         File = file;
         _host = host;
         Capture = capture;
+        _settings = settings;
         _keep = keep;
     }
 
@@ -77,28 +82,7 @@ internal sealed class ClusterHost : IAsyncDisposable
         var folder = Path.Combine(root, Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
         var file = Path.Combine(folder, DatabaseSetup.DatabaseFileName);
-        var capture = new CommandCapture();
-
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        var services = builder.Services;
-        services.AddLogging(logging => logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
-        // The portal's own registrations; the demo cloud made fast is the one departure from production besides the
-        // optional overrides below.
-        services.AddPortalDomain(PortalDataOptions.ForSqliteFile(file, applicationName: "Portal.ClustersBenchmark") with
-        {
-            ConfigureDatabase = options => options.AddInterceptors(capture),
-        });
-        services.AddPortalJobs(new PortalJobsOptions
-        {
-            DemoKubernetes = new DemoKubernetesOptions { Tick = settings.Tick, Delays = settings.Delays },
-            Operations = options =>
-            {
-                if (settings.MaxConcurrency is { } concurrency) options.MaxConcurrency = concurrency;
-            },
-            Clusters = settings.PollInterval is { } poll ? new ClusterOperationOptions { PollInterval = poll } : null,
-        });
-
-        var host = new ClusterHost(folder, file, builder.Build(), capture, keep);
+        var host = Build(folder, file, settings, keep);
         try
         {
             await using (var db = host.NewContext())
@@ -112,6 +96,59 @@ internal sealed class ClusterHost : IAsyncDisposable
             await host.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Stops this host as the portal stops and starts a new one on the same folder, as a restart of the portal would;
+    /// returns it with how long building and starting it took (the demo's saved state is taken up during the start).
+    /// This instance is done afterwards; the new one owns the folder.
+    /// </summary>
+    public async Task<(ClusterHost Host, TimeSpan Start)> RestartAsync()
+    {
+        _handedOver = true;
+        await StopAsync();
+        _host.Dispose();
+        using (var connection = new SqliteConnection(SqlitePragmas.ConnectionString(File)))
+            SqliteConnection.ClearPool(connection);
+        var began = System.Diagnostics.Stopwatch.GetTimestamp();
+        var next = Build(Folder, File, _settings, _keep);
+        await next._host.StartAsync();
+        var took = System.Diagnostics.Stopwatch.GetElapsedTime(began);
+        next.Admin = Admin;
+        next.Member = Member;
+        next.ConfigId = ConfigId;
+        next.TenantId = TenantId;
+        next.ProjectIds = ProjectIds;
+        next.FlavorId = FlavorId;
+        return (next, took);
+    }
+
+    private static ClusterHost Build(string folder, string file, HostSettings settings, bool keep)
+    {
+        var capture = new CommandCapture();
+        var demoState = settings.RememberDemo ? Path.Combine(folder, "demo") : null;
+
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        var services = builder.Services;
+        services.AddLogging(logging => logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
+        // The portal's own registrations; the demo cloud made fast is the one departure from production besides the
+        // optional overrides below.
+        services.AddPortalDomain(PortalDataOptions.ForSqliteFile(file, applicationName: "Portal.ClustersBenchmark") with
+        {
+            ConfigureDatabase = options => options.AddInterceptors(capture),
+        });
+        services.AddPortalJobs(new PortalJobsOptions
+        {
+            DemoCloud = new DemoCloudOptions { StateFolder = demoState },
+            DemoKubernetes = new DemoKubernetesOptions { Tick = settings.Tick, Delays = settings.Delays, StateFolder = demoState },
+            Operations = options =>
+            {
+                if (settings.MaxConcurrency is { } concurrency) options.MaxConcurrency = concurrency;
+            },
+            Clusters = settings.PollInterval is { } poll ? new ClusterOperationOptions { PollInterval = poll } : null,
+        });
+
+        return new ClusterHost(folder, file, builder.Build(), capture, settings, keep);
     }
 
     public PortalDbContext NewContext() => Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContext();
@@ -180,6 +217,7 @@ internal sealed class ClusterHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_handedOver) return;
         try
         {
             await StopAsync();

@@ -16,6 +16,8 @@ namespace Portal.ClustersBenchmark;
 ///      member and a platform admin (first page, one project, a search, the last page). Target: first page < 100 ms.
 /// Usage: benchmarks/run-clusters.sh [--clusters N] [--parallel P] [--list-clusters M] [--runs R] [--max-concurrency C]
 ///        [--poll-ms MS] [--timeout-minutes T] [--skip-list] [--keep]
+///   3. with --demo-restart (benchmarks/run-demo-restart.sh), instead: start-up time of a host whose demo cloud remembers
+///      its state, with an empty store and with N (default 20) Active clusters in it (--runs restarts each, default 5).
 /// </summary>
 internal static class Program
 {
@@ -30,6 +32,9 @@ internal static class Program
         var timeout = TimeSpan.FromMinutes(60);
         var skipList = false;
         var keep = false;
+        var demoRestart = false;
+        int? clustersGiven = null;
+        int? runsGiven = null;
         for (var i = 0; i < args.Length; i++)
         {
             int Next() => i + 1 < args.Length && int.TryParse(args[++i], CultureInfo.InvariantCulture, out var n) && n > 0
@@ -37,10 +42,11 @@ internal static class Program
                 : throw new ArgumentException($"{args[i - 1]} needs a positive number.");
             switch (args[i])
             {
-                case "--clusters": clusters = Next(); break;
+                case "--clusters": clustersGiven = clusters = Next(); break;
                 case "--parallel": parallel = Next(); break;
                 case "--list-clusters": listClusters = Next(); break;
-                case "--runs": runs = Next(); break;
+                case "--runs": runsGiven = runs = Next(); break;
+                case "--demo-restart": demoRestart = true; break;
                 case "--max-concurrency": maxConcurrency = Next(); break;
                 case "--poll-ms": poll = TimeSpan.FromMilliseconds(Next()); break;
                 case "--timeout-minutes": timeout = TimeSpan.FromMinutes(Next()); break;
@@ -48,7 +54,7 @@ internal static class Program
                 case "--keep": keep = true; break;
                 default:
                     Console.Error.WriteLine($"Unknown argument '{args[i]}'. Usage: run-clusters.sh [--clusters N] [--parallel P] [--list-clusters M] [--runs R] " +
-                        "[--max-concurrency C] [--poll-ms MS] [--timeout-minutes T] [--skip-list] [--keep]");
+                        "[--max-concurrency C] [--poll-ms MS] [--timeout-minutes T] [--skip-list] [--keep] [--demo-restart]");
                     return 2;
             }
         }
@@ -77,11 +83,27 @@ internal static class Program
 
         var report = new Report();
         var ok = true;
+        if (demoRestart)
+        {
+            try
+            {
+                ok = await DemoRestartBenchmark.RunAsync(root, settings, clustersGiven ?? 20, runsGiven ?? 5, timeout, report);
+            }
+            finally
+            {
+                if (Directory.Exists(root))
+                    Directory.Delete(root, recursive: true);
+            }
+            Console.WriteLine();
+            Console.WriteLine("==================================== Results ====================================");
+            report.Print();
+            return ok ? 0 : 1;
+        }
         try
         {
             await using var host = await ClusterHost.CreateAsync(root, settings, keep);
             Console.WriteLine($"Engine: MaxConcurrency {host.EngineOptions.MaxConcurrency}{(maxConcurrency is null ? " (production default)" : " (overridden)")}, " +
-                $"trigger batch {host.EngineOptions.TriggerBatchSize}; cluster operations: poll {Stats.Ms(host.ClusterOptions.PollInterval)}" +
+                $"queue poll {Stats.Ms(host.EngineOptions.QueuePollInterval)}; cluster operations: poll {Stats.Ms(host.ClusterOptions.PollInterval)}" +
                 $"{(poll is null ? " (production default)" : " (overridden)")}, fault confirmation {Stats.Seconds(host.ClusterOptions.FaultConfirmation)}, " +
                 $"periodic reconcile every {Stats.Seconds(host.ClusterOptions.ReconcileInterval)}.");
             Console.WriteLine();

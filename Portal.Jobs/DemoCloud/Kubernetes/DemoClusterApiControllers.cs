@@ -366,6 +366,10 @@ internal sealed class DemoMachineDeploymentController : IDemoController
 {
     private readonly Dictionary<string, string> _rolledOut = new(StringComparer.Ordinal);
 
+    private static bool IsRollingOut(JsonObject? status) =>
+        status?["conditions"] is JsonArray conditions
+        && conditions.OfType<JsonObject>().Any(c => DemoKubeJson.Text(c["type"]) == "Ready" && DemoKubeJson.Text(c["reason"]) == "RollingUpdateInProgress");
+
     public void Reconcile(DemoControllerContext context)
     {
         foreach (var md in context.List(DemoCapi.ClusterApiVersion, "MachineDeployment"))
@@ -408,7 +412,14 @@ internal sealed class DemoMachineDeploymentController : IDemoController
             var rolling = false;
             lock (_rolledOut)
             {
-                if (!_rolledOut.TryGetValue(uid, out var rolledOut) || ready < desired && rolledOut != template && ready == 0)
+                if (!_rolledOut.TryGetValue(uid, out var rolledOut))
+                {
+                    // First sight (also after a restart of the portal, which forgets this table): a rollout the status
+                    // shows in progress carries on from its saved timing marker; anything else counts as rolled out.
+                    rolledOut = IsRollingOut(current) ? string.Empty : template;
+                    _rolledOut[uid] = rolledOut;
+                }
+                if (ready < desired && rolledOut != template && ready == 0)
                 {
                     _rolledOut[uid] = template;
                 }

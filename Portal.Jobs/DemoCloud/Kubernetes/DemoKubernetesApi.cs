@@ -13,7 +13,7 @@ namespace Portal.Jobs.DemoCloud.Kubernetes;
 /// inject failures: <see cref="FailNext"/> makes a controller fail an object, <see cref="RejectNext"/> makes the API
 /// itself answer an error. Register as a singleton.
 /// </summary>
-public sealed class DemoKubernetesApi
+public sealed partial class DemoKubernetesApi
 {
     /// <summary>The reserved host name of the demo management cluster (".invalid" never resolves, so nothing leaves the process).</summary>
     public const string Host = "demo-k8s.portal.invalid";

@@ -18,6 +18,12 @@ public sealed record DemoKubernetesOptions
     /// <summary>The version <c>/version</c> reports.</summary>
     public string KubernetesVersion { get; init; } = "v1.32.3";
 
+    /// <summary>
+    /// The folder where the demo Kubernetes API keeps its clusters (<c>demo-kubernetes.json</c>), so that a restart of
+    /// the portal finds them as they were. Null (the default, and what tests use) keeps everything in memory only.
+    /// </summary>
+    public string? StateFolder { get; init; }
+
     /// <summary>Resource types served in addition to <see cref="DemoResourceKind.BuiltIn"/>.</summary>
     public IReadOnlyList<DemoResourceKind> AdditionalKinds { get; init; } = [];
 }

@@ -22,7 +22,7 @@ public sealed class ClusterScenario : IAsyncDisposable
 {
     private ClusterScenario(ServiceConfigTestHost host) => Host = host;
 
-    public ServiceConfigTestHost Host { get; }
+    public ServiceConfigTestHost Host { get; private set; }
     public Guid InfrastructureId { get; private set; }
     public Guid ConfigId { get; private set; }
     public Guid MksId { get; private set; }
@@ -41,11 +41,13 @@ public sealed class ClusterScenario : IAsyncDisposable
     /// <summary>
     /// The scenario on a started host. With <paramref name="dispatch"/> false, what commands record is never handed to the
     /// engine (the domain's do-nothing dispatcher): clusters stay as the command left them, for tests of what it records.
+    /// With <paramref name="rememberDemo"/>, the demo cloud keeps its state in the host's folder, so <see cref="RestartAsync"/> finds it again.
     /// </summary>
-    public static async Task<ClusterScenario> CreateAsync(DemoControllerDelays? delays = null, bool dispatch = true)
+    public static async Task<ClusterScenario> CreateAsync(DemoControllerDelays? delays = null, bool dispatch = true, bool rememberDemo = false)
     {
         var scenario = new ClusterScenario(await ServiceConfigTestHost.CreateAsync(delays,
-            configure: dispatch ? null : services => services.Replace(ServiceDescriptor.Singleton<IOperationDispatcher, NoOperationDispatcher>())));
+            configure: dispatch ? null : services => services.Replace(ServiceDescriptor.Singleton<IOperationDispatcher, NoOperationDispatcher>()),
+            rememberDemo: rememberDemo));
         try
         {
             await scenario.SeedAsync();
@@ -141,6 +143,9 @@ public sealed class ClusterScenario : IAsyncDisposable
         $"{cluster.Name}-{pool}";
 
     public static string Namespace(KubernetesCluster cluster) => ClusterManifests.NamespaceFor(cluster.Id);
+
+    /// <summary>Restarts the host on the same database and folder (see <see cref="ServiceConfigTestHost.RestartAsync"/>).</summary>
+    public async Task RestartAsync() => Host = await Host.RestartAsync();
 
     public ValueTask DisposeAsync() => Host.DisposeAsync();
 }

@@ -16,6 +16,7 @@ using Portal.Domain.ServiceConfigs;
 using Portal.Domain.Tenancy;
 using Portal.Jobs;
 using Portal.Jobs.Clusters;
+using Portal.Jobs.DemoCloud;
 using Portal.Jobs.DemoCloud.Kubernetes;
 using Portal.Jobs.Infrastructures;
 using Portal.Jobs.Kubernetes;
@@ -38,12 +39,18 @@ namespace Portal.Tests.Integration.ServiceConfigs;
 public sealed class ServiceConfigTestHost : IAsyncDisposable
 {
     private readonly IHost _host;
+    private readonly Settings _settings;
+    private bool _handedOver;
 
-    private ServiceConfigTestHost(ScratchDatabase store, IHost host, SaveHook hook)
+    /// <summary>What a host was created with, so that <see cref="RestartAsync"/> builds the same one again.</summary>
+    private sealed record Settings(DemoControllerDelays? Delays, int TransientRetries, TimeSpan? Latency, Action<IServiceCollection>? Configure, bool RememberDemo);
+
+    private ServiceConfigTestHost(ScratchDatabase store, IHost host, SaveHook hook, Settings settings)
     {
         Store = store;
         _host = host;
         Hook = hook;
+        _settings = settings;
     }
 
     public ScratchDatabase Store { get; }
@@ -65,12 +72,51 @@ public sealed class ServiceConfigTestHost : IAsyncDisposable
     /// controllers' (default: every step completes on the next tick); <paramref name="latency"/> is added to every
     /// answer of the demo Kubernetes API.
     /// </summary>
+    /// <param name="rememberDemo">The demo cloud keeps its state in <see cref="DemoStateFolder"/>, as the portal does in its
+    /// data folder (otherwise in memory, as every other test host).</param>
     public static async Task<ServiceConfigTestHost> CreateAsync(DemoControllerDelays? delays = null, int transientRetries = 4, TimeSpan? latency = null,
-        Action<IServiceCollection>? configure = null)
+        Action<IServiceCollection>? configure = null, bool rememberDemo = false)
     {
-        var hook = new SaveHook();
         var store = await ScratchDatabase.CreateAsync("service-configs");
+        var host = await StartAsync(store, new Settings(delays, transientRetries, latency, configure, rememberDemo));
+        try
+        {
+            host.Admin = await host.AddUserAsync("admin@portal.test", PlatformRole.Admin);
+            host.Viewer = await host.AddUserAsync("viewer@portal.test", PlatformRole.Viewer);
+            return host;
+        }
+        catch
+        {
+            await host.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Where the demo cloud keeps its state when the host was created with <c>rememberDemo</c>.</summary>
+    public string DemoStateFolder => Path.Combine(Store.Folder, "demo");
+
+    /// <summary>
+    /// Stops this host as the portal stops (hosted services first: the engine, the demo's controllers, the demo's last
+    /// save) and starts a new one on the same database and folder, as a restart of the portal would. This instance is
+    /// done afterwards; use the one returned (it owns the database now).
+    /// </summary>
+    public async Task<ServiceConfigTestHost> RestartAsync()
+    {
+        _handedOver = true;
+        await _host.StopAsync(TimeSpan.FromSeconds(10));
+        _host.Dispose();
+        var restarted = await StartAsync(Store, _settings);
+        restarted.Admin = Admin;
+        restarted.Viewer = Viewer;
+        return restarted;
+    }
+
+    private static async Task<ServiceConfigTestHost> StartAsync(ScratchDatabase store, Settings settings)
+    {
+        var (delays, transientRetries, latency, configure, rememberDemo) = settings;
+        var hook = new SaveHook();
         var data = store.Options() with { ConfigureDatabase = options => options.AddInterceptors(hook) };
+        var demoState = rememberDemo ? Path.Combine(store.Folder, "demo") : null;
 
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         var services = builder.Services;
@@ -80,7 +126,14 @@ public sealed class ServiceConfigTestHost : IAsyncDisposable
         services.AddPortalJobs(new PortalJobsOptions
         {
             OpenStack = new OpenStackClientOptions { RetryBaseDelay = TimeSpan.FromMilliseconds(1), MaxRetryDelay = TimeSpan.FromMilliseconds(5) },
-            DemoKubernetes = new DemoKubernetesOptions { Tick = TimeSpan.FromMilliseconds(20), Delays = delays ?? DemoControllerDelays.Instant, Latency = latency ?? TimeSpan.Zero },
+            DemoCloud = new DemoCloudOptions { StateFolder = demoState },
+            DemoKubernetes = new DemoKubernetesOptions
+            {
+                Tick = TimeSpan.FromMilliseconds(20),
+                Delays = delays ?? DemoControllerDelays.Instant,
+                Latency = latency ?? TimeSpan.Zero,
+                StateFolder = demoState,
+            },
             Kubernetes = new KubernetesClientOptions
             {
                 // One quick retry inside the client, so that a burst of faults reaches the engine's own retries.
@@ -108,12 +161,10 @@ public sealed class ServiceConfigTestHost : IAsyncDisposable
         });
         configure?.Invoke(services);
 
-        var host = new ServiceConfigTestHost(store, builder.Build(), hook);
+        var host = new ServiceConfigTestHost(store, builder.Build(), hook, settings);
         try
         {
             await host._host.StartAsync();
-            host.Admin = await host.AddUserAsync("admin@portal.test", PlatformRole.Admin);
-            host.Viewer = await host.AddUserAsync("viewer@portal.test", PlatformRole.Viewer);
             return host;
         }
         catch
@@ -271,6 +322,8 @@ public sealed class ServiceConfigTestHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_handedOver)
+            return;
         try
         {
             await _host.StopAsync(TimeSpan.FromSeconds(10));

@@ -1,8 +1,13 @@
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Domain.Common;
+using Portal.Hosting;
+using Portal.Jobs.DemoCloud;
+using Portal.Jobs.DemoCloud.Kubernetes;
 using Portal.Tests.Integration.Web.Infrastructure;
+using Portal.Tests.Support;
 
 namespace Portal.Tests.Integration.Web;
 
@@ -28,4 +33,40 @@ public sealed class StartupTests
         await using var db = factory.Database.NewContext();
         Assert.Equal(1, await db.DataProtectionKeys.CountAsync());
     }
+
+    [Fact]
+    public async Task Start_DataFolderWhereTheDemoSavedItsState_FindsTheDemoClustersObjectsAsTheyWere()
+    {
+        var database = await ScratchDatabase.CreateAsync(nameof(StartupTests), migrated: false);
+        try
+        {
+            JsonObject saved;
+            await using (var first = new SharedDataFactory(database))
+            {
+                var kube = first.Services.GetRequiredService<DemoKubernetesApi>();
+                Assert.Equal(Path.Combine(first.DataPath, PortalHost.DemoStateFolderName), kube.Options.StateFolder);
+                saved = kube.Default.Apply(new JsonObject
+                {
+                    ["apiVersion"] = "v1",
+                    ["kind"] = "Secret",
+                    ["metadata"] = new JsonObject { ["name"] = "kept", ["namespace"] = "default" },
+                    ["stringData"] = new JsonObject { ["password"] = "kept-across-restarts" },
+                });
+            } // a graceful stop saves the demo a last time
+
+            var file = Path.Combine(database.Folder, PortalHost.DemoStateFolderName, DemoCloudStateHost.KubernetesFileName);
+            Assert.DoesNotContain("kept-across-restarts", await File.ReadAllTextAsync(file), StringComparison.Ordinal);
+            await using var second = new SharedDataFactory(database);
+            var restored = second.Services.GetRequiredService<DemoKubernetesApi>().Get("v1", "Secret", "default", "kept");
+            Assert.True(JsonNode.DeepEquals(saved, restored), $"restored: {restored?.ToJsonString()}");
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            await database.DisposeAsync();
+        }
+    }
+
+    /// <summary>The application on a data folder the test owns, so a second start finds what the first left.</summary>
+    private sealed class SharedDataFactory(ScratchDatabase database) : PortalWebFactory(database);
 }
