@@ -2,8 +2,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Portal.Domain.Operations;
 using Portal.Jobs.Clusters;
-using Portal.Jobs.DemoCloud;
-using Portal.Jobs.DemoCloud.Kubernetes;
 using Portal.Jobs.Infrastructures;
 using Portal.Jobs.Kubernetes;
 using Portal.Jobs.OpenStack;
@@ -16,9 +14,7 @@ namespace Portal.Jobs;
 public sealed record PortalJobsOptions
 {
     public OpenStackClientOptions? OpenStack { get; init; }
-    public DemoCloudOptions? DemoCloud { get; init; }
     public KubernetesClientOptions? Kubernetes { get; init; }
-    public DemoKubernetesOptions? DemoKubernetes { get; init; }
     public Action<OperationsOptions>? Operations { get; init; }
     public ClusterOperationOptions? Clusters { get; init; }
 }
@@ -26,20 +22,16 @@ public sealed record PortalJobsOptions
 public static class PortalJobsServiceCollectionExtensions
 {
     /// <summary>
-    /// Everything that talks to the outside world or runs in the background: the OpenStack and Kubernetes clients (and
-    /// the demo cloud behind them), the connection probe, the operations engine with the domain's hand-over to it and
-    /// the "resource changed" events, the platform operations and managed Kubernetes. Needs <c>AddPortalDomain</c> first.
+    /// Everything that talks to the outside world or runs in the background: the OpenStack and Kubernetes clients, the connection probe, the operations engine with the domain's hand-over to it and
+    /// the "resource changed" events, the platform operations and managed Kubernetes. Needs <c>AddPortalDomain</c> first
+    /// (and, for demo infrastructures, the demo cloud's <c>AddDemoCloud</c> before it).
     /// </summary>
     public static IServiceCollection AddPortalJobs(this IServiceCollection services, PortalJobsOptions? options = null)
     {
         options ??= new PortalJobsOptions();
-        // First: the demo's saved state must be loaded before its controllers tick and the engine runs (hosted services
-        // start in registration order). Does nothing unless the demo options name a state folder.
-        services.AddDemoCloudState();
-        services.AddOpenStackClients(options.OpenStack, options.DemoCloud);
+        services.AddOpenStackClients(options.OpenStack);
         services.AddSingleton<ConnectionProbe>();
         services.AddSingleton<CloudCatalogReader>();
-        services.AddDemoKubernetes(options.DemoKubernetes);
         services.AddKubernetesClients(options.Kubernetes);
         // Before the engine: hosted services start in order, and the engine's start already runs operations.
         services.AddHostedService<OperationHandlersCheck>();

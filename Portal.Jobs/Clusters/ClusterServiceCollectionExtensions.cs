@@ -20,7 +20,6 @@ public static class ClusterServiceCollectionExtensions
         services.AddSingleton<ManagementClusters>();
         services.AddSingleton<ClusterPreflight>();
         services.AddSingleton<ClusterCommands>();
-        services.AddSingleton<DemoFaultCommands>();
         services.AddOperationHandler<CreateClusterHandler>();
         services.AddOperationHandler<ScaleControlPlaneHandler>();
         services.AddOperationHandler<UpgradeControlPlaneHandler>();

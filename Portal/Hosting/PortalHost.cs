@@ -16,8 +16,8 @@ using Portal.Identity;
 using Portal.Identity.Keycloak;
 using Portal.Jobs;
 using Portal.Jobs.Clusters;
-using Portal.Jobs.DemoCloud;
-using Portal.Jobs.DemoCloud.Kubernetes;
+using Portal.DemoCloud;
+using Portal.DemoCloud.Kubernetes;
 using Portal.Jobs.Kubernetes;
 using Portal.Jobs.OpenStack;
 using Portal.Jobs.Operations;
@@ -60,11 +60,10 @@ public static class PortalHost
         // The demo cloud keeps its clusters in the data folder's "demo" folder, so a restart finds them as they were
         // (deleting that folder, with the portal stopped, resets the demo).
         var demoState = Path.Combine(dataPath, DemoStateFolderName);
+        services.AddDemoCloud(new DemoCloudOptions { StateFolder = demoState }, new DemoKubernetesOptions { StateFolder = demoState });
         services.AddPortalJobs(new PortalJobsOptions
         {
             Clusters = builder.Configuration.GetSection("Clusters").Get<ClusterOperationOptions>(),
-            DemoCloud = new DemoCloudOptions { StateFolder = demoState },
-            DemoKubernetes = new DemoKubernetesOptions { StateFolder = demoState },
         });
 
         services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();

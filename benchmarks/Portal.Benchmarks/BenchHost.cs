@@ -9,7 +9,7 @@ using Portal.Domain.Data;
 using Portal.Domain.Infrastructures;
 using Portal.Domain.Regions;
 using Portal.Domain.Tenancy;
-using Portal.Jobs.DemoCloud;
+using Portal.DemoCloud;
 using Portal.Jobs.Infrastructures;
 using Portal.Jobs.OpenStack;
 
@@ -52,7 +52,8 @@ internal sealed class BenchHost : IAsyncDisposable
         services.AddLogging();
         // The portal's domain registrations; only the cloud side of the jobs (no engine).
         services.AddPortalDomain(PortalDataOptions.ForSqliteFile(file, applicationName: "Portal.Benchmarks"));
-        services.AddOpenStackClients(demoOptions: demoOptions);
+        services.AddDemoCloud(demoOptions);
+        services.AddOpenStackClients();
         services.AddSingleton<ConnectionProbe>();
         services.AddSingleton<CloudCatalogReader>();
 

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Portal.Domain.Catalog;
-using Portal.Jobs.DemoCloud;
+using Portal.DemoCloud;
 using Portal.Jobs.Infrastructures;
 
 namespace Portal.Benchmarks;

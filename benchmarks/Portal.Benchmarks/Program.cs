@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Portal.Domain.Catalog;
-using Portal.Jobs.DemoCloud;
+using Portal.DemoCloud;
 
 namespace Portal.Benchmarks;
 

@@ -17,8 +17,8 @@ using Portal.Domain.ServiceConfigs;
 using Portal.Domain.Tenancy;
 using Portal.Jobs;
 using Portal.Jobs.Clusters;
-using Portal.Jobs.DemoCloud;
-using Portal.Jobs.DemoCloud.Kubernetes;
+using Portal.DemoCloud;
+using Portal.DemoCloud.Kubernetes;
 using Portal.Jobs.Infrastructures;
 using Portal.Jobs.Kubernetes;
 using Portal.Jobs.OpenStack;
@@ -137,10 +137,10 @@ internal sealed class ClusterHost : IAsyncDisposable
         {
             ConfigureDatabase = options => options.AddInterceptors(capture),
         });
+        services.AddDemoCloud(new DemoCloudOptions { StateFolder = demoState },
+            new DemoKubernetesOptions { Tick = settings.Tick, Delays = settings.Delays, StateFolder = demoState });
         services.AddPortalJobs(new PortalJobsOptions
         {
-            DemoCloud = new DemoCloudOptions { StateFolder = demoState },
-            DemoKubernetes = new DemoKubernetesOptions { Tick = settings.Tick, Delays = settings.Delays, StateFolder = demoState },
             Operations = options =>
             {
                 if (settings.MaxConcurrency is { } concurrency) options.MaxConcurrency = concurrency;

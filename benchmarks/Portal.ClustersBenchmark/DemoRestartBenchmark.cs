@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Domain.Clusters;
-using Portal.Jobs.DemoCloud;
+using Portal.DemoCloud;
 
 namespace Portal.ClustersBenchmark;
 

@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Portal.Domain.Clusters;
 using Portal.Domain.Tenancy;
-using Portal.Jobs.DemoCloud.Kubernetes;
+using Portal.DemoCloud.Kubernetes;
 using Portal.Tests.E2E.Infrastructure;
 using Xunit.Abstractions;
 

@@ -84,7 +84,7 @@ public sealed class ClusterAccessTests
     [Fact]
     public async Task KubeconfigAsync_BeforeTheClusterIsActive_IsRefused()
     {
-        await using var s = await ClusterScenario.CreateAsync(Portal.Jobs.DemoCloud.Kubernetes.DemoControllerDelays.Instant with { InfrastructureProvisioning = TimeSpan.FromMinutes(10) });
+        await using var s = await ClusterScenario.CreateAsync(Portal.DemoCloud.Kubernetes.DemoControllerDelays.Instant with { InfrastructureProvisioning = TimeSpan.FromMinutes(10) });
         var id = await s.CreateAsync(await s.RequestAsync());
 
         Assert.Contains("available once it is active", (await s.Commands.KubeconfigAsync(s.Member, id)).ShouldBeRefused(RefusalKind.Conflict).Message, StringComparison.Ordinal);

@@ -2,7 +2,7 @@ using Portal.Domain.Clusters;
 using Portal.Domain.Common;
 using Portal.Domain.Operations;
 using Portal.Jobs.Clusters;
-using Portal.Jobs.DemoCloud.Kubernetes;
+using Portal.DemoCloud.Kubernetes;
 using Portal.Tests.Support;
 
 namespace Portal.Tests.Integration.Clusters;

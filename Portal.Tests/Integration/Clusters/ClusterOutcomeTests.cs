@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Domain.Clusters;
 using Portal.Domain.Common;
 using Portal.Domain.Operations;
-using Portal.Jobs.DemoCloud.Kubernetes;
+using Portal.DemoCloud.Kubernetes;
 using Portal.Tests.Integration.ServiceConfigs;
 using Portal.Tests.Support;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using Portal.Jobs.Clusters;
-using Portal.Jobs.DemoCloud;
+using Portal.DemoCloud;
 using Portal.Jobs.OpenStack;
 using Portal.Tests.Unit.OpenStack;
 

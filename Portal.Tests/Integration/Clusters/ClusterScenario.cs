@@ -8,7 +8,7 @@ using Portal.Domain.Identity;
 using Portal.Domain.Operations;
 using Portal.Domain.Tenancy;
 using Portal.Jobs.Clusters;
-using Portal.Jobs.DemoCloud.Kubernetes;
+using Portal.DemoCloud.Kubernetes;
 using Portal.Tests.Integration.ServiceConfigs;
 using Portal.Tests.Support;
 

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Portal.Domain.Clusters;
 using Portal.Jobs.Clusters;
-using Portal.Jobs.DemoCloud.Kubernetes;
+using Portal.DemoCloud.Kubernetes;
 using Portal.Jobs.Kubernetes;
 using Portal.Tests.Support;
 using Portal.Tests.Unit.Kubernetes;

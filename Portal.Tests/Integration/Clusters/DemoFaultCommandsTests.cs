@@ -3,7 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Portal.Domain.Clusters;
 using Portal.Domain.Common;
 using Portal.Jobs.Clusters;
-using Portal.Jobs.DemoCloud.Kubernetes;
+using Portal.DemoCloud;
+using Portal.DemoCloud.Kubernetes;
 using Portal.Tests.Support;
 
 namespace Portal.Tests.Integration.Clusters;

@@ -1,8 +1,8 @@
 using Portal.Domain.Clusters;
 using Portal.Domain.Operations;
 using Portal.Jobs.Clusters;
-using Portal.Jobs.DemoCloud;
-using Portal.Jobs.DemoCloud.Kubernetes;
+using Portal.DemoCloud;
+using Portal.DemoCloud.Kubernetes;
 using Portal.Tests.Support;
 
 namespace Portal.Tests.Integration.Clusters;

@@ -2,7 +2,7 @@ using System.Net;
 using Portal.Domain.Common;
 using Portal.Domain.Infrastructures;
 using Portal.Domain.Tenancy;
-using Portal.Jobs.DemoCloud;
+using Portal.DemoCloud;
 using Portal.Jobs.Infrastructures;
 using Portal.Tests.Support;
 

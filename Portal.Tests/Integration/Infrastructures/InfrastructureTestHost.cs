@@ -10,7 +10,7 @@ using Portal.Domain.Identity;
 using Portal.Domain.Infrastructures;
 using Portal.Domain.Regions;
 using Portal.Domain.Tenancy;
-using Portal.Jobs.DemoCloud;
+using Portal.DemoCloud;
 using Portal.Jobs.Infrastructures;
 using Portal.Jobs.OpenStack;
 using Portal.Tests.Support;
@@ -57,8 +57,8 @@ public sealed class InfrastructureTestHost : IAsyncDisposable
         // The portal's domain registrations (the manual clock above is kept); only the cloud side, without the engine.
         services.AddPortalDomain(store.Options());
         // Fast retries: a test that makes the cloud fail must not wait for production backoff delays.
-        services.AddOpenStackClients(new OpenStackClientOptions { RetryBaseDelay = TimeSpan.FromMilliseconds(1), MaxRetryDelay = TimeSpan.FromMilliseconds(5) },
-            demoOptions);
+        services.AddDemoCloud(demoOptions);
+        services.AddOpenStackClients(new OpenStackClientOptions { RetryBaseDelay = TimeSpan.FromMilliseconds(1), MaxRetryDelay = TimeSpan.FromMilliseconds(5) });
         services.AddSingleton<ConnectionProbe>();
         services.AddSingleton<CloudCatalogReader>();
 

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Portal.Jobs.DemoCloud.Kubernetes;
+using Portal.DemoCloud.Kubernetes;
 using Portal.Jobs.Kubernetes;
 using Portal.Tests.Support;
 using Portal.Tests.Unit.Kubernetes;

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Portal.Jobs.DemoCloud.Kubernetes;
+using Portal.DemoCloud.Kubernetes;
 using Portal.Jobs.Kubernetes;
 using Portal.Tests.Unit.Kubernetes;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using Portal.Jobs.DemoCloud.Kubernetes;
+using Portal.DemoCloud.Kubernetes;
 using Portal.Jobs.Kubernetes;
 using Portal.Tests.Unit.Kubernetes;
 

@@ -3,7 +3,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Portal.Jobs.DemoCloud;
+using Portal.DemoCloud;
 using Portal.Jobs.OpenStack;
 using Portal.Tests.Unit.OpenStack;
 using Xunit.Abstractions;
@@ -39,7 +39,7 @@ public sealed class DemoCloudTests(ITestOutputHelper output)
     [Fact]
     public async Task AddOpenStackClients_ResolvedFactory_ServesTheDemoCloudInProcess()
     {
-        using var provider = new ServiceCollection().AddLogging().AddOpenStackClients().BuildServiceProvider();
+        using var provider = new ServiceCollection().AddLogging().AddDemoCloud().AddOpenStackClients().BuildServiceProvider();
         var factory = provider.GetRequiredService<IOpenStackClientFactory>();
 
         var result = await factory.Create(DemoCloudService.Connection).ListFlavorsAsync();

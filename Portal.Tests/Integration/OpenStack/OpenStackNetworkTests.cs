@@ -12,7 +12,7 @@ public sealed class OpenStackNetworkTests
     private static readonly OpenStackClientOptions RealOptions = TestClients.FastOptions with { RequestTimeout = TimeSpan.FromSeconds(10) };
 
     private static IOpenStackClient RealClient(OpenStackConnection connection, OpenStackClientFactory? factory = null) =>
-        (factory ?? new OpenStackClientFactory(TimeProvider.System, new CapturingLoggerFactory(), [new Portal.Jobs.DemoCloud.DemoOpenStackEndpoint(new Portal.Jobs.DemoCloud.DemoCloudService())], RealOptions))
+        (factory ?? new OpenStackClientFactory(TimeProvider.System, new CapturingLoggerFactory(), [new Portal.DemoCloud.DemoOpenStackEndpoint(new Portal.DemoCloud.DemoCloudService())], RealOptions))
             .Create(connection);
 
     [Fact]

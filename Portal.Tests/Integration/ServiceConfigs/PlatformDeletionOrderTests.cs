@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Domain.Common;
 using Portal.Domain.Operations;
 using Portal.Domain.ServiceConfigs;
-using Portal.Jobs.DemoCloud.Kubernetes;
+using Portal.DemoCloud.Kubernetes;
 using Portal.Jobs.ServiceConfigs;
 using Portal.Tests.Support;
 

@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Domain.Operations;
 using Portal.Domain.ServiceConfigs;
-using Portal.Jobs.DemoCloud.Kubernetes;
+using Portal.DemoCloud.Kubernetes;
 using Portal.Jobs.Kubernetes;
 using Portal.Jobs.ServiceConfigs;
 using Portal.Tests.Support;

@@ -1,7 +1,7 @@
 using Portal.Domain.Common;
 using Portal.Domain.Operations;
 using Portal.Domain.ServiceConfigs;
-using Portal.Jobs.DemoCloud.Kubernetes;
+using Portal.DemoCloud.Kubernetes;
 using Portal.Jobs.ServiceConfigs;
 using Portal.Tests.Support;
 

@@ -280,7 +280,7 @@ public sealed class ServiceConfigServiceTests : IAsyncLifetime
         (await Configs.DeleteAsync(viewer, id)).ShouldBeRefused(RefusalKind.Forbidden);
         (await Configs.ListAsync(nobody, _infrastructureId)).ShouldBeRefused(RefusalKind.Forbidden);
         (await _host.Platforms.CreateMksAsync(viewer, id, await _host.ExternalNetworkAsync(_infrastructureId))).ShouldBeRefused(RefusalKind.Forbidden);
-        (await _host.Platforms.CreatePostgresAsync(viewer, id, PostgresMode.External, null, Portal.Jobs.DemoCloud.Kubernetes.DemoKubernetesApi.Kubeconfig))
+        (await _host.Platforms.CreatePostgresAsync(viewer, id, PostgresMode.External, null, Portal.DemoCloud.Kubernetes.DemoKubernetesApi.Kubeconfig))
             .ShouldBeRefused(RefusalKind.Forbidden);
 
         var after = await _host.ConfigAsync(_infrastructureId, id);

@@ -16,8 +16,8 @@ using Portal.Domain.ServiceConfigs;
 using Portal.Domain.Tenancy;
 using Portal.Jobs;
 using Portal.Jobs.Clusters;
-using Portal.Jobs.DemoCloud;
-using Portal.Jobs.DemoCloud.Kubernetes;
+using Portal.DemoCloud;
+using Portal.DemoCloud.Kubernetes;
 using Portal.Jobs.Infrastructures;
 using Portal.Jobs.Kubernetes;
 using Portal.Jobs.OpenStack;
@@ -123,17 +123,16 @@ public sealed class ServiceConfigTestHost : IAsyncDisposable
         services.AddLogging();
         // The portal's own registrations, tuned for tests: instant demo controllers, fast retries and polls.
         services.AddPortalDomain(data);
+        services.AddDemoCloud(new DemoCloudOptions { StateFolder = demoState }, new DemoKubernetesOptions
+        {
+            Tick = TimeSpan.FromMilliseconds(20),
+            Delays = delays ?? DemoControllerDelays.Instant,
+            Latency = latency ?? TimeSpan.Zero,
+            StateFolder = demoState,
+        });
         services.AddPortalJobs(new PortalJobsOptions
         {
             OpenStack = new OpenStackClientOptions { RetryBaseDelay = TimeSpan.FromMilliseconds(1), MaxRetryDelay = TimeSpan.FromMilliseconds(5) },
-            DemoCloud = new DemoCloudOptions { StateFolder = demoState },
-            DemoKubernetes = new DemoKubernetesOptions
-            {
-                Tick = TimeSpan.FromMilliseconds(20),
-                Delays = delays ?? DemoControllerDelays.Instant,
-                Latency = latency ?? TimeSpan.Zero,
-                StateFolder = demoState,
-            },
             Kubernetes = new KubernetesClientOptions
             {
                 // One quick retry inside the client, so that a burst of faults reaches the engine's own retries.

@@ -4,8 +4,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Domain.Common;
 using Portal.Hosting;
-using Portal.Jobs.DemoCloud;
-using Portal.Jobs.DemoCloud.Kubernetes;
+using Portal.DemoCloud;
+using Portal.DemoCloud.Kubernetes;
 using Portal.Tests.Integration.Web.Infrastructure;
 using Portal.Tests.Support;
 

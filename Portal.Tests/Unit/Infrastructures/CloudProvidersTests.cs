@@ -1,5 +1,5 @@
 using Portal.Domain.Infrastructures;
-using Portal.Jobs.DemoCloud;
+using Portal.DemoCloud;
 using Portal.Jobs.Infrastructures;
 using Portal.Jobs.OpenStack;
 
@@ -51,6 +51,6 @@ public sealed class CloudProvidersTests
 
         Assert.True(DemoCloudService.IsDemo(demo.Connection(null, null)));
         Assert.Equal(DemoCloudService.ApplicationCredentialId, demo.ClusterCredentials(null, null).ApplicationCredentialId);
-        Assert.Equal(Portal.Jobs.DemoCloud.Kubernetes.DemoKubernetesApi.Kubeconfig, demo.ManagementKubeconfig("ignored"));
+        Assert.Equal(Portal.DemoCloud.Kubernetes.DemoKubernetesApi.Kubeconfig, demo.ManagementKubeconfig("ignored"));
     }
 }

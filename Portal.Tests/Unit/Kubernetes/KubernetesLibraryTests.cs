@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text;
 using k8s;
-using Portal.Jobs.DemoCloud.Kubernetes;
+using Portal.DemoCloud.Kubernetes;
 using Portal.Jobs.Kubernetes;
 
 namespace Portal.Tests.Unit.Kubernetes;

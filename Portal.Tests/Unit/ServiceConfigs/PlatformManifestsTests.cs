@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Portal.Domain.Common;
-using Portal.Jobs.DemoCloud.Kubernetes;
+using Portal.DemoCloud.Kubernetes;
 using Portal.Jobs.ServiceConfigs;
 using Portal.Tests.Support;
 

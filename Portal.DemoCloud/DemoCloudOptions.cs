@@ -1,6 +1,6 @@
 using Portal.Jobs.OpenStack;
 
-namespace Portal.Jobs.DemoCloud;
+namespace Portal.DemoCloud;
 
 /// <summary>Knobs of the in-process demo cloud: extra synthetic catalog entries, token lifetime, latency, paging limits.</summary>
 public sealed record DemoCloudOptions

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Portal.Jobs.Kubernetes;
 
-namespace Portal.Jobs.DemoCloud.Kubernetes;
+namespace Portal.DemoCloud.Kubernetes;
 
 /// <summary>JSON plumbing of the demo API: apply merges, merge patches, Status bodies.</summary>
 internal static class DemoKubeJson

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Portal.Jobs.Kubernetes;
 
-namespace Portal.Jobs.DemoCloud.Kubernetes;
+namespace Portal.DemoCloud.Kubernetes;
 
 /// <summary>What the demo API answers to one request: an HTTP status and a JSON body.</summary>
 internal sealed record DemoApiResponse(int Status, JsonNode Body);

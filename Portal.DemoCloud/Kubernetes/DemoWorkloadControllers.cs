@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 
-namespace Portal.Jobs.DemoCloud.Kubernetes;
+namespace Portal.DemoCloud.Kubernetes;
 
 /// <summary>
 /// CloudNativePG's Cluster (postgresql.cnpg.io/v1): "Setting up primary" → "Creating a new replica" (one per replica

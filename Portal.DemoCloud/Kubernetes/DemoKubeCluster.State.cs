@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 
-namespace Portal.Jobs.DemoCloud.Kubernetes;
+namespace Portal.DemoCloud.Kubernetes;
 
 /// <summary>One saved object: its type key, its store key, the object as stored and what each field manager last applied.</summary>
 internal sealed record DemoSavedObject(string Type, string Key, JsonObject Object, IReadOnlyDictionary<string, JsonObject> Applied);

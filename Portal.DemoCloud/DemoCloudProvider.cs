@@ -1,10 +1,10 @@
 using Portal.Domain.Infrastructures;
 using Portal.Jobs.Clusters;
-using Portal.Jobs.DemoCloud.Kubernetes;
+using Portal.DemoCloud.Kubernetes;
 using Portal.Jobs.Infrastructures;
 using Portal.Jobs.OpenStack;
 
-namespace Portal.Jobs.DemoCloud;
+namespace Portal.DemoCloud;
 
 /// <summary>
 /// The demo cloud as a cloud provider: its infrastructures need no settings or secret; they reach the in-process

@@ -3,7 +3,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Portal.Jobs.Kubernetes;
 
-namespace Portal.Jobs.DemoCloud.Kubernetes;
+namespace Portal.DemoCloud.Kubernetes;
 
 /// <summary>
 /// The demo cloud's Kubernetes API stand-in: simulated clusters (the management cluster at <see cref="Host"/>, plus a

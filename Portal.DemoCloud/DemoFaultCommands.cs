@@ -3,9 +3,9 @@ using Portal.Domain.Auditing;
 using Portal.Domain.Common;
 using Portal.Domain.Data;
 using Portal.Domain.Infrastructures;
-using Portal.Jobs.DemoCloud.Kubernetes;
+using Portal.DemoCloud.Kubernetes;
 
-namespace Portal.Jobs.Clusters;
+namespace Portal.DemoCloud;
 
 /// <summary>
 /// Lets a platform admin make the demo cloud refuse what managed clusters ask of it (quota exceeded, no valid host,

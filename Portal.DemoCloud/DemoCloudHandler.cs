@@ -6,7 +6,7 @@ using System.Text;
 using System.Text.Json;
 using Portal.Jobs.OpenStack;
 
-namespace Portal.Jobs.DemoCloud;
+namespace Portal.DemoCloud;
 
 /// <summary>
 /// Answers Keystone v3, Nova v2.1, Glance v2 and Neutron v2.0 requests for <see cref="DemoCloudService.Host"/> in process,

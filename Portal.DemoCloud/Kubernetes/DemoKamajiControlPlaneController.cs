@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Portal.Jobs.DemoCloud.Kubernetes;
+namespace Portal.DemoCloud.Kubernetes;
 
 /// <summary>
 /// Kamaji's KamajiControlPlane (controlplane.cluster.x-k8s.io/v1alpha1), a hosted control plane: its API server,

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 
-namespace Portal.Jobs.DemoCloud.Kubernetes;
+namespace Portal.DemoCloud.Kubernetes;
 
 /// <summary>Names shared by the simulated Cluster API controllers.</summary>
 internal static class DemoCapi

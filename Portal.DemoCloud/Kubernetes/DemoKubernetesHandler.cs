@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 
-namespace Portal.Jobs.DemoCloud.Kubernetes;
+namespace Portal.DemoCloud.Kubernetes;
 
 /// <summary>
 /// Answers Kubernetes API requests for the demo clusters in process, with the status codes and JSON shapes of a real

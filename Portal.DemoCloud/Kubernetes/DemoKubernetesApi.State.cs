@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 
-namespace Portal.Jobs.DemoCloud.Kubernetes;
+namespace Portal.DemoCloud.Kubernetes;
 
 /// <summary>
 /// The demo Kubernetes API's saved state: every cluster (the management cluster and the workload clusters) with its

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Portal.Jobs.DemoCloud.Kubernetes;
+namespace Portal.DemoCloud.Kubernetes;
 
 /// <summary>
 /// A resource type the demo API serves: group ("" for core), version, kind, plural, scope. <see cref="Validate"/> may

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 
-namespace Portal.Jobs.DemoCloud;
+namespace Portal.DemoCloud;
 
 /// <summary>
 /// Keeps a <see cref="DemoStateFile"/> up to date with a stand-in's state while the portal runs. Every

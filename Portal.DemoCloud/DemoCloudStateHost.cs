@@ -4,9 +4,9 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Portal.Jobs.DemoCloud.Kubernetes;
+using Portal.DemoCloud.Kubernetes;
 
-namespace Portal.Jobs.DemoCloud;
+namespace Portal.DemoCloud;
 
 /// <summary>
 /// Makes the demo cloud remember its state across restarts of the portal. At start — before the simulated controllers

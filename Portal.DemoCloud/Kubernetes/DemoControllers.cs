@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Portal.Jobs.Kubernetes;
 
-namespace Portal.Jobs.DemoCloud.Kubernetes;
+namespace Portal.DemoCloud.Kubernetes;
 
 /// <summary>
 /// A simulated controller of the demo Kubernetes API. <see cref="Reconcile"/> runs on every tick for every demo

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Portal.Jobs.Kubernetes;
 
-namespace Portal.Jobs.DemoCloud.Kubernetes;
+namespace Portal.DemoCloud.Kubernetes;
 
 /// <summary>Offers the demo Kubernetes API to the client factory for its management and workload cluster addresses.</summary>
 public sealed class DemoKubernetesServers(DemoKubernetesApi api) : IInProcessKubernetesServers

@@ -5,7 +5,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Portal.Jobs.OpenStack;
 
-namespace Portal.Jobs.DemoCloud;
+namespace Portal.DemoCloud;
 
 /// <summary>
 /// The embedded "Demo cloud": an in-process stand-in for Keystone, Nova, Glance and Neutron, reached through

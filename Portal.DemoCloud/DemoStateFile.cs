@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 
-namespace Portal.Jobs.DemoCloud;
+namespace Portal.DemoCloud;
 
 /// <summary>
 /// One demo stand-in's state on disk: a JSON document that is replaced whole and atomically — written to a temporary

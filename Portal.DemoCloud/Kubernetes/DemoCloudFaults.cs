@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Portal.Jobs.DemoCloud.Kubernetes;
+namespace Portal.DemoCloud.Kubernetes;
 
 /// <summary>A refusal the demo cloud can make while Cluster API provisions a managed cluster.</summary>
 public enum DemoCloudFault

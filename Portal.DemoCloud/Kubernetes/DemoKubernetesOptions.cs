@@ -1,4 +1,4 @@
-namespace Portal.Jobs.DemoCloud.Kubernetes;
+namespace Portal.DemoCloud.Kubernetes;
 
 /// <summary>Knobs of the in-process demo Kubernetes API: controller tick, simulated delays, namespaces, latency, extra kinds.</summary>
 public sealed record DemoKubernetesOptions
