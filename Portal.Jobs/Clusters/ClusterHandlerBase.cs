@@ -111,13 +111,13 @@ public abstract class ClusterHandlerBase(ClusterService clusters, ManagementClus
     protected static StepOutcome Gone(StepContext context) =>
         StepOutcome.Failed($"{context.Target.Name} no longer exists in the portal; there is nothing left to do.");
 
-    protected async Task<KubeResult<IKubernetesClient>> ManagementAsync(KubernetesCluster cluster, CancellationToken ct) =>
+    protected async Task<RemoteResult<IKubernetesClient>> ManagementAsync(KubernetesCluster cluster, CancellationToken ct) =>
         await management.ForInfrastructureAsync(cluster.InfrastructureId, ct);
 
     /// <summary>Unreachable, timeouts and server errors pass; the rest need a person.</summary>
-    protected static StepOutcome FromError(KubeError error, string doing) => error.Kind switch
+    protected static StepOutcome FromError(RemoteError error, string doing) => error.Kind switch
     {
-        KubeErrorKind.Unreachable or KubeErrorKind.Timeout or KubeErrorKind.ServerError => StepOutcome.Transient($"{doing}: {error.Message}"),
+        RemoteErrorKind.Unreachable or RemoteErrorKind.Timeout or RemoteErrorKind.ServerError => StepOutcome.Transient($"{doing}: {error.Message}"),
         _ => StepOutcome.Failed($"{doing}: {error.Message}"),
     };
 

@@ -28,7 +28,7 @@ public static class ClusterHealth
         return null;
     }
 
-    public static async Task<KubeResult<ObjectHealth>> ReadAsync(IKubernetesClient client, JsonObject manifest, CancellationToken ct)
+    public static async Task<RemoteResult<ObjectHealth>> ReadAsync(IKubernetesClient client, JsonObject manifest, CancellationToken ct)
     {
         var apiVersion = manifest["apiVersion"]!.GetValue<string>();
         var kind = manifest["kind"]!.GetValue<string>();
@@ -46,7 +46,7 @@ public static class ClusterHealth
     }
 
     /// <summary>A control plane (KubeadmControlPlane or KamajiControlPlane) at the replicas and version asked for.</summary>
-    public static async Task<KubeResult<ObjectHealth>> ControlPlaneAsync(IKubernetesClient client, JsonObject manifest, int replicas, string capiVersion, CancellationToken ct)
+    public static async Task<RemoteResult<ObjectHealth>> ControlPlaneAsync(IKubernetesClient client, JsonObject manifest, int replicas, string capiVersion, CancellationToken ct)
     {
         var read = await ReadAsync(client, manifest, ct);
         if (!read.Succeeded || !read.Value!.Exists) return read;
@@ -62,7 +62,7 @@ public static class ClusterHealth
     }
 
     /// <summary>A MachineDeployment with every machine ready and on the current template.</summary>
-    public static async Task<KubeResult<ObjectHealth>> PoolAsync(IKubernetesClient client, JsonObject manifest, string poolName, CancellationToken ct)
+    public static async Task<RemoteResult<ObjectHealth>> PoolAsync(IKubernetesClient client, JsonObject manifest, string poolName, CancellationToken ct)
     {
         var read = await ReadAsync(client, manifest, ct);
         if (!read.Succeeded || !read.Value!.Exists) return read;

@@ -65,7 +65,7 @@ public sealed class ClusterPreflight(IOpenStackClientFactory clients)
         return checks;
     }
 
-    private static PreflightCheck Quota(PreflightRequest request, OpenStackResult<ComputeLimits> limits)
+    private static PreflightCheck Quota(PreflightRequest request, RemoteResult<ComputeLimits> limits)
     {
         if (!limits.Succeeded)
             return CouldNotCheck(QuotaCheck, "the compute quota", limits.Error);
@@ -85,7 +85,7 @@ public sealed class ClusterPreflight(IOpenStackClientFactory clients)
                 $"Not enough quota: {needs}; {free} (short by {string.Join(", ", shortOf)}). Free capacity or ask for a higher quota.");
     }
 
-    private static IEnumerable<PreflightCheck> Flavors(PreflightRequest request, OpenStackResult<IReadOnlyList<OsFlavor>> flavors)
+    private static IEnumerable<PreflightCheck> Flavors(PreflightRequest request, RemoteResult<IReadOnlyList<OsFlavor>> flavors)
     {
         foreach (var chosen in request.Machines.DistinctBy(m => m.FlavorProviderId))
         {
@@ -102,7 +102,7 @@ public sealed class ClusterPreflight(IOpenStackClientFactory clients)
         }
     }
 
-    private static PreflightCheck Image(PreflightRequest request, OpenStackResult<IReadOnlyList<OsImage>> images)
+    private static PreflightCheck Image(PreflightRequest request, RemoteResult<IReadOnlyList<OsImage>> images)
     {
         if (!images.Succeeded)
             return CouldNotCheck(ImageCheck, "the images", images.Error);
@@ -114,7 +114,7 @@ public sealed class ClusterPreflight(IOpenStackClientFactory clients)
             : new PreflightCheck(ImageCheck, PreflightStatus.Failed, $"Image {found.Name} is {found.Status}, not active: servers cannot boot from it.");
     }
 
-    private static PreflightCheck Network(PreflightRequest request, OpenStackResult<IReadOnlyList<OsNetwork>> networks)
+    private static PreflightCheck Network(PreflightRequest request, RemoteResult<IReadOnlyList<OsNetwork>> networks)
     {
         if (!networks.Succeeded)
             return CouldNotCheck(NetworkCheck, "the external networks", networks.Error);
@@ -125,7 +125,7 @@ public sealed class ClusterPreflight(IOpenStackClientFactory clients)
             : new PreflightCheck(NetworkCheck, PreflightStatus.Passed, $"{found.Name} is present.");
     }
 
-    private static PreflightCheck CouldNotCheck(string name, string what, OpenStackError error) =>
+    private static PreflightCheck CouldNotCheck(string name, string what, RemoteError error) =>
         new(name, PreflightStatus.Warning, $"Could not check {what}: {error.Message}");
 
     private static string Vms(int count) => count == 1 ? "1 VM" : $"{count} VMs";

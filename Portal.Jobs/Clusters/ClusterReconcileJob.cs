@@ -24,7 +24,7 @@ public sealed class ClusterReconciler(ClusterService clusters, ManagementCluster
 
     public async Task<int> ReconcileAllAsync(CancellationToken ct)
     {
-        var clients = new Dictionary<Guid, KubeResult<IKubernetesClient>>();
+        var clients = new Dictionary<Guid, RemoteResult<IKubernetesClient>>();
         var count = 0;
         for (var skip = 0; ; skip += Batch)
         {
@@ -45,11 +45,11 @@ public sealed class ClusterReconciler(ClusterService clusters, ManagementCluster
     }
 
     /// <summary>Reads one cluster back and records what the cloud says. Returns whether the management cluster answered.</summary>
-    public async Task<bool> ReconcileAsync(Guid clusterId, Dictionary<Guid, KubeResult<IKubernetesClient>>? clients, CancellationToken ct)
+    public async Task<bool> ReconcileAsync(Guid clusterId, Dictionary<Guid, RemoteResult<IKubernetesClient>>? clients, CancellationToken ct)
     {
         var cluster = await clusters.FindAsync(clusterId, ct);
         if (cluster is null) return false;
-        KubeResult<IKubernetesClient> client;
+        RemoteResult<IKubernetesClient> client;
         if (clients is null || !clients.TryGetValue(cluster.InfrastructureId, out client!))
         {
             client = await management.ForInfrastructureAsync(cluster.InfrastructureId, ct);

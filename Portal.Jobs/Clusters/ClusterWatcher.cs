@@ -116,7 +116,7 @@ public sealed partial class ClusterWatcher(
         string? resourceVersion = null;
         while (!ct.IsCancellationRequested)
         {
-            KubeError? failure = null;
+            RemoteError? failure = null;
             await foreach (var change in client.WatchAsync(apiVersion, kind, ns: null, ManagedByPortal, resourceVersion, ct))
             {
                 if (change.Type == KubeWatchEventType.Error)
@@ -137,7 +137,7 @@ public sealed partial class ClusterWatcher(
             resourceVersion = null;
             if (failure.StatusCode == 410)
                 continue;
-            if (failure.Kind == KubeErrorKind.NotFound)
+            if (failure.Kind == RemoteErrorKind.NotFound)
                 return; // This management cluster does not serve the kind (e.g. no Kamaji): nothing to watch.
             LogWatchFailed(logger, infrastructureId, kind, failure.Message);
             await Task.Delay(options.WatchRetryDelay, clock, ct);

@@ -14,14 +14,14 @@ public sealed class ManagementClusters(InfrastructureService infrastructures, IK
     /// <summary>The cloud providers by kind, for the handlers that need an infrastructure's cluster credentials.</summary>
     public CloudProviders Providers => cloudProviders;
 
-    public async Task<KubeResult<IKubernetesClient>> ForInfrastructureAsync(Guid infrastructureId, CancellationToken ct)
+    public async Task<RemoteResult<IKubernetesClient>> ForInfrastructureAsync(Guid infrastructureId, CancellationToken ct)
     {
         var stored = await infrastructures.GetManagementKubeconfigAsync(infrastructureId, ct);
         if (stored is null)
-            return new KubeError(KubeErrorKind.NotFound, "The infrastructure no longer exists.");
+            return new RemoteError(RemoteErrorKind.NotFound, "The infrastructure no longer exists.");
         return cloudProviders.For(stored.Value.Provider).ManagementKubeconfig(stored.Value.Kubeconfig) is { } kubeconfig
             ? kube.Create(kubeconfig)
-            : new KubeError(KubeErrorKind.InvalidConfiguration,
+            : new RemoteError(RemoteErrorKind.InvalidConfiguration,
                 "This infrastructure has no management cluster configured. A platform admin sets one (a kubeconfig of a cluster running Cluster API " +
                 "with the OpenStack provider) on the infrastructure's Overview tab.");
     }
@@ -41,7 +41,7 @@ public sealed class ManagementClusters(InfrastructureService infrastructures, IK
         if (!version.Succeeded) return Refusal.Invalid(Fields.Kubeconfig, $"Could not reach {parsed.Value!.Server}: {version.Error!.Message}");
         var clusters = await client.Value.ListAsync("cluster.x-k8s.io/v1beta1", "Cluster", null, null, ct);
         if (!clusters.Succeeded)
-            return Refusal.Invalid(Fields.Kubeconfig, clusters.Error!.Kind == KubeErrorKind.NotFound
+            return Refusal.Invalid(Fields.Kubeconfig, clusters.Error!.Kind == RemoteErrorKind.NotFound
                 ? $"{parsed.Value!.Server} answers, but Cluster API is not installed there (no clusters.cluster.x-k8s.io resource)."
                 : $"{parsed.Value!.Server} answers, but listing Cluster API clusters failed: {clusters.Error.Message}");
         return parsed.Value!.Server.ToString();

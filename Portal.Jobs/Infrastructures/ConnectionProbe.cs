@@ -77,7 +77,7 @@ public sealed class ConnectionProbe(IOpenStackClientFactory clients, CloudProvid
         return new ProbeReport(checks, flavors.Value ?? [], images.Value ?? [], networks.Value ?? []);
     }
 
-    private static ProbeCheck Listed<T>(string name, OpenStackResult<IReadOnlyList<T>> result, string noun, string emptyWarning) =>
+    private static ProbeCheck Listed<T>(string name, RemoteResult<IReadOnlyList<T>> result, string noun, string emptyWarning) =>
         !result.Succeeded ? new ProbeCheck(name, ProbeStatus.Failed, result.Error!.Message)
         : result.Value!.Count == 0 ? new ProbeCheck(name, ProbeStatus.Warning, emptyWarning)
         : new ProbeCheck(name, ProbeStatus.Passed, $"{result.Value.Count} {noun}.");

@@ -73,7 +73,7 @@ public sealed record KubeConnection(Uri Server, KubeCredential Credential)
     /// Checks the connection data without contacting the server: an absolute http(s) URL, usable credentials,
     /// readable CA certificates. Null when it is usable. Messages never contain a secret.
     /// </summary>
-    public KubeError? Validate()
+    public RemoteError? Validate()
     {
         if (ServerUrl.Problem(Server, "The server address") is { } serverProblem)
             return Invalid(serverProblem);
@@ -92,7 +92,7 @@ public sealed record KubeConnection(Uri Server, KubeCredential Credential)
             return Invalid("The default namespace must not be empty.");
         return null;
 
-        static KubeError Invalid(string message) => new(KubeErrorKind.InvalidConfiguration, message);
+        static RemoteError Invalid(string message) => new(RemoteErrorKind.InvalidConfiguration, message);
     }
 }
 

@@ -192,7 +192,7 @@ public enum KubeWatchEventType
 }
 
 /// <summary>One watch event: the object as it is after the change (as it was last, for Deleted), or the error that ended the watch.</summary>
-public sealed record KubeWatchEvent(KubeWatchEventType Type, JsonObject? Object, KubeError? Error = null)
+public sealed record KubeWatchEvent(KubeWatchEventType Type, JsonObject? Object, RemoteError? Error = null)
 {
     /// <summary>The object's resourceVersion: where a new watch resumes.</summary>
     public string? ResourceVersion => Object?["metadata"] is JsonObject metadata ? KubeJson.String(metadata, "resourceVersion") : null;

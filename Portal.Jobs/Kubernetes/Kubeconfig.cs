@@ -58,7 +58,7 @@ public sealed record KubeconfigSummary(
 /// <summary>
 /// A parsed kubeconfig (apiVersion v1, kind Config) whose current context resolves to a usable
 /// <see cref="KubeConnection"/>. <see cref="Parse"/> never throws for bad input: every problem comes back as a
-/// <see cref="KubeErrorKind.InvalidConfiguration"/> error whose message says what to fix and never quotes a
+/// <see cref="RemoteErrorKind.InvalidConfiguration"/> error whose message says what to fix and never quotes a
 /// token or key.
 /// </summary>
 public sealed partial class Kubeconfig
@@ -99,7 +99,7 @@ public sealed partial class Kubeconfig
     public override string ToString() => Summary.Describe();
 
     /// <summary>Parses a kubeconfig and resolves its current context.</summary>
-    public static KubeResult<Kubeconfig> Parse(string? yaml)
+    public static RemoteResult<Kubeconfig> Parse(string? yaml)
     {
         var parsed = ParseDocument(yaml);
         if (!parsed.Succeeded)
@@ -113,14 +113,14 @@ public sealed partial class Kubeconfig
     }
 
     /// <summary>Parses a kubeconfig and summarises its current context for display (server, context, auth kind).</summary>
-    public static KubeResult<KubeconfigSummary> Validate(string? yaml)
+    public static RemoteResult<KubeconfigSummary> Validate(string? yaml)
     {
         var parsed = Parse(yaml);
         return parsed.Succeeded ? parsed.Value.Summary : parsed.Cast<KubeconfigSummary>();
     }
 
     /// <summary>The connection of another context of this kubeconfig.</summary>
-    public KubeResult<KubeConnection> Resolve(string contextName)
+    public RemoteResult<KubeConnection> Resolve(string contextName)
     {
         var resolved = ResolveWithSummary(contextName);
         return resolved.Succeeded ? resolved.Value.Connection : resolved.Cast<KubeConnection>();
@@ -128,7 +128,7 @@ public sealed partial class Kubeconfig
 
     // ---- Resolution --------------------------------------------------------------------------------------------
 
-    private KubeResult<(KubeConnection Connection, KubeconfigSummary Summary)> ResolveWithSummary(string contextName)
+    private RemoteResult<(KubeConnection Connection, KubeconfigSummary Summary)> ResolveWithSummary(string contextName)
     {
         var context = Contexts.FirstOrDefault(c => c.Name == contextName);
         if (context is null)
@@ -193,7 +193,7 @@ public sealed partial class Kubeconfig
 
     // ---- Document --------------------------------------------------------------------------------------------
 
-    private static KubeResult<Kubeconfig> ParseDocument(string? yaml)
+    private static RemoteResult<Kubeconfig> ParseDocument(string? yaml)
     {
         if (string.IsNullOrWhiteSpace(yaml))
             return Invalid("The kubeconfig is empty.");
@@ -287,7 +287,7 @@ public sealed partial class Kubeconfig
     }
 
     /// <summary>The named entries of a list such as <c>clusters</c>, each with its body mapping (e.g. <c>cluster:</c>).</summary>
-    private static KubeResult<List<(string Name, YamlMappingNode Body)>> Entries(YamlMappingNode root, string list, string bodyKey)
+    private static RemoteResult<List<(string Name, YamlMappingNode Body)>> Entries(YamlMappingNode root, string list, string bodyKey)
     {
         var entries = new List<(string, YamlMappingNode)>();
         var node = Child(root, list);
@@ -319,7 +319,7 @@ public sealed partial class Kubeconfig
         return entries;
     }
 
-    private static KubeResult<KubeconfigCluster> ParseCluster(string name, YamlMappingNode body)
+    private static RemoteResult<KubeconfigCluster> ParseCluster(string name, YamlMappingNode body)
     {
         var of = $" of cluster \"{name}\"";
         var server = Scalar(body, "server");
@@ -367,7 +367,7 @@ public sealed partial class Kubeconfig
         return new KubeconfigCluster(name, url, authorityPem, insecure.Value, Scalar(body, "tls-server-name"));
     }
 
-    private static KubeResult<KubeconfigUser> ParseUser(string name, YamlMappingNode body)
+    private static RemoteResult<KubeconfigUser> ParseUser(string name, YamlMappingNode body)
     {
         var of = $" of user \"{name}\"";
         var token = Scalar(body, "token");
@@ -468,7 +468,7 @@ public sealed partial class Kubeconfig
         }
     }
 
-    private static KubeResult<byte[]> Base64(string value, string field, string of)
+    private static RemoteResult<byte[]> Base64(string value, string field, string of)
     {
         try
         {
@@ -483,7 +483,7 @@ public sealed partial class Kubeconfig
         }
     }
 
-    private static KubeResult<bool> Boolean(YamlMappingNode node, string key, string of)
+    private static RemoteResult<bool> Boolean(YamlMappingNode node, string key, string of)
     {
         var value = Scalar(node, key);
         if (value is null)
@@ -536,7 +536,7 @@ public sealed partial class Kubeconfig
         return message.Length > 160 ? message[..160] + "…" : message;
     }
 
-    private static KubeError Invalid(string message) => new(KubeErrorKind.InvalidConfiguration, message);
+    private static RemoteError Invalid(string message) => new(RemoteErrorKind.InvalidConfiguration, message);
 
     [GeneratedRegex("[A-Za-z0-9+_=-]{32,}")]
     private static partial Regex TokenLike();

@@ -18,19 +18,19 @@ public sealed partial class KubernetesClient
     private sealed record RawResponse(int Status, string? ReasonPhrase, string Body, Uri? Location, int Attempts);
 
     /// <summary>
-    /// Runs one library call and turns every way it can fail into a <see cref="KubeError"/>: an error status (from the
+    /// Runs one library call and turns every way it can fail into a <see cref="RemoteError"/>: an error status (from the
     /// library's <see cref="HttpOperationException"/>, read for status, body and Location only), an answer that is not
     /// the JSON expected, a timeout, a transport fault. Only the caller's cancellation throws, as a fresh
     /// <see cref="OperationCanceledException"/>: the library's exceptions hold the request with its bearer token and
     /// body, so none of them is logged, wrapped or rethrown. Retries happen inside, in the resilience handler.
     /// </summary>
-    private async Task<KubeResult<T>> InvokeAsync<T>(Call call, string path, Func<CancellationToken, Task<T>> send, CancellationToken ct)
+    private async Task<RemoteResult<T>> InvokeAsync<T>(Call call, string path, Func<CancellationToken, Task<T>> send, CancellationToken ct)
     {
         var note = KubeCallNote.Begin();
         try
         {
             var value = await send(ct).ConfigureAwait(false);
-            return value is null ? Malformed(call, path, "its answer is empty") : KubeResult<T>.Success(value);
+            return value is null ? Malformed(call, path, "its answer is empty") : RemoteResult<T>.Success(value);
         }
         catch (Exception) when (ct.IsCancellationRequested)
         {
@@ -43,7 +43,7 @@ public sealed partial class KubernetesClient
     }
 
     /// <summary>The typed error for a failed library call; reads the exception's status, body and Location only.</summary>
-    private KubeError Failure(Exception ex, Call call, string path, KubeCallNote note) => ex switch
+    private RemoteError Failure(Exception ex, Call call, string path, KubeCallNote note) => ex switch
     {
         HttpOperationException answer => MapStatus(call, path, Raw(answer, note)),
         // A watch's ERROR event (e.g. 410 Expired) arrives as the Status the server sent.
@@ -54,7 +54,7 @@ public sealed partial class KubernetesClient
         HttpRequestException http => Classify(http, call, Math.Max(1, note.Attempts)),
         IOException => Classify(new HttpRequestException(HttpRequestError.Unknown, "The connection broke.", ex), call, Math.Max(1, note.Attempts)),
         // Anything else is a fault inside the client library; its message may quote the request, so only its type is named.
-        _ => new KubeError(KubeErrorKind.Unexpected,
+        _ => new RemoteError(RemoteErrorKind.Unexpected,
             $"Portal's Kubernetes client failed when asked to {call.What} at {Authority} ({ex.GetType().Name}). Try again; if it persists, report it."),
     };
 
@@ -80,12 +80,12 @@ public sealed partial class KubernetesClient
 
     // ---- Failures without an answer ------------------------------------------------------------------------
 
-    private KubeError TimeoutError(Call call, int attempts) =>
-        new(KubeErrorKind.Timeout,
+    private RemoteError TimeoutError(Call call, int attempts) =>
+        new(RemoteErrorKind.Timeout,
             $"The API server at {Authority} did not answer within {Seconds(_options.RequestTimeout)}{Tries(attempts)} when asked to {call.What}. " +
             "The server may be overloaded, or a firewall may be silently dropping traffic to this address.");
 
-    private KubeError Classify(HttpRequestException ex, Call call, int attempts)
+    private RemoteError Classify(HttpRequestException ex, Call call, int attempts)
     {
         var url = _connection.Server;
         var host = url.Host;
@@ -102,11 +102,11 @@ public sealed partial class KubernetesClient
             case HttpRequestError.SecureConnectionError:
                 return TlsError(url, ex);
             case HttpRequestError.ConfigurationLimitExceeded:
-                return new KubeError(KubeErrorKind.Malformed,
+                return new RemoteError(RemoteErrorKind.Malformed,
                     $"The API server's answer when asked to {call.What} is larger than the {_options.MaxResponseBytes / (1024 * 1024)} MB Portal accepts.");
             case HttpRequestError.InvalidResponse:
             case HttpRequestError.HttpProtocolError:
-                return new KubeError(KubeErrorKind.Malformed,
+                return new RemoteError(RemoteErrorKind.Malformed,
                     $"{authority} answered with something that is not valid HTTP. If the API server uses TLS (it almost always does), " +
                     "the server address must start with https://.");
             case HttpRequestError.ResponseEnded:
@@ -135,10 +135,10 @@ public sealed partial class KubernetesClient
             return Unreachable($"The connection to the API server at {authority} broke when asked to {call.What}{Tries(attempts)}.");
         return Unreachable($"Could not reach the API server at {authority} to {call.What}. Check the server address and this server's network access.");
 
-        static KubeError Unreachable(string message) => new(KubeErrorKind.Unreachable, message);
+        static RemoteError Unreachable(string message) => new(RemoteErrorKind.Unreachable, message);
     }
 
-    private KubeError TlsError(Uri url, HttpRequestException ex)
+    private RemoteError TlsError(Uri url, HttpRequestException ex)
     {
         var reason = _tls?.LastRejection(url.Host);
         string hint;
@@ -157,13 +157,13 @@ public sealed partial class KubernetesClient
         var plain = url.Scheme == Uri.UriSchemeHttps && reason is null && ResilientHttpHandler.Find<AuthenticationException>(ex) is null
             ? " If the server does not use TLS at all, the address must start with http://."
             : string.Empty;
-        return new KubeError(KubeErrorKind.TlsFailure,
+        return new RemoteError(RemoteErrorKind.TlsFailure,
             $"The secure (TLS) connection to the API server at {url.Authority} failed{(reason is null ? string.Empty : $": {reason}")}. {hint}{plain}");
     }
 
     // ---- Failures with an answer ----------------------------------------------------------------------------
 
-    private KubeError MapStatus(Call call, string path, RawResponse raw)
+    private RemoteError MapStatus(Call call, string path, RawResponse raw)
     {
         var status = raw.Status;
         var (said, reason) = ServerSays(raw);
@@ -171,24 +171,24 @@ public sealed partial class KubernetesClient
         var quoted = said is null ? string.Empty : $" The API server said: \"{said}\"";
         var error = status switch
         {
-            401 => new KubeError(KubeErrorKind.Unauthorized,
+            401 => new RemoteError(RemoteErrorKind.Unauthorized,
                 $"The API server at {Authority} rejected the credentials ({code}) when asked to {call.What}. {CredentialHint()}"),
-            403 => new KubeError(KubeErrorKind.Forbidden,
+            403 => new RemoteError(RemoteErrorKind.Forbidden,
                 $"The API server refused to {call.What} ({code}): the kubeconfig's user lacks the permission (RBAC) for it.{quoted}"),
-            404 => new KubeError(KubeErrorKind.NotFound, NotFoundMessage(call, code, said)),
-            409 => new KubeError(KubeErrorKind.Conflict, $"Could not {call.What}: conflict ({code}).{quoted}"),
-            410 => new KubeError(KubeErrorKind.Conflict, $"Could not {call.What}: the list changed too much while it was read ({code}); try again.{quoted}"),
-            422 => new KubeError(KubeErrorKind.Invalid, $"The API server refused to {call.What}: {said ?? "the object is invalid"} ({code})."),
-            400 => new KubeError(KubeErrorKind.Invalid, $"The API server refused the request to {call.What} as malformed ({code}).{quoted}"),
-            405 => new KubeError(KubeErrorKind.Unexpected, $"The API server does not allow the request to {call.What} ({code}).{quoted}"),
-            415 when call.IsApply => new KubeError(KubeErrorKind.Unexpected,
+            404 => new RemoteError(RemoteErrorKind.NotFound, NotFoundMessage(call, code, said)),
+            409 => new RemoteError(RemoteErrorKind.Conflict, $"Could not {call.What}: conflict ({code}).{quoted}"),
+            410 => new RemoteError(RemoteErrorKind.Conflict, $"Could not {call.What}: the list changed too much while it was read ({code}); try again.{quoted}"),
+            422 => new RemoteError(RemoteErrorKind.Invalid, $"The API server refused to {call.What}: {said ?? "the object is invalid"} ({code})."),
+            400 => new RemoteError(RemoteErrorKind.Invalid, $"The API server refused the request to {call.What} as malformed ({code}).{quoted}"),
+            405 => new RemoteError(RemoteErrorKind.Unexpected, $"The API server does not allow the request to {call.What} ({code}).{quoted}"),
+            415 when call.IsApply => new RemoteError(RemoteErrorKind.Unexpected,
                 $"The API server does not accept server-side apply ({code}); Portal needs Kubernetes 1.18 or later.{quoted}"),
-            429 or >= 500 and <= 599 => new KubeError(KubeErrorKind.ServerError,
+            429 or >= 500 and <= 599 => new RemoteError(RemoteErrorKind.ServerError,
                 $"The API server at {Authority} failed to {call.What} ({code}){Tries(raw.Attempts)}. It may be overloaded or unhealthy; try again later.{quoted}"),
-            >= 300 and < 400 => new KubeError(KubeErrorKind.Unexpected,
+            >= 300 and < 400 => new RemoteError(RemoteErrorKind.Unexpected,
                 $"The server address redirects ({code}){(raw.Location is null ? string.Empty : $" to {raw.Location.GetLeftPart(UriPartial.Path)}")}; " +
                 "use the address of the Kubernetes API itself (often https:// instead of http://)."),
-            _ => new KubeError(KubeErrorKind.Unexpected, $"The API server answered {code} when asked to {call.What} ({PathOnly(path)}).{quoted}"),
+            _ => new RemoteError(RemoteErrorKind.Unexpected, $"The API server answered {code} when asked to {call.What} ({PathOnly(path)}).{quoted}"),
         };
         return error with { StatusCode = status, Reason = reason };
     }

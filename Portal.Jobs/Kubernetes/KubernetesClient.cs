@@ -11,7 +11,7 @@ namespace Portal.Jobs.Kubernetes;
 /// Kubernetes client for one connection over the <c>KubernetesClient</c> library: get, list, server-side apply, delete,
 /// watch and status reads of any resource type by apiVersion and kind, through the library's custom-object calls (group
 /// "" reaches the core <c>/api/v1</c> paths) with discovery to learn plural names and scope. Thread-safe. The library
-/// only ever sees a connection the kubeconfig policy accepted; its exceptions are turned into <see cref="KubeError"/>s
+/// only ever sees a connection the kubeconfig policy accepted; its exceptions are turned into <see cref="RemoteError"/>s
 /// here and never leave this class, because they carry the request with its bearer token and body.
 /// </summary>
 public sealed partial class KubernetesClient : IKubernetesClient
@@ -23,7 +23,7 @@ public sealed partial class KubernetesClient : IKubernetesClient
     private readonly ILogger _log;
     private readonly TlsTrust? _tls;
     private readonly KubeDiscoveryCache _discovery;
-    private readonly KubeError? _configurationError;
+    private readonly RemoteError? _configurationError;
     private readonly string _serverKey;
     private readonly string[] _secrets;
 
@@ -45,7 +45,7 @@ public sealed partial class KubernetesClient : IKubernetesClient
         _discovery = discovery;
         _secrets = connection.Credential?.Token is { Length: > 0 } token ? [token] : [];
         _configurationError = connection.Validate() ?? (api is null
-            ? new KubeError(KubeErrorKind.InvalidConfiguration, "The connection could not be set up.")
+            ? new RemoteError(RemoteErrorKind.InvalidConfiguration, "The connection could not be set up.")
             : null);
         _api = api;
         _watchApi = watchApi;
@@ -57,7 +57,7 @@ public sealed partial class KubernetesClient : IKubernetesClient
 
     public KubeConnection Connection => _connection;
 
-    public async Task<KubeResult<KubeVersionInfo>> VersionAsync(CancellationToken ct = default)
+    public async Task<RemoteResult<KubeVersionInfo>> VersionAsync(CancellationToken ct = default)
     {
         if (_configurationError is not null)
             return _configurationError;
@@ -71,7 +71,7 @@ public sealed partial class KubernetesClient : IKubernetesClient
         return new KubeVersionInfo(body.Major ?? string.Empty, body.Minor ?? string.Empty, gitVersion, body.Platform);
     }
 
-    public async Task<KubeResult<JsonObject>> GetAsync(string apiVersion, string kind, string? ns, string name, CancellationToken ct = default)
+    public async Task<RemoteResult<JsonObject>> GetAsync(string apiVersion, string kind, string? ns, string name, CancellationToken ct = default)
     {
         if (Check(apiVersion, kind, name) is { } invalid)
             return invalid;
@@ -86,7 +86,7 @@ public sealed partial class KubernetesClient : IKubernetesClient
             : _api!.CustomObjects.GetNamespacedCustomObjectAsync<JsonObject>(t.Group, t.Version, scope, t.Plural, name, c), ct).ConfigureAwait(false);
     }
 
-    public async Task<KubeResult<IReadOnlyList<JsonObject>>> ListAsync(
+    public async Task<RemoteResult<IReadOnlyList<JsonObject>>> ListAsync(
         string apiVersion, string kind, string? ns = null, string? labelSelector = null, CancellationToken ct = default)
     {
         if (Check(apiVersion, kind, name: null) is { } invalid)
@@ -161,14 +161,14 @@ public sealed partial class KubernetesClient : IKubernetesClient
         return items;
     }
 
-    public async Task<KubeResult<JsonObject>> ApplyAsync(JsonObject manifest, CancellationToken ct = default)
+    public async Task<RemoteResult<JsonObject>> ApplyAsync(JsonObject manifest, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(manifest);
         if (_configurationError is not null)
             return _configurationError;
         if (KubeObjectRef.From(manifest) is not { } target)
         {
-            return new KubeError(KubeErrorKind.InvalidConfiguration,
+            return new RemoteError(RemoteErrorKind.InvalidConfiguration,
                 "The manifest to apply needs apiVersion, kind and metadata.name.");
         }
         if (Check(target.ApiVersion, target.Kind, target.Name) is { } invalid)
@@ -207,7 +207,7 @@ public sealed partial class KubernetesClient : IKubernetesClient
                 fieldManager: _options.FieldManager, force: true, cancellationToken: c), ct).ConfigureAwait(false);
     }
 
-    public async Task<KubeResult<KubeDeleteOutcome>> DeleteAsync(string apiVersion, string kind, string? ns, string name, CancellationToken ct = default)
+    public async Task<RemoteResult<KubeDeleteOutcome>> DeleteAsync(string apiVersion, string kind, string? ns, string name, CancellationToken ct = default)
     {
         if (Check(apiVersion, kind, name) is { } invalid)
             return invalid;
@@ -226,7 +226,7 @@ public sealed partial class KubernetesClient : IKubernetesClient
             return KubeDeleteOutcome.AlreadyGone;
         // The answer is a Status (gone at once) or the object itself (marked, finalizers pending; or just deleted); an
         // empty or unreadable answer to a successful delete still means the object is gone.
-        if (!answered.Succeeded && answered.Error.Kind != KubeErrorKind.Malformed)
+        if (!answered.Succeeded && answered.Error.Kind != RemoteErrorKind.Malformed)
             return answered.Error;
         var answer = answered.Succeeded ? answered.Value : null;
         if (answer is null || KubeJson.String(answer, "kind") == "Status")
@@ -237,13 +237,13 @@ public sealed partial class KubernetesClient : IKubernetesClient
         return pending ? KubeDeleteOutcome.DeletionPending : KubeDeleteOutcome.Deleted;
     }
 
-    public async Task<KubeResult<KubeResourceStatus>> GetStatusAsync(string apiVersion, string kind, string? ns, string name, CancellationToken ct = default)
+    public async Task<RemoteResult<KubeResourceStatus>> GetStatusAsync(string apiVersion, string kind, string? ns, string name, CancellationToken ct = default)
     {
         var resource = await GetAsync(apiVersion, kind, ns, name, ct).ConfigureAwait(false);
         return resource.Succeeded ? KubeResourceStatus.From(resource.Value) : resource.Cast<KubeResourceStatus>();
     }
 
-    public async Task<KubeResult<KubeResourceType>> ResolveTypeAsync(string apiVersion, string kind, CancellationToken ct = default)
+    public async Task<RemoteResult<KubeResourceType>> ResolveTypeAsync(string apiVersion, string kind, CancellationToken ct = default)
     {
         if (Check(apiVersion, kind, name: null) is { } invalid)
             return invalid;
@@ -252,7 +252,7 @@ public sealed partial class KubernetesClient : IKubernetesClient
 
     // ---- Discovery ---------------------------------------------------------------------------------------------
 
-    private async Task<KubeResult<KubeResourceType>> ResolveTypeCoreAsync(string apiVersion, string kind, CancellationToken ct)
+    private async Task<RemoteResult<KubeResourceType>> ResolveTypeCoreAsync(string apiVersion, string kind, CancellationToken ct)
     {
         var (group, version) = KubeJson.SplitApiVersion(apiVersion)!.Value;
         var groupVersion = group.Length == 0 ? version : $"{group}/{version}";
@@ -263,7 +263,7 @@ public sealed partial class KubernetesClient : IKubernetesClient
         var call = new Call($"discover the resource types of {groupVersion}");
         var path = group.Length == 0 ? $"/api/{version}" : $"/apis/{group}/{version}";
         var answer = await InvokeAsync(call, path, c => _api!.CustomObjects.GetAPIResourcesAsync(group, version, c), ct).ConfigureAwait(false);
-        if (!answer.Succeeded && (answer.Error.StatusCode is >= 400 and < 500 and not 401 and not 429 || answer.Error.Kind == KubeErrorKind.Malformed))
+        if (!answer.Succeeded && (answer.Error.StatusCode is >= 400 and < 500 and not 401 and not 429 || answer.Error.Kind == RemoteErrorKind.Malformed))
         {
             // Discovery is unavailable for this group version (not served, hidden by RBAC, refused, or unreadable): fall
             // back to Kubernetes' own guess. Credentials (401) and throttling or server faults are reported as they are.
@@ -288,7 +288,7 @@ public sealed partial class KubernetesClient : IKubernetesClient
         if (types.TryGetValue(kind, out var found))
             return found;
         var served = types.Keys.Order(StringComparer.Ordinal).Take(12).ToList();
-        return new KubeError(KubeErrorKind.NotFound,
+        return new RemoteError(RemoteErrorKind.NotFound,
             $"The cluster at {Authority} serves {groupVersion} but no kind \"{kind}\" in it" +
             (served.Count == 0 ? "." : $" (it has {string.Join(", ", served)}{(types.Count > served.Count ? ", …" : string.Empty)}).") +
             " Check the manifest's apiVersion and kind, and that the right version of its CRD is installed.")
@@ -313,16 +313,16 @@ public sealed partial class KubernetesClient : IKubernetesClient
 
     // ---- Helpers -----------------------------------------------------------------------------------------------
 
-    private KubeError? Check(string apiVersion, string kind, string? name)
+    private RemoteError? Check(string apiVersion, string kind, string? name)
     {
         if (_configurationError is not null)
             return _configurationError;
         if (KubeJson.SplitApiVersion(apiVersion) is null)
-            return new KubeError(KubeErrorKind.InvalidConfiguration, $"\"{apiVersion}\" is not an apiVersion (expected v1 or group/version such as apps/v1).");
+            return new RemoteError(RemoteErrorKind.InvalidConfiguration, $"\"{apiVersion}\" is not an apiVersion (expected v1 or group/version such as apps/v1).");
         if (string.IsNullOrWhiteSpace(kind) || !kind.All(char.IsAsciiLetterOrDigit))
-            return new KubeError(KubeErrorKind.InvalidConfiguration, $"\"{kind}\" is not a kind (expected a name such as Deployment).");
+            return new RemoteError(RemoteErrorKind.InvalidConfiguration, $"\"{kind}\" is not a kind (expected a name such as Deployment).");
         if (name is not null && (string.IsNullOrWhiteSpace(name) || name.Contains('/') || name is "." or ".."))
-            return new KubeError(KubeErrorKind.InvalidConfiguration, $"\"{name}\" is not an object name.");
+            return new RemoteError(RemoteErrorKind.InvalidConfiguration, $"\"{name}\" is not an object name.");
         return null;
     }
 
@@ -331,8 +331,8 @@ public sealed partial class KubernetesClient : IKubernetesClient
     private string Describe(KubeResourceType type, string? ns, string name) =>
         type.Namespaced ? $"{type.Kind} \"{ns ?? _connection.Namespace}/{name}\"" : $"{type.Kind} \"{name}\"";
 
-    private KubeError Malformed(Call call, string path, string what) =>
-        new(KubeErrorKind.Malformed, $"The API server at {Authority} gave an answer Portal cannot use when asked to {call.What} ({PathOnly(path)}): {what}.");
+    private RemoteError Malformed(Call call, string path, string what) =>
+        new(RemoteErrorKind.Malformed, $"The API server at {Authority} gave an answer Portal cannot use when asked to {call.What} ({PathOnly(path)}): {what}.");
 
     private string Authority => _connection.Server.IsAbsoluteUri ? _connection.Server.Authority : _connection.Server.OriginalString;
 

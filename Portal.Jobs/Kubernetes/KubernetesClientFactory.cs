@@ -118,12 +118,12 @@ public sealed class KubernetesClientFactory : IKubernetesClientFactory, IDisposa
         return CreateClient(kubeconfig.Connection);
     }
 
-    public KubeResult<IKubernetesClient> Create(string kubeconfigYaml)
+    public RemoteResult<IKubernetesClient> Create(string kubeconfigYaml)
     {
         // The project's policy reads the kubeconfig first and refuses exec, auth providers, file references, basic
         // auth and CA with insecure; the library only ever sees the connection it accepted.
         var parsed = Kubeconfig.Parse(kubeconfigYaml);
-        return parsed.Succeeded ? KubeResult<IKubernetesClient>.Success(CreateClient(parsed.Value.Connection)) : parsed.Cast<IKubernetesClient>();
+        return parsed.Succeeded ? RemoteResult<IKubernetesClient>.Success(CreateClient(parsed.Value.Connection)) : parsed.Cast<IKubernetesClient>();
     }
 
     /// <summary>Like <see cref="Create(KubeConnection)"/>, typed as the concrete client.</summary>

@@ -29,7 +29,7 @@ public sealed partial class OpenStackClient
     /// token creation is safe to repeat. The last answer comes back as a <see cref="RawResponse"/> for the caller to map;
     /// a failure without an answer becomes the typed error here.
     /// </summary>
-    private async Task<OpenStackResult<RawResponse>> SendAsync(HttpMethod method, Uri url, byte[]? body, string? token, Call call, CancellationToken ct)
+    private async Task<RemoteResult<RawResponse>> SendAsync(HttpMethod method, Uri url, byte[]? body, string? token, Call call, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(method, url);
         request.Headers.Accept.Add(AcceptJson);
@@ -72,12 +72,12 @@ public sealed partial class OpenStackClient
 
     // ---- Failures without an answer ------------------------------------------------------------------------
 
-    private OpenStackError TimeoutError(Call call, Uri url, int attempts) =>
-        Error(OpenStackErrorKind.Timeout,
+    private RemoteError TimeoutError(Call call, Uri url, int attempts) =>
+        Error(RemoteErrorKind.Timeout,
             $"{call.Label} did not answer the request to {call.What} within {Seconds(_options.RequestTimeout)}{Tries(attempts)} ({Where(url)}). " +
             "The service may be overloaded, or a firewall may be silently dropping traffic to this address.");
 
-    private OpenStackError Classify(HttpRequestException ex, Call call, Uri url, int attempts)
+    private RemoteError Classify(HttpRequestException ex, Call call, Uri url, int attempts)
     {
         var host = url.Host;
         var authority = url.Authority;
@@ -88,21 +88,21 @@ public sealed partial class OpenStackClient
         switch (ex.HttpRequestError)
         {
             case HttpRequestError.NameResolutionError:
-                return Error(OpenStackErrorKind.Unreachable,
+                return Error(RemoteErrorKind.Unreachable,
                     $"Could not reach {call.Label}: the host name \"{host}\" could not be resolved (DNS lookup failed). " +
                     "Check the spelling of the URL and that this server's DNS can resolve the name.");
             case HttpRequestError.SecureConnectionError:
                 return TlsError(call, url, ex);
             case HttpRequestError.ConfigurationLimitExceeded:
-                return Error(OpenStackErrorKind.Malformed,
+                return Error(RemoteErrorKind.Malformed,
                     $"{call.Label}'s answer to {call.What} is larger than the {_options.MaxResponseBytes / (1024 * 1024)} MB the portal accepts ({Where(url)}).");
             case HttpRequestError.InvalidResponse:
             case HttpRequestError.HttpProtocolError:
-                return Error(OpenStackErrorKind.Malformed,
+                return Error(RemoteErrorKind.Malformed,
                     $"{authority} answered with something that is not valid HTTP. If the service uses TLS, the URL must start with https://; " +
                     $"otherwise check that {Where(url)} is the {call.Label} API.");
             case HttpRequestError.ResponseEnded:
-                return Error(OpenStackErrorKind.Unreachable,
+                return Error(RemoteErrorKind.Unreachable,
                     $"{call.Label} at {authority} closed the connection before answering the request to {call.What}{Tries(attempts)}. " +
                     "If the URL uses http://, check whether the service expects https://.");
         }
@@ -113,31 +113,31 @@ public sealed partial class OpenStackClient
         switch (socket?.SocketErrorCode)
         {
             case SocketError.ConnectionRefused:
-                return Error(OpenStackErrorKind.Unreachable,
+                return Error(RemoteErrorKind.Unreachable,
                     $"Could not reach {call.Label}: nothing accepted a connection at {authority} (connection refused). " +
                     "Check the URL's host and port, that the service is running, and that a firewall allows this server to reach it.");
             case SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain:
-                return Error(OpenStackErrorKind.Unreachable,
+                return Error(RemoteErrorKind.Unreachable,
                     $"Could not reach {call.Label}: the host name \"{host}\" could not be resolved (DNS lookup failed). " +
                     "Check the spelling of the URL and that this server's DNS can resolve the name.");
             case SocketError.HostUnreachable or SocketError.NetworkUnreachable or SocketError.HostDown or SocketError.NetworkDown:
-                return Error(OpenStackErrorKind.Unreachable,
+                return Error(RemoteErrorKind.Unreachable,
                     $"Could not reach {call.Label} at {authority}: there is no network route to the host. Check the address and this server's network access.");
             case SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.Shutdown:
-                return Error(OpenStackErrorKind.Unreachable,
+                return Error(RemoteErrorKind.Unreachable,
                     $"{call.Label} at {authority} reset the connection during the request to {call.What}{Tries(attempts)}.");
         }
 
         if (ResilientHttpHandler.Find<IOException>(ex) is not null)
         {
-            return Error(OpenStackErrorKind.Unreachable,
+            return Error(RemoteErrorKind.Unreachable,
                 $"The connection to {call.Label} at {authority} broke during the request to {call.What}{Tries(attempts)}.");
         }
-        return Error(OpenStackErrorKind.Unreachable,
+        return Error(RemoteErrorKind.Unreachable,
             $"Could not reach {call.Label} at {authority} to {call.What}. Check the URL and this server's network access.");
     }
 
-    private OpenStackError TlsError(Call call, Uri url, HttpRequestException ex)
+    private RemoteError TlsError(Call call, Uri url, HttpRequestException ex)
     {
         var reason = _tls?.LastRejection(url.Host);
         var bundleGiven = !string.IsNullOrWhiteSpace(_connection.CaBundlePem);
@@ -147,13 +147,13 @@ public sealed partial class OpenStackClient
         var plain = url.Scheme == Uri.UriSchemeHttps && reason is null && ResilientHttpHandler.Find<AuthenticationException>(ex) is null
             ? " If the service does not use TLS at all, the URL must start with http://."
             : string.Empty;
-        return Error(OpenStackErrorKind.TlsFailure,
+        return Error(RemoteErrorKind.TlsFailure,
             $"The secure (TLS) connection to {call.Label} at {url.Authority} failed{(reason is null ? string.Empty : $": {reason}")}. {hint}{plain}");
     }
 
     // ---- Failures with an answer ----------------------------------------------------------------------------
 
-    private OpenStackError MapStatus(Call call, Uri url, RawResponse raw)
+    private RemoteError MapStatus(Call call, Uri url, RawResponse raw)
     {
         var status = raw.Status;
         var said = ServerSays(raw);
@@ -163,19 +163,19 @@ public sealed partial class OpenStackClient
             switch (status)
             {
                 case 401:
-                    return Error(OpenStackErrorKind.Unauthorized, $"The cloud rejected the credentials ({code}). {CredentialHint()}{said}", status);
+                    return Error(RemoteErrorKind.Unauthorized, $"The cloud rejected the credentials ({code}). {CredentialHint()}{said}", status);
                 case 403:
-                    return Error(OpenStackErrorKind.Forbidden,
+                    return Error(RemoteErrorKind.Forbidden,
                         $"Keystone refused to issue a token ({code}). The user or application credential may be disabled, or may not be allowed to use this project.{said}", status);
                 case 404:
-                    return Error(OpenStackErrorKind.NotFound,
+                    return Error(RemoteErrorKind.NotFound,
                         $"There is no Keystone v3 identity service at {_keystoneBase} ({Where(url)} answered {code}). " +
                         "Check the auth URL: it is usually the Keystone address ending in :5000/v3 or /identity/v3.", status);
                 case 400:
-                    return Error(OpenStackErrorKind.InvalidConfiguration,
+                    return Error(RemoteErrorKind.InvalidConfiguration,
                         $"Keystone refused the authentication request as invalid ({code}). Check the user and project domain names.{said}", status);
                 case >= 300 and < 400:
-                    return Error(OpenStackErrorKind.InvalidConfiguration,
+                    return Error(RemoteErrorKind.InvalidConfiguration,
                         $"The auth URL redirects ({code}){(raw.Location is null ? string.Empty : $" to {raw.Location.GetLeftPart(UriPartial.Path)}")}. " +
                         "Use the address Keystone itself serves (often https:// instead of http://) as the auth URL.", status);
             }
@@ -183,21 +183,21 @@ public sealed partial class OpenStackClient
 
         return status switch
         {
-            401 => Error(OpenStackErrorKind.Unauthorized,
+            401 => Error(RemoteErrorKind.Unauthorized,
                 $"{call.Label} rejected the token while trying to {call.What} ({code}), even after authenticating again. " +
                 $"The service may be using a different Keystone than {_keystoneBase}.{said}", status),
-            403 => Error(OpenStackErrorKind.Forbidden,
+            403 => Error(RemoteErrorKind.Forbidden,
                 $"{call.Label} refused to {call.What} ({code}): the credential's user lacks a role that allows it on this project. " +
                 $"Ask the cloud administrator for the \"member\" (or at least \"reader\") role on the project.{said}", status),
-            404 => Error(OpenStackErrorKind.NotFound,
+            404 => Error(RemoteErrorKind.NotFound,
                 $"{call.Label} has nothing at {Where(url)} ({code}) while trying to {call.What}. " +
                 $"The catalog's {ServiceCatalog.InterfaceName(_connection.Interface)} endpoint for \"{call.ServiceType}\" may be wrong or may not be reachable from this server.{said}", status),
-            429 => Error(OpenStackErrorKind.ServerError,
+            429 => Error(RemoteErrorKind.ServerError,
                 $"{call.Label} kept rate-limiting the request to {call.What} ({code}){Tries(raw.Attempts)}. Try again in a minute.", status),
-            >= 500 => Error(OpenStackErrorKind.ServerError,
+            >= 500 => Error(RemoteErrorKind.ServerError,
                 $"{call.Label} failed while trying to {call.What}: {Where(url)} answered {code}{Tries(raw.Attempts)}. " +
                 $"The service may be down or misconfigured; try again later or ask the cloud administrator.{said}", status),
-            _ => Error(OpenStackErrorKind.Unexpected,
+            _ => Error(RemoteErrorKind.Unexpected,
                 $"{call.Label} answered the request to {call.What} with {code}, which the portal does not expect ({Where(url)}).{said}", status),
         };
     }

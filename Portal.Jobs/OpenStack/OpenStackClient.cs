@@ -21,7 +21,7 @@ public sealed partial class OpenStackClient : IOpenStackClient, IDisposable
     private readonly OpenStackClientOptions _options;
     private readonly ILogger _log;
     private readonly TlsTrust? _tls;
-    private readonly OpenStackError? _configurationError;
+    private readonly RemoteError? _configurationError;
     private readonly string _keystoneBase = string.Empty;
     private readonly string[] _credentialSecrets;
     private readonly SemaphoreSlim _authLock = new(1, 1);
@@ -66,29 +66,29 @@ public sealed partial class OpenStackClient : IOpenStackClient, IDisposable
     /// <summary>How many times this client has asked Keystone for a token.</summary>
     public int AuthenticationCount => Volatile.Read(ref _authenticationCount);
 
-    public async Task<OpenStackResult<ServiceCatalogSummary>> AuthenticateAsync(CancellationToken ct = default)
+    public async Task<RemoteResult<ServiceCatalogSummary>> AuthenticateAsync(CancellationToken ct = default)
     {
         var session = await GetSessionAsync(stale: null, ct).ConfigureAwait(false);
         return Finish(session.Succeeded ? session.Value.Summary : session.Cast<ServiceCatalogSummary>(), "authenticate");
     }
 
-    public async Task<OpenStackResult<IReadOnlyList<OsFlavor>>> ListFlavorsAsync(CancellationToken ct = default) =>
+    public async Task<RemoteResult<IReadOnlyList<OsFlavor>>> ListFlavorsAsync(CancellationToken ct = default) =>
         Finish(await ListFlavorsCoreAsync(ct).ConfigureAwait(false), "list flavors");
 
-    public async Task<OpenStackResult<IReadOnlyList<OsImage>>> ListImagesAsync(CancellationToken ct = default) =>
+    public async Task<RemoteResult<IReadOnlyList<OsImage>>> ListImagesAsync(CancellationToken ct = default) =>
         Finish(await ListImagesCoreAsync(ct).ConfigureAwait(false), "list images");
 
-    public async Task<OpenStackResult<IReadOnlyList<OsNetwork>>> ListExternalNetworksAsync(CancellationToken ct = default) =>
+    public async Task<RemoteResult<IReadOnlyList<OsNetwork>>> ListExternalNetworksAsync(CancellationToken ct = default) =>
         Finish(await ListExternalNetworksCoreAsync(ct).ConfigureAwait(false), "list external networks");
 
-    public async Task<OpenStackResult<ComputeLimits>> GetComputeLimitsAsync(CancellationToken ct = default) =>
+    public async Task<RemoteResult<ComputeLimits>> GetComputeLimitsAsync(CancellationToken ct = default) =>
         Finish(await GetComputeLimitsCoreAsync(ct).ConfigureAwait(false), "read compute limits");
 
     public void Dispose() => _authLock.Dispose();
 
     // ---- Nova ------------------------------------------------------------------------------------------
 
-    private async Task<OpenStackResult<IReadOnlyList<OsFlavor>>> ListFlavorsCoreAsync(CancellationToken ct)
+    private async Task<RemoteResult<IReadOnlyList<OsFlavor>>> ListFlavorsCoreAsync(CancellationToken ct)
     {
         var endpoint = await ResolveEndpointAsync("compute", ct).ConfigureAwait(false);
         if (!endpoint.Succeeded)
@@ -103,7 +103,7 @@ public sealed partial class OpenStackClient : IOpenStackClient, IDisposable
         for (var page = 0; ; page++)
         {
             if (page >= _options.MaxPages)
-                return Error(OpenStackErrorKind.Malformed, $"Nova's flavor list did not end after {page} pages; its pagination links go in circles.");
+                return Error(RemoteErrorKind.Malformed, $"Nova's flavor list did not end after {page} pages; its pagination links go in circles.");
             var url = new Uri($"{baseUrl}/flavors/detail?{query}");
             var response = await GetJsonAsync(call, url, OpenStackJson.Default.NovaFlavorsResponse, ct).ConfigureAwait(false);
             if (!response.Succeeded)
@@ -136,7 +136,7 @@ public sealed partial class OpenStackClient : IOpenStackClient, IDisposable
         return flavors;
     }
 
-    private async Task<OpenStackResult<ComputeLimits>> GetComputeLimitsCoreAsync(CancellationToken ct)
+    private async Task<RemoteResult<ComputeLimits>> GetComputeLimitsCoreAsync(CancellationToken ct)
     {
         var endpoint = await ResolveEndpointAsync("compute", ct).ConfigureAwait(false);
         if (!endpoint.Succeeded)
@@ -160,7 +160,7 @@ public sealed partial class OpenStackClient : IOpenStackClient, IDisposable
 
     // ---- Glance ----------------------------------------------------------------------------------------
 
-    private async Task<OpenStackResult<IReadOnlyList<OsImage>>> ListImagesCoreAsync(CancellationToken ct)
+    private async Task<RemoteResult<IReadOnlyList<OsImage>>> ListImagesCoreAsync(CancellationToken ct)
     {
         var endpoint = await ResolveEndpointAsync("image", ct).ConfigureAwait(false);
         if (!endpoint.Succeeded)
@@ -175,7 +175,7 @@ public sealed partial class OpenStackClient : IOpenStackClient, IDisposable
         for (var page = 0; ; page++)
         {
             if (page >= _options.MaxPages)
-                return Error(OpenStackErrorKind.Malformed, $"Glance's image list did not end after {page} pages; its next links go in circles.");
+                return Error(RemoteErrorKind.Malformed, $"Glance's image list did not end after {page} pages; its next links go in circles.");
             var url = new Uri($"{root}/v2/images?{query}");
             var response = await GetJsonAsync(call, url, OpenStackJson.Default.GlanceImagesResponse, ct).ConfigureAwait(false);
             if (!response.Succeeded)
@@ -210,7 +210,7 @@ public sealed partial class OpenStackClient : IOpenStackClient, IDisposable
 
     // ---- Neutron ---------------------------------------------------------------------------------------
 
-    private async Task<OpenStackResult<IReadOnlyList<OsNetwork>>> ListExternalNetworksCoreAsync(CancellationToken ct)
+    private async Task<RemoteResult<IReadOnlyList<OsNetwork>>> ListExternalNetworksCoreAsync(CancellationToken ct)
     {
         var endpoint = await ResolveEndpointAsync("network", ct).ConfigureAwait(false);
         if (!endpoint.Succeeded)
@@ -225,7 +225,7 @@ public sealed partial class OpenStackClient : IOpenStackClient, IDisposable
         for (var page = 0; ; page++)
         {
             if (page >= _options.MaxPages)
-                return Error(OpenStackErrorKind.Malformed, $"Neutron's network list did not end after {page} pages; its pagination links go in circles.");
+                return Error(RemoteErrorKind.Malformed, $"Neutron's network list did not end after {page} pages; its pagination links go in circles.");
             var url = new Uri($"{root}/v2.0/networks?{query}");
             var response = await GetJsonAsync(call, url, OpenStackJson.Default.NeutronNetworksResponse, ct).ConfigureAwait(false);
             if (!response.Succeeded)
@@ -261,7 +261,7 @@ public sealed partial class OpenStackClient : IOpenStackClient, IDisposable
 
     private sealed record Session(string Token, DateTimeOffset RenewAt, ServiceCatalog Catalog, ServiceCatalogSummary Summary);
 
-    private async Task<OpenStackResult<Uri>> ResolveEndpointAsync(string serviceType, CancellationToken ct)
+    private async Task<RemoteResult<Uri>> ResolveEndpointAsync(string serviceType, CancellationToken ct)
     {
         var session = await GetSessionAsync(stale: null, ct).ConfigureAwait(false);
         return session.Succeeded
@@ -270,7 +270,7 @@ public sealed partial class OpenStackClient : IOpenStackClient, IDisposable
     }
 
     /// <summary>The current session, authenticating when there is none, it is about to expire, or it is <paramref name="stale"/>.</summary>
-    private async Task<OpenStackResult<Session>> GetSessionAsync(Session? stale, CancellationToken ct)
+    private async Task<RemoteResult<Session>> GetSessionAsync(Session? stale, CancellationToken ct)
     {
         if (_configurationError is not null)
             return _configurationError;
@@ -296,13 +296,13 @@ public sealed partial class OpenStackClient : IOpenStackClient, IDisposable
         }
     }
 
-    private async Task<OpenStackResult<Session>> AuthenticateCoreAsync(CancellationToken ct)
+    private async Task<RemoteResult<Session>> AuthenticateCoreAsync(CancellationToken ct)
     {
         Interlocked.Increment(ref _authenticationCount);
         var call = new Call("identity", "authenticate");
         var url = new Uri($"{_keystoneBase}/auth/tokens");
         var body = JsonSerializer.SerializeToUtf8Bytes(BuildAuthRequest(), OpenStackJson.Default.KeystoneAuthRequest);
-        OpenStackResult<RawResponse> sent;
+        RemoteResult<RawResponse> sent;
         try
         {
             sent = await SendAsync(HttpMethod.Post, url, body, token: null, call, ct).ConfigureAwait(false);
@@ -319,7 +319,7 @@ public sealed partial class OpenStackClient : IOpenStackClient, IDisposable
 
         if (string.IsNullOrEmpty(raw.SubjectToken))
         {
-            return Error(OpenStackErrorKind.Malformed,
+            return Error(RemoteErrorKind.Malformed,
                 $"Keystone at {_keystoneBase} accepted the request but sent no X-Subject-Token header, so there is no token to use. Check that the auth URL points at Keystone itself, not at a proxy that strips headers.");
         }
         var token = raw.SubjectToken;
@@ -340,7 +340,7 @@ public sealed partial class OpenStackClient : IOpenStackClient, IDisposable
             return Missing(call, url, "token.expires_at");
         if (wire.Project?.Id is not { Length: > 0 } projectId)
         {
-            return Error(OpenStackErrorKind.Malformed,
+            return Error(RemoteErrorKind.Malformed,
                 "Keystone issued a token that is not scoped to a project, so it carries no usable service catalog. Check the project name and domain, or use an application credential.");
         }
 
@@ -396,7 +396,7 @@ public sealed partial class OpenStackClient : IOpenStackClient, IDisposable
     // ---- Authenticated GETs ------------------------------------------------------------------------------
 
     /// <summary>GET with the session's token; on a 401 the token is renewed once and the GET repeated.</summary>
-    private async Task<OpenStackResult<T>> GetJsonAsync<T>(Call call, Uri url, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, CancellationToken ct)
+    private async Task<RemoteResult<T>> GetJsonAsync<T>(Call call, Uri url, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, CancellationToken ct)
         where T : class
     {
         Session? stale = null;
@@ -417,7 +417,7 @@ public sealed partial class OpenStackClient : IOpenStackClient, IDisposable
         }
     }
 
-    private async Task<OpenStackResult<T>> GetWithTokenAsync<T>(Call call, Uri url, string token, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, CancellationToken ct)
+    private async Task<RemoteResult<T>> GetWithTokenAsync<T>(Call call, Uri url, string token, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, CancellationToken ct)
         where T : class
     {
         var sent = await SendAsync(HttpMethod.Get, url, body: null, token, call, ct).ConfigureAwait(false);
@@ -426,7 +426,7 @@ public sealed partial class OpenStackClient : IOpenStackClient, IDisposable
         return sent.Value.IsSuccess ? Parse(call, url, sent.Value, type) : MapStatus(call, url, sent.Value);
     }
 
-    private OpenStackResult<T> Parse<T>(Call call, Uri url, RawResponse raw, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
+    private RemoteResult<T> Parse<T>(Call call, Uri url, RawResponse raw, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
         where T : class
     {
         try
@@ -438,25 +438,25 @@ public sealed partial class OpenStackClient : IOpenStackClient, IDisposable
         catch (JsonException ex)
         {
             var contentType = raw.MediaType is { } media && !media.Contains("json", StringComparison.OrdinalIgnoreCase) ? $" (content type {media})" : string.Empty;
-            return Error(OpenStackErrorKind.Malformed,
+            return Error(RemoteErrorKind.Malformed,
                 $"{call.Label} answered the request to {call.What} with a body that is not the expected JSON{contentType}: " +
                 $"the problem is at {ex.Path ?? "$"}, line {(ex.LineNumber ?? 0) + 1}. Check that {Where(url)} is the {call.Label} API and not a proxy or web page.");
         }
-        return Error(OpenStackErrorKind.Malformed, $"{call.Label} answered the request to {call.What} with an empty JSON body ({Where(url)}).");
+        return Error(RemoteErrorKind.Malformed, $"{call.Label} answered the request to {call.What} with an empty JSON body ({Where(url)}).");
     }
 
-    private OpenStackError Missing(Call call, Uri url, string field, string? inWhat = null) =>
-        Error(OpenStackErrorKind.Malformed,
+    private RemoteError Missing(Call call, Uri url, string field, string? inWhat = null) =>
+        Error(RemoteErrorKind.Malformed,
             $"{call.Label}'s answer to {call.What} is missing the required field \"{field}\"{(inWhat is null ? string.Empty : $" in {inWhat}")} ({Where(url)}). " +
             "The service may not implement the standard OpenStack API.");
 
     // ---- Results, redaction ------------------------------------------------------------------------------
 
-    private OpenStackError Error(OpenStackErrorKind kind, string message, int? status = null) =>
+    private RemoteError Error(RemoteErrorKind kind, string message, int? status = null) =>
         new(kind, Redact(message)) { StatusCode = status };
 
     /// <summary>Last line of defence: no secret or token in any message that leaves the client, and every failure logged.</summary>
-    private OpenStackResult<T> Finish<T>(OpenStackResult<T> result, string what)
+    private RemoteResult<T> Finish<T>(RemoteResult<T> result, string what)
     {
         if (result.Succeeded)
             return result;
@@ -503,5 +503,5 @@ public sealed partial class OpenStackClient : IOpenStackClient, IDisposable
     private static partial void LogAuthenticated(ILogger logger, string keystoneUrl, string projectId, DateTimeOffset expiresAt);
 
     [LoggerMessage(EventId = 4102, Level = LogLevel.Warning, Message = "OpenStack call to {What} against {Cloud} failed ({Kind}): {Message}")]
-    private static partial void LogFailed(ILogger logger, string what, string cloud, OpenStackErrorKind kind, string message);
+    private static partial void LogFailed(ILogger logger, string what, string cloud, RemoteErrorKind kind, string message);
 }

@@ -47,7 +47,7 @@ public sealed record OpenStackConnection(
     /// Checks the connection data without contacting the cloud: an absolute http(s) auth URL, a complete
     /// credential, and a CA bundle that holds at least one PEM certificate. Null when it is usable.
     /// </summary>
-    public OpenStackError? Validate()
+    public RemoteError? Validate()
     {
         if (!AuthUrl.IsAbsoluteUri || (AuthUrl.Scheme != Uri.UriSchemeHttps && AuthUrl.Scheme != Uri.UriSchemeHttp))
             return Invalid("The auth URL must be an absolute http:// or https:// address, such as https://keystone.example.com:5000/v3.");
@@ -94,7 +94,7 @@ public sealed record OpenStackConnection(
         }
         return null;
 
-        static OpenStackError Invalid(string message) => new(OpenStackErrorKind.InvalidConfiguration, message);
+        static RemoteError Invalid(string message) => new(RemoteErrorKind.InvalidConfiguration, message);
     }
 }
 

@@ -30,26 +30,26 @@ internal sealed class ServiceCatalog
             .ToArray();
 
     /// <summary>Whether the region is unknown to the whole catalog (null when it is known or not given).</summary>
-    public OpenStackError? CheckRegion(string? region)
+    public RemoteError? CheckRegion(string? region)
     {
         if (string.IsNullOrWhiteSpace(region) || Regions.Any(r => SameRegion(r, region)))
             return null;
         var known = Regions.Count == 0
             ? "The catalog's endpoints name no region at all; leave the region empty."
             : $"Regions in this cloud: {string.Join(", ", Regions)}.";
-        return new OpenStackError(OpenStackErrorKind.RegionMissing,
+        return new RemoteError(RemoteErrorKind.RegionMissing,
             $"No service in the catalog has an endpoint in region \"{region}\". {known} Check the region name.");
     }
 
     /// <summary>The endpoint URL of <paramref name="serviceType"/>, or why there is none.</summary>
-    public OpenStackResult<Uri> FindEndpoint(string serviceType, string? region, EndpointInterface endpointInterface)
+    public RemoteResult<Uri> FindEndpoint(string serviceType, string? region, EndpointInterface endpointInterface)
     {
         var label = ServiceLabel(serviceType);
         var services = _services.Where(s => string.Equals(s.Type, serviceType, StringComparison.OrdinalIgnoreCase)).ToArray();
         if (services.Length == 0)
         {
             var present = _services.Select(static s => s.Type).OfType<string>().Distinct().Order().ToArray();
-            return OpenStackResult<Uri>.Failure(OpenStackErrorKind.ServiceMissing,
+            return RemoteResult<Uri>.Failure(RemoteErrorKind.ServiceMissing,
                 $"The cloud's service catalog has no \"{serviceType}\" service ({label}), which the portal needs. " +
                 (present.Length == 0 ? "The catalog is empty. " : $"It lists: {string.Join(", ", present)}. ") +
                 "Ask the cloud administrator whether the service is deployed and whether the credential's project may use it.");
@@ -65,7 +65,7 @@ internal sealed class ServiceCatalog
             var where = regions.Length == 0
                 ? "Its endpoints name no region; leave the region empty."
                 : $"It has endpoints in: {string.Join(", ", regions)}.";
-            return OpenStackResult<Uri>.Failure(OpenStackErrorKind.RegionMissing,
+            return RemoteResult<Uri>.Failure(RemoteErrorKind.RegionMissing,
                 $"The \"{serviceType}\" service ({label}) has no endpoint in region \"{region}\". {where} Check the region name.");
         }
 
@@ -75,7 +75,7 @@ internal sealed class ServiceCatalog
         {
             var offered = inRegion.Select(static e => e.Interface).OfType<string>().Distinct().Order().ToArray();
             var regionText = string.IsNullOrWhiteSpace(region) ? string.Empty : $" in region \"{region}\"";
-            return OpenStackResult<Uri>.Failure(OpenStackErrorKind.ServiceMissing,
+            return RemoteResult<Uri>.Failure(RemoteErrorKind.ServiceMissing,
                 $"The \"{serviceType}\" service ({label}){regionText} has no {wanted} endpoint. " +
                 (offered.Length == 0 ? "It lists no interfaces." : $"It offers: {string.Join(", ", offered)}.") +
                 " Choose one of those interfaces.");
@@ -83,7 +83,7 @@ internal sealed class ServiceCatalog
 
         if (!Uri.TryCreate(chosen.Url, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
         {
-            return OpenStackResult<Uri>.Failure(OpenStackErrorKind.Malformed,
+            return RemoteResult<Uri>.Failure(RemoteErrorKind.Malformed,
                 $"The catalog's {wanted} endpoint of the \"{serviceType}\" service is not a valid http(s) URL: \"{chosen.Url}\".");
         }
         return url;

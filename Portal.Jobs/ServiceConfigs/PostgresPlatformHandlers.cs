@@ -33,9 +33,9 @@ public abstract class PostgresPlatformHandler(ServiceConfigService configs, Plat
         StepOutcome.Failed("The platform no longer exists; there is nothing left to do.");
 
     /// <summary>Unreachable, timeouts and server errors pass; the rest need a person.</summary>
-    protected static StepOutcome FromError(KubeError error, string doing) => error.Kind switch
+    protected static StepOutcome FromError(RemoteError error, string doing) => error.Kind switch
     {
-        KubeErrorKind.Unreachable or KubeErrorKind.Timeout or KubeErrorKind.ServerError => StepOutcome.Transient($"{doing}: {error.Message}"),
+        RemoteErrorKind.Unreachable or RemoteErrorKind.Timeout or RemoteErrorKind.ServerError => StepOutcome.Transient($"{doing}: {error.Message}"),
         _ => StepOutcome.Failed($"{doing}: {error.Message}"),
     };
 

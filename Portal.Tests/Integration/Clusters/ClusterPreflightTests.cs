@@ -1,3 +1,4 @@
+using Portal.Jobs;
 using System.Net;
 using Portal.Jobs.Clusters;
 using Portal.DemoCloud;
@@ -175,19 +176,19 @@ public sealed class ClusterPreflightTests : IDisposable
     {
         public IOpenStackClient Create(OpenStackConnection connection) => this;
 
-        public Task<OpenStackResult<ServiceCatalogSummary>> AuthenticateAsync(CancellationToken ct = default) =>
-            Task.FromResult(OpenStackResult<ServiceCatalogSummary>.Failure(OpenStackErrorKind.Unexpected, "not used"));
+        public Task<RemoteResult<ServiceCatalogSummary>> AuthenticateAsync(CancellationToken ct = default) =>
+            Task.FromResult(RemoteResult<ServiceCatalogSummary>.Failure(RemoteErrorKind.Unexpected, "not used"));
 
-        public Task<OpenStackResult<IReadOnlyList<OsFlavor>>> ListFlavorsAsync(CancellationToken ct = default) =>
-            Task.FromResult(OpenStackResult<IReadOnlyList<OsFlavor>>.Success(demo.Flavors));
+        public Task<RemoteResult<IReadOnlyList<OsFlavor>>> ListFlavorsAsync(CancellationToken ct = default) =>
+            Task.FromResult(RemoteResult<IReadOnlyList<OsFlavor>>.Success(demo.Flavors));
 
-        public Task<OpenStackResult<IReadOnlyList<OsImage>>> ListImagesAsync(CancellationToken ct = default) =>
-            Task.FromResult(OpenStackResult<IReadOnlyList<OsImage>>.Success([.. demo.Images.Select(i => i.Id == image.Id ? image : i)]));
+        public Task<RemoteResult<IReadOnlyList<OsImage>>> ListImagesAsync(CancellationToken ct = default) =>
+            Task.FromResult(RemoteResult<IReadOnlyList<OsImage>>.Success([.. demo.Images.Select(i => i.Id == image.Id ? image : i)]));
 
-        public Task<OpenStackResult<IReadOnlyList<OsNetwork>>> ListExternalNetworksAsync(CancellationToken ct = default) =>
-            Task.FromResult(OpenStackResult<IReadOnlyList<OsNetwork>>.Success(demo.ExternalNetworks));
+        public Task<RemoteResult<IReadOnlyList<OsNetwork>>> ListExternalNetworksAsync(CancellationToken ct = default) =>
+            Task.FromResult(RemoteResult<IReadOnlyList<OsNetwork>>.Success(demo.ExternalNetworks));
 
-        public Task<OpenStackResult<ComputeLimits>> GetComputeLimitsAsync(CancellationToken ct = default) =>
-            Task.FromResult(OpenStackResult<ComputeLimits>.Success(demo.ComputeLimits));
+        public Task<RemoteResult<ComputeLimits>> GetComputeLimitsAsync(CancellationToken ct = default) =>
+            Task.FromResult(RemoteResult<ComputeLimits>.Success(demo.ComputeLimits));
     }
 }

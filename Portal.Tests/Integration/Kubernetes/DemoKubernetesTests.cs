@@ -1,3 +1,4 @@
+using Portal.Jobs;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -181,7 +182,7 @@ public sealed class DemoKubernetesTests : IDisposable
 
         var result = await client.VersionAsync();
 
-        Assert.Equal(KubeErrorKind.Unauthorized, result.Error?.Kind);
+        Assert.Equal(RemoteErrorKind.Unauthorized, result.Error?.Kind);
     }
 
     [Fact]
@@ -191,7 +192,7 @@ public sealed class DemoKubernetesTests : IDisposable
 
         var result = await client.VersionAsync();
 
-        Assert.Equal(KubeErrorKind.Unreachable, result.Error?.Kind);
+        Assert.Equal(RemoteErrorKind.Unreachable, result.Error?.Kind);
         Assert.Contains("could not be resolved", result.Error!.Message);
     }
 
@@ -240,7 +241,7 @@ public sealed class DemoKubernetesTests : IDisposable
         Assert.Equal(kind == "Namespace" ? KubeDeleteOutcome.DeletionPending : KubeDeleteOutcome.Deleted, deleted.Value);
         if (kind != "Namespace")
         {
-            Assert.Equal(KubeErrorKind.NotFound, afterDelete.Error?.Kind);
+            Assert.Equal(RemoteErrorKind.NotFound, afterDelete.Error?.Kind);
             Assert.Equal(KubeDeleteOutcome.AlreadyGone, deletedAgain.Value);
         }
     }
@@ -343,7 +344,7 @@ public sealed class DemoKubernetesTests : IDisposable
 
         var result = await strict._client.ApplyAsync(ConfigMap("settings", ns: "nowhere"));
 
-        Assert.Equal(KubeErrorKind.NotFound, result.Error?.Kind);
+        Assert.Equal(RemoteErrorKind.NotFound, result.Error?.Kind);
         Assert.Equal(404, result.Error!.StatusCode);
     }
 
@@ -352,7 +353,7 @@ public sealed class DemoKubernetesTests : IDisposable
     {
         var result = await _client.ApplyAsync(ConfigMap("Bad_Name"));
 
-        Assert.Equal(KubeErrorKind.Invalid, result.Error?.Kind);
+        Assert.Equal(RemoteErrorKind.Invalid, result.Error?.Kind);
         Assert.Contains("ConfigMap \"Bad_Name\" is invalid: metadata.name: Invalid value: \"Bad_Name\": a lowercase RFC 1123 subdomain", result.Error!.Message);
     }
 
@@ -361,7 +362,7 @@ public sealed class DemoKubernetesTests : IDisposable
     {
         var result = await _client.ApplyAsync(PostgresCluster("orders", instances: 0));
 
-        Assert.Equal(KubeErrorKind.Invalid, result.Error?.Kind);
+        Assert.Equal(RemoteErrorKind.Invalid, result.Error?.Kind);
         Assert.Equal(422, result.Error!.StatusCode);
         Assert.Contains("Cluster.postgresql.cnpg.io \"orders\" is invalid: spec.instances: Invalid value: 0: spec.instances in body should be greater than or equal to 1", result.Error.Message);
     }
@@ -428,7 +429,7 @@ public sealed class DemoKubernetesTests : IDisposable
 
         Assert.Equal(KubeDeleteOutcome.DeletionPending, deleted.Value);
         Assert.Equal("Terminating", terminating.Phase);
-        Assert.Equal(KubeErrorKind.Forbidden, refused.Error?.Kind);
+        Assert.Equal(RemoteErrorKind.Forbidden, refused.Error?.Kind);
         Assert.Contains("unable to create new content in namespace doomed because it is being terminated", refused.Error!.Message);
         Assert.True(one.IsNotFound);
         Assert.True(gone.IsNotFound);
@@ -628,7 +629,7 @@ public sealed class DemoKubernetesTests : IDisposable
         Assert.Empty((await fast._client.ListAsync("infrastructure.cluster.x-k8s.io/v1beta1", "OpenStackCluster", "tenant-1")).Value!);
         Assert.Empty((await fast._client.ListAsync("infrastructure.cluster.x-k8s.io/v1beta1", "OpenStackMachineTemplate", "tenant-1")).Value!);
         Assert.True((await fast._client.GetAsync("v1", "Secret", "tenant-1", "prod-kubeconfig")).IsNotFound);
-        Assert.Equal(KubeErrorKind.Unreachable, (await workload.VersionAsync()).Error?.Kind);
+        Assert.Equal(RemoteErrorKind.Unreachable, (await workload.VersionAsync()).Error?.Kind);
     }
 
     // ---- Failure injection ------------------------------------------------------------------------------------
@@ -739,7 +740,7 @@ public sealed class DemoKubernetesTests : IDisposable
 
         var result = await _client.ApplyAsync(ConfigMap("settings"));
 
-        Assert.Equal(KubeErrorKind.ServerError, result.Error?.Kind);
+        Assert.Equal(RemoteErrorKind.ServerError, result.Error?.Kind);
         Assert.Contains("etcdserver: leader changed", result.Error!.Message);
         _api.ClearFailures();
     }
@@ -753,7 +754,7 @@ public sealed class DemoKubernetesTests : IDisposable
 
         var result = await _client.DeleteAsync("v1", "ConfigMap", "team-a", "settings");
 
-        Assert.Equal(KubeErrorKind.Forbidden, result.Error?.Kind);
+        Assert.Equal(RemoteErrorKind.Forbidden, result.Error?.Kind);
         Assert.Contains("cannot delete resource", result.Error!.Message);
     }
 
@@ -778,7 +779,7 @@ public sealed class DemoKubernetesTests : IDisposable
         var widget = await _client.ApplyAsync(Manifest("example.com/v1alpha1", "Widget", "w", "team-a", new JsonObject { ["size"] = 3 }));
         var type = await _client.ResolveTypeAsync("example.com/v1alpha1", "Widget");
 
-        Assert.Equal(KubeErrorKind.NotFound, before.Error?.Kind);
+        Assert.Equal(RemoteErrorKind.NotFound, before.Error?.Kind);
         Assert.Contains("is the custom resource definition for Widget installed?", before.Error!.Message);
         Assert.Equal("Established", (string?)installed["status"]!["conditions"]![1]!["type"]);
         Assert.True(widget.Succeeded, widget.ToString());

@@ -1,3 +1,4 @@
+using Portal.Jobs;
 using System.Text.Json.Nodes;
 using Portal.DemoCloud.Kubernetes;
 using Portal.Jobs.Kubernetes;
@@ -86,7 +87,7 @@ public sealed class DemoKubernetesWatchTests : IDisposable
 
         var last = Assert.Single(events);
         Assert.Equal(KubeWatchEventType.Error, last.Type);
-        Assert.Equal(KubeErrorKind.Conflict, last.Error!.Kind);
+        Assert.Equal(RemoteErrorKind.Conflict, last.Error!.Kind);
         Assert.Equal(410, last.Error.StatusCode);
     }
 

@@ -1,3 +1,4 @@
+using Portal.Jobs;
 using System.Net;
 using System.Net.Sockets;
 using Portal.DemoCloud.Kubernetes;
@@ -57,7 +58,7 @@ public sealed class KubernetesNetworkTests : IDisposable
 
         var result = await client.VersionAsync();
 
-        Assert.Equal(KubeErrorKind.Unreachable, result.Error?.Kind);
+        Assert.Equal(RemoteErrorKind.Unreachable, result.Error?.Kind);
         Assert.Contains($"nothing accepted a connection at 127.0.0.1:{port} (connection refused)", result.Error!.Message);
     }
 
@@ -68,7 +69,7 @@ public sealed class KubernetesNetworkTests : IDisposable
 
         var result = await client.VersionAsync();
 
-        Assert.Equal(KubeErrorKind.Unreachable, result.Error?.Kind);
+        Assert.Equal(RemoteErrorKind.Unreachable, result.Error?.Kind);
         Assert.Contains("the host name \"api.portal-tests.invalid\" could not be resolved (DNS lookup failed)", result.Error!.Message);
     }
 
@@ -93,7 +94,7 @@ public sealed class KubernetesNetworkTests : IDisposable
 
         var result = await client.VersionAsync();
 
-        Assert.Equal(KubeErrorKind.TlsFailure, result.Error?.Kind);
+        Assert.Equal(RemoteErrorKind.TlsFailure, result.Error?.Kind);
         Assert.Contains("is issued by a certificate authority that is not trusted", result.Error!.Message);
         Assert.Contains("the kubeconfig needs its certificate-authority-data", result.Error.Message);
         Assert.Equal(0, server.Requests);
@@ -108,7 +109,7 @@ public sealed class KubernetesNetworkTests : IDisposable
 
         var result = await client.VersionAsync();
 
-        Assert.Equal(KubeErrorKind.TlsFailure, result.Error?.Kind);
+        Assert.Equal(RemoteErrorKind.TlsFailure, result.Error?.Kind);
         Assert.Contains("(checked against the kubeconfig's certificate-authority-data)", result.Error!.Message);
         Assert.Equal(0, server.Requests);
     }
@@ -143,7 +144,7 @@ public sealed class KubernetesNetworkTests : IDisposable
 
         var result = await client.VersionAsync();
 
-        Assert.Equal(KubeErrorKind.TlsFailure, result.Error?.Kind);
+        Assert.Equal(RemoteErrorKind.TlsFailure, result.Error?.Kind);
         Assert.Contains("the server certificate is not valid for the host name \"127.0.0.1\"", result.Error!.Message);
     }
 

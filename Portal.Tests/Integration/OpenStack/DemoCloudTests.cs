@@ -1,3 +1,4 @@
+using Portal.Jobs;
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
@@ -154,7 +155,7 @@ public sealed class DemoCloudTests(ITestOutputHelper output)
 
         var result = await client.AuthenticateAsync();
 
-        Assert.Equal(OpenStackErrorKind.Unauthorized, result.Error?.Kind);
+        Assert.Equal(RemoteErrorKind.Unauthorized, result.Error?.Kind);
         Assert.DoesNotContain("guess", result.Error!.Message);
     }
 
@@ -165,7 +166,7 @@ public sealed class DemoCloudTests(ITestOutputHelper output)
 
         var result = await client.AuthenticateAsync();
 
-        Assert.Equal(OpenStackErrorKind.RegionMissing, result.Error?.Kind);
+        Assert.Equal(RemoteErrorKind.RegionMissing, result.Error?.Kind);
         Assert.Contains("demo-1", result.Error!.Message);
     }
 
@@ -177,7 +178,7 @@ public sealed class DemoCloudTests(ITestOutputHelper output)
 
         var result = await client.ListFlavorsAsync();
 
-        Assert.Equal(OpenStackErrorKind.ServerError, result.Error?.Kind);
+        Assert.Equal(RemoteErrorKind.ServerError, result.Error?.Kind);
         Assert.Contains("injected failure", result.Error!.Message);
         Assert.True((await client.ListFlavorsAsync()).Succeeded);
     }
@@ -194,11 +195,11 @@ public sealed class DemoCloudTests(ITestOutputHelper output)
     }
 
     [Theory]
-    [InlineData(HttpStatusCode.Forbidden, "image", OpenStackErrorKind.Forbidden)]
-    [InlineData(HttpStatusCode.Unauthorized, "identity", OpenStackErrorKind.Unauthorized)]
-    [InlineData(HttpStatusCode.NotFound, "identity", OpenStackErrorKind.NotFound)]
-    [InlineData(HttpStatusCode.BadGateway, null, OpenStackErrorKind.ServerError)]
-    public async Task ListImagesAsync_InjectedFailure_BecomesTheMatchingErrorKind(HttpStatusCode status, string? service, OpenStackErrorKind expected)
+    [InlineData(HttpStatusCode.Forbidden, "image", RemoteErrorKind.Forbidden)]
+    [InlineData(HttpStatusCode.Unauthorized, "identity", RemoteErrorKind.Unauthorized)]
+    [InlineData(HttpStatusCode.NotFound, "identity", RemoteErrorKind.NotFound)]
+    [InlineData(HttpStatusCode.BadGateway, null, RemoteErrorKind.ServerError)]
+    public async Task ListImagesAsync_InjectedFailure_BecomesTheMatchingErrorKind(HttpStatusCode status, string? service, RemoteErrorKind expected)
     {
         var (demo, client) = Create();
         demo.FailNext(status, service, count: 3);
@@ -318,7 +319,7 @@ public sealed class DemoCloudTests(ITestOutputHelper output)
 
         var result = await factory.Create(connection).AuthenticateAsync();
 
-        Assert.Equal(OpenStackErrorKind.Unreachable, result.Error?.Kind);
+        Assert.Equal(RemoteErrorKind.Unreachable, result.Error?.Kind);
         Assert.Equal(0, demo.RequestCount);
     }
 }

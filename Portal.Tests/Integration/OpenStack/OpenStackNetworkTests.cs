@@ -1,3 +1,4 @@
+using Portal.Jobs;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -23,7 +24,7 @@ public sealed class OpenStackNetworkTests
 
         var result = await client.AuthenticateAsync();
 
-        Assert.Equal(OpenStackErrorKind.Unreachable, result.Error?.Kind);
+        Assert.Equal(RemoteErrorKind.Unreachable, result.Error?.Kind);
         Assert.Contains($"127.0.0.1:{port} (connection refused)", result.Error!.Message);
     }
 
@@ -34,7 +35,7 @@ public sealed class OpenStackNetworkTests
 
         var result = await client.AuthenticateAsync();
 
-        Assert.Equal(OpenStackErrorKind.Unreachable, result.Error?.Kind);
+        Assert.Equal(RemoteErrorKind.Unreachable, result.Error?.Kind);
         Assert.Contains("\"keystone.portal-tests.invalid\" could not be resolved", result.Error!.Message);
     }
 
@@ -66,7 +67,7 @@ public sealed class OpenStackNetworkTests
         var result = await client.AuthenticateAsync();
         await server.WaitAsync(TimeSpan.FromSeconds(10));
 
-        Assert.Equal(OpenStackErrorKind.Unauthorized, result.Error?.Kind);
+        Assert.Equal(RemoteErrorKind.Unauthorized, result.Error?.Kind);
         Assert.StartsWith("The cloud rejected the credentials (401 Unauthorized).", result.Error!.Message);
         Assert.DoesNotContain("wrong-password", result.Error.Message);
         Assert.Equal("/v3/auth/tokens", receivedPath);
@@ -82,7 +83,7 @@ public sealed class OpenStackNetworkTests
 
         var result = await client.AuthenticateAsync();
 
-        Assert.Equal(OpenStackErrorKind.TlsFailure, result.Error?.Kind);
+        Assert.Equal(RemoteErrorKind.TlsFailure, result.Error?.Kind);
         Assert.Contains("not trusted", result.Error!.Message);
         Assert.Contains("CA bundle", result.Error.Message);
         Assert.Equal(0, server.Requests);
@@ -99,7 +100,7 @@ public sealed class OpenStackNetworkTests
         var result = await client.AuthenticateAsync();
 
         // The handshake succeeded against the custom root; Keystone's 401 is the answer that came back.
-        Assert.Equal(OpenStackErrorKind.Unauthorized, result.Error?.Kind);
+        Assert.Equal(RemoteErrorKind.Unauthorized, result.Error?.Kind);
         Assert.Equal(1, server.Requests);
     }
 
@@ -114,7 +115,7 @@ public sealed class OpenStackNetworkTests
 
         var result = await client.AuthenticateAsync();
 
-        Assert.Equal(OpenStackErrorKind.TlsFailure, result.Error?.Kind);
+        Assert.Equal(RemoteErrorKind.TlsFailure, result.Error?.Kind);
         Assert.Contains("checked against the CA bundle provided", result.Error!.Message);
         Assert.Equal(0, server.Requests);
     }
@@ -129,7 +130,7 @@ public sealed class OpenStackNetworkTests
 
         var result = await client.AuthenticateAsync();
 
-        Assert.Equal(OpenStackErrorKind.TlsFailure, result.Error?.Kind);
+        Assert.Equal(RemoteErrorKind.TlsFailure, result.Error?.Kind);
         Assert.Contains("not valid for the host name", result.Error!.Message);
     }
 
@@ -145,6 +146,6 @@ public sealed class OpenStackNetworkTests
 
         var result = await client.AuthenticateAsync();
 
-        Assert.Equal(OpenStackErrorKind.TlsFailure, result.Error?.Kind);
+        Assert.Equal(RemoteErrorKind.TlsFailure, result.Error?.Kind);
     }
 }

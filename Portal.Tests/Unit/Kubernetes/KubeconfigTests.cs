@@ -1,4 +1,5 @@
 using Portal.Jobs.Kubernetes;
+using Portal.Jobs;
 
 namespace Portal.Tests.Unit.Kubernetes;
 
@@ -191,7 +192,7 @@ public sealed class KubeconfigTests
         Assert.True(staging.Succeeded);
         Assert.Equal(new Uri("https://staging.example.com:6443"), staging.Value.Server);
         Assert.Equal("default", staging.Value.Namespace);
-        Assert.Equal(KubeErrorKind.InvalidConfiguration, config.Resolve("nope").Error?.Kind);
+        Assert.Equal(RemoteErrorKind.InvalidConfiguration, config.Resolve("nope").Error?.Kind);
     }
 
     [Fact]
@@ -233,7 +234,7 @@ public sealed class KubeconfigTests
     {
         var result = Kubeconfig.Parse(Config(user: "exec:\n  apiVersion: client.authentication.k8s.io/v1beta1\n  command: /usr/local/bin/kubelogin\n  args: [get-token, --login, azurecli]"));
 
-        Assert.Equal(KubeErrorKind.InvalidConfiguration, result.Error?.Kind);
+        Assert.Equal(RemoteErrorKind.InvalidConfiguration, result.Error?.Kind);
         Assert.Contains("exec plugin \"kubelogin\"", result.Error!.Message);
         Assert.Contains("Portal needs a token (for example a service account token) or a client certificate and key", result.Error.Message);
     }
@@ -326,7 +327,7 @@ public sealed class KubeconfigTests
         var result = Kubeconfig.Parse(yaml);
 
         Assert.False(result.Succeeded, $"{caseName} should be refused.");
-        Assert.Equal(KubeErrorKind.InvalidConfiguration, result.Error.Kind);
+        Assert.Equal(RemoteErrorKind.InvalidConfiguration, result.Error.Kind);
         Assert.Contains(expected, result.Error.Message);
     }
 
@@ -372,7 +373,7 @@ public sealed class KubeconfigTests
 
         var error = connection.Validate();
 
-        Assert.Equal(KubeErrorKind.InvalidConfiguration, error?.Kind);
+        Assert.Equal(RemoteErrorKind.InvalidConfiguration, error?.Kind);
         Assert.Contains("does not belong to its client certificate", error!.Message);
         AssertNoSecrets(connection.ToString(), OtherRsa.Key);
     }

@@ -1,3 +1,4 @@
+using Portal.Jobs;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
@@ -133,7 +134,7 @@ public sealed class KubernetesClientTests
 
         var result = await client.ResolveTypeAsync("postgresql.cnpg.io/v1", "Cluster");
 
-        Assert.Equal(KubeErrorKind.ServerError, result.Error?.Kind);
+        Assert.Equal(RemoteErrorKind.ServerError, result.Error?.Kind);
         Assert.Equal(2, api.Count(HttpMethod.Get, "/apis/postgresql.cnpg.io/v1"));
     }
 
@@ -145,7 +146,7 @@ public sealed class KubernetesClientTests
 
         var result = await client.GetAsync("v1", "Secret", "team-a", "s");
 
-        Assert.Equal(KubeErrorKind.Unauthorized, result.Error?.Kind);
+        Assert.Equal(RemoteErrorKind.Unauthorized, result.Error?.Kind);
         Assert.Single(api.Requests);
     }
 
@@ -156,7 +157,7 @@ public sealed class KubernetesClientTests
 
         var result = await client.GetAsync("postgresql.cnpg.io/v1", "Cluster", "databases", "orders-db");
 
-        Assert.Equal(KubeErrorKind.NotFound, result.Error?.Kind);
+        Assert.Equal(RemoteErrorKind.NotFound, result.Error?.Kind);
         Assert.Contains("Cluster \"databases/orders-db\" does not exist (404 Not Found).", result.Error!.Message);
         Assert.Contains("is the custom resource definition for Cluster installed?", result.Error.Message);
     }
@@ -169,7 +170,7 @@ public sealed class KubernetesClientTests
 
         var result = await client.ResolveTypeAsync("postgresql.cnpg.io/v1", "Database");
 
-        Assert.Equal(KubeErrorKind.NotFound, result.Error?.Kind);
+        Assert.Equal(RemoteErrorKind.NotFound, result.Error?.Kind);
         Assert.Contains("serves postgresql.cnpg.io/v1 but no kind \"Database\" in it (it has Backup, Cluster, ClusterImageCatalog, Pooler, ScheduledBackup)", result.Error!.Message);
         Assert.Equal(2, api.Count(HttpMethod.Get, "/apis/postgresql.cnpg.io/v1") + 1);
     }
@@ -182,7 +183,7 @@ public sealed class KubernetesClientTests
 
         var result = await client.ResolveTypeAsync("a/b/c", "Secret");
 
-        Assert.Equal(KubeErrorKind.InvalidConfiguration, result.Error?.Kind);
+        Assert.Equal(RemoteErrorKind.InvalidConfiguration, result.Error?.Kind);
         Assert.Empty(api.Requests);
     }
 
@@ -260,7 +261,7 @@ public sealed class KubernetesClientTests
 
         var result = await client.ApplyAsync(new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Secret", ["metadata"] = new JsonObject() });
 
-        Assert.Equal(KubeErrorKind.InvalidConfiguration, result.Error?.Kind);
+        Assert.Equal(RemoteErrorKind.InvalidConfiguration, result.Error?.Kind);
         Assert.Equal("The manifest to apply needs apiVersion, kind and metadata.name.", result.Error!.Message);
         Assert.Empty(api.Requests);
     }
@@ -311,7 +312,7 @@ public sealed class KubernetesClientTests
 
         var result = await client.ListAsync("v1", "Secret", "team-a");
 
-        Assert.Equal(KubeErrorKind.Malformed, result.Error?.Kind);
+        Assert.Equal(RemoteErrorKind.Malformed, result.Error?.Kind);
         Assert.Contains("continue tokens go in circles", result.Error!.Message);
     }
 
@@ -487,7 +488,7 @@ public sealed class KubernetesClientTests
 
         var result = await client.VersionAsync();
 
-        Assert.Equal(KubeErrorKind.Unauthorized, result.Error?.Kind);
+        Assert.Equal(RemoteErrorKind.Unauthorized, result.Error?.Kind);
         Assert.StartsWith("The API server at kube.test:6443 rejected the credentials (401 Unauthorized) when asked to read the server version.", result.Error!.Message);
         Assert.Contains("The token may have expired", result.Error.Message);
         Assert.DoesNotContain(KubeTestClients.Token, result.Error.Message);
@@ -504,25 +505,25 @@ public sealed class KubernetesClientTests
 
         var result = await client.GetAsync("v1", "Secret", "x", "y");
 
-        Assert.Equal(KubeErrorKind.InvalidConfiguration, result.Error?.Kind);
+        Assert.Equal(RemoteErrorKind.InvalidConfiguration, result.Error?.Kind);
         Assert.Contains("must be an https:// (or http://) URL", result.Error!.Message);
         Assert.Empty(api.Requests);
     }
 
     // ---- Error classes ----------------------------------------------------------------------------------------
 
-    public static TheoryData<int, string, KubeErrorKind, string> StatusErrors => new()
+    public static TheoryData<int, string, RemoteErrorKind, string> StatusErrors => new()
     {
-        { 403, "status_403_forbidden.json", KubeErrorKind.Forbidden,
+        { 403, "status_403_forbidden.json", RemoteErrorKind.Forbidden,
             "The API server refused to read Secret \"team-a/db-credentials\" (403 Forbidden): the kubeconfig's user lacks the permission (RBAC) for it. The API server said: \"secrets \"db-credentials\" is forbidden: User \"system:serviceaccount:portal:portal\" cannot get resource \"secrets\" in API group \"\" in the namespace \"team-a\"\"" },
-        { 404, "status_404_not_found.json", KubeErrorKind.NotFound, "Secret \"team-a/db-credentials\" does not exist (404 Not Found)." },
-        { 409, "status_409_conflict.json", KubeErrorKind.Conflict, "Could not read Secret \"team-a/db-credentials\": conflict (409 Conflict). The API server said: \"Apply failed with 1 conflict: conflict with \"kubectl-edit\"" },
-        { 422, "status_422_invalid.json", KubeErrorKind.Invalid, "The API server refused to read Secret \"team-a/db-credentials\": Cluster.postgresql.cnpg.io \"orders-db\" is invalid: spec.instances: Invalid value: 0: spec.instances in body should be greater than or equal to 1 (422 Unprocessable Entity)." },
+        { 404, "status_404_not_found.json", RemoteErrorKind.NotFound, "Secret \"team-a/db-credentials\" does not exist (404 Not Found)." },
+        { 409, "status_409_conflict.json", RemoteErrorKind.Conflict, "Could not read Secret \"team-a/db-credentials\": conflict (409 Conflict). The API server said: \"Apply failed with 1 conflict: conflict with \"kubectl-edit\"" },
+        { 422, "status_422_invalid.json", RemoteErrorKind.Invalid, "The API server refused to read Secret \"team-a/db-credentials\": Cluster.postgresql.cnpg.io \"orders-db\" is invalid: spec.instances: Invalid value: 0: spec.instances in body should be greater than or equal to 1 (422 Unprocessable Entity)." },
     };
 
     [Theory]
     [MemberData(nameof(StatusErrors))]
-    public async Task GetAsync_ErrorStatus_MapsToItsKindWithTheStatusMessage(int status, string fixture, KubeErrorKind kind, string expected)
+    public async Task GetAsync_ErrorStatus_MapsToItsKindWithTheStatusMessage(int status, string fixture, RemoteErrorKind kind, string expected)
     {
         var api = new FakeKubeApi().WithDiscovery()
             .On(HttpMethod.Get, "/api/v1/namespaces/team-a/secrets/db-credentials", () => KubeReply.Fixture(fixture, (HttpStatusCode)status));
@@ -545,7 +546,7 @@ public sealed class KubernetesClientTests
 
         var result = await client.ApplyAsync(PostgresCluster());
 
-        Assert.Equal(KubeErrorKind.Invalid, result.Error?.Kind);
+        Assert.Equal(RemoteErrorKind.Invalid, result.Error?.Kind);
         Assert.Equal("Invalid", result.Error!.Reason);
         Assert.Equal(
             "The API server refused to apply Cluster \"team-a/orders-db\": Cluster.postgresql.cnpg.io \"orders-db\" is invalid: spec.instances: Invalid value: 0: " +
@@ -562,7 +563,7 @@ public sealed class KubernetesClientTests
 
         var result = await client.ApplyAsync(Secret("s"));
 
-        Assert.Equal(KubeErrorKind.Invalid, result.Error?.Kind);
+        Assert.Equal(RemoteErrorKind.Invalid, result.Error?.Kind);
         Assert.Contains("as malformed (400 Bad Request). The API server said: \"error decoding patch\"", result.Error!.Message);
     }
 
@@ -575,7 +576,7 @@ public sealed class KubernetesClientTests
 
         var result = await client.ApplyAsync(Secret("s"));
 
-        Assert.Equal(KubeErrorKind.Unexpected, result.Error?.Kind);
+        Assert.Equal(RemoteErrorKind.Unexpected, result.Error?.Kind);
         Assert.Contains("does not accept server-side apply", result.Error!.Message);
     }
 
@@ -588,7 +589,7 @@ public sealed class KubernetesClientTests
 
         var result = await client.GetAsync("v1", "Secret", "team-a", "s");
 
-        Assert.Equal(KubeErrorKind.ServerError, result.Error?.Kind);
+        Assert.Equal(RemoteErrorKind.ServerError, result.Error?.Kind);
         Assert.Contains("failed to read Secret \"team-a/s\" (500 Internal Server Error) (3 attempts)", result.Error!.Message);
         Assert.Contains("etcdserver: request timed out", result.Error.Message);
         Assert.Equal(3, api.Count(HttpMethod.Get, "/api/v1/namespaces/team-a/secrets/s"));
@@ -660,7 +661,7 @@ public sealed class KubernetesClientTests
 
         var result = await client.VersionAsync();
 
-        Assert.Equal(KubeErrorKind.Timeout, result.Error?.Kind);
+        Assert.Equal(RemoteErrorKind.Timeout, result.Error?.Kind);
         Assert.StartsWith("The API server at kube.test:6443 did not answer within 100 ms (2 attempts) when asked to read the server version.", result.Error!.Message);
         Assert.Equal(2, handler.Calls);
     }
@@ -688,7 +689,7 @@ public sealed class KubernetesClientTests
 
         var result = await client.GetAsync("v1", "Secret", "team-a", "s");
 
-        Assert.Equal(KubeErrorKind.Malformed, result.Error?.Kind);
+        Assert.Equal(RemoteErrorKind.Malformed, result.Error?.Kind);
         Assert.Contains("its answer is text/html, not JSON; check that the server address points at the Kubernetes API itself", result.Error!.Message);
     }
 
@@ -705,7 +706,7 @@ public sealed class KubernetesClientTests
 
         var result = await client.VersionAsync();
 
-        Assert.Equal(KubeErrorKind.Unexpected, result.Error?.Kind);
+        Assert.Equal(RemoteErrorKind.Unexpected, result.Error?.Kind);
         Assert.Contains("redirects (301 Moved Permanently) to https://kube.test:6443/version", result.Error!.Message);
     }
 }

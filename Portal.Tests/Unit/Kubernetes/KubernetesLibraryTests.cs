@@ -1,3 +1,4 @@
+using Portal.Jobs;
 using System.Net;
 using System.Text;
 using k8s;
@@ -13,10 +14,10 @@ namespace Portal.Tests.Unit.Kubernetes;
 public sealed class KubernetesLibraryTests
 {
     [Theory]
-    [InlineData(HttpStatusCode.Unauthorized, "Unauthorized", KubeErrorKind.Unauthorized)]
-    [InlineData(HttpStatusCode.Forbidden, "Forbidden", KubeErrorKind.Forbidden)]
-    [InlineData(HttpStatusCode.InternalServerError, "InternalError", KubeErrorKind.ServerError)]
-    public async Task ApplyAsync_ErrorAnswerEchoingTheToken_NoLogLineOrMessageContainsTheTokenOrTheSecret(HttpStatusCode status, string reason, KubeErrorKind kind)
+    [InlineData(HttpStatusCode.Unauthorized, "Unauthorized", RemoteErrorKind.Unauthorized)]
+    [InlineData(HttpStatusCode.Forbidden, "Forbidden", RemoteErrorKind.Forbidden)]
+    [InlineData(HttpStatusCode.InternalServerError, "InternalError", RemoteErrorKind.ServerError)]
+    public async Task ApplyAsync_ErrorAnswerEchoingTheToken_NoLogLineOrMessageContainsTheTokenOrTheSecret(HttpStatusCode status, string reason, RemoteErrorKind kind)
     {
         // The library's exception for this answer holds the request with the Authorization header and the Secret's body.
         const string secretValue = "c3VwZXItc2VjcmV0LXBhc3N3b3JkLXZhbHVl";
@@ -53,7 +54,7 @@ public sealed class KubernetesLibraryTests
 
         var result = await client.VersionAsync();
 
-        Assert.Equal(KubeErrorKind.Unexpected, result.Error?.Kind);
+        Assert.Equal(RemoteErrorKind.Unexpected, result.Error?.Kind);
         Assert.Contains("InvalidOperationException", result.Error!.Message);
         Assert.DoesNotContain(KubeTestClients.Token[..20], result.Error.Message);
         Assert.All(logs.Lines, line => Assert.DoesNotContain(KubeTestClients.Token[..20], line));
@@ -93,7 +94,7 @@ public sealed class KubernetesLibraryTests
 
             var result = factory.Create(yaml);
 
-            Assert.Equal(KubeErrorKind.InvalidConfiguration, result.Error?.Kind);
+            Assert.Equal(RemoteErrorKind.InvalidConfiguration, result.Error?.Kind);
             Assert.Contains("exec plugin", result.Error!.Message);
             Assert.False(File.Exists(marker));
         }

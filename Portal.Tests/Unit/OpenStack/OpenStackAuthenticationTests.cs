@@ -1,3 +1,4 @@
+using Portal.Jobs;
 using System.Net;
 using System.Text.Json.Nodes;
 using Portal.Jobs.OpenStack;
@@ -191,7 +192,7 @@ public sealed class OpenStackAuthenticationTests
 
         var result = await client.AuthenticateAsync();
 
-        Assert.Equal(OpenStackErrorKind.Malformed, result.Error?.Kind);
+        Assert.Equal(RemoteErrorKind.Malformed, result.Error?.Kind);
         Assert.Contains("X-Subject-Token", result.Error!.Message);
     }
 
@@ -205,7 +206,7 @@ public sealed class OpenStackAuthenticationTests
 
         var result = await client.AuthenticateAsync();
 
-        Assert.Equal(OpenStackErrorKind.Malformed, result.Error?.Kind);
+        Assert.Equal(RemoteErrorKind.Malformed, result.Error?.Kind);
         Assert.Contains("not scoped to a project", result.Error!.Message);
     }
 
@@ -219,7 +220,7 @@ public sealed class OpenStackAuthenticationTests
 
         var result = await client.AuthenticateAsync();
 
-        Assert.Equal(OpenStackErrorKind.Malformed, result.Error?.Kind);
+        Assert.Equal(RemoteErrorKind.Malformed, result.Error?.Kind);
         Assert.Contains("expires_at", result.Error!.Message);
     }
 }

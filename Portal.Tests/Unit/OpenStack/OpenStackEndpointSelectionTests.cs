@@ -1,3 +1,4 @@
+using Portal.Jobs;
 using System.Text.Json.Nodes;
 using Portal.Jobs.OpenStack;
 
@@ -98,7 +99,7 @@ public sealed class OpenStackEndpointSelectionTests
 
         var result = await client.ListExternalNetworksAsync();
 
-        Assert.Equal(OpenStackErrorKind.ServiceMissing, result.Error?.Kind);
+        Assert.Equal(RemoteErrorKind.ServiceMissing, result.Error?.Kind);
         Assert.Contains("\"network\"", result.Error!.Message);
         Assert.Contains("Neutron", result.Error.Message);
         Assert.Contains("compute, identity, image", result.Error.Message);
@@ -112,7 +113,7 @@ public sealed class OpenStackEndpointSelectionTests
 
         var result = await client.ListImagesAsync();
 
-        Assert.Equal(OpenStackErrorKind.RegionMissing, result.Error?.Kind);
+        Assert.Equal(RemoteErrorKind.RegionMissing, result.Error?.Kind);
         Assert.Contains("\"image\"", result.Error!.Message);
         Assert.Contains("RegionTwo", result.Error.Message);
         Assert.Contains("RegionOne", result.Error.Message);
@@ -125,7 +126,7 @@ public sealed class OpenStackEndpointSelectionTests
 
         var result = await client.AuthenticateAsync();
 
-        Assert.Equal(OpenStackErrorKind.RegionMissing, result.Error?.Kind);
+        Assert.Equal(RemoteErrorKind.RegionMissing, result.Error?.Kind);
         Assert.Contains("\"RegionThree\"", result.Error!.Message);
         Assert.Contains("RegionOne, RegionTwo", result.Error.Message);
     }
@@ -137,7 +138,7 @@ public sealed class OpenStackEndpointSelectionTests
 
         var result = await client.ListExternalNetworksAsync();
 
-        Assert.Equal(OpenStackErrorKind.ServiceMissing, result.Error?.Kind);
+        Assert.Equal(RemoteErrorKind.ServiceMissing, result.Error?.Kind);
         Assert.Contains("no internal endpoint", result.Error!.Message);
         Assert.Contains("public", result.Error.Message);
     }

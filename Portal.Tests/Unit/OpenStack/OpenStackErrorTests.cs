@@ -1,3 +1,4 @@
+using Portal.Jobs;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
@@ -19,7 +20,7 @@ public sealed class OpenStackErrorTests
 
         var result = await client.AuthenticateAsync();
 
-        Assert.Equal(OpenStackErrorKind.Unauthorized, result.Error?.Kind);
+        Assert.Equal(RemoteErrorKind.Unauthorized, result.Error?.Kind);
         Assert.Equal(401, result.Error!.StatusCode);
         Assert.StartsWith("The cloud rejected the credentials (401 Unauthorized).", result.Error.Message);
         Assert.Contains("user name, password and user domain \"Default\"", result.Error.Message);
@@ -36,7 +37,7 @@ public sealed class OpenStackErrorTests
 
         var result = await client.AuthenticateAsync();
 
-        Assert.Equal(OpenStackErrorKind.Unauthorized, result.Error?.Kind);
+        Assert.Equal(RemoteErrorKind.Unauthorized, result.Error?.Kind);
         Assert.Contains("application credential ID and secret", result.Error!.Message);
     }
 
@@ -49,7 +50,7 @@ public sealed class OpenStackErrorTests
 
         var result = await client.ListFlavorsAsync();
 
-        Assert.Equal(OpenStackErrorKind.Forbidden, result.Error?.Kind);
+        Assert.Equal(RemoteErrorKind.Forbidden, result.Error?.Kind);
         Assert.Contains("Nova refused to list flavors (403 Forbidden)", result.Error!.Message);
         Assert.Contains("role", result.Error.Message);
         Assert.Contains("Policy doesn't allow", result.Error.Message);
@@ -61,7 +62,7 @@ public sealed class OpenStackErrorTests
         var cloud = new FakeOpenStack().On(HttpMethod.Post, 5000, "/v3/auth/tokens", () => Reply.KeystoneError(HttpStatusCode.Forbidden, "Nope."));
         var client = TestClients.Create(cloud);
 
-        Assert.Equal(OpenStackErrorKind.Forbidden, (await client.AuthenticateAsync()).Error?.Kind);
+        Assert.Equal(RemoteErrorKind.Forbidden, (await client.AuthenticateAsync()).Error?.Kind);
     }
 
     [Fact]
@@ -71,7 +72,7 @@ public sealed class OpenStackErrorTests
 
         var result = await client.AuthenticateAsync();
 
-        Assert.Equal(OpenStackErrorKind.NotFound, result.Error?.Kind);
+        Assert.Equal(RemoteErrorKind.NotFound, result.Error?.Kind);
         Assert.Contains("no Keystone v3 identity service at http://127.0.0.1:5000/keystone/v3", result.Error!.Message);
         Assert.Contains(":5000/v3", result.Error.Message);
     }
@@ -89,7 +90,7 @@ public sealed class OpenStackErrorTests
 
         var result = await client.AuthenticateAsync();
 
-        Assert.Equal(OpenStackErrorKind.InvalidConfiguration, result.Error?.Kind);
+        Assert.Equal(RemoteErrorKind.InvalidConfiguration, result.Error?.Kind);
         Assert.Contains("https://keystone.example.com:5000/v3/auth/tokens", result.Error!.Message);
     }
 
@@ -100,7 +101,7 @@ public sealed class OpenStackErrorTests
 
         var result = await client.ListImagesAsync();
 
-        Assert.Equal(OpenStackErrorKind.NotFound, result.Error?.Kind);
+        Assert.Equal(RemoteErrorKind.NotFound, result.Error?.Kind);
         Assert.Contains("http://127.0.0.1:9292/v2/images", result.Error!.Message);
         Assert.Contains("The resource could not be found.", result.Error.Message);
     }
@@ -119,7 +120,7 @@ public sealed class OpenStackErrorTests
         var started = System.Diagnostics.Stopwatch.StartNew();
         var result = await client.ListFlavorsAsync();
 
-        Assert.Equal(OpenStackErrorKind.Timeout, result.Error?.Kind);
+        Assert.Equal(RemoteErrorKind.Timeout, result.Error?.Kind);
         Assert.Contains("did not answer the request to list flavors within 150 ms (3 attempts)", result.Error!.Message);
         Assert.Equal(4, handler.Calls); // one token request, three GET attempts
         Assert.True(started.Elapsed < TimeSpan.FromSeconds(5), $"took {started.Elapsed}");
@@ -137,7 +138,7 @@ public sealed class OpenStackErrorTests
 
         var result = await client.AuthenticateAsync();
 
-        Assert.Equal(OpenStackErrorKind.Timeout, result.Error?.Kind);
+        Assert.Equal(RemoteErrorKind.Timeout, result.Error?.Kind);
         Assert.Equal(1, handler.Calls);
     }
 
@@ -169,7 +170,7 @@ public sealed class OpenStackErrorTests
 
         var result = await client.ListFlavorsAsync();
 
-        Assert.Equal(OpenStackErrorKind.Malformed, result.Error?.Kind);
+        Assert.Equal(RemoteErrorKind.Malformed, result.Error?.Kind);
         Assert.Contains(expected, result.Error!.Message);
     }
 
@@ -184,7 +185,7 @@ public sealed class OpenStackErrorTests
         });
         var client = TestClients.Create(cloud);
 
-        Assert.Equal(OpenStackErrorKind.Malformed, (await client.AuthenticateAsync()).Error?.Kind);
+        Assert.Equal(RemoteErrorKind.Malformed, (await client.AuthenticateAsync()).Error?.Kind);
     }
 
     [Fact]
@@ -196,7 +197,7 @@ public sealed class OpenStackErrorTests
 
         var result = await client.ListFlavorsAsync();
 
-        Assert.Equal(OpenStackErrorKind.ServerError, result.Error?.Kind);
+        Assert.Equal(RemoteErrorKind.ServerError, result.Error?.Kind);
         Assert.Equal(500, result.Error!.StatusCode);
         Assert.Contains("500 Internal Server Error (3 attempts)", result.Error.Message);
         Assert.Contains("Unexpected API Error.", result.Error.Message);
@@ -232,7 +233,7 @@ public sealed class OpenStackErrorTests
         var cloud = FakeOpenStack.WithKeystone().On(HttpMethod.Get, 8774, "/v2.1/flavors/detail", () => Reply.Text(HttpStatusCode.NotImplemented, "no"));
         var client = TestClients.Create(cloud);
 
-        Assert.Equal(OpenStackErrorKind.ServerError, (await client.ListFlavorsAsync()).Error?.Kind);
+        Assert.Equal(RemoteErrorKind.ServerError, (await client.ListFlavorsAsync()).Error?.Kind);
         Assert.Equal(1, cloud.Count(HttpMethod.Get, "/v2.1/flavors/detail"));
     }
 
@@ -259,7 +260,7 @@ public sealed class OpenStackErrorTests
 
         var result = await client.ListFlavorsAsync();
 
-        Assert.Equal(OpenStackErrorKind.Unreachable, result.Error?.Kind);
+        Assert.Equal(RemoteErrorKind.Unreachable, result.Error?.Kind);
         Assert.Contains("closed the connection", result.Error!.Message);
     }
 
@@ -273,7 +274,7 @@ public sealed class OpenStackErrorTests
 
         var result = await client.AuthenticateAsync();
 
-        Assert.Equal(OpenStackErrorKind.TlsFailure, result.Error?.Kind);
+        Assert.Equal(RemoteErrorKind.TlsFailure, result.Error?.Kind);
         Assert.Contains("keystone.example.com:5000", result.Error!.Message);
         Assert.Contains("CA bundle", result.Error.Message);
     }
@@ -301,9 +302,9 @@ public sealed class OpenStackErrorTests
         var result = await client.AuthenticateAsync();
         var flavors = await client.ListFlavorsAsync();
 
-        Assert.Equal(OpenStackErrorKind.InvalidConfiguration, result.Error?.Kind);
+        Assert.Equal(RemoteErrorKind.InvalidConfiguration, result.Error?.Kind);
         Assert.Contains(expected, result.Error!.Message);
-        Assert.Equal(OpenStackErrorKind.InvalidConfiguration, flavors.Error?.Kind);
+        Assert.Equal(RemoteErrorKind.InvalidConfiguration, flavors.Error?.Kind);
         Assert.Empty(cloud.Requests);
         Assert.Equal(result.Error, connection.Validate());
     }
@@ -340,7 +341,7 @@ public sealed class OpenStackErrorTests
                 (await client.ListImagesAsync()).Error,
                 (await client.ListExternalNetworksAsync()).Error,
                 (await client.GetComputeLimitsAsync()).Error,
-            }.OfType<OpenStackError>().ToArray();
+            }.OfType<RemoteError>().ToArray();
 
             Assert.NotEmpty(errors);
             foreach (var text in errors.Select(e => e.ToString()).Concat(logs.Lines).Append(client.Connection.ToString()))
