@@ -10,6 +10,8 @@ using Microsoft.Extensions.Logging;
 using Polly.Timeout;
 using Portal.Jobs.Http;
 
+using static Portal.Jobs.Http.RemoteText;
+
 namespace Portal.Jobs.Kubernetes;
 
 public sealed partial class KubernetesClient
@@ -242,20 +244,6 @@ public sealed partial class KubernetesClient
             text = text[..600] + "…";
         return (text, reason);
     }
-
-    private static string Seconds(TimeSpan span) =>
-        span.TotalSeconds >= 1 ? $"{span.TotalSeconds:0.#} s" : $"{span.TotalMilliseconds:0} ms";
-
-    private static string Tries(int attempts) => attempts > 1 ? $" ({attempts} attempts)" : string.Empty;
-
-    [GeneratedRegex("[A-Za-z0-9_=-]{40,}")]
-    private static partial Regex TokenLike();
-
-    [GeneratedRegex("<[^>]+>")]
-    private static partial Regex TagPattern();
-
-    [GeneratedRegex(@"\s+")]
-    private static partial Regex WhitespaceRun();
 
     [LoggerMessage(EventId = 4203, Level = LogLevel.Debug, Message = "Kubernetes discovery of {GroupVersion} unavailable ({Status}); guessing the plural name")]
     private static partial void LogDiscoveryFallback(ILogger logger, string groupVersion, int status);

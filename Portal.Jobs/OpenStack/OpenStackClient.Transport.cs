@@ -10,6 +10,8 @@ using Microsoft.Extensions.Logging;
 using Polly.Timeout;
 using Portal.Jobs.Http;
 
+using static Portal.Jobs.Http.RemoteText;
+
 namespace Portal.Jobs.OpenStack;
 
 public sealed partial class OpenStackClient
@@ -255,18 +257,4 @@ public sealed partial class OpenStackClient
         }
         return null;
     }
-
-    private static string Seconds(TimeSpan span) =>
-        span.TotalSeconds >= 1 ? $"{span.TotalSeconds:0.#} s" : $"{span.TotalMilliseconds:0} ms";
-
-    private static string Tries(int attempts) => attempts > 1 ? $" ({attempts} attempts)" : string.Empty;
-
-    [GeneratedRegex("[A-Za-z0-9_=-]{40,}")]
-    private static partial Regex TokenLike();
-
-    [GeneratedRegex("<[^>]+>")]
-    private static partial Regex TagPattern();
-
-    [GeneratedRegex(@"\s+")]
-    private static partial Regex WhitespaceRun();
 }

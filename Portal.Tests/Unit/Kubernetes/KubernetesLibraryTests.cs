@@ -159,4 +159,33 @@ public sealed class KubernetesLibraryTests
         Assert.Equal(0, factory.CachedClients);
         Assert.Throws<ObjectDisposedException>(() => factory.CreateClient(KubeTestClients.Connection()));
     }
+
+    [Fact]
+    public async Task CreateClient_ManyCallersOfOneClusterAtOnce_ShareOneInstanceAndAllSucceed()
+    {
+        var api = new FakeKubeApi().On(HttpMethod.Get, "/version", () => KubeReply.Fixture("version.json"));
+        using var factory = new KubernetesClientFactory(TimeProvider.System, new KubeLogCapture(), _ => api, options: KubeTestClients.FastOptions);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 32).Select(_ => Task.Run(() => factory.CreateClient(KubeTestClients.Connection()).VersionAsync())));
+
+        Assert.All(results, r => Assert.True(r.Succeeded, r.ToString()));
+        Assert.Equal(1, factory.CachedClients);
+    }
+
+    [Fact]
+    public async Task CreateClient_CredentialsRotateWhileOldClientsAreCalling_EveryCallSucceedsWithItsOwnToken()
+    {
+        var api = new FakeKubeApi().On(HttpMethod.Get, "/version", () => KubeReply.Fixture("version.json"));
+        using var factory = new KubernetesClientFactory(TimeProvider.System, new KubeLogCapture(), _ => api, options: KubeTestClients.FastOptions);
+        var old = factory.CreateClient(KubeTestClients.Connection(token: "old-token"));
+
+        var calls = Enumerable.Range(0, 32).Select(i => Task.Run(() => i % 2 == 0
+            ? old.VersionAsync()
+            : factory.CreateClient(KubeTestClients.Connection(token: $"rotated-token-{i % 4}")).VersionAsync()));
+        var results = await Task.WhenAll(calls);
+
+        Assert.All(results, r => Assert.True(r.Succeeded, r.ToString()));
+        Assert.Equal(1, factory.CachedClients);
+        Assert.All(api.Requests, r => Assert.Matches("^Bearer (old-token|rotated-token-[13])$", r.Headers["Authorization"]));
+    }
 }
