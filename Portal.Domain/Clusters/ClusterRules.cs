@@ -102,7 +102,7 @@ public static partial class ClusterRules
     /// <summary>Why a creation request with <paramref name="count"/> pools cannot lose one (the wizard's "Remove"), or null.</summary>
     public static string? WhyNotRemoveRequestedPool(int count) => PoolCountProblem(count - 1);
 
-    private static Result<string> DnsLabel(string? raw, FieldKey field, string what, int maxLength)
+    internal static Result<string> DnsLabel(string? raw, FieldKey field, string what, int maxLength)
     {
         var value = raw?.Trim() ?? "";
         if (value.Length == 0) return Refusal.Invalid(field, $"Give the {what} a name.");

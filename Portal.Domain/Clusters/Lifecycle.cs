@@ -18,10 +18,9 @@ public abstract class LifecycleResource : IHasObservations
     /// Properties that only record what the cloud reports back. Saving a change to these alone does not bump
     /// <see cref="Version"/>, so a person's open dialog is not made stale every time a node becomes ready.
     /// </summary>
-    private static readonly IReadOnlySet<string> Observations = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "ReadyNodes", "ReadyControlPlaneReplicas", "ObservedVersion", "LastReconciledAt", nameof(ProviderFault), nameof(UpdatedAt),
-    };
+    private static readonly IReadOnlySet<string> Observations = new HashSet<string>(
+        ["ReadyNodes", "ReadyControlPlaneReplicas", "ObservedVersion", "LastReconciledAt", nameof(ProviderFault), nameof(UpdatedAt),
+            .. Portal.Domain.Databases.ManagedDatabase.ObservationNames], StringComparer.Ordinal);
 
     IReadOnlySet<string> IHasObservations.ObservationProperties => Observations;
 

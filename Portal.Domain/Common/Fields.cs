@@ -97,6 +97,31 @@ public static class Fields
     /// <summary>The fault to inject into the demo cloud.</summary>
     public static readonly FieldKey Fault = new("fault");
 
+    // ---- managed PostgreSQL databases
+    public static readonly FieldKey Database = new("database");
+    /// <summary>The PostgreSQL version of a database (a major for a new one, a full version for an update).</summary>
+    public static readonly FieldKey PostgresVersion = new("postgresVersion");
+    public static readonly FieldKey Instances = new("instances");
+    public static readonly FieldKey Compute = new("compute");
+    public static readonly FieldKey StorageGiB = new("storageGiB");
+    /// <summary>The initial database's name inside PostgreSQL.</summary>
+    public static readonly FieldKey DatabaseName = new("databaseName");
+    public static readonly FieldKey OwnerName = new("ownerName");
+    public static readonly FieldKey Backups = new("backups");
+    public static readonly FieldKey BackupSchedule = new("backups.schedule");
+    public static readonly FieldKey BackupHour = new("backups.hour");
+    public static readonly FieldKey BackupDay = new("backups.day");
+    public static readonly FieldKey BackupRetentionDays = new("backups.retentionDays");
+    /// <summary>The point in time a restore recovers to.</summary>
+    public static readonly FieldKey RestorePoint = new("restorePoint");
+    /// <summary>The replica a switchover promotes.</summary>
+    public static readonly FieldKey Instance = new("instance");
+    /// <summary>A platform's backup object store (destination, endpoint, keys).</summary>
+    public static readonly FieldKey BackupDestination = new("backupStore.destinationPath");
+    public static readonly FieldKey BackupEndpoint = new("backupStore.endpointUrl");
+    public static readonly FieldKey BackupAccessKeyId = new("backupStore.accessKeyId");
+    public static readonly FieldKey BackupSecretKey = new("backupStore.secretAccessKey");
+
     /// <summary>The fields of one node pool on its own (the add-pool, scale and autoscaler dialogs): <c>name</c>, <c>flavor</c>, ...</summary>
     public static readonly PoolFieldKeys SinglePool = new(Name, Flavor, NodeCount, AutoscalerMin, AutoscalerMax);
 

@@ -28,4 +28,16 @@ public static class Limits
     public static readonly IReadOnlyList<int> StandaloneControlPlaneReplicas = [1, 3];
     /// <summary>A hosted control plane always runs this many replicas.</summary>
     public const int HostedControlPlaneReplicas = 3;
+
+    // ---- managed PostgreSQL databases
+    /// <summary>Database names are DNS labels: they name the CloudNativePG cluster, its pods ("-1"), services ("-rw") and secrets ("-app").</summary>
+    public const int DatabaseNameMaxLength = 40;
+    public const int MinDatabaseInstances = 1;
+    public const int MaxDatabaseInstances = 3;
+    public const int MinDatabaseStorageGiB = 1;
+    public const int MaxDatabaseStorageGiB = 1024;
+    public const int MinBackupRetentionDays = 1;
+    public const int MaxBackupRetentionDays = 90;
+    /// <summary>PostgreSQL identifiers (the initial database and its owner) are at most 63 bytes.</summary>
+    public const int PostgresIdentifierMaxLength = 63;
 }

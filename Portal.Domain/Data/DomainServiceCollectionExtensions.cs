@@ -54,6 +54,7 @@ public static class DomainServiceCollectionExtensions
         services.AddSingleton<CatalogService>();
         services.AddSingleton<ServiceConfigService>();
         services.AddSingleton<ClusterService>();
+        services.AddSingleton<Portal.Domain.Databases.DatabaseService>();
         services.AddSingleton<DashboardService>();
         services.AddSingleton<UserPreferences>();
         return services.AddIdentityCore<PortalUser>(IdentitySettings.Configure).AddEntityFrameworkStores<PortalDbContext>();

@@ -43,6 +43,7 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
     public DbSet<UnmatchedDirectoryGroup> UnmatchedDirectoryGroups => Set<UnmatchedDirectoryGroup>();
     public DbSet<Portal.Domain.Clusters.KubernetesCluster> Clusters => Set<Portal.Domain.Clusters.KubernetesCluster>();
     public DbSet<Portal.Domain.Clusters.NodePool> NodePools => Set<Portal.Domain.Clusters.NodePool>();
+    public DbSet<Portal.Domain.Databases.ManagedDatabase> Databases => Set<Portal.Domain.Databases.ManagedDatabase>();
     public DbSet<Portal.Domain.Clusters.StateTransition> StateTransitions => Set<Portal.Domain.Clusters.StateTransition>();
 
     protected override void OnModelCreating(ModelBuilder builder)

@@ -9,7 +9,7 @@ namespace Portal.Domain.Operations;
 /// </summary>
 public static class OperationKinds
 {
-    public static IReadOnlyList<OperationKind> All { get; } = [.. ClusterOperations.Kinds, .. PlatformOperations.Kinds];
+    public static IReadOnlyList<OperationKind> All { get; } = [.. ClusterOperations.Kinds, .. PlatformOperations.Kinds, .. Databases.DatabaseOperations.Kinds];
 
     /// <summary>The declaration of <paramref name="name"/>, or null for a kind the domain does not record (the engine's own tests run such kinds).</summary>
     public static OperationKind? Find(string name) => All.FirstOrDefault(k => k.Name == name);

@@ -45,6 +45,10 @@ public sealed class ServicePlatformConfiguration : IEntityTypeConfiguration<Serv
         builder.Property(p => p.OperatorVersion).HasMaxLength(32);
         builder.Property(p => p.TargetOperatorVersion).HasMaxLength(32);
         builder.Property(p => p.ClusterServer).HasMaxLength(500);
+        builder.Property(p => p.BackupDestinationPath).HasMaxLength(500);
+        builder.Property(p => p.BackupEndpointUrl).HasMaxLength(500);
+        builder.Property(p => p.BackupAccessKeyId).HasMaxLength(128);
+        builder.Ignore(p => p.HasBackupStore);
         builder.Property(p => p.Version).IsConcurrencyToken();
         // At most one platform per kind in a Service Config.
         builder.HasIndex(p => new { p.ServiceConfigId, p.Kind }).IsUnique();

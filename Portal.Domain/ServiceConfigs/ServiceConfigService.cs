@@ -17,6 +17,9 @@ public sealed record PlatformDetail(Guid Id, Guid ServiceConfigId, string Servic
     PostgresMode? PostgresMode, string? OperatorVersion, string? TargetOperatorVersion, bool HasKubeconfig, string? ClusterServer,
     DateTimeOffset CreatedAt, int Version)
 {
+    /// <summary>The backup object store (no secret): destination, endpoint, access key id; null when none is configured.</summary>
+    public BackupStoreView? BackupStore { get; init; }
+
     /// <summary>The operator versions it can be upgraded to, oldest first (<see cref="ServicePlatform.UpgradeVersions"/>).</summary>
     public IReadOnlyList<string> UpgradeVersions { get; init; } = [];
     /// <summary>Why an upgrade would be refused now, or null (<see cref="ServicePlatform.CheckUpgrade"/>).</summary>
@@ -25,6 +28,15 @@ public sealed record PlatformDetail(Guid Id, Guid ServiceConfigId, string Servic
     public string? WhyNotDelete { get; init; }
 
     public string Title => Kind == PlatformKind.Mks ? "MKS network platform" : "PostgreSQL platform";
+}
+
+/// <summary>A platform's backup object store as pages show it: never the secret key.</summary>
+public sealed record BackupStoreView(string DestinationPath, string? EndpointUrl, string AccessKeyId);
+
+/// <summary>A platform's backup object store with its secret key, for the engine only.</summary>
+public sealed record BackupStoreSecret(string DestinationPath, string? EndpointUrl, string AccessKeyId, string SecretAccessKey)
+{
+    public override string ToString() => $"BackupStoreSecret {{ DestinationPath = {DestinationPath}, AccessKeyId = {AccessKeyId}, SecretAccessKey = *** }}";
 }
 
 /// <summary>A platform change that started an operation: the platform and the operation (the engine hears of it when the change commits).</summary>
@@ -129,8 +141,45 @@ public sealed class ServiceConfigService(IDbContextFactory<PortalDbContext> dbFa
             UpgradeVersions = p.UpgradeVersions,
             WhyNotUpgrade = p.CheckUpgrade()?.Message,
             WhyNotDelete = p.CheckDelete()?.Message,
+            BackupStore = p.BackupDestinationPath is null ? null : new BackupStoreView(p.BackupDestinationPath, p.BackupEndpointUrl, p.BackupAccessKeyId ?? ""),
         };
     }
+
+    /// <summary>The platform's backup object store with its secret key decrypted, for server code that writes it into a cluster. Never hand it to a page.</summary>
+    public async Task<BackupStoreSecret?> GetBackupStoreAsync(Guid platformId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var stored = await db.ServicePlatforms.AsNoTracking().Where(p => p.Id == platformId)
+            .Select(p => new { p.BackupDestinationPath, p.BackupEndpointUrl, p.BackupAccessKeyId, p.ProtectedBackupSecretKey }).SingleOrDefaultAsync(ct);
+        if (stored?.BackupDestinationPath is null || stored.ProtectedBackupSecretKey is null) return null;
+        return new BackupStoreSecret(stored.BackupDestinationPath, stored.BackupEndpointUrl, stored.BackupAccessKeyId ?? "", secrets.Unprotect(stored.ProtectedBackupSecretKey));
+    }
+
+    /// <summary>
+    /// Sets the object store the platform's databases back up to. A blank secret key keeps the stored one. Databases pick
+    /// up a change the next time their spec is applied (any day-2 action, or a resync).
+    /// </summary>
+    public Task<Result> ConfigureBackupStoreAsync(Actor actor, Guid platformId, int expectedVersion, string? destinationPath, string? endpointUrl,
+        string? accessKeyId, string? secretAccessKey, CancellationToken ct = default) =>
+        commands.RunAsync(actor, new AuditSubject("postgres-platform.backup-store", PlatformTargetType, platformId.ToString(), "PostgreSQL platform",
+            new { destinationPath, endpointUrl, accessKeyId, secretAccessKey = string.IsNullOrEmpty(secretAccessKey) ? null : "(redacted)" }), async db =>
+        {
+            if (!actor.IsPlatformAdmin) return Refusal.Forbidden("Only platform admins can configure a platform's backup object store.");
+            var platform = await db.ServicePlatforms.SingleOrDefaultAsync(p => p.Id == platformId, ct);
+            if (platform is null) return Refusal.NotFound("The platform");
+            if (db.Expect(platform, expectedVersion, $"The {platform.Describe()}") is { } stale) return stale;
+            var destination = destinationPath?.Trim() ?? "";
+            if (!Uri.TryCreate(destination, UriKind.Absolute, out var destinationUri) || destinationUri.Scheme != "s3" || destinationUri.Host.Length == 0)
+                return Refusal.Invalid(Fields.BackupDestination, "Give the destination as s3://bucket or s3://bucket/path.");
+            var endpoint = string.IsNullOrWhiteSpace(endpointUrl) ? null : endpointUrl.Trim();
+            if (endpoint is not null && (!Uri.TryCreate(endpoint, UriKind.Absolute, out var endpointUri) || endpointUri.Scheme is not ("https" or "http")))
+                return Refusal.Invalid(Fields.BackupEndpoint, "The endpoint is an http or https URL such as https://s3.example.com, or empty for AWS S3.");
+            var keyId = accessKeyId?.Trim() ?? "";
+            if (keyId.Length is 0 or > 128 || keyId.Any(char.IsWhiteSpace))
+                return Refusal.Invalid(Fields.BackupAccessKeyId, "The access key id is required (up to 128 characters, no spaces).");
+            if (secretAccessKey is { Length: > 256 }) return Refusal.Invalid(Fields.BackupSecretKey, "The secret access key has at most 256 characters.");
+            return platform.SetBackupStore(destination.TrimEnd('/'), endpoint, keyId, string.IsNullOrEmpty(secretAccessKey) ? null : secrets.Protect(secretAccessKey));
+        }, ct);
 
     /// <summary>Whether any operation on the platform completed the named step (e.g. installed the operator).</summary>
     public async Task<bool> HasSucceededStepAsync(Guid platformId, string stepName, CancellationToken ct = default)
@@ -284,6 +333,10 @@ public sealed class ServiceConfigService(IDbContextFactory<PortalDbContext> dbFa
                 return (Guid?)null;
             }
 
+            var databases = await db.Databases.Where(d => d.PlatformId == platform.Id).OrderBy(d => d.Name).Select(d => d.Name).Take(6).ToListAsync(ct);
+            if (databases.Count > 0)
+                return Refusal.Conflict($"Managed PostgreSQL databases run on this platform: {Naming.List(databases.Take(5))}{(databases.Count > 5 ? " and more" : "")}. " +
+                    "Their owners must delete them first; to stop new databases here, disable the platform instead.");
             var deleting = platform.BeginDelete();
             if (!deleting.Succeeded) return deleting.Refusal!;
             var operation = PlatformOperations.Of(PlatformOperations.DeletePostgres)

@@ -65,8 +65,41 @@ public sealed class ServicePlatform : IVersioned
     /// <summary>The cluster's API server as the kubeconfig names it (not secret; shown).</summary>
     public string? ClusterServer { get; private set; }
 
+    // The object store databases on a PostgreSQL platform back up to (configured once by a platform admin).
+    /// <summary>Where backups go, e.g. <c>s3://backups/portal</c>.</summary>
+    public string? BackupDestinationPath { get; private set; }
+    /// <summary>The S3 endpoint of a store that is not AWS (MinIO, Ceph), or null.</summary>
+    public string? BackupEndpointUrl { get; private set; }
+    public string? BackupAccessKeyId { get; private set; }
+    /// <summary>The store's secret key, encrypted; never sent to a browser.</summary>
+    public string? ProtectedBackupSecretKey { get; private set; }
+
+    public bool HasBackupStore => BackupDestinationPath is not null && ProtectedBackupSecretKey is not null;
+
     public DateTimeOffset CreatedAt { get; private set; }
     public int Version { get; set; }
+
+    /// <summary>Sets the backup object store; a null <paramref name="protectedSecretKey"/> keeps the stored key.</summary>
+    public Result SetBackupStore(string destinationPath, string? endpointUrl, string accessKeyId, string? protectedSecretKey)
+    {
+        if (Kind != PlatformKind.PostgreSql || PostgresMode == ServiceConfigs.PostgresMode.External)
+            return Refusal.Invalid(Fields.BackupDestination, "Only Managed and Managed tools PostgreSQL platforms deploy databases, so only they have a backup object store.");
+        if (protectedSecretKey is null && ProtectedBackupSecretKey is null)
+            return Refusal.Invalid(Fields.BackupSecretKey, "The secret access key is required.");
+        BackupDestinationPath = destinationPath;
+        BackupEndpointUrl = endpointUrl;
+        BackupAccessKeyId = accessKeyId;
+        ProtectedBackupSecretKey = protectedSecretKey ?? ProtectedBackupSecretKey;
+        return Result.Ok();
+    }
+
+    /// <summary>Why no new database can be placed on this platform now, or null.</summary>
+    public string? WhyNoNewDatabases() =>
+        Kind != PlatformKind.PostgreSql ? "It is not a PostgreSQL platform."
+        : PostgresMode == ServiceConfigs.PostgresMode.External ? "Its PostgreSQL platform is External: it records a database managed elsewhere, and Portal deploys nothing there."
+        : !Enabled ? "Its PostgreSQL platform is disabled: it takes no new databases."
+        : State != PlatformState.Active ? $"Its PostgreSQL platform is {State.ToString().ToLowerInvariant()}, not active."
+        : null;
 
     public static ServicePlatform CreateMks(Guid serviceConfigId, string networkId, string networkName, DateTimeOffset now) => new()
     {

@@ -625,6 +625,198 @@ namespace Portal.Migrations.Sqlite.Migrations
                     b.ToTable("ClusterStateTransitions", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Domain.Databases.ManagedDatabase", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ArchivingFault")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BackupDay")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BackupFrequency")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("BackupHour")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("BackupRetentionDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("BackupsEnabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("BackupsEnabledAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ComputeSize")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CreatedById")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("CurrentOperationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CurrentPrimary")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DatabaseName")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Hibernated")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("InfrastructureId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("InstanceNames")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Instances")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastBackupAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastBackupFailedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LastBackupFailure")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("LastOperationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LastReconciledAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OperatorPhase")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OperatorPhaseReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("OperatorPhaseSince")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("OwnerName")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("PlatformId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PostgresVersion")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ProjectId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProviderFault")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ReadyInstances")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("RecoverableFrom")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("RecoverableTo")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("RestorePoint")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("RestoredFromId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RestoredFromName")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RestoredFromServer")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ServiceConfigId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StateReason")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("StorageGiB")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.HasIndex("InfrastructureId");
+
+                    b.HasIndex("PlatformId");
+
+                    b.HasIndex("ServiceConfigId");
+
+                    b.HasIndex("State");
+
+                    b.HasIndex("ProjectId", "Name")
+                        .IsUnique();
+
+                    b.HasIndex("TenantId", "CreatedAt");
+
+                    b.ToTable("ManagedDatabases", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Domain.Identity.PortalUser", b =>
                 {
                     b.Property<string>("Id")
@@ -1120,6 +1312,18 @@ namespace Portal.Migrations.Sqlite.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("BackupAccessKeyId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BackupDestinationPath")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BackupEndpointUrl")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ClusterServer")
                         .HasMaxLength(500)
                         .HasColumnType("TEXT");
@@ -1149,6 +1353,9 @@ namespace Portal.Migrations.Sqlite.Migrations
 
                     b.Property<string>("PostgresMode")
                         .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProtectedBackupSecretKey")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ProtectedKubeconfig")
@@ -1419,6 +1626,41 @@ namespace Portal.Migrations.Sqlite.Migrations
                         .IsRequired();
 
                     b.Navigation("Cluster");
+                });
+
+            modelBuilder.Entity("Portal.Domain.Databases.ManagedDatabase", b =>
+                {
+                    b.HasOne("Portal.Domain.Infrastructures.Infrastructure", null)
+                        .WithMany()
+                        .HasForeignKey("InfrastructureId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Portal.Domain.ServiceConfigs.ServicePlatform", null)
+                        .WithMany()
+                        .HasForeignKey("PlatformId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Portal.Domain.Tenancy.Project", "Project")
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Portal.Domain.ServiceConfigs.ServiceConfig", null)
+                        .WithMany()
+                        .HasForeignKey("ServiceConfigId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Portal.Domain.Tenancy.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Project");
                 });
 
             modelBuilder.Entity("Portal.Domain.Infrastructures.Infrastructure", b =>
