@@ -43,6 +43,7 @@ public static class PortalJobsServiceCollectionExtensions
         services.AddOperationHandler<UpgradePostgresPlatformHandler>();
         services.AddOperationHandler<DeletePostgresPlatformHandler>();
         services.AddManagedKubernetes(options.Clusters);
+        services.AddSingleton<Portal.Jobs.Databases.DatabaseConnections>();
         return services;
     }
 }
