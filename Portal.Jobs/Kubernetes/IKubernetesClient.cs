@@ -32,6 +32,12 @@ public interface IKubernetesClient
     /// </summary>
     Task<RemoteResult<JsonObject>> ApplyAsync(JsonObject manifest, CancellationToken ct = default);
 
+    /// <summary>
+    /// Server-side apply of an object's <c>.status</c> through its status subresource (as <c>kubectl cnpg promote</c> sets
+    /// a CloudNativePG cluster's <c>status.targetPrimary</c>); the manifest's spec is ignored. Idempotent.
+    /// </summary>
+    Task<RemoteResult<JsonObject>> ApplyStatusAsync(JsonObject manifest, CancellationToken ct = default);
+
     /// <summary>Deletes an object; one that is already gone counts as success (<see cref="KubeDeleteOutcome.AlreadyGone"/>).</summary>
     Task<RemoteResult<KubeDeleteOutcome>> DeleteAsync(string apiVersion, string kind, string? ns, string name, CancellationToken ct = default);
 

@@ -161,7 +161,11 @@ public sealed partial class KubernetesClient : IKubernetesClient
         return items;
     }
 
-    public async Task<RemoteResult<JsonObject>> ApplyAsync(JsonObject manifest, CancellationToken ct = default)
+    public Task<RemoteResult<JsonObject>> ApplyAsync(JsonObject manifest, CancellationToken ct = default) => ApplyCoreAsync(manifest, status: false, ct);
+
+    public Task<RemoteResult<JsonObject>> ApplyStatusAsync(JsonObject manifest, CancellationToken ct = default) => ApplyCoreAsync(manifest, status: true, ct);
+
+    private async Task<RemoteResult<JsonObject>> ApplyCoreAsync(JsonObject manifest, bool status, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(manifest);
         if (_configurationError is not null)
@@ -193,13 +197,31 @@ public sealed partial class KubernetesClient : IKubernetesClient
         // Server-managed fields would only cause conflicts (a stale resourceVersion) or be ignored.
         foreach (var field in (ReadOnlySpan<string>)["resourceVersion", "uid", "creationTimestamp", "generation", "managedFields", "selfLink", "deletionTimestamp"])
             metadata.Remove(field);
-        body.Remove("status");
+        if (status)
+        {
+            // Only the status is applied through the status subresource: what the spec says is left alone.
+            body.Remove("spec");
+            if (body["status"] is not JsonObject)
+                return new RemoteError(RemoteErrorKind.InvalidConfiguration, "The status to apply needs a status object.");
+        }
+        else
+        {
+            body.Remove("status");
+        }
 
         var described = Describe(type.Value, ns, target.Name);
-        var call = new Call($"apply {described}") { Type = type.Value, Target = described, IsApply = true };
-        var path = type.Value.ObjectPath(ns, target.Name);
+        var call = new Call($"apply {(status ? "the status of " : "")}{described}") { Type = type.Value, Target = described, IsApply = true };
+        var path = type.Value.ObjectPath(ns, target.Name) + (status ? "/status" : "");
         var patch = new V1Patch(body.ToJsonString(), V1Patch.PatchType.ApplyPatch);
         var t = type.Value;
+        if (status)
+        {
+            return await InvokeAsync(call, path, c => ns is null
+                ? _api!.CustomObjects.PatchClusterCustomObjectStatusAsync<JsonObject>(patch, t.Group, t.Version, t.Plural, target.Name,
+                    fieldManager: _options.FieldManager, force: true, cancellationToken: c)
+                : _api!.CustomObjects.PatchNamespacedCustomObjectStatusAsync<JsonObject>(patch, t.Group, t.Version, ns, t.Plural, target.Name,
+                    fieldManager: _options.FieldManager, force: true, cancellationToken: c), ct).ConfigureAwait(false);
+        }
         return await InvokeAsync(call, path, c => ns is null
             ? _api!.CustomObjects.PatchClusterCustomObjectAsync<JsonObject>(patch, t.Group, t.Version, t.Plural, target.Name,
                 fieldManager: _options.FieldManager, force: true, cancellationToken: c)
