@@ -223,8 +223,9 @@ public static partial class DatabaseManifests
     /// <summary>The labels of every object of the database: its id, its tenant and project, and who manages it.</summary>
     public static JsonObject Labels(DatabaseManifestSpec spec)
     {
-        var labels = ProjectLabels(spec);
-        labels[DatabaseIdLabel] = spec.DatabaseId.ToString("N");
+        var labels = new JsonObject { [DatabaseIdLabel] = spec.DatabaseId.ToString("N") };
+        foreach (var (key, value) in ProjectLabels(spec))
+            labels[key] = value?.DeepClone();
         return labels;
     }
 
