@@ -25,6 +25,9 @@ public static partial class DatabaseManifests
     public const string TenantIdLabel = "portal.io/tenant-id";
     public const string ProjectIdLabel = "portal.io/project-id";
 
+    /// <summary>On a restored database's Cluster: the namespace of the database it was restored from (information only).</summary>
+    public const string RestoredFromNamespaceLabel = "portal.io/restored-from-namespace";
+
     /// <summary>CloudNativePG's declarative hibernation: "on" stops the instances and keeps their volumes.</summary>
     public const string HibernationAnnotation = "cnpg.io/hibernation";
 
@@ -161,6 +164,8 @@ public static partial class DatabaseManifests
             specNode["backup"] = Backup(spec);
 
         var metadata = Metadata(spec, ClusterName(spec));
+        if (spec.Restore is { SourceNamespace: { Length: > 0 } sourceNamespace } && DnsLabel().IsMatch(sourceNamespace))
+            metadata["labels"]![RestoredFromNamespaceLabel] = sourceNamespace;
         var annotations = new JsonObject();
         if (spec.Hibernated)
             annotations[HibernationAnnotation] = "on";

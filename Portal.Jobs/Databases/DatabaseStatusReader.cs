@@ -33,8 +33,10 @@ public static partial class DatabaseStatusReader
 
     /// <summary>
     /// The phases in which the operator has stopped making progress on its own: each needs a fix (a plugin, an image
-    /// catalog, the definition, the platform) or manual intervention. Every other phase — setting up, creating a
-    /// replica, upgrading, failing over, applying configuration — is progress and not a fault.
+    /// catalog, the definition, disk space, the network between operator and instances) or manual intervention. Every
+    /// other phase — setting up, creating a replica, upgrading, failing over, applying configuration — is progress
+    /// and not a fault. The last two are written as literals by the operator's controller rather than as api/v1
+    /// constants; the unrecoverable phase had other words before CloudNativePG 1.25, and older operators still say them.
     /// </summary>
     public static readonly IReadOnlySet<string> FaultPhases = new HashSet<string>(StringComparer.Ordinal)
     {
@@ -42,9 +44,12 @@ public static partial class DatabaseStatusReader
         "Cluster cannot proceed to reconciliation due to an error while interacting with plugins",
         "Cluster has incomplete or invalid image catalog",
         "Cluster is unrecoverable and needs manual intervention",
+        "Cluster is in an unrecoverable state, needs manual intervention",
         "Cluster cannot execute instance online upgrade due to missing architecture binary",
         "Unable to create required cluster objects",
         "Invalid cluster definition",
+        "Not enough disk space",
+        "Instance Status Extraction Error: HTTP communication issue",
     };
 
     /// <summary>

@@ -84,6 +84,8 @@ public sealed class DatabaseStatusReaderTests
     [InlineData("Invalid cluster definition")]
     [InlineData("Cluster cannot proceed to reconciliation due to an unknown plugin being required")]
     [InlineData("Cluster has incomplete or invalid image catalog")]
+    [InlineData("Cluster is in an unrecoverable state, needs manual intervention")]
+    [InlineData("Not enough disk space")]
     public void Read_FailurePhaseWithoutReason_IsFaultWithPhase(string phase)
     {
         var cluster = Parse(Unrecoverable);
