@@ -286,6 +286,9 @@ public static partial class DatabaseManifests
 
     private static JsonObject Backup(DatabaseManifestSpec spec)
     {
+        // CloudNativePG only accepts a positive count ("^[1-9][0-9]*[dwm]$"); refuse here rather than at the API server.
+        if (spec.Backups!.RetentionDays < 1)
+            throw new ArgumentException($"Database '{spec.Name}': backups must be kept at least one day.", nameof(spec));
         var store = ObjectStore(spec);
         if (NeedsOwnServerName(spec))
             store["serverName"] = ArchiveServerName(spec);
@@ -294,7 +297,7 @@ public static partial class DatabaseManifests
         return new JsonObject
         {
             ["barmanObjectStore"] = store,
-            ["retentionPolicy"] = $"{spec.Backups!.RetentionDays}d",
+            ["retentionPolicy"] = $"{spec.Backups.RetentionDays}d",
         };
     }
 

@@ -169,6 +169,10 @@ public sealed class DatabaseManifestsTests
         Assert.Throws<ArgumentException>(() => DatabaseManifests.Cluster(Spec(name: "Orders_DB")));
 
     [Fact]
+    public void Cluster_RetentionZeroDays_Throws() =>
+        Assert.Throws<ArgumentException>(() => DatabaseManifests.Cluster(Spec(store: Store, backups: new BackupPlanSpec("0 0 2 * * *", 0))));
+
+    [Fact]
     public void ScheduledBackup_WithoutBackups_Throws() =>
         Assert.Throws<ArgumentException>(() => DatabaseManifests.ScheduledBackup(Spec(store: Store)));
 
