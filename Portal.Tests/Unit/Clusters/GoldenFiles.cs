@@ -10,12 +10,14 @@ namespace Portal.Tests.Unit.Clusters;
 /// Golden-file assertions for generated manifests: the expected JSON lives in Portal.Tests/Unit/Clusters/Golden, read
 /// from the source tree (the repository root is found above the test binaries). Any difference fails with a line diff.
 /// Set <c>PORTAL_UPDATE_GOLDEN=1</c> to rewrite the files from the current output instead; review them in the diff.
+/// Other areas keep their golden files beside their tests (Portal.Tests/Unit/{area}/Golden) and use the overloads
+/// taking an area.
 /// </summary>
 public static class GoldenFiles
 {
     public const string UpdateVariable = "PORTAL_UPDATE_GOLDEN";
 
-    private static readonly Lazy<string> Folder = new(() => FindFolder());
+    private static readonly Lazy<string> Folder = new(() => FindFolder("Clusters"));
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static string PathOf(string name) => Path.Combine(Folder.Value, name);
@@ -26,9 +28,16 @@ public static class GoldenFiles
     public static void AssertMatches(string name, IEnumerable<JsonObject> objects) =>
         AssertMatches(name, new JsonArray([.. objects.Select(o => (JsonNode)o.DeepClone())]));
 
-    public static void AssertMatches(string name, JsonNode actual)
+    public static void AssertMatches(string name, JsonNode actual) => AssertFile(PathOf(name), name, actual);
+
+    /// <summary>Like <see cref="AssertMatches(string, JsonNode)"/>, for the golden files of another area (e.g. "Databases").</summary>
+    public static void AssertMatchesIn(string area, string name, IEnumerable<JsonObject> objects) =>
+        AssertMatchesIn(area, name, new JsonArray([.. objects.Select(o => (JsonNode)o.DeepClone())]));
+
+    public static void AssertMatchesIn(string area, string name, JsonNode actual) => AssertFile(Path.Combine(FindFolder(area), name), name, actual);
+
+    private static void AssertFile(string path, string name, JsonNode actual)
     {
-        var path = PathOf(name);
         var text = Render(actual);
         if (Environment.GetEnvironmentVariable(UpdateVariable) == "1")
         {
@@ -100,17 +109,17 @@ public static class GoldenFiles
         return output.ToString();
     }
 
-    private static string FindFolder([CallerFilePath] string sourceFile = "")
+    private static string FindFolder(string area, [CallerFilePath] string sourceFile = "")
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
             if (File.Exists(Path.Combine(dir.FullName, "Portal.sln")))
-                return Path.Combine(dir.FullName, "Portal.Tests", "Unit", "Clusters", "Golden");
+                return Path.Combine(dir.FullName, "Portal.Tests", "Unit", area, "Golden");
         }
         // Built outside the repository tree: fall back to the folder next to this source file.
-        var fromSource = Path.Combine(Path.GetDirectoryName(sourceFile)!, "Golden");
+        var fromSource = Path.Combine(Path.GetDirectoryName(sourceFile)!, "..", area, "Golden");
         if (Directory.Exists(fromSource))
             return fromSource;
-        throw new DirectoryNotFoundException("Could not find Portal.Tests/Unit/Clusters/Golden above " + AppContext.BaseDirectory);
+        throw new DirectoryNotFoundException($"Could not find Portal.Tests/Unit/{area}/Golden above " + AppContext.BaseDirectory);
     }
 }
