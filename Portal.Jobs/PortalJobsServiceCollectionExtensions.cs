@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Portal.Domain.Operations;
 using Portal.Jobs.Clusters;
+using Portal.Jobs.Databases;
 using Portal.Jobs.Infrastructures;
 using Portal.Jobs.Kubernetes;
 using Portal.Jobs.OpenStack;
@@ -17,6 +18,7 @@ public sealed record PortalJobsOptions
     public KubernetesClientOptions? Kubernetes { get; init; }
     public Action<OperationsOptions>? Operations { get; init; }
     public ClusterOperationOptions? Clusters { get; init; }
+    public DatabaseOperationOptions? Databases { get; init; }
 }
 
 public static class PortalJobsServiceCollectionExtensions
@@ -43,7 +45,7 @@ public static class PortalJobsServiceCollectionExtensions
         services.AddOperationHandler<UpgradePostgresPlatformHandler>();
         services.AddOperationHandler<DeletePostgresPlatformHandler>();
         services.AddManagedKubernetes(options.Clusters);
-        services.AddSingleton<Portal.Jobs.Databases.DatabaseConnections>();
+        services.AddManagedDatabases(options.Databases);
         return services;
     }
 }

@@ -41,6 +41,9 @@ public sealed class ManagedDatabase : LifecycleResource
     /// <summary>The instances are stopped with their volumes kept (CloudNativePG's declarative hibernation).</summary>
     public bool Hibernated { get; private set; }
 
+    /// <summary>When the last rolling restart was asked for: kept in the spec (as the restart annotation) so later applies do not undo or repeat it.</summary>
+    public DateTimeOffset? RestartRequestedAt { get; private set; }
+
     /// <summary>Set on a database created by a point-in-time restore: the source's name (it may since be gone) and the point.</summary>
     public Guid? RestoredFromId { get; private set; }
     public string? RestoredFromName { get; private set; }
@@ -248,6 +251,8 @@ public sealed class ManagedDatabase : LifecycleResource
     }
 
     public void ApplyHibernation(bool hibernated, DateTimeOffset now) { Hibernated = hibernated; UpdatedAt = now; }
+
+    public void ApplyRestart(DateTimeOffset requestedAt, DateTimeOffset now) { RestartRequestedAt = requestedAt; UpdatedAt = now; }
 
     // ---- how an operation ended: applied in the transaction that records the end ----
 

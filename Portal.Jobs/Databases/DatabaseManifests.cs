@@ -49,7 +49,7 @@ public static partial class DatabaseManifests
     // ---- Names ----------------------------------------------------------------------------------------------------
 
     /// <summary>A project's namespace on a PostgreSQL platform: <c>pg-</c> and the first 12 hex digits of the project id.</summary>
-    public static string NamespaceFor(Guid projectId) => "pg-" + projectId.ToString("N")[..12];
+    public static string NamespaceFor(Guid projectId) => Portal.Domain.Databases.DatabaseService.NamespaceFor(projectId);
 
     public static string BackupStoreSecretName(DatabaseManifestSpec spec) => $"{ClusterName(spec)}-backup-store";
 

@@ -770,6 +770,9 @@ namespace Portal.Migrations.PostgreSql.Migrations
                     b.Property<DateTimeOffset?>("RecoverableTo")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTimeOffset?>("RestartRequestedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTimeOffset?>("RestorePoint")
                         .HasColumnType("timestamp with time zone");
 

@@ -757,6 +757,9 @@ namespace Portal.Migrations.Sqlite.Migrations
                     b.Property<long?>("RecoverableTo")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("RestartRequestedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("RestorePoint")
                         .HasColumnType("INTEGER");
 

@@ -61,6 +61,7 @@ namespace Portal.Migrations.Sqlite.Migrations
                     BackupDay = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
                     BackupRetentionDays = table.Column<int>(type: "INTEGER", nullable: false),
                     Hibernated = table.Column<bool>(type: "INTEGER", nullable: false),
+                    RestartRequestedAt = table.Column<long>(type: "INTEGER", nullable: true),
                     RestoredFromId = table.Column<Guid>(type: "TEXT", nullable: true),
                     RestoredFromName = table.Column<string>(type: "TEXT", maxLength: 40, nullable: true),
                     RestoredFromServer = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),

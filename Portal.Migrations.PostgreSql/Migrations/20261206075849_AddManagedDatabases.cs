@@ -61,6 +61,7 @@ namespace Portal.Migrations.PostgreSql.Migrations
                     BackupDay = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
                     BackupRetentionDays = table.Column<int>(type: "integer", nullable: false),
                     Hibernated = table.Column<bool>(type: "boolean", nullable: false),
+                    RestartRequestedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     RestoredFromId = table.Column<Guid>(type: "uuid", nullable: true),
                     RestoredFromName = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: true),
                     RestoredFromServer = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
