@@ -51,6 +51,8 @@ public sealed class StateTransition
             {
                 KubernetesCluster c => (c.Id, (Guid?)null, c.Name),
                 NodePool p => (p.ClusterId, (Guid?)p.Id, p.Cluster is { } owner ? $"{owner.Name}/{p.Name}" : p.Name),
+                // A database has no parts: its own id stands where a cluster's does.
+                Portal.Domain.Databases.ManagedDatabase d => (d.Id, (Guid?)null, d.Name),
                 _ => throw new InvalidOperationException($"Unknown lifecycle resource {resource.GetType().Name}."),
             };
             transitions.Add(new StateTransition(clusterId, poolId, name, from, state.CurrentValue, resource.StateReason,

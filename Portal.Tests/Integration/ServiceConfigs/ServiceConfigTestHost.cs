@@ -157,6 +157,14 @@ public sealed class ServiceConfigTestHost : IAsyncDisposable
                 FaultConfirmation = TimeSpan.FromMilliseconds(200),
                 ReconcileInterval = TimeSpan.FromHours(1),
             },
+            Databases = new Portal.Jobs.Databases.DatabaseOperationOptions
+            {
+                PollInterval = TimeSpan.FromMilliseconds(20),
+                WaitLimit = TimeSpan.FromSeconds(30),
+                FaultConfirmation = TimeSpan.FromMilliseconds(200),
+                SettleTime = TimeSpan.FromMilliseconds(100),
+                ReconcileInterval = TimeSpan.FromHours(1),
+            },
         });
         configure?.Invoke(services);
 
