@@ -343,8 +343,15 @@ public sealed class ManagedDatabase : LifecycleResource
             warning = LastBackupAt is null
                 ? $"No backup has completed in the {Minutes(age)} since backups were turned on; they run {plan.Describe().Split(',')[0].ToLowerInvariant()}."
                 : $"The last good backup is {Minutes(age)} old: more than twice the schedule ({plan.Describe().Split(',')[0].ToLowerInvariant()}).";
-        if (warning is not null && LastBackupFailure is not null && LastBackupFailedAt > LastBackupAt)
-            warning += $" The last attempt failed: {LastBackupFailure}";
+        var lastAttemptFailed = LastBackupFailedAt is { } failedAt && (LastBackupAt is null || failedAt > LastBackupAt);
+        if (lastAttemptFailed)
+        {
+            // A failed newest attempt is worth a warning at once, not only once the last good backup has aged.
+            var why = LastBackupFailure ?? "the operator gave no reason";
+            warning = warning is null
+                ? $"The last backup attempt failed at {LastBackupFailedAt:yyyy-MM-dd HH:mm} UTC: {why}"
+                : $"{warning} The last attempt failed: {why}";
+        }
         return new BackupHealth(true, LastBackupAt, LastBackupAt is null ? null : now - LastBackupAt.Value, LastBackupFailedAt, LastBackupFailure,
             RecoverableFrom, RecoverableTo, warning);
     }
