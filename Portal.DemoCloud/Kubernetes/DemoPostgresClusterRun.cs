@@ -63,6 +63,11 @@ internal sealed class ClusterRun
         }
         else if (!Bootstrapped)
         {
+            if (Annotation(HibernationAnnotation) == "on")
+            {
+                DemoStatus.SetCondition(Status, HibernationCondition, false, "WaitingForHealthy",
+                    "Waiting for the cluster to be healthy before proceeding with hibernation", _context.Now);
+            }
             (phase, reason) = Bootstrap();
             if (Bootstrapped)
                 (phase, reason) = Run();
@@ -82,7 +87,12 @@ internal sealed class ClusterRun
     {
         var first = $"{_name}-1";
         if (_previousPhase == PhaseUnrecoverable)
+        {
+            // A failed bootstrap job stays failed: the operator waits for a person to delete the Cluster.
+            var ready = FindCondition(Status, "Ready");
+            _notReady = (DemoKubeJson.Text(ready?["reason"]) ?? "ClusterIsNotReady", DemoKubeJson.Text(ready?["message"]) ?? "Cluster Is Not Ready");
             return (PhaseUnrecoverable, DemoKubeJson.Text(Status["phaseReason"]));
+        }
         _names.Clear();
         _names.Add(first);
         Status["latestGeneratedNode"] = 1;
