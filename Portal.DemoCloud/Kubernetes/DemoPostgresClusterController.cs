@@ -13,6 +13,14 @@ namespace Portal.DemoCloud.Kubernetes;
 /// Phase texts, reasons and condition types are CloudNativePG's own (api/v1/cluster_types.go and the controllers).
 /// Everything the simulation needs lives in the object (status) and the API's timing markers, both saved with the demo
 /// state, so a restored Cluster carries on where it was.
+/// <para>
+/// How a client asks for each action: instances, storage, image and resources through the spec (server-side apply);
+/// a restart with the <c>kubectl.kubernetes.io/restartedAt</c> annotation (any new value); hibernation with
+/// <c>cnpg.io/hibernation: "on"</c> ("off" or no annotation wakes it); a switchover by writing
+/// <c>status.targetPrimary</c> through the status subresource (<c>…/clusters/{name}/status</c>, merge patch or
+/// server-side apply), which is what <c>kubectl cnpg promote</c> does — CloudNativePG has no annotation for it, and
+/// status in a patch of the object itself is dropped, as the API server drops it for types with a status subresource.
+/// </para>
 /// </summary>
 internal sealed partial class DemoPostgresClusterController : IDemoController
 {
@@ -56,12 +64,17 @@ internal sealed partial class DemoPostgresClusterController : IDemoController
             var run = new ClusterRun(context, cluster);
             run.Step();
             var deleted = run.Bootstrapped ? ReconcileBackups(context, cluster, run) : [];
+            var readTarget = DemoKubeJson.Text(cluster["status"]?["targetPrimary"]);
             context.Cluster.UpdateStatus(cluster, status =>
             {
+                // A promote that landed while this tick ran is the client's newer word: keep it for the next tick.
+                var liveTarget = DemoKubeJson.Text(status["targetPrimary"]);
                 foreach (var key in status.Select(p => p.Key).ToList())
                     status.Remove(key);
                 foreach (var (key, value) in run.Status)
                     status[key] = value?.DeepClone();
+                if (liveTarget is not null && liveTarget != readTarget)
+                    status["targetPrimary"] = liveTarget;
             });
             foreach (var backup in deleted)
                 context.Cluster.Delete(backup);
