@@ -5,7 +5,10 @@ namespace Portal.DemoCloud.Kubernetes;
 /// <summary>A trouble the demo cloud can give a managed PostgreSQL database (a CloudNativePG <c>Cluster</c>).</summary>
 public enum DemoDatabaseFault
 {
-    /// <summary>The instances' volumes are full: PostgreSQL cannot write WAL, every instance stops being ready.</summary>
+    /// <summary>
+    /// The instances' volumes are full: PostgreSQL cannot write WAL, every instance stops being ready. Growing
+    /// <c>spec.storage.size</c> cures it, as CloudNativePG's documentation prescribes (or heal it).
+    /// </summary>
     DiskFull,
     /// <summary>The object store refuses the cluster's writes: WAL archiving fails and every new Backup fails.</summary>
     BackupsFailing,
@@ -94,6 +97,19 @@ public sealed partial class DemoKubernetesApi
     {
         lock (_databaseFaultsLock)
             _databaseFaults.RemoveAll(f => f.Fault == fault && (name is null || (f.Name == name && (ns is null || f.Namespace is null || f.Namespace == ns))));
+    }
+
+    /// <summary>Drops the entries of <paramref name="fault"/> that hold this Cluster (by name or by the uid they settled on).</summary>
+    internal void ForgetDatabaseFault(JsonObject cluster, DemoDatabaseFault fault)
+    {
+        var uid = DemoKubeJson.Text(cluster["metadata"]?["uid"]);
+        var name = DemoStatus.Name(cluster);
+        var ns = DemoStatus.Namespace(cluster) ?? "default";
+        lock (_databaseFaultsLock)
+        {
+            _databaseFaults.RemoveAll(f => f.Fault == fault
+                && ((f.Name == name && (f.Namespace is null || f.Namespace == ns)) || (f.Name is null && f.Uid is not null && f.Uid == uid)));
+        }
     }
 
     private void ClearDatabaseFaults()

@@ -132,7 +132,7 @@ internal sealed class ClusterRun
         var primary = CurrentPrimary!;
         if (_operand.Count == 0)
             _operand = Capture();
-        if (_context.Api.HasDatabaseFault(_cluster, DemoDatabaseFault.DiskFull))
+        if (DiskFull())
         {
             Ready = 0;
             _notReady = ("ClusterIsNotReady", DemoDatabaseFaults.Describe(DemoDatabaseFault.DiskFull, primary));
@@ -171,6 +171,29 @@ internal sealed class ClusterRun
         }
         _context.Restart(_cluster, "step");
         return (PhaseHealthy, null);
+    }
+
+    /// <summary>
+    /// Whether the volumes are full now. Growing <c>spec.storage.size</c> past the size they filled up at cures it,
+    /// as CloudNativePG's "Disk Full Failure" documentation says: enlarge the volumes, the instances restart.
+    /// </summary>
+    private bool DiskFull()
+    {
+        if (!_context.Api.HasDatabaseFault(_cluster, DemoDatabaseFault.DiskFull))
+        {
+            _operand.Remove("diskFullAt");
+            return false;
+        }
+        var fullAt = DemoKubeJson.Text(_operand["diskFullAt"]) ?? DemoKubeJson.Text(_operand["storageSize"]);
+        var requested = DemoKubeJson.Text(_cluster["spec"]?["storage"]?["size"]);
+        if (DemoQuantity.Bytes(requested) > DemoQuantity.Bytes(fullAt))
+        {
+            _context.Api.ForgetDatabaseFault(_cluster, DemoDatabaseFault.DiskFull);
+            _operand.Remove("diskFullAt");
+            return false;
+        }
+        _operand["diskFullAt"] = fullAt;
+        return true;
     }
 
     /// <summary>Fewer instances: the newest replicas go at once (never the primary), as the operator deletes them.</summary>

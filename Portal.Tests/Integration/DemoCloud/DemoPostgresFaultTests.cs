@@ -41,6 +41,26 @@ public sealed class DemoPostgresFaultTests
     }
 
     [Fact]
+    public void DiskFull_StorageGrown_CuresItAndTheInstancesComeBack()
+    {
+        CreateHealthy("orders");
+        _demo.Api.InjectDatabaseFault(DemoDatabaseFault.DiskFull, Namespace, "orders");
+        _demo.Api.Tick();
+        _demo.Clock.Advance(TimeSpan.FromMinutes(5));
+        _demo.Api.Tick();
+        var full = _demo.Status("orders");
+
+        _demo.Apply(PostgresCluster("orders", instances: 2, size: "20Gi"));
+        var took = _demo.RunUntilHealthy("orders");
+
+        Assert.Equal("Not enough disk space", Phase(full));
+        Assert.Equal(8, took);
+        Assert.Null(_demo.Status("orders")["resizingPVC"]);
+        _demo.Api.Tick();
+        Assert.Equal(DemoPostgresClusterController.PhaseHealthy, Phase(_demo.Status("orders")));
+    }
+
+    [Fact]
     public void BackupsFailing_OnANamedCluster_FailsArchivingAndBackupsUntilHealed()
     {
         CreateHealthy("orders", instances: 1, backups: true);
