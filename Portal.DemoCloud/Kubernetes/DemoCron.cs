@@ -4,7 +4,8 @@ namespace Portal.DemoCloud.Kubernetes;
 
 /// <summary>
 /// A cron schedule as CloudNativePG's ScheduledBackup reads it: six fields, seconds first
-/// (<c>second minute hour day-of-month month day-of-week</c>), each <c>*</c>, <c>?</c>, a number, a range <c>a-b</c>, a
+/// (<c>second minute hour day-of-month month day-of-week</c>; with five fields the weekday is left out, as the
+/// operator's cron library reads them — its webhook only warns), each <c>*</c>, <c>?</c>, a number, a range <c>a-b</c>, a
 /// step <c>*/n</c> or <c>a-b/n</c>, or a comma list of those; months and weekdays may be named (JAN, MON); weekday 0 and
 /// 7 are Sunday. The descriptors <c>@yearly</c>, <c>@monthly</c>, <c>@weekly</c>, <c>@daily</c>, <c>@midnight</c> and
 /// <c>@hourly</c> are understood too. As in the cron library the operator uses, when both day fields are restricted a
@@ -51,9 +52,11 @@ public sealed class DemoCron
             _ => trimmed,
         };
         var fields = trimmed.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (fields.Length == 5)
+            fields = [.. fields, "*"];
         if (fields.Length != 6)
         {
-            problem = $"expected exactly 6 fields, found {fields.Length}: {text}";
+            problem = $"Expected 5 to 6 fields, found {fields.Length}: {trimmed}";
             return null;
         }
         try

@@ -158,8 +158,8 @@ public sealed partial class DemoKubeCluster
     {
         if (NameProblem(type, name) is { } nameProblem)
             return Invalid(type, name, $"metadata.name: Invalid value: \"{name}\": {nameProblem}");
-        if (type.Validate?.Invoke(cleaned).ToList() is { Count: > 0 } problems)
-            return Invalid(type, name, string.Join(", ", problems));
+        if (Validate(type, name, cleaned, existing: null) is { } invalid)
+            return invalid;
         if (type.Namespaced && EnsureNamespace(type, ns!, name) is { } refused)
             return refused;
         if (Find(type, ns, name) is not null)
@@ -355,11 +355,12 @@ public sealed partial class DemoKubeCluster
             DemoKubeJson.Details(type, name)));
     }
 
-    private static DemoApiResponse? Validate(DemoResourceKind type, string name, JsonObject resource, JsonObject? existing = null)
+    /// <summary>The schema's checks, then the admission webhook's (<paramref name="existing"/> is null on a create).</summary>
+    private static DemoApiResponse? Validate(DemoResourceKind type, string name, JsonObject resource, JsonObject? existing)
     {
         if (type.Validate?.Invoke(resource).ToList() is { Count: > 0 } problems)
             return Invalid(type, name, string.Join(", ", problems));
-        if (existing is null || type.ValidateUpdate?.Invoke(existing, resource).ToList() is not { Count: > 0 } refusals)
+        if (type.Admission?.Invoke(existing, resource).ToList() is not { Count: > 0 } refusals)
             return null;
         var refused = Invalid(type, name, string.Join(", ", refusals));
         if (type.Webhook is null)

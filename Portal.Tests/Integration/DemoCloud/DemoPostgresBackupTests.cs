@@ -89,6 +89,18 @@ public sealed class DemoPostgresBackupTests
     }
 
     [Fact]
+    public void ScheduledBackup_ScheduleNotCron_IsRefusedByTheWebhook()
+    {
+        var refused = Assert.Throws<DemoKubeException>(() => _demo.Apply(ScheduledBackup("bad", "orders", "every night")));
+
+        Assert.Equal(422, refused.StatusCode);
+        Assert.StartsWith(
+            "admission webhook \"vscheduledbackup.cnpg.io\" denied the request: ScheduledBackup.postgresql.cnpg.io \"bad\" is invalid: spec.schedule: Invalid value: \"every night\": ",
+            refused.Message, StringComparison.Ordinal);
+        Assert.Empty(_demo.Api.List(ApiVersion, "ScheduledBackup", Namespace));
+    }
+
+    [Fact]
     public void ScheduledBackup_Suspended_CreatesNothing()
     {
         CreateWithBackups();
@@ -238,6 +250,7 @@ public sealed class DemoPostgresBackupTests
     [InlineData("0 0 0 1 * *", "2026-03-02T09:00:00Z", "2026-04-01T00:00:00Z")]
     [InlineData("0 15,45 1-3 * * *", "2026-03-02T02:20:00Z", "2026-03-02T02:45:00Z")]
     [InlineData("@daily", "2026-03-02T09:00:00Z", "2026-03-03T00:00:00Z")]
+    [InlineData("0 30 2 * *", "2026-03-02T09:00:00Z", "2026-03-03T02:30:00Z")]
     public void DemoCron_Next_IsTheFirstMatchingSecondAfter(string schedule, string after, string expected)
     {
         var cron = DemoCron.TryParse(schedule, out _);
@@ -249,11 +262,11 @@ public sealed class DemoPostgresBackupTests
     }
 
     [Theory]
-    [InlineData("0 2 * * *")]
+    [InlineData("0 2 * *")]
     [InlineData("0 61 * * * *")]
     [InlineData("0 0 2 * * FUNDAY")]
     [InlineData("0 */0 * * * *")]
-    public void DemoCron_TryParse_NotASixFieldSchedule_IsRefused(string schedule)
+    public void DemoCron_TryParse_NotACronSchedule_IsRefused(string schedule)
     {
         Assert.Null(DemoCron.TryParse(schedule, out var problem));
         Assert.False(string.IsNullOrEmpty(problem));
