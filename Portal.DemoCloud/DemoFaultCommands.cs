@@ -9,7 +9,8 @@ namespace Portal.DemoCloud;
 
 /// <summary>
 /// Lets a platform admin make the demo cloud refuse what managed clusters ask of it (quota exceeded, no valid host,
-/// image missing, bad credentials), to see how the portal reports each fault, and clear the faults again. Only for
+/// image missing, bad credentials) or trouble a managed database (disk full, backups failing, stuck bootstrap), to see
+/// how the portal reports each fault, and clear the faults again. Only for
 /// the demo cloud; audited like every other change.
 /// </summary>
 public sealed class DemoFaultCommands(DemoKubernetesApi demo, CommandRunner commands)
@@ -49,6 +50,44 @@ public sealed class DemoFaultCommands(DemoKubernetesApi demo, CommandRunner comm
             demo.ClearFailures();
             return Result.Ok();
         }, ct);
+
+    /// <summary>
+    /// Makes a database on the demo cloud show <paramref name="fault"/> (a full disk, failing backups, a primary that
+    /// never comes up): the CloudNativePG Cluster <paramref name="clusterName"/> in <paramref name="ns"/>, or the next
+    /// database created when no cluster name is given.
+    /// </summary>
+    public Task<Result> InjectDatabaseFaultAsync(Actor actor, Guid infrastructureId, DemoDatabaseFault fault, string? ns, string? clusterName, CancellationToken ct = default) =>
+        commands.RunAsync(actor, new AuditSubject("demo-cloud.inject-database-fault", "Infrastructure", infrastructureId.ToString(), "Demo cloud",
+            new { fault = fault.ToString(), ns, clusterName }), async db =>
+        {
+            var refusal = await CheckAsync(db, actor, infrastructureId, ct) ?? CheckDatabaseTarget(fault, ns, clusterName);
+            if (refusal is not null) return refusal;
+            demo.InjectDatabaseFault(fault, NullIfBlank(ns), NullIfBlank(clusterName));
+            return Result.Ok();
+        }, ct);
+
+    /// <summary>Lets the database (or, with no cluster name, every database) recover from <paramref name="fault"/> on the next tick.</summary>
+    public Task<Result> HealDatabaseFaultAsync(Actor actor, Guid infrastructureId, DemoDatabaseFault fault, string? ns, string? clusterName, CancellationToken ct = default) =>
+        commands.RunAsync(actor, new AuditSubject("demo-cloud.heal-database-fault", "Infrastructure", infrastructureId.ToString(), "Demo cloud",
+            new { fault = fault.ToString(), ns, clusterName }), async db =>
+        {
+            var refusal = await CheckAsync(db, actor, infrastructureId, ct) ?? CheckDatabaseTarget(fault, ns, clusterName);
+            if (refusal is not null) return refusal;
+            demo.HealDatabaseFault(fault, NullIfBlank(ns), NullIfBlank(clusterName));
+            return Result.Ok();
+        }, ct);
+
+    private static Refusal? CheckDatabaseTarget(DemoDatabaseFault fault, string? ns, string? clusterName)
+    {
+        if (!Enum.IsDefined(fault)) return Refusal.Invalid(Fields.Fault, "Choose a fault.");
+        if (string.IsNullOrWhiteSpace(clusterName) && !string.IsNullOrWhiteSpace(ns))
+            return Refusal.Invalid(Fields.Name, "Choose the database in that namespace, or no namespace for the next new database.");
+        if (!string.IsNullOrWhiteSpace(clusterName) && string.IsNullOrWhiteSpace(ns))
+            return Refusal.Invalid(Fields.Name, "Choose the namespace the database runs in.");
+        return null;
+    }
+
+    private static string? NullIfBlank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 
     private static async Task<Refusal?> CheckAsync(PortalDbContext db, Actor actor, Guid infrastructureId, CancellationToken ct)
     {

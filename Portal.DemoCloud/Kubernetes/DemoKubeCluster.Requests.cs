@@ -158,8 +158,8 @@ public sealed partial class DemoKubeCluster
     {
         if (NameProblem(type, name) is { } nameProblem)
             return Invalid(type, name, $"metadata.name: Invalid value: \"{name}\": {nameProblem}");
-        if (type.Validate?.Invoke(cleaned).ToList() is { Count: > 0 } problems)
-            return Invalid(type, name, string.Join(", ", problems));
+        if (Validate(type, name, cleaned, existing: null) is { } invalid)
+            return invalid;
         if (type.Namespaced && EnsureNamespace(type, ns!, name) is { } refused)
             return refused;
         if (Find(type, ns, name) is not null)
@@ -202,7 +202,7 @@ public sealed partial class DemoKubeCluster
             return conflict;
         var next = (JsonObject)existing.Object.DeepClone();
         DemoKubeJson.Apply(next, existing.Applied.GetValueOrDefault(manager), cleaned);
-        if (Validate(type, name, next) is { } invalid)
+        if (Validate(type, name, next, existing.Object) is { } invalid)
             return invalid;
         existing.Applied[manager] = cleaned;
         return Commit(type, ns, name, existing, next, manager, "Apply");
@@ -240,7 +240,7 @@ public sealed partial class DemoKubeCluster
                     metadata.Remove(field);
             }
             DemoKubeJson.MergeInto(next, cleaned);
-            if (Validate(type, name, next) is { } invalid)
+            if (Validate(type, name, next, existing.Object) is { } invalid)
                 return invalid;
         }
         return Commit(type, ns, name, existing, next, manager ?? "demo-client", "Update");
@@ -272,7 +272,7 @@ public sealed partial class DemoKubeCluster
             }
             if (type.HasStatus && existing.Object["status"] is { } status)
                 next["status"] = status.DeepClone();
-            if (Validate(type, name, next) is { } invalid)
+            if (Validate(type, name, next, existing.Object) is { } invalid)
                 return invalid;
         }
         return Commit(type, ns, name, existing, next, manager ?? "demo-client", "Update");
@@ -355,8 +355,21 @@ public sealed partial class DemoKubeCluster
             DemoKubeJson.Details(type, name)));
     }
 
-    private static DemoApiResponse? Validate(DemoResourceKind type, string name, JsonObject resource) =>
-        type.Validate?.Invoke(resource).ToList() is { Count: > 0 } problems ? Invalid(type, name, string.Join(", ", problems)) : null;
+    /// <summary>The schema's checks, then the admission webhook's (<paramref name="existing"/> is null on a create).</summary>
+    private static DemoApiResponse? Validate(DemoResourceKind type, string name, JsonObject resource, JsonObject? existing)
+    {
+        if (type.Validate?.Invoke(resource).ToList() is { Count: > 0 } problems)
+            return Invalid(type, name, string.Join(", ", problems));
+        if (type.Admission?.Invoke(existing, resource).ToList() is not { Count: > 0 } refusals)
+            return null;
+        var refused = Invalid(type, name, string.Join(", ", refusals));
+        if (type.Webhook is null)
+            return refused;
+        // The API server passes a webhook's refusal on with the webhook's name in front.
+        var body = (JsonObject)refused.Body;
+        body["message"] = $"admission webhook \"{type.Webhook}\" denied the request: {DemoKubeJson.Text(body["message"])}";
+        return refused;
+    }
 
     /// <summary>A client body reduced to what a client may set: no server metadata, no status (for types with a status subresource).</summary>
     private static JsonObject Clean(DemoResourceKind type, string? ns, string name, JsonObject body)

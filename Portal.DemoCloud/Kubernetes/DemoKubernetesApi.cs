@@ -60,6 +60,8 @@ public sealed partial class DemoKubernetesApi
             new DemoMachineDeploymentController(),
             new DemoDeploymentController(),
             new DemoPostgresClusterController(),
+            new DemoPostgresScheduledBackupController(),
+            new DemoPostgresBackupController(),
         ];
         Default = new DemoKubeCluster(this, Host, "demo");
         _clusters[Host] = Default;
@@ -220,7 +222,7 @@ public sealed partial class DemoKubernetesApi
         }
     }
 
-    /// <summary>Forgets queued and active controller failures and queued API rejections.</summary>
+    /// <summary>Forgets queued and active controller failures, database faults and queued API rejections.</summary>
     public void ClearFailures()
     {
         lock (_failuresLock)
@@ -228,6 +230,7 @@ public sealed partial class DemoKubernetesApi
             _pendingFailures.Clear();
             _activeFailures.Clear();
         }
+        ClearDatabaseFaults();
         _rejections.Clear();
     }
 

@@ -40,6 +40,27 @@ public sealed record DemoControllerDelays
     /// <summary>CloudNativePG: each further replica.</summary>
     public TimeSpan PostgresReplica { get; init; } = TimeSpan.FromSeconds(4);
 
+    /// <summary>CloudNativePG: the full-recovery job of a Cluster bootstrapped from another's backups (instead of <see cref="PostgresPrimary"/>).</summary>
+    public TimeSpan PostgresRecovery { get; init; } = TimeSpan.FromSeconds(12);
+
+    /// <summary>CloudNativePG: restarting one instance in a rolling update (new image or resources) or a requested restart.</summary>
+    public TimeSpan PostgresInstanceRestart { get; init; } = TimeSpan.FromSeconds(4);
+
+    /// <summary>CloudNativePG: an in-place major version upgrade (the pg_upgrade job on the primary).</summary>
+    public TimeSpan PostgresMajorUpgrade { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>CloudNativePG: a switchover to the target primary (promote).</summary>
+    public TimeSpan PostgresSwitchover { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>CloudNativePG: the volumes growing after <c>spec.storage.size</c> grows.</summary>
+    public TimeSpan PostgresStorageResize { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>CloudNativePG: deleting the instances' pods when a Cluster hibernates.</summary>
+    public TimeSpan PostgresHibernation { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>CloudNativePG: one barman-cloud base backup, from started to completed (or failed).</summary>
+    public TimeSpan PostgresBackup { get; init; } = TimeSpan.FromSeconds(6);
+
     /// <summary>apps/v1 Deployment: a rollout (creation or spec change) until its replicas are available.</summary>
     public TimeSpan DeploymentRollout { get; init; } = TimeSpan.FromSeconds(5);
 
@@ -61,11 +82,21 @@ public sealed record DemoControllerDelays
     /// <summary>Namespace termination after its contents are gone.</summary>
     public TimeSpan NamespaceTermination { get; init; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Every step completes on the next tick.</summary>
+    /// <summary>
+    /// Every step completes on the next tick. Scheduled backups still follow their cron schedule on the clock: a
+    /// schedule is a time of day, not a delay.
+    /// </summary>
     public static DemoControllerDelays Instant { get; } = new()
     {
         PostgresPrimary = TimeSpan.Zero,
         PostgresReplica = TimeSpan.Zero,
+        PostgresRecovery = TimeSpan.Zero,
+        PostgresInstanceRestart = TimeSpan.Zero,
+        PostgresMajorUpgrade = TimeSpan.Zero,
+        PostgresSwitchover = TimeSpan.Zero,
+        PostgresStorageResize = TimeSpan.Zero,
+        PostgresHibernation = TimeSpan.Zero,
+        PostgresBackup = TimeSpan.Zero,
         DeploymentRollout = TimeSpan.Zero,
         InfrastructureProvisioning = TimeSpan.Zero,
         ControlPlaneMachine = TimeSpan.Zero,

@@ -18,6 +18,15 @@ public sealed partial record DemoResourceKind(string Group, string Version, stri
     /// <summary>Schema-like checks: the problems of an object (empty when valid).</summary>
     public Func<JsonObject, IEnumerable<string>>? Validate { get; init; }
 
+    /// <summary>
+    /// Checks a validating admission webhook makes: the problems of the new object, given the stored one on an update
+    /// (null on a create); empty when allowed. Refusals name the webhook (<see cref="Webhook"/>) as the API server does.
+    /// </summary>
+    public Func<JsonObject?, JsonObject, IEnumerable<string>>? Admission { get; init; }
+
+    /// <summary>The name of the validating webhook whose refusals <see cref="Admission"/> gives, e.g. <c>vcluster.cnpg.io</c>.</summary>
+    public string? Webhook { get; init; }
+
     public string ApiVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";
 
     /// <summary>How the API server names the type in messages: <c>clusters.postgresql.cnpg.io</c>, or <c>secrets</c> for core.</summary>
@@ -66,9 +75,9 @@ public sealed partial record DemoResourceKind(string Group, string Version, stri
         new(ControlPlaneGroup, "v1alpha1", "KamajiControlPlane", "kamajicontrolplanes", true) { ShortNames = ["ktcp"] },
         new(BootstrapGroup, "v1beta1", "KubeadmConfigTemplate", "kubeadmconfigtemplates", true) { HasStatus = false },
         new(AddonsGroup, "v1beta1", "ClusterResourceSet", "clusterresourcesets", true) { ShortNames = ["crs"] },
-        new(CloudNativePgGroup, "v1", "Cluster", "clusters", true) { Validate = ValidatePostgresCluster },
+        new(CloudNativePgGroup, "v1", "Cluster", "clusters", true) { Validate = ValidatePostgresCluster, Admission = AdmitPostgresCluster, Webhook = "vcluster.cnpg.io" },
         new(CloudNativePgGroup, "v1", "Backup", "backups", true),
-        new(CloudNativePgGroup, "v1", "ScheduledBackup", "scheduledbackups", true),
+        new(CloudNativePgGroup, "v1", "ScheduledBackup", "scheduledbackups", true) { Admission = AdmitScheduledBackup, Webhook = "vscheduledbackup.cnpg.io" },
         new(CloudNativePgGroup, "v1", "Pooler", "poolers", true),
     ];
 
@@ -84,6 +93,26 @@ public sealed partial record DemoResourceKind(string Group, string Version, stri
             yield return $"spec.instances: Invalid value: {count}: spec.instances in body should be greater than or equal to 1";
         if (resource["spec"]?["storage"]?["size"] is JsonValue size && size.TryGetValue<string>(out var text) && !StorageSize().IsMatch(text))
             yield return $"spec.storage.size: Invalid value: \"{text}\": spec.storage.size in body should match '^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$'";
+    }
+
+    /// <summary>
+    /// CloudNativePG's webhook refuses a smaller volume (validateStorageConfigurationChange in
+    /// internal/webhook/v1/cluster_webhook.go): a PVC can grow but never shrink.
+    /// </summary>
+    private static IEnumerable<string> AdmitPostgresCluster(JsonObject? old, JsonObject next)
+    {
+        var before = DemoKubeJson.Text(old?["spec"]?["storage"]?["size"]);
+        var after = DemoKubeJson.Text(next["spec"]?["storage"]?["size"]);
+        if (DemoQuantity.Bytes(before) is { } oldSize && DemoQuantity.Bytes(after) is { } newSize && newSize < oldSize)
+            yield return $"spec.storage: Invalid value: \"{after}\": can't shrink existing storage from {before} to {after}";
+    }
+
+    /// <summary>CloudNativePG's webhook refuses a schedule its cron library cannot read (scheduledbackup_webhook.go).</summary>
+    private static IEnumerable<string> AdmitScheduledBackup(JsonObject? old, JsonObject next)
+    {
+        var schedule = DemoKubeJson.Text(next["spec"]?["schedule"]) ?? string.Empty;
+        if (DemoCron.TryParse(schedule, out var problem) is null)
+            yield return $"spec.schedule: Invalid value: \"{schedule}\": {problem}";
     }
 
     [System.Text.RegularExpressions.GeneratedRegex(@"^(\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))))?$")]
