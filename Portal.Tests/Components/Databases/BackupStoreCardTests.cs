@@ -58,4 +58,18 @@ public sealed class BackupStoreCardTests : ComponentTest
         Assert.Contains("Portal takes no backups there", card.Markup, StringComparison.Ordinal);
         Assert.DoesNotContain("Configure backup store", card.Markup, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task PlatformDatabases_ListsTheDatabasesOnThePlatformWithLinks()
+    {
+        await using var s = await DatabaseScenario.CreateAsync();
+        var id = await s.AddActiveAsync("orders");
+        s.UseAs(this, s.Host.Admin);
+
+        var list = Render<PlatformDatabases>(p => p.Add(c => c.PlatformId, s.PlatformId));
+
+        list.WaitForAssertion(() => Assert.Equal($"databases/{id}", list.Find("a").GetAttribute("href")));
+        Assert.Contains("Acme / web", list.Markup, StringComparison.Ordinal);
+        Assert.Contains("16.8", list.Markup, StringComparison.Ordinal);
+    }
 }

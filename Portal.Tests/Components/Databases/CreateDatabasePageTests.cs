@@ -1,5 +1,6 @@
 using AngleSharp.Dom;
 using Bunit;
+using Microsoft.Extensions.DependencyInjection;
 using Portal.Components.Databases;
 
 namespace Portal.Tests.Components.Databases;
@@ -84,5 +85,20 @@ public sealed class CreateDatabasePageTests : ComponentTest
         Assert.Contains("1 instance: no high availability", review, StringComparison.Ordinal);
         Assert.Contains("Every day at 02:00 UTC, kept for 7 days", review, StringComparison.Ordinal);
         Assert.Equal(0, await s.Host.CountAsync<Portal.Domain.Databases.ManagedDatabase>());
+    }
+
+    [Fact]
+    public async Task Create_FromTheReview_RecordsTheDatabaseAndOpensItsPage()
+    {
+        await using var s = await DatabaseScenario.CreateAsync();
+        var page = await ToStepAsync(this, s, "Review");
+
+        await ClickAsync(page, "Create database");
+
+        var navigation = Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>();
+        page.WaitForAssertion(() => Assert.Matches("/databases/[0-9a-f-]{36}$", navigation.Uri), TimeSpan.FromSeconds(10));
+        var created = Assert.Single((await s.Databases.ListAsync(s.Member, new Portal.Domain.Databases.DatabaseFilter(), new Portal.Domain.Common.PageRequest(0, 10))).Items);
+        Assert.Equal(("orders", "17.5", true), (created.Name, created.PostgresVersion, created.BackupsEnabled));
+        Assert.EndsWith(created.Id.ToString(), navigation.Uri, StringComparison.Ordinal);
     }
 }

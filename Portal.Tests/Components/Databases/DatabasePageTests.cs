@@ -128,4 +128,38 @@ public sealed class DatabasePageTests : ComponentTest
         provider.WaitForAssertion(() => Assert.StartsWith("Choose a time inside the restore window", provider.Find(".field-error").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
         Assert.Equal(1, await s.Host.CountAsync<ManagedDatabase>());
     }
+
+    [Fact]
+    public async Task Reveal_WhenTheSecretCannotBeRead_ShowsTheRefusalAndNoDetails()
+    {
+        await using var s = await DatabaseScenario.CreateAsync();
+        var id = await s.AddActiveAsync("orders");
+        var (page, _) = await OpenAsync(s, id);
+        Assert.Contains("orders-rw.pg-", page.Markup, StringComparison.Ordinal);
+
+        await page.InvokeAsync(() => page.FindAll("button").First(b => b.TextContent.Trim() == "Reveal connection details").Click());
+
+        page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("[aria-label=Connection] .form-error")), TimeSpan.FromSeconds(15));
+        Assert.Empty(page.FindAll("[data-testid=connection-details]"));
+        Assert.Contains("recorded in the audit log", page.Markup, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DatabasePage_RestoredDatabaseWithLateBackups_SaysWhereFromAndWarns()
+    {
+        await using var s = await DatabaseScenario.CreateAsync();
+        var point = new DateTimeOffset(2026, 12, 1, 8, 30, 0, TimeSpan.Zero);
+        var id = await s.AddActiveAsync("orders-copy", observe: d =>
+        {
+            d.Set(nameof(ManagedDatabase.RestoredFromName), "orders");
+            d.Set(nameof(ManagedDatabase.RestorePoint), point);
+            d.Set(nameof(ManagedDatabase.LastBackupAt), DateTimeOffset.UtcNow.AddDays(-3));
+        });
+
+        var (page, _) = await OpenAsync(s, id);
+
+        Assert.Equal("Restored from orders at 2026-12-01 08:30 UTC.", page.Find("[data-testid=restored-from]").TextContent);
+        Assert.Contains("The last good backup is 3 days old", page.Find("[data-testid=backup-alert]").TextContent, StringComparison.Ordinal);
+        Assert.Equal("Every day at 02:00 UTC, kept for 7 days", page.Find("[data-testid=backup-schedule]").TextContent);
+    }
 }

@@ -43,7 +43,7 @@ public sealed partial class DatabasePage : IDisposable
         // Reload when this database changes: an operation's progress or end, or what the reconcile read back. A refresh
         // names nothing: this replica may have missed changes from the others.
         var id = Id.ToString();
-        _subscription = Resources.Subscribe(change => change.Type == DatabaseOperations.Target && (change.IsRefresh || change.Id == id), _ => _live.RequestAsync());
+        _subscription = Resources.Subscribe(change => change.IsRefresh || (change.Type == DatabaseOperations.Target && change.Id == id), _ => _live.RequestAsync());
     }
 
     private async Task LoadAsync()
