@@ -43,6 +43,8 @@ public sealed class StateTransition
         foreach (var entry in db.ChangeTracker.Entries<LifecycleResource>())
         {
             if (entry.State is not (EntityState.Added or EntityState.Modified)) continue;
+            // Only clusters and node pools have a state history (its rows name a cluster); managed databases have none yet.
+            if (entry.Entity is not (KubernetesCluster or NodePool)) continue;
             var state = entry.Property(e => e.State);
             var from = entry.State == EntityState.Added ? (ClusterState?)null : state.OriginalValue;
             if (from == state.CurrentValue) continue;
