@@ -36,15 +36,13 @@ public sealed class StateTransition
     public Guid? OperationId { get; private set; }
     public DateTimeOffset At { get; private set; }
 
-    /// <summary>Adds a row for every cluster or node pool state change about to be saved (called by the context as it saves).</summary>
+    /// <summary>Adds a row for every cluster, node pool or database state change about to be saved (called by the context as it saves).</summary>
     internal static void RecordChanges(PortalDbContext db)
     {
         var transitions = new List<StateTransition>();
         foreach (var entry in db.ChangeTracker.Entries<LifecycleResource>())
         {
             if (entry.State is not (EntityState.Added or EntityState.Modified)) continue;
-            // Only clusters and node pools have a state history (its rows name a cluster); managed databases have none yet.
-            if (entry.Entity is not (KubernetesCluster or NodePool)) continue;
             var state = entry.Property(e => e.State);
             var from = entry.State == EntityState.Added ? (ClusterState?)null : state.OriginalValue;
             if (from == state.CurrentValue) continue;

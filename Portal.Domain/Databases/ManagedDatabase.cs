@@ -343,7 +343,8 @@ public sealed class ManagedDatabase : LifecycleResource
             warning = LastBackupAt is null
                 ? $"No backup has completed in the {Minutes(age)} since backups were turned on; they run {plan.Describe().Split(',')[0].ToLowerInvariant()}."
                 : $"The last good backup is {Minutes(age)} old: more than twice the schedule ({plan.Describe().Split(',')[0].ToLowerInvariant()}).";
-        var lastAttemptFailed = LastBackupFailedAt is { } failedAt && (LastBackupAt is null || failedAt > LastBackupAt);
+        // Times come in whole seconds: a failure in the same second as the last good backup is taken as the newer (warn rather than hide it).
+        var lastAttemptFailed = LastBackupFailedAt is { } failedAt && (LastBackupAt is null || failedAt >= LastBackupAt);
         if (lastAttemptFailed)
         {
             // A failed newest attempt is worth a warning at once, not only once the last good backup has aged.

@@ -192,10 +192,18 @@ public abstract class DatabaseHandlerBase(DatabaseService databases, ServiceConf
     private static string Describe(DatabaseObservation seen) =>
         $"{seen.ReadyInstances} of {seen.Instances} instances ready{(seen.CurrentPrimary is { } primary ? $", primary {primary}" : "")}.";
 
-    /// <summary>Waits for the Backup object named <paramref name="name"/> to complete; a failed backup fails the step with its error.</summary>
-    protected Task<StepOutcome> WaitForBackupAsync(StepContext context, string name, string failurePrefix, CancellationToken ct) =>
+    /// <summary>
+    /// Waits for the operation's on-demand Backup (of this attempt) to complete; a failed backup fails the step with its
+    /// error. The Backup is applied first (idempotent): a retry resumes at this step, and its attempt's Backup is new.
+    /// </summary>
+    protected Task<StepOutcome> WaitForBackupAsync(StepContext context, string failurePrefix, CancellationToken ct) =>
         OnPlatformAsync(context, ct, async (database, client) =>
         {
+            var spec = await SpecOfAsync(database, ct);
+            if (spec.Store is null || spec.Backups is null)
+                return StepOutcome.Failed("The database has no backup object store: turn backups on, or ask a platform admin to configure the store.");
+            var name = DatabaseManifests.OnDemandBackupName(spec, context.OperationId, context.Attempt);
+            if (await ApplyAllAsync(client, [DatabaseManifests.OnDemandBackup(spec, context.OperationId, context.Attempt)], ct) is { } notStarted) return notStarted;
             var started = clock.GetUtcNow();
             string? last = null;
             while (true)

@@ -149,17 +149,15 @@ public sealed class UpgradeMajorHandler(DatabaseHandlerServices s) : DatabaseHan
             if (!database.Database.BackupsEnabled) return StepOutcome.Skipped("Backups are off for this database: nothing to take first.");
             var spec = await SpecOfAsync(database, ct);
             if (spec.Store is null) return StepOutcome.Failed("The platform has no backup object store any more; configure one, then retry.");
-            if (await ApplyAllAsync(client, [DatabaseManifests.OnDemandBackup(spec, c.OperationId)], ct) is { } failed) return failed;
-            return StepOutcome.Succeeded($"Started backup {DatabaseManifests.OnDemandBackupName(spec, c.OperationId)}.");
+            if (await ApplyAllAsync(client, [DatabaseManifests.OnDemandBackup(spec, c.OperationId, c.Attempt)], ct) is { } failed) return failed;
+            return StepOutcome.Succeeded($"Started backup {DatabaseManifests.OnDemandBackupName(spec, c.OperationId, c.Attempt)}.");
         })),
         new(DbSteps.WaitForBackupFirst, async (c, ct) =>
         {
             var database = Guid.TryParse(c.Target.Id, out var id) ? await Databases.FindAsync(id, ct) : null;
             if (database is null) return StepOutcome.Failed("The database no longer exists.");
             if (!database.Database.BackupsEnabled) return StepOutcome.Skipped("Backups are off for this database.");
-            var spec = DatabaseSpecs.Of(database.Database, database.Namespace, null);
-            return await WaitForBackupAsync(c, DatabaseManifests.OnDemandBackupName(spec, c.OperationId),
-                "The backup before the upgrade failed, so nothing was upgraded", ct);
+            return await WaitForBackupAsync(c, "The backup before the upgrade failed, so nothing was upgraded", ct);
         }),
         new(DbSteps.ApplyMajorVersion, (c, ct) =>
         {
@@ -257,16 +255,10 @@ public sealed class BackupDatabaseHandler(DatabaseHandlerServices s) : DatabaseH
         {
             var spec = await SpecOfAsync(database, ct);
             if (spec.Store is null) return StepOutcome.Failed("The database has no backup object store: turn backups on, or ask a platform admin to configure the store.");
-            if (await ApplyAllAsync(client, [DatabaseManifests.OnDemandBackup(spec, c.OperationId)], ct) is { } failed) return failed;
-            return StepOutcome.Succeeded($"Started backup {DatabaseManifests.OnDemandBackupName(spec, c.OperationId)}.");
+            if (await ApplyAllAsync(client, [DatabaseManifests.OnDemandBackup(spec, c.OperationId, c.Attempt)], ct) is { } failed) return failed;
+            return StepOutcome.Succeeded($"Started backup {DatabaseManifests.OnDemandBackupName(spec, c.OperationId, c.Attempt)}.");
         })),
-        new(DbSteps.WaitForBackup, async (c, ct) =>
-        {
-            var database = Guid.TryParse(c.Target.Id, out var id) ? await Databases.FindAsync(id, ct) : null;
-            if (database is null) return StepOutcome.Failed("The database no longer exists.");
-            var spec = DatabaseSpecs.Of(database.Database, database.Namespace, null);
-            return await WaitForBackupAsync(c, DatabaseManifests.OnDemandBackupName(spec, c.OperationId), "The backup failed", ct);
-        }),
+        new(DbSteps.WaitForBackup, (c, ct) => WaitForBackupAsync(c, "The backup failed", ct)),
         new(DbSteps.Finish, (c, ct) => FinishAsync(c, "The backup is done.", ct)),
     ];
 }

@@ -56,11 +56,12 @@ public static partial class DatabaseManifests
     public static string ScheduledBackupName(DatabaseManifestSpec spec) => $"{ClusterName(spec)}-scheduled";
 
     /// <summary>
-    /// An on-demand backup's name carries the first 8 hex digits of the operation that asked for it, so a retried
-    /// operation applies the same Backup instead of starting a second one.
+    /// An on-demand backup's name carries the first 8 hex digits of the operation that asked for it, so a step run again
+    /// after a restart applies the same Backup instead of starting a second one. A person's retry of a failed operation
+    /// (<paramref name="attempt"/> 2, 3, ...) gets a new Backup: a failed Backup never runs again.
     /// </summary>
-    public static string OnDemandBackupName(DatabaseManifestSpec spec, Guid operationId) =>
-        $"{ClusterName(spec)}-{operationId.ToString("N")[..8]}";
+    public static string OnDemandBackupName(DatabaseManifestSpec spec, Guid operationId, int attempt = 1) =>
+        $"{ClusterName(spec)}-{operationId.ToString("N")[..8]}{(attempt > 1 ? $"-{attempt}" : "")}";
 
     /// <summary>The Secret CloudNativePG writes with the application owner's credentials.</summary>
     public static string AppSecretName(string name) => $"{name}-app";
@@ -206,14 +207,14 @@ public static partial class DatabaseManifests
     }
 
     /// <summary>A backup a person asked for now, named after the operation (see <see cref="OnDemandBackupName"/>).</summary>
-    public static JsonObject OnDemandBackup(DatabaseManifestSpec spec, Guid operationId)
+    public static JsonObject OnDemandBackup(DatabaseManifestSpec spec, Guid operationId, int attempt = 1)
     {
         RequireBackups(spec);
         return new JsonObject
         {
             ["apiVersion"] = ApiVersion,
             ["kind"] = "Backup",
-            ["metadata"] = Metadata(spec, OnDemandBackupName(spec, operationId)),
+            ["metadata"] = Metadata(spec, OnDemandBackupName(spec, operationId, attempt)),
             ["spec"] = new JsonObject
             {
                 ["cluster"] = new JsonObject { ["name"] = ClusterName(spec) },
