@@ -43,10 +43,15 @@ public sealed class ClusterScenario : IAsyncDisposable
     /// engine (the domain's do-nothing dispatcher): clusters stay as the command left them, for tests of what it records.
     /// With <paramref name="rememberDemo"/>, the demo cloud keeps its state in the host's folder, so <see cref="RestartAsync"/> finds it again.
     /// </summary>
-    public static async Task<ClusterScenario> CreateAsync(DemoControllerDelays? delays = null, bool dispatch = true, bool rememberDemo = false)
+    public static async Task<ClusterScenario> CreateAsync(DemoControllerDelays? delays = null, bool dispatch = true, bool rememberDemo = false,
+        Action<IServiceCollection>? configure = null)
     {
         var scenario = new ClusterScenario(await ServiceConfigTestHost.CreateAsync(delays,
-            configure: dispatch ? null : services => services.Replace(ServiceDescriptor.Singleton<IOperationDispatcher, NoOperationDispatcher>()),
+            configure: services =>
+            {
+                if (!dispatch) services.Replace(ServiceDescriptor.Singleton<IOperationDispatcher, NoOperationDispatcher>());
+                configure?.Invoke(services);
+            },
             rememberDemo: rememberDemo));
         try
         {

@@ -36,9 +36,10 @@ public sealed class DatabaseScenario : IAsyncDisposable
     public Actor Outsider => Clusters.Outsider;
     public Guid ProjectId => Clusters.ProjectId;
 
-    public static async Task<DatabaseScenario> CreateAsync(DemoControllerDelays? delays = null, bool dispatch = true, bool backupStore = true)
+    public static async Task<DatabaseScenario> CreateAsync(DemoControllerDelays? delays = null, bool dispatch = true, bool backupStore = true,
+        Action<IServiceCollection>? configure = null)
     {
-        var scenario = new DatabaseScenario(await ClusterScenario.CreateAsync(delays, dispatch));
+        var scenario = new DatabaseScenario(await ClusterScenario.CreateAsync(delays, dispatch, configure: configure));
         try
         {
             var host = scenario.Host;
