@@ -64,6 +64,7 @@ public static class PortalHost
         services.AddPortalJobs(new PortalJobsOptions
         {
             Clusters = builder.Configuration.GetSection("Clusters").Get<ClusterOperationOptions>(),
+            Databases = builder.Configuration.GetSection("Databases").Get<Portal.Jobs.Databases.DatabaseOperationOptions>(),
         });
 
         services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
