@@ -16,6 +16,12 @@ public sealed record DashboardSummary(int Tenants, int Projects, int? Regions, i
     /// <summary>Of those, clusters that need attention (Degraded or Error).</summary>
     public int ClustersNeedingAttention { get; init; }
 
+    /// <summary>Managed PostgreSQL databases in the tenants the actor sees.</summary>
+    public int Databases { get; init; }
+
+    /// <summary>Of those, databases that need attention (Degraded or Error).</summary>
+    public int DatabasesNeedingAttention { get; init; }
+
     /// <summary>Signed in, but nothing maps to this person (no tenant, no platform role): the page shows no numbers at all.</summary>
     public bool NoAccess { get; init; }
 }
@@ -37,6 +43,10 @@ public sealed class DashboardService(IDbContextFactory<PortalDbContext> dbFactor
         var clusterCount = await clusters.CountAsync(ct);
         var attention = clusterCount == 0 ? 0
             : await clusters.CountAsync(c => c.State == Clusters.ClusterState.Degraded || c.State == Clusters.ClusterState.Error, ct);
+        var databases = db.Databases.AsNoTracking().Where(d => tenantIds.Contains(d.TenantId));
+        var databaseCount = await databases.CountAsync(ct);
+        var databasesAttention = databaseCount == 0 ? 0
+            : await databases.CountAsync(d => d.State == Clusters.ClusterState.Degraded || d.State == Clusters.ClusterState.Error, ct);
         return new DashboardSummary(
             await tenants.CountAsync(ct),
             await db.Projects.CountAsync(p => tenantIds.Contains(p.TenantId), ct),
@@ -47,6 +57,8 @@ public sealed class DashboardService(IDbContextFactory<PortalDbContext> dbFactor
         {
             Clusters = clusterCount,
             ClustersNeedingAttention = attention,
+            Databases = databaseCount,
+            DatabasesNeedingAttention = databasesAttention,
             NoAccess = !actor.CanReadPlatform && mine.Count == 0,
         };
     }
