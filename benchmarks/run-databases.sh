@@ -5,6 +5,7 @@
 #   benchmarks/run-databases.sh --parallel 64          # concurrent CreateAsync requests (default 32)
 #   benchmarks/run-databases.sh --list-databases 20000 --runs 100
 #   benchmarks/run-databases.sh --skip-list | --skip-provisioning
+#   benchmarks/run-databases.sh --postgresql ...     # on a throwaway PostgreSQL server (tools/test-postgres.sh) instead of SQLite
 #   more: --backups, --primary-ms MS, --replica-ms MS, --max-concurrency C (engine), --poll-ms MS, --timeout-minutes T, --keep
 set -euo pipefail
 
@@ -17,5 +18,11 @@ PROJECT=benchmarks/Portal.DatabasesBenchmark/Portal.DatabasesBenchmark.csproj
 echo "==> Building $PROJECT (Release)"
 dotnet build "$PROJECT" -c Release -nologo -v quiet -clp:ErrorsOnly
 
+BENCHMARK=benchmarks/Portal.DatabasesBenchmark/bin/Release/net10.0/Portal.DatabasesBenchmark
+if [[ "${1:-}" == "--postgresql" ]]; then
+    shift
+    echo "==> Running on a throwaway PostgreSQL server"
+    exec tools/test-postgres.sh run bash -c 'PORTAL_BENCHMARK_POSTGRES="$PORTAL_TEST_POSTGRES" exec "$0" "$@"' "$BENCHMARK" "$@"
+fi
 echo "==> Running"
-exec benchmarks/Portal.DatabasesBenchmark/bin/Release/net10.0/Portal.DatabasesBenchmark "$@"
+exec "$BENCHMARK" "$@"

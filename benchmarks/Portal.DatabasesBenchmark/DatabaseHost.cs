@@ -25,7 +25,9 @@ using Portal.Jobs.ServiceConfigs;
 namespace Portal.DatabasesBenchmark;
 
 /// <summary>What the benchmark may change from production: the demo cloud's delays, and (to compare) the engine's concurrency and poll.</summary>
-internal sealed record HostSettings(DemoControllerDelays Delays, int? MaxConcurrency, TimeSpan? PollInterval);
+/// <param name="PostgresServer">A PostgreSQL server's connection string: the host makes a database of its own there (and drops it
+/// afterwards) instead of a SQLite file; the engine then keeps its jobs there too, as the portal does on PostgreSQL.</param>
+internal sealed record HostSettings(DemoControllerDelays Delays, int? MaxConcurrency, TimeSpan? PollInterval, string? PostgresServer = null);
 
 /// <summary>
 /// A generic host wired as <c>PortalHost</c> wires Managed PostgreSQL (minus the web parts) on a fresh, migrated SQLite
@@ -45,12 +47,15 @@ internal sealed class DatabaseHost : IAsyncDisposable
 
     private readonly IHost _host;
     private readonly bool _keep;
+    private readonly string? _postgresServer;
     private bool _stopped;
 
-    private DatabaseHost(string folder, string file, IHost host, CommandCapture capture, bool keep)
+    private DatabaseHost(string folder, string file, string? postgresServer, string? postgresDatabase, IHost host, CommandCapture capture, bool keep)
     {
         Folder = folder;
         File = file;
+        _postgresServer = postgresServer;
+        PostgresDatabase = postgresDatabase;
         _host = host;
         Capture = capture;
         _keep = keep;
@@ -58,6 +63,9 @@ internal sealed class DatabaseHost : IAsyncDisposable
 
     public string Folder { get; }
     public string File { get; }
+    /// <summary>The PostgreSQL database of this run, or null on SQLite.</summary>
+    public string? PostgresDatabase { get; }
+    public bool OnPostgres => PostgresDatabase is not null;
     public CommandCapture Capture { get; }
     public IServiceProvider Services => _host.Services;
 
@@ -83,7 +91,13 @@ internal sealed class DatabaseHost : IAsyncDisposable
         var folder = Path.Combine(root, Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
         var file = Path.Combine(folder, DatabaseSetup.DatabaseFileName);
-        var host = Build(folder, file, settings, keep);
+        string? postgresDatabase = null;
+        if (settings.PostgresServer is { } server)
+        {
+            postgresDatabase = $"portal_dbbench_{Environment.ProcessId}_{Guid.NewGuid().ToString("N")[..8]}";
+            await ExecuteAsync(server, $"CREATE DATABASE \"{postgresDatabase}\" TEMPLATE template0");
+        }
+        var host = Build(folder, file, postgresDatabase, settings, keep);
         try
         {
             await using (var db = host.NewContext())
@@ -99,13 +113,18 @@ internal sealed class DatabaseHost : IAsyncDisposable
         }
     }
 
-    private static DatabaseHost Build(string folder, string file, HostSettings settings, bool keep)
+    private static DatabaseHost Build(string folder, string file, string? postgresDatabase, HostSettings settings, bool keep)
     {
         var capture = new CommandCapture();
+        var data = postgresDatabase is null
+            ? PortalDataOptions.ForSqliteFile(file, applicationName: "Portal.DatabasesBenchmark")
+            : new PortalDataOptions(DatabaseProvider.PostgreSql,
+                new Npgsql.NpgsqlConnectionStringBuilder(settings.PostgresServer) { Database = postgresDatabase, Pooling = true, MaxPoolSize = 300 }.ConnectionString,
+                ApplicationName: "Portal.DatabasesBenchmark");
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         var services = builder.Services;
         services.AddLogging(logging => logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
-        services.AddPortalDomain(PortalDataOptions.ForSqliteFile(file, applicationName: "Portal.DatabasesBenchmark") with
+        services.AddPortalDomain(data with
         {
             ConfigureDatabase = options => options.AddInterceptors(capture),
         });
@@ -119,7 +138,7 @@ internal sealed class DatabaseHost : IAsyncDisposable
             },
             Databases = settings.PollInterval is { } poll ? new DatabaseOperationOptions { PollInterval = poll } : null,
         });
-        return new DatabaseHost(folder, file, builder.Build(), capture, keep);
+        return new DatabaseHost(folder, file, settings.PostgresServer, postgresDatabase, builder.Build(), capture, keep);
     }
 
     public PortalDbContext NewContext() => Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContext();
@@ -211,6 +230,15 @@ internal sealed class DatabaseHost : IAsyncDisposable
         return new Actor(user.Id, user.DisplayName, role);
     }
 
+    private static async Task ExecuteAsync(string server, string sql)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(new Npgsql.NpgsqlConnectionStringBuilder(server) { Pooling = false }.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
+
     public static T Expect<T>(Result<T> result, string doing) =>
         result.Succeeded ? result.Value! : throw new InvalidOperationException($"Could not {doing}: {result.Refusal!.Message}");
 
@@ -230,8 +258,17 @@ internal sealed class DatabaseHost : IAsyncDisposable
             // Never started.
         }
         _host.Dispose();
-        using (var connection = new SqliteConnection(SqlitePragmas.ConnectionString(File)))
+        if (OnPostgres)
+        {
+            Npgsql.NpgsqlConnection.ClearAllPools();
+            if (!_keep)
+                await ExecuteAsync(_postgresServer!, $"DROP DATABASE IF EXISTS \"{PostgresDatabase}\" WITH (FORCE)");
+        }
+        else
+        {
+            using var connection = new SqliteConnection(SqlitePragmas.ConnectionString(File));
             SqliteConnection.ClearPool(connection);
+        }
         if (_keep) return;
         try
         {

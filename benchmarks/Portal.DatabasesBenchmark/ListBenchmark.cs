@@ -104,7 +104,7 @@ internal static class ListBenchmark
         }
 
         Console.WriteLine();
-        Console.WriteLine("Query plans (EXPLAIN QUERY PLAN) of the queries ListAsync ran, per scenario:");
+        Console.WriteLine($"Query plans ({(host.OnPostgres ? "EXPLAIN" : "EXPLAIN QUERY PLAN")}) of the queries ListAsync ran, per scenario:");
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (scenario, command) in plans)
         {
@@ -128,7 +128,7 @@ internal static class ListBenchmark
         var connection = db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync();
         await using var explain = connection.CreateCommand();
-        explain.CommandText = "EXPLAIN QUERY PLAN " + command.Sql;
+        explain.CommandText = (host.OnPostgres ? "EXPLAIN " : "EXPLAIN QUERY PLAN ") + command.Sql;
         foreach (var (name, value) in command.Parameters)
         {
             var parameter = explain.CreateParameter();
@@ -141,7 +141,9 @@ internal static class ListBenchmark
         try
         {
             await using var reader = await explain.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
+            while (host.OnPostgres && await reader.ReadAsync())
+                lines.Add(reader.GetString(0));
+            while (!host.OnPostgres && await reader.ReadAsync())
             {
                 var id = reader.GetInt64(0);
                 var parent = reader.GetInt64(1);
@@ -150,7 +152,7 @@ internal static class ListBenchmark
                 lines.Add(new string(' ', 2 * level) + reader.GetString(3));
             }
         }
-        catch (Microsoft.Data.Sqlite.SqliteException e)
+        catch (System.Data.Common.DbException e)
         {
             lines.Add($"(no plan: {e.Message})");
         }

@@ -75,12 +75,15 @@ internal static class Program
             PostgresPrimary = primaryMs is { } p ? TimeSpan.FromMilliseconds(p) : defaults.PostgresPrimary,
             PostgresReplica = replicaMs is { } r ? TimeSpan.FromMilliseconds(r) : defaults.PostgresReplica,
         };
-        var settings = new HostSettings(delays, maxConcurrency, poll);
+        // run-databases.sh --postgresql starts a throwaway server (tools/test-postgres.sh) and passes it on here.
+        var postgres = Environment.GetEnvironmentVariable("PORTAL_BENCHMARK_POSTGRES");
+        var settings = new HostSettings(delays, maxConcurrency, poll, string.IsNullOrWhiteSpace(postgres) ? null : postgres);
 
         var root = Path.Combine(Path.GetTempPath(), $"portal-databases-benchmark-{Environment.ProcessId}");
         Directory.CreateDirectory(root);
         Console.WriteLine($"Portal Managed PostgreSQL benchmark: {RuntimeInformation.FrameworkDescription}, {RuntimeInformation.OSDescription}, " +
-            $"{Environment.ProcessorCount} CPUs, {(IsOptimized() ? "Release" : "DEBUG (numbers are not meaningful)")}; SQLite file under {root}");
+            $"{Environment.ProcessorCount} CPUs, {(IsOptimized() ? "Release" : "DEBUG (numbers are not meaningful)")}; " +
+            (settings.PostgresServer is null ? $"SQLite file under {root}" : "PostgreSQL (a database of its own on the server PORTAL_BENCHMARK_POSTGRES names, dropped afterwards)"));
         Console.WriteLine($"Demo cloud (CloudNativePG simulation): primary {Stats.Seconds(delays.PostgresPrimary)}, each replica {Stats.Seconds(delays.PostgresReplica)}, " +
             $"operator Deployment rollout {Stats.Seconds(delays.DeploymentRollout)}; controller tick: the demo's default.");
 
