@@ -35,6 +35,11 @@ public class CreateDatabaseHandler(DatabaseHandlerServices s) : DatabaseHandler(
     private Task<StepOutcome> PrepareAsync(StepContext context, CancellationToken ct) =>
         OnPlatformAsync(context, ct, async (database, client) =>
         {
+            // The engine picked the create up: the database is Creating from now on (a retry finds it so already).
+            await Databases.ApplyAsync(database.Database.Id, (d, now) =>
+            {
+                if (d.CurrentOperationId == context.OperationId && d.State == Portal.Domain.Clusters.ClusterState.Pending) d.StartCreating(context.OperationId, now);
+            }, ct);
             var spec = await SpecOfAsync(database, ct);
             if ((database.Database.BackupsEnabled || database.Database.RestoredFromServer is not null) && spec.Store is null)
                 return StepOutcome.Failed("The PostgreSQL platform has no backup object store any more; configure one on the platform, then retry.");

@@ -65,6 +65,8 @@ public static class PortalHost
         {
             Clusters = builder.Configuration.GetSection("Clusters").Get<ClusterOperationOptions>(),
             Databases = builder.Configuration.GetSection("Databases").Get<Portal.Jobs.Databases.DatabaseOperationOptions>(),
+            // The engine's limit on operations running at once in this process (each waiting step holds one).
+            Operations = builder.Configuration.GetValue<int?>("Operations:MaxConcurrency") is { } limit ? options => options.MaxConcurrency = limit : null,
         });
 
         services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
