@@ -106,6 +106,10 @@ public sealed partial class DatabasesScreen(IPage page)
     public async Task ChooseThemeAsync(string text)
     {
         await Page.OpenAccountMenuAsync();
-        await Page.GetByRole(AriaRole.Menuitemradio, new() { Name = text, Exact = true }).ClickAsync();
+        var item = Page.GetByRole(AriaRole.Menuitemradio, new() { Name = text, Exact = true });
+        await item.ClickAsync();
+        if (await item.IsVisibleAsync())
+            await Page.Keyboard.PressAsync("Escape");
+        await Assertions.Expect(item).ToBeHiddenAsync();
     }
 }

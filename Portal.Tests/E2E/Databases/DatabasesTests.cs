@@ -19,6 +19,8 @@ public sealed class DatabasesTests(DatabasesBrowserFixture fixture, ITestOutputH
 
     private DatabasesWorld World => new(App);
 
+    private static ILocator ListHeader(IPage page, string text) => page.Locator(".databases-list th", new() { HasText = text });
+
     [Fact]
     public Task A_member_creates_a_database_through_the_wizard_watches_it_come_up_and_reveals_how_to_connect() => RunAsync(async page =>
     {
@@ -100,6 +102,10 @@ public sealed class DatabasesTests(DatabasesBrowserFixture fixture, ITestOutputH
 
         await screen.OpenListAsync();
         await Expect(screen.ListRow("orders").GetByTestId("database-instances")).ToHaveTextAsync("3/3 ready");
+        // Every column fits at 1280 px: the grid does not scroll sideways (Created was once pushed out of sight).
+        await page.SetViewportSizeAsync(1280, 1000);
+        Assert.Equal(0, await page.EvaluateAsync<int>("() => { const c = document.querySelector('.databases-list .mud-table-container'); return Math.max(0, c.scrollWidth - c.clientWidth); }"));
+        await Expect(ListHeader(page, "Created (UTC)")).ToBeInViewportAsync();
         await SnapshotAsync("list.dark");
         await screen.ChooseThemeAsync("Light");
         await SnapshotAsync("list.light");
