@@ -29,9 +29,11 @@ public sealed class PageTourTests(ClustersBrowserFixture fixture, ITestOutputHel
         var world = new ClustersWorld(App);
         var tenant = await world.TenantAsync("tour");
         var clusterId = await world.CreateClusterAsync(tenant, "shop-prod");
-        var admin = await App.AdminActorAsync();
-        (await App.Services.GetRequiredService<PlatformCommands>()
-            .CreatePostgresAsync(admin, tenant.ServiceConfigId!.Value, PostgresMode.Managed, null, null)).ShouldSucceed();
+        // A Managed PostgreSQL platform (Active, with a backup store) and an active database on it, for the database pages.
+        var databases = new Portal.Tests.E2E.Databases.DatabasesWorld(App);
+        var databaseTenant = new Portal.Tests.E2E.Databases.DatabaseTenant(tenant, await databases.PostgresPlatformAsync(tenant.ServiceConfigId!.Value));
+        var databaseId = await databases.CreateDatabaseAsync(databaseTenant, "orders", instances: 3);
+        await databases.WaitActiveAsync(databaseTenant, databaseId);
         Guid mksPlatformId;
         await using (var db = await App.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync())
             mksPlatformId = await db.ServicePlatforms.Where(p => p.ServiceConfigId == tenant.ServiceConfigId && p.Kind == PlatformKind.Mks)
@@ -58,6 +60,8 @@ public sealed class PageTourTests(ClustersBrowserFixture fixture, ITestOutputHel
             ("cluster-create", "/clusters/new"),
             ("cluster", $"/clusters/{clusterId}"),
             ("databases", "/databases"),
+            ("database-create", "/databases/new"),
+            ("database", $"/databases/{databaseId}"),
             ("not-found", "/no-such-page"),
         };
 

@@ -14,7 +14,7 @@ public static class MudExtensions
     public static async Task SelectAsync(this IPage page, string label, string option)
     {
         await page.GetByLabel(label, new() { Exact = true }).ClickAsync();
-        var choice = page.GetByRole(AriaRole.Option, new() { NameRegex = new Regex("^" + Regex.Escape(option)) }).First;
+        var choice = page.GetByRole(AriaRole.Option, new() { NameRegex = new Regex("^" + Regex.Escape(option).Replace("/", "\\/", StringComparison.Ordinal)) }).First;
         await choice.ClickAsync();
         await choice.WaitForAsync(new() { State = WaitForSelectorState.Hidden });
     }

@@ -15,6 +15,11 @@ public static class DatabaseFormat
 
     public static string Compute(string name) => DatabaseRules.Compute(name)?.Describe() ?? name;
 
+    /// <summary>"1 vCPU, 2 GiB RAM": a compute size's resources without its name (empty for an unknown size).</summary>
+    public static string Resources(string name) => DatabaseRules.Compute(name) is { } size
+        ? $"{(size.CpuMillicores / 1000.0).ToString("0.#", CultureInfo.InvariantCulture)} vCPU, {(size.MemoryMiB / 1024.0).ToString("0.#", CultureInfo.InvariantCulture)} GiB RAM"
+        : "";
+
     /// <summary>"3 h 20 min ago" for a backup's age.</summary>
     public static string Age(TimeSpan age) =>
         age.TotalMinutes < 1 ? "just now"
