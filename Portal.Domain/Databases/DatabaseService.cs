@@ -94,7 +94,8 @@ public sealed partial class DatabaseService(IDbContextFactory<PortalDbContext> d
             database.ServiceConfigId, placement.ServiceConfig, database.PlatformId, placement.Infrastructure, placement.Provider == InfrastructureProvider.Demo,
             placement.OperatorVersion, database.PostgresVersion, database.Instances, database.ReadyInstances, database.ComputeSize, database.Compute.Describe(),
             database.StorageGiB, database.DatabaseName, database.OwnerName, ns, $"{database.Name}-rw.{ns}.svc", $"{database.Name}-ro.{ns}.svc",
-            database.CurrentPrimary, database.InstanceList, database.Hibernated, database.Backups?.Describe(), database.BackupHealthAt(now), database.ArchivingFault,
+            // A hibernated database runs no instance: the operator still names its last primary, which is not one now.
+            database.Hibernated && database.ReadyInstances == 0 ? null : database.CurrentPrimary, database.InstanceList, database.Hibernated, database.Backups?.Describe(), database.BackupHealthAt(now), database.ArchivingFault,
             database.RestoredFromName, database.RestorePoint,
             database.State, database.StateReason, database.ProviderFault, database.OperatorPhase, database.OperatorPhaseReason,
             database.CurrentOperationId, database.LastOperationId, canOperate,

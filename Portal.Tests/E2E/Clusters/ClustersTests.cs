@@ -369,7 +369,7 @@ public sealed class ClustersTests(ClustersBrowserFixture fixture, ITestOutputHel
         await page.GetByRole(AriaRole.Tab, new() { Name = "Demo faults" }).ClickAsync();
         var screen = new ClustersScreen(page);
         await screen.ChooseAsync("Fault", "Credentials rejected (Keystone 401)");
-        await Expect(page.Locator(".demo-faults-preview")).ToContainTextAsync("The request you have made requires authentication.");
+        await Expect(page.GetByTestId("demo-fault-preview")).ToContainTextAsync("The request you have made requires authentication.");
         await page.Button("Inject fault").ClickAsync();
         await Expect(page.GetByText("Fault armed")).ToBeVisibleAsync();
         await SnapshotAsync("demo-faults-01-armed");
