@@ -105,9 +105,7 @@ public sealed partial class ClusterService(IDbContextFactory<PortalDbContext> db
     public async Task<IReadOnlyList<ProjectOption>> ProjectsForCreateAsync(Actor actor, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var tenantIds = await db.Memberships.AsNoTracking()
-            .Where(m => m.UserId == actor.UserId && (m.Role == TenantRole.Member || m.Role == TenantRole.Admin))
-            .Select(m => m.TenantId).Distinct().ToListAsync(ct);
+        var tenantIds = await TenantAccess.TenantIdsWithRole(db, actor, TenantRole.Member).Distinct().ToListAsync(ct);
         return await db.Projects.AsNoTracking().Where(p => tenantIds.Contains(p.TenantId))
             .OrderBy(p => p.Tenant!.Name).ThenBy(p => p.Name)
             .Select(p => new ProjectOption(p.Id, p.Name, p.TenantId, p.Tenant!.Name)).ToListAsync(ct);
@@ -224,10 +222,12 @@ public sealed partial class ClusterService(IDbContextFactory<PortalDbContext> db
 
     internal static bool CanOperate(TenantAccess access) => access.Role is TenantRole.Member or TenantRole.Admin;
 
-    private static IQueryable<KubernetesCluster> Visible(PortalDbContext db, Actor actor) =>
-        actor.CanReadPlatform
-            ? db.Clusters.AsNoTracking()
-            : db.Clusters.AsNoTracking().Where(c => db.Memberships.Any(m => m.TenantId == c.TenantId && m.UserId == actor.UserId));
+    private static IQueryable<KubernetesCluster> Visible(PortalDbContext db, Actor actor)
+    {
+        if (TenantAccess.ReadsEveryTenant(actor)) return db.Clusters.AsNoTracking();
+        var tenantIds = TenantAccess.TenantIdsWithRole(db, actor);
+        return db.Clusters.AsNoTracking().Where(c => tenantIds.Contains(c.TenantId));
+    }
 
     /// <summary>Service Configs offered to the tenant whose MKS network platform exists, is enabled and is active.</summary>
     private static IQueryable<ServiceConfig> OfferedConfigs(PortalDbContext db, Guid tenantId) =>

@@ -79,6 +79,8 @@ public sealed class CommandRunner(IDbContextFactory<PortalDbContext> dbFactory, 
     private async Task<Result<T>> TryOnceAsync<T>(PortalDbContext db, Actor actor, AuditSubject subject,
         Func<PortalDbContext, Task<Result<T>>> change, Func<T, AuditSubject>? describeSuccess, bool serialized, CancellationToken ct)
     {
+        // A read-only API token changes nothing: refused here, once for every command of every service.
+        if (actor.WhyNotWrite() is { } readOnly) return readOnly;
         if (dispatcher.EnqueuesInTransaction)
             return await TryOnceWithJobsAsync(db, actor, subject, change, describeSuccess, serialized, ct);
         await using (var transaction = serialized ? await BeginSerializedAsync(db, ct) : null)

@@ -122,6 +122,13 @@ public static class Fields
     public static readonly FieldKey BackupAccessKeyId = new("backupStore.accessKeyId");
     public static readonly FieldKey BackupSecretKey = new("backupStore.secretAccessKey");
 
+    // ---- API tokens and service accounts
+    /// <summary>When an API token stops working.</summary>
+    public static readonly FieldKey ExpiresAt = new("expiresAt");
+    /// <summary>Read-only or read-write.</summary>
+    public static readonly FieldKey Scope = new("scope");
+    public static readonly FieldKey ServiceAccount = new("serviceAccount");
+
     /// <summary>The fields of one node pool on its own (the add-pool, scale and autoscaler dialogs): <c>name</c>, <c>flavor</c>, ...</summary>
     public static readonly PoolFieldKeys SinglePool = new(Name, Flavor, NodeCount, AutoscalerMin, AutoscalerMax);
 

@@ -40,4 +40,21 @@ public static class Limits
     public const int MaxBackupRetentionDays = 90;
     /// <summary>PostgreSQL identifiers (the initial database and its owner) are at most 63 bytes.</summary>
     public const int PostgresIdentifierMaxLength = 63;
+
+    // ---- API tokens and service accounts
+    /// <summary>
+    /// The longest an API token may live, platform-wide: a forgotten token stops working on its own. Operators may
+    /// lower or raise it with <c>Api:MaxTokenLifetimeDays</c> (see <see cref="Api.ApiTokenOptions"/>).
+    /// </summary>
+    public static readonly TimeSpan MaxApiTokenLifetime = TimeSpan.FromDays(365);
+    public const int ApiTokenNameMaxLength = 64;
+    /// <summary>Live (neither revoked nor expired) tokens one person or service account may hold at once: enough for every
+    /// pipeline, few enough that a list of them stays readable and a leak is easy to survey.</summary>
+    public const int MaxApiTokensPerOwner = 50;
+    /// <summary>Tenants one token may be limited to.</summary>
+    public const int MaxApiTokenTenants = 50;
+    /// <summary>How long a token's "last used" may lag: it is written at most this often per token, not on every call.</summary>
+    public static readonly TimeSpan ApiTokenLastUsedResolution = TimeSpan.FromMinutes(1);
+    /// <summary>A user id (a GUID) or a service account's actor id (<c>sa:</c> and a GUID), with room to spare.</summary>
+    public const int ActorIdMaxLength = 64;
 }

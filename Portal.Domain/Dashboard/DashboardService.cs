@@ -33,7 +33,7 @@ public sealed class DashboardService(IDbContextFactory<PortalDbContext> dbFactor
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var tenants = TenantAccess.Visible(db, actor);
         var tenantIds = tenants.Select(t => t.Id);
-        var mine = await db.Memberships.AsNoTracking().Where(m => m.UserId == actor.UserId).OrderBy(m => m.Tenant!.Name)
+        var mine = await db.Memberships.AsNoTracking().Where(m => m.UserId == actor.UserId && tenantIds.Contains(m.TenantId)).OrderBy(m => m.Tenant!.Name)
             .Select(m => new MyTenant(m.Tenant!.Name, m.Tenant.Slug, m.Role, m.Tenant.Projects.Count))
             .ToListAsync(ct);
         // One tenant can be granted both locally and by Keycloak: list it once, with the higher role (roles are stored

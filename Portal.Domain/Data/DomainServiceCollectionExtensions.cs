@@ -57,6 +57,9 @@ public static class DomainServiceCollectionExtensions
         services.AddSingleton<Portal.Domain.Databases.DatabaseService>();
         services.AddSingleton<DashboardService>();
         services.AddSingleton<UserPreferences>();
+        // The host registers the configured options first (Api section); without them, the built-in limits.
+        services.TryAddSingleton(new Portal.Domain.Api.ApiTokenOptions());
+        services.AddSingleton<Portal.Domain.Api.ApiTokenService>();
         return services.AddIdentityCore<PortalUser>(IdentitySettings.Configure).AddEntityFrameworkStores<PortalDbContext>();
     }
 }

@@ -45,6 +45,8 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
     public DbSet<Portal.Domain.Clusters.NodePool> NodePools => Set<Portal.Domain.Clusters.NodePool>();
     public DbSet<Portal.Domain.Databases.ManagedDatabase> Databases => Set<Portal.Domain.Databases.ManagedDatabase>();
     public DbSet<Portal.Domain.Clusters.StateTransition> StateTransitions => Set<Portal.Domain.Clusters.StateTransition>();
+    public DbSet<Portal.Domain.Api.ApiToken> ApiTokens => Set<Portal.Domain.Api.ApiToken>();
+    public DbSet<Portal.Domain.Api.ServiceAccount> ServiceAccounts => Set<Portal.Domain.Api.ServiceAccount>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -109,9 +109,7 @@ public sealed partial class DatabaseService(IDbContextFactory<PortalDbContext> d
     public async Task<IReadOnlyList<ProjectOption>> ProjectsForCreateAsync(Actor actor, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var tenantIds = await db.Memberships.AsNoTracking()
-            .Where(m => m.UserId == actor.UserId && (m.Role == TenantRole.Member || m.Role == TenantRole.Admin))
-            .Select(m => m.TenantId).Distinct().ToListAsync(ct);
+        var tenantIds = await TenantAccess.TenantIdsWithRole(db, actor, TenantRole.Member).Distinct().ToListAsync(ct);
         return await db.Projects.AsNoTracking().Where(p => tenantIds.Contains(p.TenantId))
             .OrderBy(p => p.Tenant!.Name).ThenBy(p => p.Name)
             .Select(p => new ProjectOption(p.Id, p.Name, p.TenantId, p.Tenant!.Name)).ToListAsync(ct);
@@ -184,8 +182,10 @@ public sealed partial class DatabaseService(IDbContextFactory<PortalDbContext> d
             ? "The database is still being created; its connection details exist once the primary is up."
             : database.State == ClusterState.Deleting ? "The database is being deleted." : null;
 
-    private static IQueryable<ManagedDatabase> Visible(PortalDbContext db, Actor actor) =>
-        actor.CanReadPlatform
-            ? db.Databases.AsNoTracking()
-            : db.Databases.AsNoTracking().Where(d => db.Memberships.Any(m => m.TenantId == d.TenantId && m.UserId == actor.UserId));
+    private static IQueryable<ManagedDatabase> Visible(PortalDbContext db, Actor actor)
+    {
+        if (TenantAccess.ReadsEveryTenant(actor)) return db.Databases.AsNoTracking();
+        var tenantIds = TenantAccess.TenantIdsWithRole(db, actor);
+        return db.Databases.AsNoTracking().Where(d => tenantIds.Contains(d.TenantId));
+    }
 }

@@ -103,7 +103,8 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, AuditLog audit
         await using (var transaction = await CommandRunner.BeginSerializedAsync(db, ct))
         {
             user = await users.FindByIdAsync(userId);
-            refusal = !actor.IsPlatformAdmin ? Refusal.Forbidden("Only platform admins can change platform roles.")
+            refusal = actor.WhyNotWrite(); // a read-only API token changes nothing
+            refusal ??= !actor.IsPlatformAdmin ? Refusal.Forbidden("Only platform admins can change platform roles.")
                 : user is null ? Refusal.NotFound("The user")
                 : !Enum.IsDefined(role) ? Refusal.Invalid(Fields.Role, "Choose a platform role.")
                 : role != PlatformRole.Admin && PlatformRoleRules.WhyNotStopBeingAdmin(user.PlatformRole,
@@ -141,8 +142,8 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, AuditLog audit
         var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
         var user = await users.FindByIdAsync(userId);
-        Refusal? refusal = !actor.IsPlatformAdmin ? Refusal.Forbidden("Only platform admins can unlock accounts.")
-            : user is null ? Refusal.NotFound("The user") : null;
+        Refusal? refusal = actor.WhyNotWrite() ?? (!actor.IsPlatformAdmin ? Refusal.Forbidden("Only platform admins can unlock accounts.")
+            : user is null ? Refusal.NotFound("The user") : null);
         if (refusal is not null)
         {
             await audit.RecordRefusalAsync(db, actor, subject, refusal, ct);
@@ -165,6 +166,7 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, AuditLog audit
     private async Task<Result<PortalUser>> ValidateNewUserAsync(Actor actor, UserManager<PortalUser> users, string? email,
         string? displayName, string? password, PlatformRole platformRole)
     {
+        if (actor.WhyNotWrite() is { } readOnly) return readOnly; // a read-only API token changes nothing
         if (!actor.IsPlatformAdmin) return Refusal.Forbidden("Only platform admins can create accounts.");
         var address = email?.Trim() ?? "";
         if (address.Length == 0) return Refusal.Invalid(Fields.Email, "Email is required.");

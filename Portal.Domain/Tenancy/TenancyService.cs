@@ -147,9 +147,10 @@ public sealed class TenancyService(IDbContextFactory<PortalDbContext> dbFactory,
     public async Task<IReadOnlyList<TenantRow>> ManageableTenantsAsync(Actor actor, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var query = actor.IsPlatformAdmin
+        var administered = TenantAccess.TenantIdsWithRole(db, actor, TenantRole.Admin);
+        var query = actor.IsPlatformAdmin && TenantAccess.ReadsEveryTenant(actor)
             ? db.Tenants.AsNoTracking()
-            : db.Tenants.AsNoTracking().Where(t => t.Memberships.Any(m => m.UserId == actor.UserId && m.Role == TenantRole.Admin));
+            : db.Tenants.AsNoTracking().Where(t => administered.Contains(t.Id));
         return await query.OrderBy(t => t.Name)
             .Select(t => new TenantRow(t.Id, t.Name, t.Slug, t.Description, t.Projects.Count, t.Memberships.Select(m => m.UserId).Distinct().Count(), null))
             .ToListAsync(ct);

@@ -1,9 +1,11 @@
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Portal.Api;
 using Portal.Components;
 using Portal.Components.Account;
 using Portal.Domain.Auditing;
@@ -53,6 +55,9 @@ public static class PortalHost
             services.AddSingleton(_ => SqliteFileLock.Acquire(sqliteFile)); // taken first thing in InitializePortalAsync
         // The domain (database, data protection, local accounts, domain services) and the outside world (clouds,
         // Kubernetes, the operations engine, platforms, managed Kubernetes): the same registrations the tests use.
+        // Api:MaxTokenLifetimeDays; registered before the domain, which otherwise uses its built-in maximum.
+        services.AddSingleton(builder.Configuration.GetSection(Portal.Domain.Api.ApiTokenOptions.Section).Get<Portal.Domain.Api.ApiTokenOptions>()
+            ?? new Portal.Domain.Api.ApiTokenOptions());
         services.AddPortalDomain(data)
             .AddSignInManager()
             .AddClaimsPrincipalFactory<PortalClaimsPrincipalFactory>()
@@ -70,6 +75,9 @@ public static class PortalHost
         });
 
         services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
+        // API tokens for /api/v1 only; pages keep the cookie as their one scheme (the default above).
+        services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, Portal.Api.ApiTokenAuthenticationHandler>(
+            Portal.Api.ApiTokenAuthenticationHandler.SchemeName, null);
         services.ConfigureApplicationCookie(cookie =>
         {
             cookie.Cookie.Name = "Portal.Auth";
@@ -85,7 +93,11 @@ public static class PortalHost
         // Role changes and password changes reach existing sessions within a minute.
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
         builder.AddKeycloak(); // Keycloak SSO next to local accounts, when Keycloak:Authority and Keycloak:ClientId are set
-        services.AddAuthorization(Policies.Configure);
+        services.AddAuthorization(options =>
+        {
+            Policies.Configure(options);
+            Portal.Api.ApiEndpoints.ConfigurePolicy(options);
+        });
         services.AddCascadingAuthenticationState();
         services.AddScoped<AuthenticationStateProvider, RevalidatingIdentityStateProvider>();
         services.AddScoped<CurrentActor>();
@@ -170,6 +182,7 @@ public static class PortalHost
         app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync }).AllowAnonymous();
         app.MapAccountEndpoints();
         app.MapKeycloakEndpoints();
+        app.MapPortalApi();
         // Hangfire's own view of the engine's jobs, behind the portal's sign-in: platform readers see it, only platform
         // admins may act in it (it shows job arguments, exceptions and stack traces). The history lives at /operations.
         app.MapHangfireDashboardWithAuthorizationPolicy(Policies.PlatformReader, "/jobs", new DashboardOptions

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.EntityFrameworkCore;
+using Portal.Api;
 using Portal.Domain.Common;
 using Portal.Domain.Data;
 
@@ -15,6 +16,9 @@ public sealed class CurrentActor(AuthenticationStateProvider authentication, IDb
     public async Task<Actor> GetAsync(CancellationToken ct = default)
     {
         var state = await authentication.GetAuthenticationStateAsync();
+        // An API request: the actor its token authenticated as, built from the database moments ago with the token's scope
+        // and tenant limit (rebuilding it from the user id alone would drop them).
+        if (ApiTokenIdentity.ActorOf(state.User) is { } tokenActor) return tokenActor;
         var userId = state.User.FindFirstValue(ClaimTypes.NameIdentifier)
             ?? throw new UnauthorizedAccessException("Sign in to continue.");
         await using var db = await dbFactory.CreateDbContextAsync(ct);
