@@ -105,6 +105,12 @@ public sealed partial class ClusterService(IDbContextFactory<PortalDbContext> db
     public async Task<IReadOnlyList<ProjectOption>> ProjectsForCreateAsync(Actor actor, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await OperableProjectsAsync(db, actor, ct);
+    }
+
+    /// <summary>Projects of the tenants where the actor is a member or admin: where it may deploy clusters and databases.</summary>
+    internal static async Task<IReadOnlyList<ProjectOption>> OperableProjectsAsync(PortalDbContext db, Actor actor, CancellationToken ct)
+    {
         var tenantIds = await TenantAccess.TenantIdsWithRole(db, actor, TenantRole.Member).Distinct().ToListAsync(ct);
         return await db.Projects.AsNoTracking().Where(p => tenantIds.Contains(p.TenantId))
             .OrderBy(p => p.Tenant!.Name).ThenBy(p => p.Name)

@@ -109,10 +109,7 @@ public sealed partial class DatabaseService(IDbContextFactory<PortalDbContext> d
     public async Task<IReadOnlyList<ProjectOption>> ProjectsForCreateAsync(Actor actor, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var tenantIds = await TenantAccess.TenantIdsWithRole(db, actor, TenantRole.Member).Distinct().ToListAsync(ct);
-        return await db.Projects.AsNoTracking().Where(p => tenantIds.Contains(p.TenantId))
-            .OrderBy(p => p.Tenant!.Name).ThenBy(p => p.Name)
-            .Select(p => new ProjectOption(p.Id, p.Name, p.TenantId, p.Tenant!.Name)).ToListAsync(ct);
+        return await ClusterService.OperableProjectsAsync(db, actor, ct);
     }
 
     /// <summary>

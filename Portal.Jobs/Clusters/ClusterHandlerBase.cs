@@ -115,11 +115,7 @@ public abstract class ClusterHandlerBase(ClusterService clusters, ManagementClus
         await management.ForInfrastructureAsync(cluster.InfrastructureId, ct);
 
     /// <summary>Unreachable, timeouts and server errors pass; the rest need a person.</summary>
-    protected static StepOutcome FromError(RemoteError error, string doing) => error.Kind switch
-    {
-        RemoteErrorKind.Unreachable or RemoteErrorKind.Timeout or RemoteErrorKind.ServerError => StepOutcome.Transient($"{doing}: {error.Message}"),
-        _ => StepOutcome.Failed($"{doing}: {error.Message}"),
-    };
+    protected static StepOutcome FromError(RemoteError error, string doing) => StepOutcome.FromRemote(error, doing);
 
     /// <summary>The manifest spec of the cluster as stored, with the pools given (default: every pool not being removed).</summary>
     protected static ClusterManifestSpec SpecOf(KubernetesCluster cluster, IEnumerable<NodePoolManifestSpec>? pools = null) =>

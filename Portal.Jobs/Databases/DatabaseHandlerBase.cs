@@ -53,6 +53,7 @@ public abstract class DatabaseHandlerBase(DatabaseService databases, ServiceConf
 
     protected DatabaseService Databases => databases;
     protected DatabaseOperationOptions Options => options;
+    protected TimeProvider Clock => clock;
 
     /// <summary>
     /// What most steps start with: load the database, reach its platform's cluster, then do <paramref name="work"/>. When
@@ -87,11 +88,7 @@ public abstract class DatabaseHandlerBase(DatabaseService databases, ServiceConf
     }
 
     /// <summary>Unreachable, timeouts and server errors pass; the rest need a person.</summary>
-    protected static StepOutcome FromError(RemoteError error, string doing) => error.Kind switch
-    {
-        RemoteErrorKind.Unreachable or RemoteErrorKind.Timeout or RemoteErrorKind.ServerError => StepOutcome.Transient($"{doing}: {error.Message}"),
-        _ => StepOutcome.Failed($"{doing}: {error.Message}"),
-    };
+    protected static StepOutcome FromError(RemoteError error, string doing) => StepOutcome.FromRemote(error, doing);
 
     protected static async Task<StepOutcome?> ApplyAllAsync(IKubernetesClient client, IEnumerable<JsonObject> manifests, CancellationToken ct)
     {

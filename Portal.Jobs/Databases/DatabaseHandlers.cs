@@ -307,16 +307,16 @@ public sealed class DeleteDatabaseHandler(DatabaseHandlerServices s) : DatabaseH
         }, Gone)),
         new(DbSteps.WaitForRemoval, (c, ct) => OnPlatformAsync(c, ct, async (database, client) =>
         {
-            var started = DateTimeOffset.UtcNow;
+            var started = Clock.GetUtcNow();
             while (true)
             {
                 var cluster = await client.GetAsync(DatabaseManifests.ApiVersion, "Cluster", database.Namespace, database.Database.Name, ct);
                 if (cluster.IsNotFound) return StepOutcome.Succeeded("The instances and volumes are gone.");
                 if (!cluster.Succeeded) return FromError(cluster.Error!, "Could not read the Cluster back");
                 await c.ReportAsync("Waiting for the operator to remove the instances…", ct);
-                if (DateTimeOffset.UtcNow - started > Options.WaitLimit)
+                if (Clock.GetUtcNow() - started > Options.WaitLimit)
                     return StepOutcome.Failed($"The Cluster is still there after {Options.WaitLimit.TotalMinutes:0} minutes (a finalizer may hold it). Check the platform's cluster, then retry.");
-                await Task.Delay(Options.PollInterval, ct);
+                await Task.Delay(Options.PollInterval, Clock, ct);
             }
         }, Gone)),
         new(DbSteps.RemoveCredentials, (c, ct) => OnPlatformAsync(c, ct, async (database, client) =>

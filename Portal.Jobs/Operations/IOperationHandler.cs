@@ -52,6 +52,16 @@ public sealed record StepOutcome(StepOutcomeKind Kind, string? Message)
     /// <summary>A permanent failure. Say what went wrong and what a person can do about it.</summary>
     public static StepOutcome Failed(string message) => new(StepOutcomeKind.Failed, message);
     public static StepOutcome Transient(string message) => new(StepOutcomeKind.Transient, message);
+
+    /// <summary>
+    /// A remote system's fault while <paramref name="doing"/> something: unreachable, timed out or a server error passes
+    /// (the engine retries the step); anything else needs a person.
+    /// </summary>
+    public static StepOutcome FromRemote(RemoteError error, string doing) => error.Kind switch
+    {
+        RemoteErrorKind.Unreachable or RemoteErrorKind.Timeout or RemoteErrorKind.ServerError => Transient($"{doing}: {error.Message}"),
+        _ => Failed($"{doing}: {error.Message}"),
+    };
 }
 
 /// <summary>

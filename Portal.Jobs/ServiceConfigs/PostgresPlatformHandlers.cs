@@ -33,11 +33,7 @@ public abstract class PostgresPlatformHandler(ServiceConfigService configs, Plat
         StepOutcome.Failed("The platform no longer exists; there is nothing left to do.");
 
     /// <summary>Unreachable, timeouts and server errors pass; the rest need a person.</summary>
-    protected static StepOutcome FromError(RemoteError error, string doing) => error.Kind switch
-    {
-        RemoteErrorKind.Unreachable or RemoteErrorKind.Timeout or RemoteErrorKind.ServerError => StepOutcome.Transient($"{doing}: {error.Message}"),
-        _ => StepOutcome.Failed($"{doing}: {error.Message}"),
-    };
+    protected static StepOutcome FromError(RemoteError error, string doing) => StepOutcome.FromRemote(error, doing);
 
     protected async Task<StepOutcome> ConnectAsync(StepContext context, CancellationToken ct)
     {
