@@ -80,7 +80,7 @@ internal sealed partial class DemoStateSaver : IAsyncDisposable
         catch (Exception ex)
         {
             // Never thrown on: from a timer callback it would end the process, and a stop must not fail for the demo.
-            LogSaveFailed(_log, _file.Path, ex.Message);
+            LogSaveFailed(_log, _file.Path, $"{ex.GetType().Name}: {ex.Message}");
         }
     }
 

@@ -1,11 +1,14 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Portal.Domain.Common;
 using Portal.Hosting;
 using Portal.DemoCloud;
 using Portal.DemoCloud.Kubernetes;
+using Portal.Tests.Integration.Keycloak;
 using Portal.Tests.Integration.Web.Infrastructure;
 using Portal.Tests.Support;
 
@@ -41,7 +44,8 @@ public sealed class StartupTests
         try
         {
             JsonObject saved;
-            await using (var first = new SharedDataFactory(database))
+            var firstLogs = new CapturedLogs(LogLevel.Warning);
+            await using (var first = new SharedDataFactory(database, firstLogs))
             {
                 var kube = first.Services.GetRequiredService<DemoKubernetesApi>();
                 Assert.Equal(Path.Combine(first.DataPath, PortalHost.DemoStateFolderName), kube.Options.StateFolder);
@@ -55,6 +59,7 @@ public sealed class StartupTests
             } // a graceful stop saves the demo a last time
 
             var file = Path.Combine(database.Folder, PortalHost.DemoStateFolderName, DemoCloudStateHost.KubernetesFileName);
+            Assert.True(File.Exists(file), $"the graceful stop saved nothing; the first start logged: {firstLogs.All}");
             Assert.DoesNotContain("kept-across-restarts", await File.ReadAllTextAsync(file), StringComparison.Ordinal);
             await using var second = new SharedDataFactory(database);
             var restored = second.Services.GetRequiredService<DemoKubernetesApi>().Get("v1", "Secret", "default", "kept");
@@ -68,5 +73,15 @@ public sealed class StartupTests
     }
 
     /// <summary>The application on a data folder the test owns, so a second start finds what the first left.</summary>
-    private sealed class SharedDataFactory(ScratchDatabase database) : PortalWebFactory(database);
+    /// <param name="logs">Where its warnings go, so that a failure says why the demo's state was not saved.</param>
+    private sealed class SharedDataFactory(ScratchDatabase database, CapturedLogs? logs = null) : PortalWebFactory(database)
+    {
+
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            if (logs is not null)
+                builder.ConfigureLogging(logging => logging.AddProvider(logs));
+        }
+    }
 }
