@@ -57,4 +57,13 @@ public static class Limits
     public static readonly TimeSpan ApiTokenLastUsedResolution = TimeSpan.FromMinutes(1);
     /// <summary>A user id (a GUID) or a service account's actor id (<c>sa:</c> and a GUID), with room to spare.</summary>
     public const int ActorIdMaxLength = 64;
+
+    // ---- the HTTP API
+    /// <summary>How long an Idempotency-Key is remembered: a retry within it gets the first answer, never a second resource.</summary>
+    public static readonly TimeSpan IdempotencyWindow = TimeSpan.FromHours(24);
+    /// <summary>A request that holds its key longer than this without finishing (its replica died) no longer blocks a retry.</summary>
+    public static readonly TimeSpan IdempotencyPendingTimeout = TimeSpan.FromMinutes(5);
+    public const int IdempotencyKeyMaxLength = 255;
+    /// <summary>The largest response an idempotent request's answer may be remembered with.</summary>
+    public const int IdempotencyMaxResponseBytes = 256 * 1024;
 }

@@ -60,6 +60,7 @@ public static class DomainServiceCollectionExtensions
         // The host registers the configured options first (Api section); without them, the built-in limits.
         services.TryAddSingleton(new Portal.Domain.Api.ApiTokenOptions());
         services.AddSingleton<Portal.Domain.Api.ApiTokenService>();
+        services.AddSingleton<Portal.Domain.Api.IdempotencyStore>();
         return services.AddIdentityCore<PortalUser>(IdentitySettings.Configure).AddEntityFrameworkStores<PortalDbContext>();
     }
 }

@@ -47,6 +47,7 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
     public DbSet<Portal.Domain.Clusters.StateTransition> StateTransitions => Set<Portal.Domain.Clusters.StateTransition>();
     public DbSet<Portal.Domain.Api.ApiToken> ApiTokens => Set<Portal.Domain.Api.ApiToken>();
     public DbSet<Portal.Domain.Api.ServiceAccount> ServiceAccounts => Set<Portal.Domain.Api.ServiceAccount>();
+    public DbSet<Portal.Domain.Api.IdempotencyRecord> IdempotencyRecords => Set<Portal.Domain.Api.IdempotencyRecord>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

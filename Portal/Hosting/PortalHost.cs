@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Portal.Api;
+using Portal.Api.Common;
 using Portal.Components;
 using Portal.Components.Account;
 using Portal.Domain.Auditing;
@@ -78,6 +79,8 @@ public static class PortalHost
         // API tokens for /api/v1 only; pages keep the cookie as their one scheme (the default above).
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, Portal.Api.ApiTokenAuthenticationHandler>(
             Portal.Api.ApiTokenAuthenticationHandler.SchemeName, null);
+        services.AddApiRateLimiting(builder.Configuration.GetSection(ApiRateLimitOptions.Section).Get<ApiRateLimitOptions>() ?? new ApiRateLimitOptions());
+        services.AddApiDocument();
         services.ConfigureApplicationCookie(cookie =>
         {
             cookie.Cookie.Name = "Portal.Auth";
@@ -174,8 +177,11 @@ public static class PortalHost
 
         app.UseMiddleware<RequestLogging>();
         app.UseStatusCodePagesWithReExecute("/not-found");
+        // The API answers every error as a problem document, never with the pages' HTML.
+        app.UseWhen(http => ApiPaths.IsApi(http.Request.Path), api => api.UseMiddleware<ApiErrorMiddleware>().UseApiRequestBuffering());
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.UseAntiforgery();
 
         app.MapStaticAssets();

@@ -43,7 +43,7 @@ public sealed class ApiTokenAuthenticationTests(PortalWebFactory factory) : ICla
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal(owner.UserId, body.RootElement.GetProperty("id").GetString());
         Assert.Equal("Grace (token ci)", body.RootElement.GetProperty("name").GetString());
-        Assert.Equal("ReadOnly", body.RootElement.GetProperty("token").GetProperty("scope").GetString());
+        Assert.Equal("readOnly", body.RootElement.GetProperty("token").GetProperty("scope").GetString());
     }
 
     [Fact]

@@ -1,0 +1,65 @@
+using System.Net;
+using System.Text.Json;
+using Portal.Api.Common;
+
+namespace Portal.Tests.Integration.Api;
+
+/// <summary>What every endpoint of the API shares: problem documents for every error, the OpenAPI document.</summary>
+public sealed class ApiConventionsTests(ApiScenario scenario) : IClassFixture<ApiScenario>
+{
+    [Fact]
+    public async Task AnyRoute_NoToken_UnauthorizedProblemWithBearerChallenge()
+    {
+        using var client = scenario.ClientWith(null);
+
+        using var response = await client.GetAsync("/api/v1/me");
+
+        await response.ProblemAsync(HttpStatusCode.Unauthorized, ApiProblemCodes.Unauthorized);
+        Assert.Equal("Bearer", Assert.Single(response.Headers.WwwAuthenticate).ToString());
+    }
+
+    [Fact]
+    public async Task AnyRoute_UnknownToken_UnauthorizedProblemSayingTheTokenIsNotValid()
+    {
+        using var client = scenario.ClientWith("ptl_" + new string('z', 40));
+
+        using var response = await client.GetAsync("/api/v1/me");
+
+        var problem = await response.ProblemAsync(HttpStatusCode.Unauthorized, ApiProblemCodes.Unauthorized);
+        Assert.Contains("not valid", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnknownRoute_WithToken_NotFoundProblemNotTheHtmlPage()
+    {
+        using var client = await scenario.Client(scenario.AcmeMember);
+
+        using var response = await client.GetAsync("/api/v1/no-such-thing");
+
+        await response.ProblemAsync(HttpStatusCode.NotFound, ApiProblemCodes.NotFound);
+    }
+
+    [Fact]
+    public async Task GetMe_Token_SaysWhoAndWhichScopeInCamelCase()
+    {
+        using var client = await scenario.Client(scenario.AcmeMember);
+
+        var me = await (await client.GetAsync("/api/v1/me")).JsonAsync();
+
+        Assert.Equal(scenario.AcmeMember.UserId, me.GetProperty("id").GetString());
+        Assert.Equal("readWrite", me.GetProperty("token").GetProperty("scope").GetString());
+        Assert.Equal("none", me.GetProperty("platformRole").GetString());
+    }
+
+    [Fact]
+    public async Task OpenApiDocument_Anonymous_IsOpenApi31WithTheBearerScheme()
+    {
+        using var client = scenario.ClientWith(null);
+
+        var document = await (await client.GetAsync("/openapi/v1.json")).JsonAsync();
+
+        Assert.StartsWith("3.1", document.GetProperty("openapi").GetString(), StringComparison.Ordinal);
+        Assert.Equal("http", document.GetProperty("components").GetProperty("securitySchemes").GetProperty("bearer").GetProperty("type").GetString());
+        Assert.True(document.GetProperty("paths").TryGetProperty("/api/v1/me", out _));
+    }
+}

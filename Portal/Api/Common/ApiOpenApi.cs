@@ -1,0 +1,97 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+using Portal.Domain.Common;
+
+namespace Portal.Api.Common;
+
+/// <summary>Marks an endpoint that honours If-Match (its OpenAPI operation documents the header and the 412).</summary>
+public sealed class HonorsIfMatchAttribute : Attribute;
+
+/// <summary>
+/// The API's OpenAPI 3.1 document, <c>/openapi/v1.json</c>, generated from the endpoints themselves (their parameters,
+/// bodies and declared responses), so it cannot drift from the wire format unless an endpoint declares something it
+/// does not do — which the tests compare. Enums travel as camelCase strings, in the document and on the wire alike.
+/// </summary>
+public static class ApiOpenApi
+{
+    public const string DocumentName = "v1";
+    public const string DocumentPath = "/openapi/{documentName}.json";
+    public const string SecurityScheme = "bearer";
+
+    public static IServiceCollection AddApiDocument(this IServiceCollection services)
+    {
+        services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+            json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+        });
+        return services.AddOpenApi(DocumentName, options =>
+        {
+            options.OpenApiVersion = OpenApiSpecVersion.OpenApi3_1;
+            options.ShouldInclude = description => description.RelativePath?.StartsWith("api/v1/", StringComparison.OrdinalIgnoreCase) == true;
+            options.AddDocumentTransformer((document, _, _) =>
+            {
+                document.Info = new OpenApiInfo
+                {
+                    Title = "Portal API",
+                    Version = "v1",
+                    Description = Description,
+                };
+                document.Components ??= new OpenApiComponents();
+                document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+                document.Components.SecuritySchemes[SecurityScheme] = new OpenApiSecurityScheme
+                {
+                    Type = SecuritySchemeType.Http,
+                    Scheme = "bearer",
+                    BearerFormat = "Portal API token (ptl_…)",
+                    Description = "A personal access token or a project service account's token, created in the portal.",
+                };
+                document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(SecurityScheme, document)] = [] }];
+                return Task.CompletedTask;
+            });
+            options.AddOperationTransformer((operation, context, _) =>
+            {
+                var method = context.Description.HttpMethod ?? "";
+                operation.Parameters ??= [];
+                if (method is "POST" or "PUT" or "PATCH" or "DELETE")
+                {
+                    operation.Parameters.Add(new OpenApiParameter
+                    {
+                        Name = ApiIdempotency.Header,
+                        In = ParameterLocation.Header,
+                        Required = false,
+                        Description = $"Makes the request safe to retry: the same key within {Limits.IdempotencyWindow.TotalHours:0} hours returns the first answer.",
+                        Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = Limits.IdempotencyKeyMaxLength },
+                    });
+                }
+                if (context.Description.ActionDescriptor.EndpointMetadata.OfType<HonorsIfMatchAttribute>().Any())
+                {
+                    operation.Parameters.Add(new OpenApiParameter
+                    {
+                        Name = ApiPreconditions.IfMatchField,
+                        In = ParameterLocation.Header,
+                        Required = false,
+                        Description = "The ETag the change is based on; 412 when the resource changed since.",
+                        Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                    });
+                }
+                return Task.CompletedTask;
+            });
+        });
+    }
+
+    private const string Description = """
+        Everything a tenant or a platform team does in the portal's pages, for automation: the same rules, the same
+        authorization and the same audit trail. Authenticate with `Authorization: Bearer <token>`.
+
+        * Lists are paged: pass `pageSize` (1-200) and the `nextPageToken` of the previous page as `pageToken`, with
+          the same filters.
+        * Work that takes time answers `202 Accepted` with a `Location` of its operation; follow the operation until it
+          is `succeeded`, `failed` or `cancelled`. A failed one can be retried, a running one cancelled.
+        * Writes accept `Idempotency-Key`; resources carry an `ETag`, and `If-Match` makes a change conditional (412).
+        * Errors are RFC 9457 problem details with a stable `code` and, when one input is at fault, its `field`.
+        * Each token may make a burst of requests and then a steady rate; beyond it the answer is 429 with `Retry-After`.
+        """;
+}
