@@ -61,10 +61,23 @@ public sealed class TenancyService(IDbContextFactory<PortalDbContext> dbFactory,
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var tenant = await db.Tenants.AsNoTracking().SingleOrDefaultAsync(t => t.Slug == slug, ct);
-        if (tenant is null) return Refusal.NotFound($"Tenant '{slug}'");
+        return await DetailAsync(db, actor, tenant, $"Tenant '{slug}'", ct);
+    }
+
+    /// <summary>One tenant by id (the API's way in); "not found" for a tenant the actor may not see.</summary>
+    public async Task<Result<TenantDetail>> GetTenantAsync(Actor actor, Guid id, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var tenant = await db.Tenants.AsNoTracking().SingleOrDefaultAsync(t => t.Id == id, ct);
+        return await DetailAsync(db, actor, tenant, "The tenant", ct);
+    }
+
+    private static async Task<Result<TenantDetail>> DetailAsync(PortalDbContext db, Actor actor, Tenant? tenant, string what, CancellationToken ct)
+    {
+        if (tenant is null) return Refusal.NotFound(what);
         var access = await TenantAccess.ForAsync(db, actor, tenant.Id, ct);
         // Someone outside the tenant learns nothing, not even that it exists.
-        if (!access.CanRead) return Refusal.NotFound($"Tenant '{slug}'");
+        if (!access.CanRead) return Refusal.NotFound(what);
         var projects = await db.Projects.Where(p => p.TenantId == tenant.Id).OrderBy(p => p.Name).Select(p => p.Name).ToListAsync(ct);
         return new TenantDetail(tenant.Id, tenant.Name, tenant.Slug, tenant.Description, tenant.CreatedAt, tenant.Version, access)
         {
@@ -104,12 +117,14 @@ public sealed class TenancyService(IDbContextFactory<PortalDbContext> dbFactory,
             return Result.Ok();
         }, ct);
 
-    public Task<Result> DeleteTenantAsync(Actor actor, Guid id, CancellationToken ct = default) =>
+    /// <param name="expectedVersion">When given (an API client's If-Match), the delete applies only to that version.</param>
+    public Task<Result> DeleteTenantAsync(Actor actor, Guid id, CancellationToken ct = default, int? expectedVersion = null) =>
         commands.RunAsync(actor, new AuditSubject("tenant.delete", "Tenant", id.ToString(), ""), async db =>
         {
             if (!actor.IsPlatformAdmin) return Refusal.Forbidden("Only platform admins can delete tenants.");
             var tenant = await db.Tenants.Include(t => t.Projects).Include(t => t.Memberships).SingleOrDefaultAsync(t => t.Id == id, ct);
             if (tenant is null) return Refusal.NotFound("The tenant");
+            if (expectedVersion is { } version && db.Expect(tenant, version, $"Tenant '{tenant.Name}'") is { } stale) return stale;
             if (tenant.WhyNotDelete(tenant.Projects.Select(p => p.Name).ToList()) is { } why) return Refusal.Conflict(why);
             db.Tenants.Remove(tenant);
             return Result.Ok();
@@ -141,6 +156,21 @@ public sealed class TenancyService(IDbContextFactory<PortalDbContext> dbFactory,
         {
             WhyNotDelete = Project.WhyNotDelete(p.Name, clusters[p.Id].Order(StringComparer.Ordinal).Take(6).ToList()),
         }).ToList(), total);
+    }
+
+    /// <summary>One project by id; "not found" for a project the actor may not see.</summary>
+    public async Task<Result<ProjectRow>> GetProjectAsync(Actor actor, Guid id, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var tenantId = await db.Projects.AsNoTracking().Where(p => p.Id == id).Select(p => (Guid?)p.TenantId).SingleOrDefaultAsync(ct);
+        if (tenantId is null || !(await TenantAccess.ForAsync(db, actor, tenantId.Value, ct)).CanRead) return Refusal.NotFound("The project");
+        var admin = actor.IsPlatformAdmin;
+        var row = await db.Projects.AsNoTracking().Where(p => p.Id == id)
+            .Select(p => new ProjectRow(p.Id, p.TenantId, p.Tenant!.Name, p.Tenant.Slug, p.Name, p.Description, p.CreatedAt, p.Version,
+                admin || p.Tenant.Memberships.Any(m => m.UserId == actor.UserId && m.Role == TenantRole.Admin)))
+            .SingleAsync(ct);
+        var clusters = await db.Clusters.AsNoTracking().Where(c => c.ProjectId == id).OrderBy(c => c.Name).Select(c => c.Name).Take(6).ToListAsync(ct);
+        return row with { WhyNotDelete = Project.WhyNotDelete(row.Name, clusters) };
     }
 
     /// <summary>Tenants in which the actor may create projects (for pickers).</summary>
@@ -191,7 +221,8 @@ public sealed class TenancyService(IDbContextFactory<PortalDbContext> dbFactory,
             return Result.Ok();
         }, ct);
 
-    public Task<Result> DeleteProjectAsync(Actor actor, Guid id, CancellationToken ct = default) =>
+    /// <param name="expectedVersion">When given (an API client's If-Match), the delete applies only to that version.</param>
+    public Task<Result> DeleteProjectAsync(Actor actor, Guid id, CancellationToken ct = default, int? expectedVersion = null) =>
         commands.RunAsync(actor, new AuditSubject("project.delete", "Project", id.ToString(), ""), async db =>
         {
             var project = await db.Projects.Include(p => p.Tenant).SingleOrDefaultAsync(p => p.Id == id, ct);
@@ -199,6 +230,7 @@ public sealed class TenancyService(IDbContextFactory<PortalDbContext> dbFactory,
             var access = await TenantAccess.ForAsync(db, actor, project.TenantId, ct);
             if (!access.CanRead) return Refusal.NotFound("The project");
             if (!access.CanManage) return Refusal.Forbidden($"Only tenant admins of '{project.Tenant!.Name}' can delete its projects.");
+            if (expectedVersion is { } version && db.Expect(project, version, $"Project '{project.Name}'") is { } stale) return stale;
             var clusters = await db.Clusters.Where(c => c.ProjectId == id).OrderBy(c => c.Name).Select(c => c.Name).Take(6).ToListAsync(ct);
             if (Project.WhyNotDelete(project.Name, clusters) is { } why) return Refusal.Conflict(why);
             db.Projects.Remove(project);
@@ -268,7 +300,8 @@ public sealed class TenancyService(IDbContextFactory<PortalDbContext> dbFactory,
             return Result.Ok();
         }, ct);
 
-    public Task<Result> RemoveMemberAsync(Actor actor, Guid membershipId, CancellationToken ct = default) =>
+    /// <param name="expectedVersion">When given (an API client's If-Match), the removal applies only to that version.</param>
+    public Task<Result> RemoveMemberAsync(Actor actor, Guid membershipId, CancellationToken ct = default, int? expectedVersion = null) =>
         commands.RunSerializedAsync(actor, new AuditSubject("member.remove", "Membership", membershipId.ToString(), ""), async db =>
         {
             var membership = await db.Memberships.Include(m => m.Tenant).Include(m => m.User).SingleOrDefaultAsync(m => m.Id == membershipId, ct);
@@ -276,6 +309,7 @@ public sealed class TenancyService(IDbContextFactory<PortalDbContext> dbFactory,
             var access = await TenantAccess.ForAsync(db, actor, membership.TenantId, ct);
             if (!access.CanRead) return Refusal.NotFound("The membership");
             if (!access.CanManage) return Refusal.Forbidden($"Only tenant admins of '{membership.Tenant!.Name}' can remove members.");
+            if (expectedVersion is { } version && db.Expect(membership, version, $"{membership.User!.Email}'s membership") is { } stale) return stale;
             if (MembershipRules.WhyNotChange(membership.Source, membership.Role, await LocalAdminsAsync(db, membership.TenantId, ct),
                     membership.User!.Email ?? "", membership.Tenant!.Name) is { } why)
                 return Refusal.Conflict(why);
