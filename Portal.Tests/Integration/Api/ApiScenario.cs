@@ -27,6 +27,18 @@ namespace Portal.Tests.Integration.Api;
 /// <summary>The real application for API tests: instant demo controllers and fast polls, so work started over HTTP finishes in moments.</summary>
 public class ApiPortal : PortalWebFactory
 {
+    /// <summary>Every API response this portal sent (see <see cref="WireProblemsAsync"/>).</summary>
+    public ApiExchangeRecorder Recorder { get; } = new();
+
+    /// <summary>Whatever recorded responses the OpenAPI document does not describe (empty: the wire is what it says).</summary>
+    public async Task<IReadOnlyList<string>> WireProblemsAsync()
+    {
+        using var client = CreatePortalClient();
+        var text = await client.GetStringAsync("/openapi/v1.json");
+        using var document = JsonDocument.Parse(text);
+        return new OpenApiConformance(document.RootElement.Clone()).Check(Recorder.Exchanges.ToList());
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
@@ -38,6 +50,7 @@ public class ApiPortal : PortalWebFactory
         ConfigureSettings(builder);
         builder.ConfigureTestServices(services =>
         {
+            services.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter>(Recorder);
             var demo = services.Single(d => d.ServiceType == typeof(DemoKubernetesOptions)).ImplementationInstance as DemoKubernetesOptions;
             services.Replace(ServiceDescriptor.Singleton(new DemoKubernetesOptions
             {
@@ -125,7 +138,22 @@ public class ApiScenario : IAsyncLifetime
         (AcmeId, GlobexId, WebProjectId, ShopProjectId) = (acme.Id, globex.Id, web.Id, shop.Id);
     }
 
-    public virtual async Task DisposeAsync() => await Portal.DisposeAsync();
+    /// <summary>
+    /// Before the portal goes: every response the class's tests received must match the OpenAPI document, whatever
+    /// they tested — a mismatch fails the class.
+    /// </summary>
+    public virtual async Task DisposeAsync()
+    {
+        try
+        {
+            var problems = await Portal.WireProblemsAsync();
+            Assert.True(problems.Count == 0, "Responses the OpenAPI document does not describe:\n" + string.Join("\n", problems.Take(40)));
+        }
+        finally
+        {
+            await Portal.DisposeAsync();
+        }
+    }
 
     public PortalDbContext NewContext() => Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContext();
 

@@ -51,10 +51,31 @@ public static class ApiOpenApi
                 document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(SecurityScheme, document)] = [] }];
                 return Task.CompletedTask;
             });
+            options.AddSchemaTransformer((schema, context, _) =>
+            {
+                // The API's problems carry a stable code and, for one input, its field (see ApiProblems).
+                if (context.JsonTypeInfo.Type == typeof(Microsoft.AspNetCore.Mvc.ProblemDetails) || context.JsonTypeInfo.Type == typeof(Microsoft.AspNetCore.Http.HttpValidationProblemDetails))
+                {
+                    schema.Properties ??= new Dictionary<string, IOpenApiSchema>();
+                    schema.Properties["code"] = new OpenApiSchema
+                    {
+                        Type = JsonSchemaType.String,
+                        Description = "What kind of refusal this is; stable, for programs to branch on.",
+                        Enum = ApiProblemCodes.Titles.Keys.Select(code => (System.Text.Json.Nodes.JsonNode)System.Text.Json.Nodes.JsonValue.Create(code)!).ToList(),
+                    };
+                    schema.Properties["field"] = new OpenApiSchema
+                    {
+                        Type = JsonSchemaType.String | JsonSchemaType.Null,
+                        Description = "The input the refusal is about (a body property, a query parameter or a header), when there is one.",
+                    };
+                }
+                return Task.CompletedTask;
+            });
             options.AddOperationTransformer((operation, context, _) =>
             {
                 var method = context.Description.HttpMethod ?? "";
                 operation.Parameters ??= [];
+                AddSharedResponses(operation, context, method);
                 if (method is "POST" or "PUT" or "PATCH" or "DELETE")
                 {
                     operation.Parameters.Add(new OpenApiParameter
@@ -80,6 +101,42 @@ public static class ApiOpenApi
                 return Task.CompletedTask;
             });
         });
+    }
+
+    /// <summary>
+    /// The problems the API's shared machinery may answer on any operation, whatever its handler declares: a write may
+    /// meet a read-only token (403) or an idempotency key in use (409) or reused (422); a body may not parse (400); an id
+    /// may name nothing the caller can see (404); a list's page token or size may be wrong, an If-Match malformed (422)
+    /// or stale (412). Each is a problem document, like the 401 and 429 every operation declares.
+    /// </summary>
+    private static void AddSharedResponses(OpenApiOperation operation, OpenApiOperationTransformerContext context, string method)
+    {
+        operation.Responses ??= [];
+        if (!operation.Responses.TryGetValue("401", out var template) || template.Content is null) return;
+        void Add(int status, string description)
+        {
+            var key = status.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (!operation.Responses.ContainsKey(key))
+                operation.Responses[key] = new OpenApiResponse { Description = description, Content = template.Content };
+        }
+        var write = method is "POST" or "PUT" or "PATCH" or "DELETE";
+        if (write)
+        {
+            Add(StatusCodes.Status403Forbidden, "Not allowed: the caller's role, or a read-only token");
+            Add(StatusCodes.Status409Conflict, "Conflicts with the current state, or the Idempotency-Key's first request is still running");
+            Add(StatusCodes.Status422UnprocessableEntity, "The request breaks a rule, or the Idempotency-Key was used for another request");
+        }
+        if (context.Description.ParameterDescriptions.Any(p => p.Source == Microsoft.AspNetCore.Mvc.ModelBinding.BindingSource.Body))
+            Add(StatusCodes.Status400BadRequest, "The body is not valid JSON for this operation");
+        if (context.Description.ParameterDescriptions.Any(p => p.Source == Microsoft.AspNetCore.Mvc.ModelBinding.BindingSource.Path))
+            Add(StatusCodes.Status404NotFound, "Nothing you can see has this id");
+        if (context.Description.ParameterDescriptions.Any(p => p.Name is ApiPaging.PageTokenField or ApiPaging.PageSizeField))
+            Add(StatusCodes.Status422UnprocessableEntity, "pageToken or pageSize is not valid for this list");
+        if (context.Description.ActionDescriptor.EndpointMetadata.OfType<HonorsIfMatchAttribute>().Any())
+        {
+            Add(StatusCodes.Status412PreconditionFailed, "If-Match names a version the resource no longer has");
+            Add(StatusCodes.Status422UnprocessableEntity, "If-Match is not an ETag this API returned");
+        }
     }
 
     private const string Description = """
