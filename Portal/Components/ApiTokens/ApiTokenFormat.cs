@@ -62,7 +62,8 @@ public static class ApiTokenFormat
         var delta = at - now;
         var span = delta.Duration();
         if (span < TimeSpan.FromMinutes(1)) return "just now";
-        var amount = span.TotalDays >= 2 ? Count((int)span.TotalDays, "day")
+        // Days are rounded: a token created for 30 days reads "in 30 days" a minute later, not "in 29 days".
+        var amount = span.TotalDays >= 1 ? Count((int)Math.Round(span.TotalDays, MidpointRounding.AwayFromZero), "day")
             : span.TotalHours >= 1 ? Count((int)span.TotalHours, "hour")
             : Count((int)span.TotalMinutes, "minute");
         return delta > TimeSpan.Zero ? $"in {amount}" : $"{amount} ago";
