@@ -37,7 +37,6 @@ public static class ApiTokenDialogs
         var parameters = new DialogParameters
         {
             { nameof(ApiTokenSecretDialog.Token), issued.PlainText },
-            { nameof(ApiTokenSecretDialog.Name), row.Name },
         };
         if (created is not null) await created();
         var reference = await dialogs.ShowAsync<ApiTokenSecretDialog>($"Token {row.Name} created", parameters, ApiTokenSecretDialog.Options);

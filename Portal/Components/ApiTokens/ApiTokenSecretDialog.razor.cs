@@ -13,7 +13,6 @@ public sealed partial class ApiTokenSecretDialog
 
     /// <summary>The token's text. The dialog service holds its parameters only while the dialog is open.</summary>
     [Parameter, EditorRequired] public string Token { get; set; } = "";
-    [Parameter, EditorRequired] public string Name { get; set; } = "";
 
     private string? _text;
     private IJSObjectReference? _clipboard;
