@@ -186,6 +186,19 @@ public sealed class TenancyService(IDbContextFactory<PortalDbContext> dbFactory,
             .ToListAsync(ct);
     }
 
+    /// <summary>
+    /// Tenants in which the actor holds a tenant role, platform roles not counted (for the tenant limit of a personal API
+    /// token, which the token service accepts only among these).
+    /// </summary>
+    public async Task<IReadOnlyList<TenantRow>> MemberTenantsAsync(Actor actor, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var mine = TenantAccess.TenantIdsWithRole(db, actor);
+        return await db.Tenants.AsNoTracking().Where(t => mine.Contains(t.Id)).OrderBy(t => t.Name)
+            .Select(t => new TenantRow(t.Id, t.Name, t.Slug, t.Description, t.Projects.Count, t.Memberships.Select(m => m.UserId).Distinct().Count(), null))
+            .ToListAsync(ct);
+    }
+
     public Task<Result<Guid>> CreateProjectAsync(Actor actor, Guid tenantId, string? name, string? description, CancellationToken ct = default)
     {
         var parameters = new { tenantId, name, description };
