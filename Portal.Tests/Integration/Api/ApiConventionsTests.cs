@@ -62,4 +62,22 @@ public sealed class ApiConventionsTests(ApiScenario scenario) : IClassFixture<Ap
         Assert.Equal("http", document.GetProperty("components").GetProperty("securitySchemes").GetProperty("bearer").GetProperty("type").GetString());
         Assert.True(document.GetProperty("paths").TryGetProperty("/api/v1/me", out _));
     }
+
+    [Fact]
+    public async Task OpenApiDocument_ResponsesOfEveryKind_AllMatchTheDocument()
+    {
+        using var member = await scenario.Client(scenario.AcmeMember);
+        using var anonymous = scenario.ClientWith(null);
+        (await member.GetAsync("/api/v1/me")).Dispose();
+        (await member.GetAsync("/api/v1/tenants")).Dispose();
+        (await member.GetAsync($"/api/v1/tenants/{Guid.NewGuid()}")).Dispose();
+        (await member.GetAsync("/api/v1/projects?pageSize=0")).Dispose();
+        (await member.PostJsonAsync("/api/v1/tenants", new { name = "x" })).Dispose();
+        (await anonymous.GetAsync("/api/v1/tenants")).Dispose();
+
+        var problems = await scenario.Portal.WireProblemsAsync();
+
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+        Assert.True(scenario.Portal.Recorder.Exchanges.Count >= 6);
+    }
 }
