@@ -222,7 +222,9 @@ public sealed partial class ClusterService
     public Task<Result<StartedClusterOperation>> RemovePoolAsync(Actor actor, Guid poolId, int expectedVersion, CancellationToken ct = default)
     {
         var subject = new AuditSubject("mks-node-pool.delete", ClusterOperations.PoolTarget, poolId.ToString(), "");
-        return commands.RunAsync<StartedClusterOperation>(actor, subject, async db =>
+        // Serialized: "never the last pool" spans the cluster's pools, and two removals of different pools change
+        // different rows, so no version check would stop both from passing their checks at the same moment.
+        return commands.RunSerializedAsync<StartedClusterOperation>(actor, subject, async db =>
         {
             var (cluster, pool, refusal) = await LoadPoolForChangeAsync(db, actor, poolId, ct);
             if (refusal is not null) return refusal;
