@@ -361,6 +361,62 @@ public sealed class ClustersApiTests(ClustersApiScenario scenario)
     }
 
     [Fact]
+    public async Task GetKubeconfig_ReadOnlyToken_ForbiddenLikeEveryCommandOfSuchAToken()
+    {
+        using var member = await S.Client(S.AcmeMember);
+        var id = await S.CreateActiveAsync(member, ClustersApiScenario.Name("kubero"));
+        using var readOnly = S.ClientWith(await S.TokenAsync(S.AcmeMember, ApiScope.ReadOnly));
+
+        using var response = await readOnly.GetAsync($"/api/v1/clusters/{id}/kubeconfig");
+        using var read = await readOnly.GetAsync($"/api/v1/clusters/{id}");
+
+        await response.ProblemAsync(HttpStatusCode.Forbidden, ApiProblemCodes.Forbidden);
+        await read.JsonAsync();
+    }
+
+    [Fact]
+    public async Task PatchNodePool_AutoscalerOnThenOff_BothSucceedAndThePoolShowsTheSettings()
+    {
+        using var client = await S.Client(S.AcmeMember);
+        var id = await S.CreateActiveAsync(client, ClustersApiScenario.Name("auto"));
+        var (cluster, _) = await ClustersApiScenario.ClusterAsync(client, id);
+        var poolUrl = cluster.GetProperty("nodePools")[0].GetProperty("url").GetString()!;
+
+        using var on = await client.PatchJsonAsync(poolUrl, new { autoscaler = new { enabled = true, min = 1, max = 3 } });
+        await on.JsonAsync(HttpStatusCode.Accepted);
+        await ClustersApiScenario.FinishedAsync(client, on.Headers.Location!.ToString());
+        var withAutoscaler = await (await client.GetAsync(poolUrl)).JsonAsync();
+        using var bad = await client.PatchJsonAsync(poolUrl, new { autoscaler = new { enabled = true, min = 3, max = 1 } });
+        using var off = await client.PatchJsonAsync(poolUrl, new { autoscaler = new { enabled = false }, nodeCount = 2 });
+        await off.JsonAsync(HttpStatusCode.Accepted);
+        await ClustersApiScenario.FinishedAsync(client, off.Headers.Location!.ToString());
+        var without = await (await client.GetAsync(poolUrl)).JsonAsync();
+
+        Assert.True(withAutoscaler.GetProperty("autoscaler").GetProperty("enabled").GetBoolean());
+        Assert.Equal(3, withAutoscaler.GetProperty("autoscaler").GetProperty("max").GetInt32());
+        var problem = await bad.ProblemAsync(HttpStatusCode.UnprocessableEntity, ApiProblemCodes.Invalid);
+        Assert.StartsWith("autoscaler.", problem.GetProperty("field").GetString(), StringComparison.Ordinal);
+        Assert.False(without.GetProperty("autoscaler").GetProperty("enabled").GetBoolean());
+        Assert.Equal(2, without.GetProperty("nodeCount").GetInt32());
+    }
+
+    [Fact]
+    public async Task OpenApiDocument_ClusterAndOperationEndpoints_DeclareTheirAcceptedYamlAndProblemResponses()
+    {
+        using var client = S.ClientWith(null);
+
+        var paths = (await (await client.GetAsync("/openapi/v1.json")).JsonAsync()).GetProperty("paths");
+
+        var create = paths.GetProperty("/api/v1/clusters").GetProperty("post").GetProperty("responses");
+        Assert.True(create.TryGetProperty("202", out _), create.ToString());
+        Assert.True(create.TryGetProperty("422", out _), create.ToString());
+        var kubeconfig = paths.GetProperty("/api/v1/clusters/{id}/kubeconfig").GetProperty("get").GetProperty("responses");
+        Assert.True(kubeconfig.GetProperty("200").GetProperty("content").TryGetProperty("application/yaml", out _), kubeconfig.ToString());
+        Assert.True(paths.GetProperty("/api/v1/clusters/{id}/node-pools/{poolId}").GetProperty("patch").GetProperty("responses").TryGetProperty("412", out _));
+        Assert.True(paths.GetProperty("/api/v1/operations/{id}/retry").GetProperty("post").GetProperty("responses").TryGetProperty("202", out _));
+    }
+
+    [Fact]
     public async Task GetKubeconfig_TenantViewer_ForbiddenAndTheRefusalAudited()
     {
         using var member = await S.Client(S.AcmeMember);
