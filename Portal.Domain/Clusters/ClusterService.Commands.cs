@@ -107,6 +107,14 @@ public sealed partial class ClusterService
 
     /// <summary>Deletes the cluster with everything it owns; the person confirms by typing its name.</summary>
     public Task<Result<StartedClusterOperation>> DeleteAsync(Actor actor, Guid clusterId, string? confirmName,
+        CancellationToken ct = default) =>
+        DeleteAsync(actor, clusterId, confirmName, expectedVersion: null, ct);
+
+    /// <summary>
+    /// Deletes the cluster as <see cref="DeleteAsync(Actor, Guid, string?, CancellationToken)"/>, only if it is still at
+    /// <paramref name="expectedVersion"/> when given (an API client's If-Match).
+    /// </summary>
+    public Task<Result<StartedClusterOperation>> DeleteAsync(Actor actor, Guid clusterId, string? confirmName, int? expectedVersion,
         CancellationToken ct = default)
     {
         var subject = new AuditSubject("mks-cluster.delete", ClusterOperations.ClusterTarget, clusterId.ToString(), "", new { confirmName });
@@ -114,6 +122,7 @@ public sealed partial class ClusterService
         {
             var (cluster, refusal) = await LoadForChangeAsync(db, actor, clusterId, ct);
             if (refusal is not null) return refusal;
+            if (expectedVersion is { } expected && db.Expect(cluster!, expected, "This cluster") is { } stale) return stale;
             if (!string.Equals(confirmName?.Trim(), cluster!.Name, StringComparison.Ordinal))
                 return Refusal.Invalid(Fields.ConfirmName, $"Type the cluster's name, {cluster.Name}, to confirm that it and all its nodes are deleted.");
             if (cluster.CheckDelete() is { } blocked) return blocked;
@@ -192,8 +201,19 @@ public sealed partial class ClusterService
 
     /// <summary>Brings the pool up to the control plane's version. Replaces every node; cannot be undone.</summary>
     public Task<Result<StartedClusterOperation>> UpgradePoolAsync(Actor actor, Guid poolId, int expectedVersion, CancellationToken ct = default) =>
-        ChangePoolAsync(actor, poolId, expectedVersion, "mks-node-pool.upgrade", null, ct, (db, cluster, pool) =>
-            Task.FromResult<Result<ClusterOperationRequest>>(pool.CheckUpgrade(cluster.ParsedVersion) is { } refused
+        UpgradePoolAsync(actor, poolId, expectedVersion, version: null, ct);
+
+    /// <summary>
+    /// Brings the pool up to the control plane's version, as <see cref="UpgradePoolAsync(Actor, Guid, int, CancellationToken)"/>;
+    /// <paramref name="version"/>, when given (an API client names the version it expects), must be that version: a
+    /// pool only ever moves to its control plane's.
+    /// </summary>
+    public Task<Result<StartedClusterOperation>> UpgradePoolAsync(Actor actor, Guid poolId, int expectedVersion, string? version, CancellationToken ct = default) =>
+        ChangePoolAsync(actor, poolId, expectedVersion, "mks-node-pool.upgrade", version is null ? null : new { version }, ct, (db, cluster, pool) =>
+            Task.FromResult<Result<ClusterOperationRequest>>(
+                version is not null && !(KubernetesVersion.TryParse(version, out var asked) && asked == cluster.ParsedVersion)
+                    ? Refusal.Invalid(Fields.Version, $"A node pool is upgraded to its control plane's version, {cluster.KubernetesVersion}; upgrade the control plane first to move further.")
+                : pool.CheckUpgrade(cluster.ParsedVersion) is { } refused
                 ? refused
                 : new ClusterOperationRequest(ClusterOperations.UpgradePool, ClusterOperations.PoolTargetOf(cluster, pool),
                     new UpgradeParameters(cluster.KubernetesVersion, pool.KubernetesVersion, new ImageChoice(cluster.ImageId, cluster.ImageName, cluster.KubernetesVersion)))),
@@ -202,7 +222,9 @@ public sealed partial class ClusterService
     public Task<Result<StartedClusterOperation>> RemovePoolAsync(Actor actor, Guid poolId, int expectedVersion, CancellationToken ct = default)
     {
         var subject = new AuditSubject("mks-node-pool.delete", ClusterOperations.PoolTarget, poolId.ToString(), "");
-        return commands.RunAsync<StartedClusterOperation>(actor, subject, async db =>
+        // Serialized: "never the last pool" spans the cluster's pools, and two removals of different pools change
+        // different rows, so no version check would stop both from passing their checks at the same moment.
+        return commands.RunSerializedAsync<StartedClusterOperation>(actor, subject, async db =>
         {
             var (cluster, pool, refusal) = await LoadPoolForChangeAsync(db, actor, poolId, ct);
             if (refusal is not null) return refusal;

@@ -2,9 +2,12 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Portal.Domain.Auditing;
+using Portal.Domain.Clusters;
 using Portal.Domain.Common;
 using Portal.Domain.Data;
+using Portal.Domain.Databases;
 using Portal.Domain.Operations;
+using Portal.Domain.Tenancy;
 
 namespace Portal.Jobs.Operations;
 
@@ -139,7 +142,12 @@ public sealed class OperationService(IDbContextFactory<PortalDbContext> dbFactor
     {
         if (!actor.CanReadPlatform) return Refusal.Forbidden();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var query = db.Operations.AsNoTracking();
+        return await ViewsAsync(db, Filtered(db.Operations.AsNoTracking(), filter), page, ct);
+    }
+
+    /// <summary>The operations page's filters applied to <paramref name="query"/>.</summary>
+    private static IQueryable<Operation> Filtered(IQueryable<Operation> query, OperationFilter filter)
+    {
         if (filter.State is { } state)
             query = query.Where(o => o.State == state);
         // Case-insensitive on both providers (see TextSearch): LIKE alone ignores case on SQLite only.
@@ -163,7 +171,56 @@ public sealed class OperationService(IDbContextFactory<PortalDbContext> dbFactor
             query = query.Where(o => o.CreatedAt >= from.ToUniversalTime());
         if (filter.To is { } to)
             query = query.Where(o => o.CreatedAt <= to.ToUniversalTime());
-        return await ViewsAsync(db, query, page, ct);
+        return query;
+    }
+
+    /// <summary>
+    /// One operation, if the actor may read it (<see cref="VisibleAsync"/>): unlike <see cref="GetAsync"/>, tenant members
+    /// read the operations of their tenants' clusters, node pools and databases. Anything else is not found.
+    /// </summary>
+    public async Task<Result<OperationView>> GetVisibleAsync(Actor actor, Guid operationId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var page = await ViewsAsync(db, (await VisibleAsync(db, actor, ct)).Where(o => o.Id == operationId), new PageRequest(0, 1), ct);
+        return page.Items.Count == 1 ? page.Items[0] : Refusal.NotFound("The operation");
+    }
+
+    /// <summary>
+    /// The operations the actor may read (<see cref="VisibleAsync"/>) matching the filter, newest first, with step logs:
+    /// every operation for platform readers, as <see cref="ListAsync"/>; their tenants' for everyone else.
+    /// </summary>
+    public async Task<Page<OperationView>> ListVisibleAsync(Actor actor, OperationFilter filter, PageRequest page, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await ViewsAsync(db, Filtered(await VisibleAsync(db, actor, ct), filter), page, ct);
+    }
+
+    /// <summary>
+    /// Which operations an actor may read. Platform readers (not limited to tenants by their token) read every one. Anyone
+    /// else reads those whose target is a cluster, a node pool of a cluster or a managed database of a tenant they read
+    /// (within their token's tenants) — what the cluster and database pages show them — and the deletions they requested
+    /// themselves, whose target is gone once they succeed (not through a token limited to tenants, which could not tell
+    /// a deletion in another tenant; a service account belongs to one tenant, so its own are always within it).
+    /// </summary>
+    private static async Task<IQueryable<Operation>> VisibleAsync(PortalDbContext db, Actor actor, CancellationToken ct)
+    {
+        var all = db.Operations.AsNoTracking();
+        if (TenantAccess.ReadsEveryTenant(actor)) return all;
+        var tenantIds = await TenantAccess.TenantIdsWithRole(db, actor).Distinct().ToListAsync(ct);
+        var clusterIds = await db.Clusters.AsNoTracking().Where(c => tenantIds.Contains(c.TenantId)).Select(c => c.Id).ToListAsync(ct);
+        var poolIds = await db.NodePools.AsNoTracking().Where(p => clusterIds.Contains(p.ClusterId)).Select(p => p.Id).ToListAsync(ct);
+        var databaseIds = await db.Databases.AsNoTracking().Where(d => tenantIds.Contains(d.TenantId)).Select(d => d.Id).ToListAsync(ct);
+        // Targets are recorded as Guid.ToString(); compared as text, as the history queries do.
+        var clusters = clusterIds.Select(id => id.ToString()).ToList();
+        var pools = poolIds.Select(id => id.ToString()).ToList();
+        var databases = databaseIds.Select(id => id.ToString()).ToList();
+        var ownDeletions = actor.Credential?.TenantLimit is null || actor.Credential.ServiceAccountId is not null;
+        List<string> deletions = [ClusterOperations.Delete, ClusterOperations.RemovePool, DatabaseOperations.Delete];
+        var me = actor.UserId;
+        return all.Where(o => (o.TargetType == ClusterOperations.ClusterTarget && clusters.Contains(o.TargetId))
+            || (o.TargetType == ClusterOperations.PoolTarget && pools.Contains(o.TargetId))
+            || (o.TargetType == DatabaseOperations.Target && databases.Contains(o.TargetId))
+            || (ownDeletions && o.RequestedById == me && deletions.Contains(o.Kind)));
     }
 
     /// <summary>The kinds that exist: those the installed handlers run and those found in the history.</summary>
