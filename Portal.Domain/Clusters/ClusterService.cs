@@ -202,11 +202,14 @@ public sealed partial class ClusterService(IDbContextFactory<PortalDbContext> db
         }
         else
         {
-            // Pool operations are named "<cluster>/<pool>"; removed pools keep their history under the cluster.
-            var prefix = cluster.Name + "/";
-            var poolIds = await db.NodePools.AsNoTracking().Where(p => p.ClusterId == clusterId).Select(p => p.Id.ToString()).ToListAsync(ct);
+            // Removed pools keep their history under the cluster: their ids stay in the cluster's state transitions. (Not by
+            // the "<cluster>/<pool>" name: another tenant's cluster may have the same name.)
+            var current = await db.NodePools.AsNoTracking().Where(p => p.ClusterId == clusterId).Select(p => p.Id).ToListAsync(ct);
+            var removed = await db.StateTransitions.AsNoTracking().Where(t => t.ClusterId == clusterId && t.NodePoolId != null)
+                .Select(t => t.NodePoolId!.Value).Distinct().ToListAsync(ct);
+            var poolIds = current.Union(removed).Select(p => p.ToString()).ToList();
             query = db.Operations.AsNoTracking().Where(o => (o.TargetType == ClusterOperations.ClusterTarget && o.TargetId == id)
-                || (o.TargetType == ClusterOperations.PoolTarget && (poolIds.Contains(o.TargetId) || o.TargetName.StartsWith(prefix))));
+                || (o.TargetType == ClusterOperations.PoolTarget && poolIds.Contains(o.TargetId)));
         }
         var total = await query.CountAsync(ct);
         var items = await query.Include(o => o.Steps).OrderByDescending(o => o.CreatedAt).ThenBy(o => o.Id)
