@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Api.Common;
+using Portal.DemoCloud;
 using Portal.Domain.Api;
 using Portal.Domain.Infrastructures;
 using Portal.Domain.ServiceConfigs;
@@ -169,6 +170,87 @@ public sealed class PlatformApiTests(ApiScenario scenario) : IClassFixture<ApiSc
         using var response = await client.PatchJsonAsync($"/api/v1/infrastructures/{scenario.InfrastructureId}", new { description = "read-only tries" });
 
         await response.ProblemAsync(HttpStatusCode.Forbidden, ApiProblemCodes.Forbidden);
+    }
+
+    [Fact]
+    public async Task UpdateInfrastructure_ConnectionTheCloudAccepts_SavedWithTheSecretWriteOnly()
+    {
+        var id = await RegisterOpenStackAsync(Unique("Reconnect"));
+        using var client = await scenario.Client(scenario.Admin);
+
+        using var response = await client.PatchJsonAsync($"/api/v1/infrastructures/{id}", new
+        {
+            connection = new
+            {
+                authUrl = DemoCloudService.AuthUrl.ToString(), regionName = DemoCloudService.Region, userName = DemoCloudService.UserName,
+                projectName = DemoCloudService.ProjectName, password = DemoCloudService.Password,
+            },
+        });
+
+        var body = await response.JsonAsync();
+        var text = body.GetRawText();
+        Assert.Equal(DemoCloudService.AuthUrl.ToString(), body.GetProperty("connection").GetProperty("authUrl").GetString());
+        Assert.True(body.GetProperty("hasSecret").GetBoolean());
+        Assert.False(body.GetProperty("connection").TryGetProperty("password", out _), text);
+        Assert.False(body.GetProperty("connection").TryGetProperty("applicationCredentialSecret", out _), text);
+        var stored = await scenario.Services.GetRequiredService<InfrastructureService>().GetCredentialsAsync(id);
+        Assert.Equal(DemoCloudService.Password, stored!.Value.Secret);
+        await using var db = scenario.NewContext();
+        var audit = await db.AuditEntries.AsNoTracking().SingleAsync(a => a.Action == "infrastructure.update-connection" && a.TargetId == id.ToString());
+        Assert.Contains("(replaced)", audit.Parameters, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UpdateInfrastructure_ConnectionTheCloudRefuses_UnprocessableNamingConnectionAndUnchanged()
+    {
+        var id = await RegisterOpenStackAsync(Unique("Refused"));
+        using var client = await scenario.Client(scenario.Admin);
+
+        using var response = await client.PatchJsonAsync($"/api/v1/infrastructures/{id}", new
+        {
+            connection = new
+            {
+                authUrl = DemoCloudService.AuthUrl.ToString(), regionName = DemoCloudService.Region, userName = DemoCloudService.UserName,
+                projectName = DemoCloudService.ProjectName, password = "wrong-password",
+            },
+        });
+
+        await response.ProblemAsync(HttpStatusCode.UnprocessableEntity, ApiProblemCodes.Invalid, "connection");
+        var after = await (await client.GetAsync($"/api/v1/infrastructures/{id}")).JsonAsync();
+        Assert.Equal("https://keystone.example.test:5000/v3", after.GetProperty("connection").GetProperty("authUrl").GetString());
+        Assert.Equal(ConnectionSecret, (await scenario.Services.GetRequiredService<InfrastructureService>().GetCredentialsAsync(id))!.Value.Secret);
+    }
+
+    [Fact]
+    public async Task UpdateInfrastructure_ConnectionOfTheDemoCloud_UnprocessableNamingProvider_ViewerForbidden()
+    {
+        using var admin = await scenario.Client(scenario.Admin);
+        using var viewer = await scenario.Client(scenario.PlatformViewer);
+        var change = new { connection = new { authUrl = "https://keystone.example.test:5000/v3", password = "x" } };
+
+        using var demo = await admin.PatchJsonAsync($"/api/v1/infrastructures/{scenario.InfrastructureId}", change);
+        using var forbidden = await viewer.PatchJsonAsync($"/api/v1/infrastructures/{scenario.InfrastructureId}", change);
+
+        await demo.ProblemAsync(HttpStatusCode.UnprocessableEntity, ApiProblemCodes.Invalid, "provider");
+        await forbidden.ProblemAsync(HttpStatusCode.Forbidden, ApiProblemCodes.Forbidden);
+    }
+
+    [Fact]
+    public async Task OpenApiDocument_PlatformAndDatabaseOperations_AreDescribed()
+    {
+        using var client = scenario.ClientWith(null);
+
+        var document = await (await client.GetAsync("/openapi/v1.json")).JsonAsync();
+
+        var paths = document.GetProperty("paths");
+        foreach (var path in new[] { "/api/v1/regions", "/api/v1/infrastructures/{id}", "/api/v1/infrastructures/{id}/flavors/{entryId}",
+                     "/api/v1/service-configs/{id}/platforms/{platformId}", "/api/v1/databases/{id}", "/api/v1/databases/{id}/connection",
+                     "/api/v1/databases/{id}/actions/restart" })
+            Assert.True(paths.TryGetProperty(path, out _), $"{path} is not in the document");
+        var patch = paths.GetProperty("/api/v1/databases/{id}").GetProperty("patch");
+        Assert.Equal("updateDatabase", patch.GetProperty("operationId").GetString());
+        Assert.True(patch.GetProperty("responses").TryGetProperty("412", out _));
+        Assert.Contains(patch.GetProperty("parameters").EnumerateArray(), p => p.GetProperty("name").GetString() == "If-Match");
     }
 
     // ---------------------------------------------------------------- catalog

@@ -5,6 +5,7 @@ using Portal.Domain.Common;
 using Portal.Domain.Infrastructures;
 using Portal.Domain.Regions;
 using Portal.Domain.ServiceConfigs;
+using Portal.Jobs.Infrastructures;
 
 namespace Portal.Api.Platform;
 
@@ -32,7 +33,7 @@ public static class PlatformApi
             .WithSummary("One cloud and its connection, without the secret (platform readers)")
             .Produces<InfrastructureDetailResource>().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
         infrastructures.MapPatch("/{id:guid}", UpdateInfrastructureAsync).WithName("updateInfrastructure")
-            .WithSummary("Rename, describe or move a cloud to another zone (platform admins)")
+            .WithSummary("Rename, describe or move a cloud, or replace its connection once the cloud accepts it; secrets are write-only (platform admins)")
             .Produces<InfrastructureDetailResource>().WithMetadata(new HonorsIfMatchAttribute()).WriteProblems();
 
         var catalog = infrastructures.MapGroup("/{id:guid}").WithTags("Catalog");
@@ -114,17 +115,46 @@ public static class PlatformApi
     }
 
     private static async Task<IResult> UpdateInfrastructureAsync(HttpContext http, Guid id, UpdateInfrastructureBody? body, InfrastructureService infrastructures,
-        CancellationToken ct)
+        ConnectionProbe probe, CancellationToken ct)
     {
         var actor = http.Actor();
         var current = await infrastructures.GetAsync(actor, id, ct);
         if (!current.Succeeded) return ApiProblems.From(current.Refusal!, http.HasIfMatch());
         var d = current.Value!;
         if (!http.TryExpectedVersion(d.Version, out var expected, out var problem)) return problem!;
+        if (body?.Connection is { } connection)
+        {
+            if (await UpdateConnectionAsync(http, d, expected, connection, infrastructures, probe, ct) is { } refused) return refused;
+            if (body.Name is null && body.Description is null && body.ZoneId is null) return await GetInfrastructureAsync(http, id, infrastructures, ct);
+            // The details apply to the version the connection change left.
+            current = await infrastructures.GetAsync(actor, id, ct);
+            if (!current.Succeeded) return ApiProblems.From(current.Refusal!);
+            expected = current.Value!.Version;
+        }
         var updated = await infrastructures.UpdateDetailsAsync(actor, id, expected, body?.Name ?? d.Name, body?.Description ?? d.Description,
             body?.ZoneId ?? d.ZoneId, ct);
         if (!updated.Succeeded) return ApiProblems.From(updated.Refusal!, http.HasIfMatch());
         return await GetInfrastructureAsync(http, id, infrastructures, ct);
+    }
+
+    /// <summary>
+    /// As the page's connection dialog: the domain checks the change first (nothing reaches the cloud for a change it
+    /// would refuse), the cloud is probed with the secret that will be stored, and the domain saves it. Null on success.
+    /// </summary>
+    private static async Task<IResult?> UpdateConnectionAsync(HttpContext http, InfrastructureDetail d, int expected, UpdateConnectionBody body,
+        InfrastructureService infrastructures, ConnectionProbe probe, CancellationToken ct)
+    {
+        var actor = http.Actor();
+        var settings = body.Over(d.Connection);
+        var newSecret = body.SecretFor(settings.CredentialKind);
+        var checkedSettings = await infrastructures.CheckConnectionChangeAsync(actor, d.Id, expected, settings, newSecret, ct);
+        if (!checkedSettings.Succeeded) return ApiProblems.From(checkedSettings.Refusal!, http.HasIfMatch());
+        var secret = newSecret ?? (settings.CredentialKind == d.Connection?.CredentialKind ? (await infrastructures.GetCredentialsAsync(d.Id, ct))?.Secret : null);
+        var report = await probe.ProbeAsync(InfrastructureProvider.OpenStack, checkedSettings.Value, secret, ct);
+        if (!report.Succeeded)
+            return ApiProblems.From(Refusal.Invalid(Fields.Connection, $"The cloud did not accept the new connection: {report.Summary}"));
+        var updated = await infrastructures.UpdateConnectionAsync(actor, d.Id, expected, checkedSettings.Value!, newSecret, report.ToCheck(), ct);
+        return updated.Succeeded ? null : ApiProblems.From(updated.Refusal!, http.HasIfMatch());
     }
 
     // ---------------------------------------------------------------- catalog

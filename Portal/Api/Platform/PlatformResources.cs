@@ -45,8 +45,31 @@ public sealed record InfrastructureConnectionResource(string AuthUrl, string? Re
         c.ApplicationCredentialId, c.UserName, c.UserDomain, c.ProjectName, c.ProjectDomain, !string.IsNullOrEmpty(c.CaBundlePem));
 }
 
-/// <summary>Changes to an infrastructure's details; omitted values stay as they are.</summary>
-public sealed record UpdateInfrastructureBody(string? Name, string? Description, Guid? ZoneId);
+/// <summary>
+/// Changes to an infrastructure; omitted values stay as they are. <see cref="Connection"/> replaces how the portal
+/// reaches the cloud once the cloud accepted it (OpenStack only).
+/// </summary>
+public sealed record UpdateInfrastructureBody(string? Name, string? Description, Guid? ZoneId, UpdateConnectionBody? Connection);
+
+/// <summary>
+/// A new connection: omitted settings keep their current value. The secret is write-only (never returned): give
+/// <see cref="Password"/> or <see cref="ApplicationCredentialSecret"/> for the credential type; omitted, the stored
+/// secret is kept while the credential type stays the same. <see cref="CaBundle"/>: PEM, empty to remove.
+/// </summary>
+public sealed record UpdateConnectionBody(string? AuthUrl, string? RegionName, EndpointInterfaceKind? Interface, CredentialKind? CredentialType,
+    string? ApplicationCredentialId, string? UserName, string? UserDomain, string? ProjectName, string? ProjectDomain, string? CaBundle,
+    string? Password, string? ApplicationCredentialSecret)
+{
+    /// <summary>The settings: these values over <paramref name="current"/>'s.</summary>
+    public ConnectionSettings Over(ConnectionSettings? current) => new(
+        AuthUrl ?? current?.AuthUrl ?? "", RegionName ?? current?.RegionName, Interface ?? current?.Interface ?? EndpointInterfaceKind.Public,
+        CredentialType ?? current?.CredentialKind ?? CredentialKind.ApplicationCredential, ApplicationCredentialId ?? current?.ApplicationCredentialId,
+        UserName ?? current?.UserName, UserDomain ?? current?.UserDomain, ProjectName ?? current?.ProjectName, ProjectDomain ?? current?.ProjectDomain,
+        CaBundle is null ? current?.CaBundlePem : CaBundle.Length == 0 ? null : CaBundle);
+
+    /// <summary>The new secret for the credential type, or null to keep the stored one.</summary>
+    public string? SecretFor(CredentialKind kind) => (kind == CredentialKind.Password ? Password : ApplicationCredentialSecret) is { Length: > 0 } secret ? secret : null;
+}
 
 /// <summary>A flavor of an infrastructure's catalog. <see cref="Enabled"/>: new deployments may use it.</summary>
 public sealed record FlavorResource(Guid Id, string ProviderId, string ProviderName, string Name, string Description, int Vcpus, int RamMb, int DiskGb,
