@@ -353,6 +353,29 @@ public sealed class DatabasesApiTests(DatabasesApiScenario scenario) : IClassFix
     }
 
     [Fact]
+    public async Task UpdatePlatform_BackupStoreAccessKey_ChangedAndTheSecretKeyKeptButNeverShown()
+    {
+        using var admin = await scenario.Client(scenario.Admin);
+        using var tenant = await scenario.Client(scenario.AcmeMember);
+        var path = $"/api/v1/service-configs/{scenario.ConfigId}/platforms/{scenario.PostgresPlatformId}";
+        using var before = await admin.GetAsync(path);
+
+        using var response = await admin.PatchJsonAsync(path, new { backupStore = new { accessKeyId = "AKIAAPI" } }, ifMatch: before.Headers.ETag!.ToString());
+        using var forbidden = await tenant.PatchJsonAsync(path, new { backupStore = new { accessKeyId = "AKIATENANT" } });
+        using var badDestination = await admin.PatchJsonAsync(path, new { backupStore = new { destinationPath = "ftp://nope" } });
+
+        var text = await response.Content.ReadAsStringAsync();
+        var platform = await response.JsonAsync();
+        Assert.Equal("AKIAAPI", platform.GetProperty("backupStore").GetProperty("accessKeyId").GetString());
+        Assert.Equal("s3://backups/portal", platform.GetProperty("backupStore").GetProperty("destinationPath").GetString());
+        Assert.DoesNotContain(DatabasesApiScenario.BackupSecretKey, text, StringComparison.Ordinal);
+        var stored = await scenario.Services.GetRequiredService<ServiceConfigService>().GetBackupStoreAsync(scenario.PostgresPlatformId);
+        Assert.Equal(DatabasesApiScenario.BackupSecretKey, stored!.SecretAccessKey);
+        await forbidden.ProblemAsync(HttpStatusCode.Forbidden, ApiProblemCodes.Forbidden);
+        await badDestination.ProblemAsync(HttpStatusCode.UnprocessableEntity, ApiProblemCodes.Invalid, "backupStore.destinationPath");
+    }
+
+    [Fact]
     public async Task ListDatabasePlacements_Member_OffersThePostgresPlatform_OutsiderNotFound()
     {
         using var member = await scenario.Client(scenario.AcmeMember);

@@ -442,6 +442,111 @@ public sealed class PlatformApiTests(ApiScenario scenario) : IClassFixture<ApiSc
         Assert.True(Assert.Single(config.GetProperty("platforms").EnumerateArray()).GetProperty("enabled").GetBoolean());
     }
 
+    [Fact]
+    public async Task Regions_AdminCreatesRegionAndZone_RefusedDeleteWhileZoned_StaleZone412_ThenDeletesBoth()
+    {
+        using var client = await scenario.Client(scenario.Admin);
+        var name = Unique("Region");
+
+        using var created = await client.PostJsonAsync("/api/v1/regions", new { name, description = "made by the API" });
+        var region = await created.JsonAsync(HttpStatusCode.Created);
+        var regionId = region.GetProperty("id").GetGuid();
+        Assert.Equal($"/api/v1/regions/{regionId}", created.Headers.Location!.ToString());
+        Assert.Equal(ApiPreconditions.ETagOf(region.GetProperty("version").GetInt32()), created.Headers.ETag!.ToString());
+        using var zoneCreated = await client.PostJsonAsync($"/api/v1/regions/{regionId}/zones", new { name = "zone-x" });
+        var zone = await zoneCreated.JsonAsync(HttpStatusCode.Created);
+        var zonePath = $"/api/v1/regions/{regionId}/zones/{zone.GetProperty("id").GetGuid()}";
+        Assert.Equal(zonePath, zoneCreated.Headers.Location!.ToString());
+
+        using var zoned = await client.DeleteAsync($"/api/v1/regions/{regionId}", ifMatch: null);
+        await zoned.ProblemAsync(HttpStatusCode.Conflict, ApiProblemCodes.Conflict);
+        using var stale = await client.PatchJsonAsync(zonePath, new { name = "zone-y" }, ifMatch: "\"77\"");
+        await stale.ProblemAsync(HttpStatusCode.PreconditionFailed, ApiProblemCodes.PreconditionFailed);
+        using var renamed = await client.PatchJsonAsync(zonePath, new { name = "zone-y" }, ifMatch: zoneCreated.Headers.ETag!.ToString());
+        Assert.Equal("zone-y", (await renamed.JsonAsync()).GetProperty("name").GetString());
+        var listed = await (await client.GetAsync($"/api/v1/regions/{regionId}")).JsonAsync();
+        Assert.Equal("zone-y", Assert.Single(listed.GetProperty("zones").EnumerateArray()).GetProperty("name").GetString());
+
+        using var zoneDeleted = await client.DeleteAsync(zonePath, ifMatch: null);
+        Assert.Equal(HttpStatusCode.NoContent, zoneDeleted.StatusCode);
+        using var regionDeleted = await client.DeleteAsync($"/api/v1/regions/{regionId}", ifMatch: null);
+        Assert.Equal(HttpStatusCode.NoContent, regionDeleted.StatusCode);
+        using var gone = await client.GetAsync($"/api/v1/regions/{regionId}");
+        await gone.ProblemAsync(HttpStatusCode.NotFound, ApiProblemCodes.NotFound);
+    }
+
+    [Fact]
+    public async Task CreateRegion_BlankName_Unprocessable_PlatformViewer_Forbidden()
+    {
+        using var admin = await scenario.Client(scenario.Admin);
+        using var viewer = await scenario.Client(scenario.PlatformViewer);
+
+        using var blank = await admin.PostJsonAsync("/api/v1/regions", new { description = "no name" });
+        using var forbidden = await viewer.PostJsonAsync("/api/v1/regions", new { name = Unique("Viewer region") });
+
+        await blank.ProblemAsync(HttpStatusCode.UnprocessableEntity, ApiProblemCodes.Invalid, "name");
+        await forbidden.ProblemAsync(HttpStatusCode.Forbidden, ApiProblemCodes.Forbidden);
+    }
+
+    [Fact]
+    public async Task ServiceConfigs_AdminCreatesOfferedToGlobex_WidensTheOffer_DeletesPlatformThenConfig()
+    {
+        using var admin = await scenario.Client(scenario.Admin);
+        using var acme = await scenario.Client(scenario.AcmeMember);
+        var name = Unique("Api config");
+
+        using var created = await admin.PostJsonAsync("/api/v1/service-configs", new { infrastructureId = scenario.InfrastructureId, name, tenantIds = new[] { scenario.GlobexId } });
+        var config = await created.JsonAsync(HttpStatusCode.Created);
+        var id = config.GetProperty("id").GetGuid();
+        Assert.Equal($"/api/v1/service-configs/{id}", created.Headers.Location!.ToString());
+        Assert.False(config.GetProperty("offeredToAllTenants").GetBoolean());
+        using var hidden = await acme.GetAsync($"/api/v1/service-configs/{id}");
+        await hidden.ProblemAsync(HttpStatusCode.NotFound, ApiProblemCodes.NotFound);
+
+        using var stale = await admin.PatchJsonAsync($"/api/v1/service-configs/{id}", new { offeredToAllTenants = true }, ifMatch: "\"55\"");
+        await stale.ProblemAsync(HttpStatusCode.PreconditionFailed, ApiProblemCodes.PreconditionFailed);
+        using var widened = await admin.PatchJsonAsync($"/api/v1/service-configs/{id}", new { offeredToAllTenants = true, tenantIds = Array.Empty<Guid>() },
+            ifMatch: created.Headers.ETag!.ToString());
+        Assert.True((await widened.JsonAsync()).GetProperty("offeredToAllTenants").GetBoolean());
+        Assert.Equal(name, (await (await acme.GetAsync($"/api/v1/service-configs/{id}")).JsonAsync()).GetProperty("name").GetString());
+
+        var platformId = (await scenario.Services.GetRequiredService<ServiceConfigService>().CreateMksPlatformAsync(scenario.Admin, id, "ext-net", "ext-net")).ShouldSucceed();
+        using var withPlatform = await admin.DeleteAsync($"/api/v1/service-configs/{id}", ifMatch: null);
+        await withPlatform.ProblemAsync(HttpStatusCode.Conflict, ApiProblemCodes.Conflict);
+        using var platformDeleted = await admin.DeleteAsync($"/api/v1/service-configs/{id}/platforms/{platformId}", ifMatch: null);
+        Assert.Equal(HttpStatusCode.NoContent, platformDeleted.StatusCode);
+        using var deleted = await admin.DeleteAsync($"/api/v1/service-configs/{id}", ifMatch: null);
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        await (await admin.GetAsync($"/api/v1/service-configs/{id}")).ProblemAsync(HttpStatusCode.NotFound, ApiProblemCodes.NotFound);
+    }
+
+    [Fact]
+    public async Task CreateServiceConfig_TenantMember_Forbidden_NoInfrastructure_Unprocessable()
+    {
+        using var admin = await scenario.Client(scenario.Admin);
+        using var member = await scenario.Client(scenario.AcmeMember);
+
+        using var forbidden = await member.PostJsonAsync("/api/v1/service-configs", new { infrastructureId = scenario.InfrastructureId, name = Unique("Mine") });
+        using var missing = await admin.PostJsonAsync("/api/v1/service-configs", new { name = Unique("Nowhere") });
+
+        await forbidden.ProblemAsync(HttpStatusCode.Forbidden, ApiProblemCodes.Forbidden);
+        await missing.ProblemAsync(HttpStatusCode.UnprocessableEntity, ApiProblemCodes.Invalid, "infrastructure");
+    }
+
+    [Fact]
+    public async Task DeleteInfrastructure_WithServiceConfigs_Conflict_WithoutThem_NoContent()
+    {
+        var id = await RegisterOpenStackAsync(Unique("Doomed"));
+        using var admin = await scenario.Client(scenario.Admin);
+
+        using var busy = await admin.DeleteAsync($"/api/v1/infrastructures/{scenario.InfrastructureId}", ifMatch: null);
+        using var deleted = await admin.DeleteAsync($"/api/v1/infrastructures/{id}", ifMatch: null);
+
+        await busy.ProblemAsync(HttpStatusCode.Conflict, ApiProblemCodes.Conflict);
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        await (await admin.GetAsync($"/api/v1/infrastructures/{id}")).ProblemAsync(HttpStatusCode.NotFound, ApiProblemCodes.NotFound);
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private async Task<Guid> RegisterOpenStackAsync(string name)

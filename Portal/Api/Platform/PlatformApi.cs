@@ -64,9 +64,10 @@ public static class PlatformApi
             .WithSummary("One platform in full, without secrets (platform readers)")
             .Produces<PlatformResource>().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
         configs.MapPatch("/{id:guid}/platforms/{platformId:guid}", UpdatePlatformAsync).WithName("updatePlatform")
-            .WithSummary("Enable or disable a platform for new clusters or databases (platform admins)")
+            .WithSummary("Enable or disable a platform, or set a PostgreSQL platform's backup object store (secret key write-only) (platform admins)")
             .Produces<PlatformResource>().WithMetadata(new HonorsIfMatchAttribute()).WriteProblems();
 
+        api.MapPlatformWrites();
         return api;
     }
 
@@ -281,9 +282,24 @@ public static class PlatformApi
         var current = await PlatformOfAsync(http, id, platformId, configs, ct);
         if (!current.Succeeded) return ApiProblems.From(current.Refusal!, http.HasIfMatch());
         if (!http.TryExpectedVersion(current.Value!.Version, out var expected, out var problem)) return problem!;
-        if (body?.Enabled is not { } enabled) return ApiProblems.Invalid("enabled", "Give enabled: true or false, whether the platform takes new clusters or databases.");
-        var updated = await configs.SetEnabledAsync(http.Actor(), platformId, expected, enabled, ct);
-        if (!updated.Succeeded) return ApiProblems.From(updated.Refusal!, http.HasIfMatch());
+        if (body?.Enabled is null && body?.BackupStore is null)
+            return ApiProblems.Invalid("enabled", "Give enabled (true or false: whether the platform takes new clusters or databases) or backupStore.");
+        if (body.BackupStore is { } store)
+        {
+            var stored = current.Value.BackupStore;
+            var configured = await configs.ConfigureBackupStoreAsync(http.Actor(), platformId, expected, store.DestinationPath ?? stored?.DestinationPath,
+                store.EndpointUrl ?? stored?.EndpointUrl, store.AccessKeyId ?? stored?.AccessKeyId, store.SecretAccessKey, ct);
+            if (!configured.Succeeded) return ApiProblems.From(configured.Refusal!, http.HasIfMatch());
+            // Enabling applies to the version the store change left.
+            var after = await PlatformOfAsync(http, id, platformId, configs, ct);
+            if (!after.Succeeded) return ApiProblems.From(after.Refusal!);
+            expected = after.Value!.Version;
+        }
+        if (body.Enabled is { } enabled)
+        {
+            var updated = await configs.SetEnabledAsync(http.Actor(), platformId, expected, enabled, ct);
+            if (!updated.Succeeded) return ApiProblems.From(updated.Refusal!, http.HasIfMatch());
+        }
         return await GetPlatformAsync(http, id, platformId, configs, ct);
     }
 }

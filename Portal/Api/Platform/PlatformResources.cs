@@ -131,5 +131,8 @@ public sealed record PlatformResource(Guid Id, Guid ServiceConfigId, string Serv
 /// <summary>A PostgreSQL platform's backup object store, without the secret access key.</summary>
 public sealed record PlatformBackupStoreResource(string DestinationPath, string? EndpointUrl, string AccessKeyId);
 
-/// <summary>Changes to a platform: whether it takes new clusters or databases (existing ones are not affected).</summary>
-public sealed record UpdatePlatformBody(bool? Enabled);
+/// <summary>
+/// Changes to a platform: whether it takes new clusters or databases (existing ones are not affected), and a PostgreSQL
+/// platform's backup object store (omitted values stay; the secret key is write-only).
+/// </summary>
+public sealed record UpdatePlatformBody(bool? Enabled, BackupStoreBody? BackupStore);
