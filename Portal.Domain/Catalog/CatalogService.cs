@@ -37,7 +37,7 @@ public sealed record ImageRow(Guid Id, string ProviderId, string ProviderName, s
 public sealed record RefreshOutcome(int Present, int Missing, int Returned);
 
 /// <summary>An infrastructure's curated catalog: import, rename, describe, enable/disable, delete, refresh.</summary>
-public sealed class CatalogService(IDbContextFactory<PortalDbContext> dbFactory, CommandRunner commands, TimeProvider clock)
+public sealed partial class CatalogService(IDbContextFactory<PortalDbContext> dbFactory, CommandRunner commands, TimeProvider clock)
 {
     public async Task<Result<Page<FlavorRow>>> ListFlavorsAsync(Actor actor, Guid infrastructureId, CatalogQuery query, CancellationToken ct = default)
     {

@@ -142,7 +142,11 @@ public sealed partial class DatabaseService
             d.WhyNotResync() is { } why ? Refusal.Conflict(why) : Decided(new DatabaseResyncParameters(d.State.ToString())));
 
     /// <summary>Deletes the database; the person confirms by typing its name. Its backups stay in the object store.</summary>
-    public Task<Result<StartedDatabaseOperation>> DeleteAsync(Actor actor, Guid databaseId, string? confirmName, CancellationToken ct = default)
+    public Task<Result<StartedDatabaseOperation>> DeleteAsync(Actor actor, Guid databaseId, string? confirmName, CancellationToken ct = default) =>
+        DeleteAsync(actor, databaseId, confirmName, null, ct);
+
+    /// <summary>Deletes the database if it is still at <paramref name="expectedVersion"/> (null: whatever version it is at).</summary>
+    public Task<Result<StartedDatabaseOperation>> DeleteAsync(Actor actor, Guid databaseId, string? confirmName, int? expectedVersion, CancellationToken ct = default)
     {
         var subject = new AuditSubject(DatabaseOperations.Delete, DatabaseOperations.Target, databaseId.ToString(), "", new { confirmName });
         return commands.RunAsync<StartedDatabaseOperation>(actor, subject, async db =>
@@ -150,6 +154,7 @@ public sealed partial class DatabaseService
             var (database, refusal) = await LoadForChangeAsync(db, actor, databaseId, ct);
             if (refusal is not null) return refusal;
             subject = subject with { TargetName = database!.Name };
+            if (expectedVersion is { } expected && db.Expect(database, expected, "This database") is { } stale) return stale;
             if (!string.Equals(confirmName?.Trim(), database.Name, StringComparison.Ordinal))
                 return Refusal.Invalid(Fields.ConfirmName, $"Type the database's name, {database.Name}, to confirm that it and its data are deleted.");
             if (database.CheckDelete() is { } blocked) return blocked;

@@ -183,6 +183,25 @@ public sealed class InfrastructureService(IDbContextFactory<PortalDbContext> dbF
         }, ct);
     }
 
+    /// <summary>
+    /// Would <see cref="UpdateConnectionAsync"/> accept this connection, before the cloud is asked? The same checks in the
+    /// same order (platform admin, the infrastructure, not the demo cloud, the version, the settings' shape), nothing
+    /// saved or audited: so that only a change that can be made reaches the cloud probe. Returns the trimmed settings.
+    /// </summary>
+    public async Task<Result<ConnectionSettings>> CheckConnectionChangeAsync(Actor actor, Guid id, int expectedVersion, ConnectionSettings connection,
+        string? newSecret, CancellationToken ct = default)
+    {
+        if (!actor.IsPlatformAdmin) return Refusal.Forbidden("Only platform admins can change connections.");
+        if (actor.WhyNotWrite() is { } readOnly) return readOnly;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var infrastructure = await db.Infrastructures.AsNoTracking().SingleOrDefaultAsync(i => i.Id == id, ct);
+        if (infrastructure is null) return Refusal.NotFound("The infrastructure");
+        if (infrastructure.Provider == InfrastructureProvider.Demo) return Refusal.Invalid(Fields.Provider, "The demo cloud has no connection to edit.");
+        if (infrastructure.Version != expectedVersion) return Refusal.Concurrency($"Infrastructure '{infrastructure.Name}'");
+        var hasSecret = !string.IsNullOrEmpty(newSecret) || (connection.CredentialKind == infrastructure.CredentialKind && infrastructure.ProtectedSecret is not null);
+        return connection.Validate(hasSecret);
+    }
+
     /// <summary>Stores the outcome of a re-check (not a change anyone asked for, so not audited).</summary>
     public async Task RecordValidationAsync(Guid id, ConnectionCheck check, CancellationToken ct = default)
     {

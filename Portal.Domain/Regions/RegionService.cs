@@ -35,6 +35,26 @@ public sealed class RegionService(IDbContextFactory<PortalDbContext> dbFactory, 
         return zones;
     }
 
+    /// <summary>One region, for platform readers.</summary>
+    public async Task<Result<RegionRow>> GetRegionAsync(Actor actor, Guid id, CancellationToken ct = default)
+    {
+        if (!actor.CanReadPlatform) return Refusal.Forbidden();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var region = await db.Regions.AsNoTracking().Where(r => r.Id == id)
+            .Select(r => new RegionRow(r.Id, r.Name, r.Description, r.Zones.Count, r.Version)).SingleOrDefaultAsync(ct);
+        return region is null ? Refusal.NotFound("The region") : region;
+    }
+
+    /// <summary>One zone of a region, for platform readers.</summary>
+    public async Task<Result<ZoneRow>> GetZoneAsync(Actor actor, Guid regionId, Guid id, CancellationToken ct = default)
+    {
+        if (!actor.CanReadPlatform) return Refusal.Forbidden();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var zone = await db.Zones.AsNoTracking().Where(z => z.Id == id && z.RegionId == regionId)
+            .Select(z => new ZoneRow(z.Id, z.RegionId, z.Name, z.Description, z.Version)).SingleOrDefaultAsync(ct);
+        return zone is null ? Refusal.NotFound("The zone") : zone;
+    }
+
     public Task<Result<Guid>> CreateRegionAsync(Actor actor, string? name, string? description, CancellationToken ct = default) =>
         commands.RunAsync<Guid>(actor, new AuditSubject("region.create", "Region", null, name?.Trim() ?? "", new { name, description }), async db =>
         {

@@ -48,7 +48,7 @@ public sealed record StartedOperation(Guid PlatformId, Guid OperationId);
 /// recorded as an Operation (with the steps its kind declares, <see cref="PlatformOperations"/>) in the same
 /// transaction; the commit hands it to the engine.
 /// </summary>
-public sealed class ServiceConfigService(IDbContextFactory<PortalDbContext> dbFactory, CommandRunner commands, SecretProtector secrets, TimeProvider clock)
+public sealed partial class ServiceConfigService(IDbContextFactory<PortalDbContext> dbFactory, CommandRunner commands, SecretProtector secrets, TimeProvider clock)
 {
     public const string PlatformTargetType = "ServicePlatform";
 
