@@ -397,7 +397,7 @@ public sealed class DatabasesApiTests(DatabasesApiScenario scenario) : IClassFix
 /// The API scenario plus an active Managed PostgreSQL platform (CloudNativePG 1.26.1) on the "Standard" Service Config,
 /// with a backup object store.
 /// </summary>
-public sealed class DatabasesApiScenario : ApiScenario
+public class DatabasesApiScenario : ApiScenario
 {
     public const string BackupSecretKey = "s3cr3t-k3y-never-shown";
 

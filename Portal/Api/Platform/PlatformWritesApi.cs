@@ -194,8 +194,13 @@ public static class PlatformWritesApi
         });
     }
 
-    private static async Task<IResult> DeleteServiceConfigAsync(HttpContext http, Guid id, ServiceConfigService configs, CancellationToken ct) =>
-        ApiResults.Answer(http, await configs.DeleteAsync(http.Actor(), id, ct), () => TypedResults.NoContent());
+    private static async Task<IResult> DeleteServiceConfigAsync(HttpContext http, Guid id, ServiceConfigService configs, CancellationToken ct)
+    {
+        // One that is not offered to the caller is not there for them, whether they read or delete it.
+        var visible = await configs.GetVisibleAsync(http.Actor(), id, ct);
+        if (!visible.Succeeded) return ApiProblems.From(visible.Refusal!);
+        return ApiResults.Answer(http, await configs.DeleteAsync(http.Actor(), id, ct), () => TypedResults.NoContent());
+    }
 
     private static async Task<Result<PlatformDetail>> PlatformOfAsync(HttpContext http, Guid id, Guid platformId, ServiceConfigService configs, CancellationToken ct)
     {
