@@ -62,6 +62,7 @@ public sealed class PageTourTests(ClustersBrowserFixture fixture, ITestOutputHel
             ("databases", "/databases"),
             ("database-create", "/databases/new"),
             ("database", $"/databases/{databaseId}"),
+            ("api-tokens", "/account/api-tokens"),
             ("not-found", "/no-such-page"),
         };
 
