@@ -80,4 +80,18 @@ public sealed class ApiConventionsTests(ApiScenario scenario) : IClassFixture<Ap
         Assert.True(problems.Count == 0, string.Join("\n", problems));
         Assert.True(scenario.Portal.Recorder.Exchanges.Count >= 6);
     }
+
+    [Fact]
+    public async Task OpenApiDocument_EveryRouteOfTheApi_IsListedWithItsMethod()
+    {
+        using var client = scenario.ClientWith(null);
+        var paths = (await (await client.GetAsync("/openapi/v1.json")).JsonAsync()).GetProperty("paths");
+
+        var routes = ApiRoute.All(scenario.Services);
+        var missing = routes.Where(r => !paths.TryGetProperty(r.Template, out var item) || !item.TryGetProperty(r.Method.ToLowerInvariant(), out _))
+            .Select(r => r.Key).ToList();
+
+        Assert.True(routes.Count > 60, $"only {routes.Count} routes found");
+        Assert.True(missing.Count == 0, "Routes the OpenAPI document does not list: " + string.Join(", ", missing));
+    }
 }

@@ -238,3 +238,30 @@ public static class ApiAssert
         return await client.SendAsync(request);
     }
 }
+
+/// <summary>One route of the API: its method and its template with constraints stripped (<c>{id:guid}</c> → <c>{id}</c>).</summary>
+public sealed record ApiRoute(string Method, string Template)
+{
+    public string Key => $"{Method} {Template}";
+
+    /// <summary>Every route under /api/v1 of the running application.</summary>
+    public static IReadOnlyList<ApiRoute> All(IServiceProvider services) =>
+        services.GetRequiredService<Microsoft.AspNetCore.Routing.EndpointDataSource>().Endpoints.OfType<Microsoft.AspNetCore.Routing.RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText?.StartsWith("/api/v1", StringComparison.OrdinalIgnoreCase) == true)
+            .SelectMany(e => (e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.IHttpMethodMetadata>()?.HttpMethods ?? [])
+                .Select(m => new ApiRoute(m, Strip(e.RoutePattern.RawText!))))
+            .Distinct().OrderBy(r => r.Template, StringComparer.Ordinal).ThenBy(r => r.Method, StringComparer.Ordinal).ToList();
+
+    private static string Strip(string raw)
+    {
+        var text = new System.Text.StringBuilder();
+        var skipping = false;
+        foreach (var c in raw.TrimEnd('/'))
+        {
+            if (c is '{' or '}') skipping = false;
+            else if (c == ':' && text.ToString().LastIndexOf('{') > text.ToString().LastIndexOf('}')) skipping = true;
+            if (!skipping) text.Append(c);
+        }
+        return text.ToString();
+    }
+}

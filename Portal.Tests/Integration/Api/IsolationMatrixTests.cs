@@ -1,8 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Domain.Api;
@@ -255,7 +253,7 @@ public sealed class IsolationMatrixTests(IsolationScenario s) : IClassFixture<Is
     /// The body of a change, as a real client would send it (a refusal must come from who is asking, not from a body the
     /// API cannot read): the route's own when it has one, else names of the matrix's and the side's tenant and project.
     /// </summary>
-    private object Body(Route route, Side side)
+    private object Body(ApiRoute route, Side side)
     {
         var ids = s.Ids(side);
         return route.Key switch
@@ -316,32 +314,8 @@ public sealed class IsolationMatrixTests(IsolationScenario s) : IClassFixture<Is
         _ => throw new ArgumentOutOfRangeException(nameof(caller)),
     };
 
-    private sealed record Route(string Method, string Template)
-    {
-        public string Key => $"{Method} {Template}";
-    }
-
-    /// <summary>The API's routes as the running application has them, constraints stripped ("{id:guid}" → "{id}").</summary>
-    private IReadOnlyList<Route> Routes() =>
-        s.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
-            .Where(e => e.RoutePattern.RawText?.StartsWith("/api/v1", StringComparison.OrdinalIgnoreCase) == true)
-            .SelectMany(e => (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? []).Select(m => new Route(m, Template(e.RoutePattern.RawText!))))
-            .Distinct().OrderBy(r => r.Template, StringComparer.Ordinal).ThenBy(r => r.Method, StringComparer.Ordinal).ToList();
-
-    private static string Template(string raw)
-    {
-        var text = new StringBuilder();
-        var inParameter = false;
-        var skipping = false;
-        foreach (var c in raw.TrimEnd('/'))
-        {
-            if (c == '{') { inParameter = true; skipping = false; }
-            else if (c == '}') { inParameter = false; skipping = false; }
-            else if (inParameter && c == ':') { skipping = true; continue; }
-            if (!skipping) text.Append(c);
-        }
-        return text.ToString();
-    }
+    /// <summary>The API's routes as the running application has them.</summary>
+    private IReadOnlyList<ApiRoute> Routes() => ApiRoute.All(s.Services);
 
     private static string Shorten(string text) => text.Length <= 300 ? text : text[..300] + "…";
 }
