@@ -63,6 +63,7 @@ public sealed class PageTourTests(ClustersBrowserFixture fixture, ITestOutputHel
             ("database-create", "/databases/new"),
             ("database", $"/databases/{databaseId}"),
             ("api-tokens", "/account/api-tokens"),
+            ("api-reference", "/api-reference"),
             ("not-found", "/no-such-page"),
         };
 

@@ -139,10 +139,10 @@ internal sealed class ApiHost : IAsyncDisposable
         if (!result.Succeeded) throw new InvalidOperationException($"Seeding was refused: {result.Refusal!.Message}");
     }
 
-    public async Task StopAsync() => await _app.StopAsync();
-
     public async ValueTask DisposeAsync()
     {
+        // Stopped first, so background services end on their stopping token before the container goes.
+        await _app.StopAsync();
         await _app.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
     }
