@@ -65,6 +65,7 @@ PORTAL_TEST_DATABASE=sqlite dotnet test Portal.sln -c "$CONFIGURATION" --no-buil
 database_tests="FullyQualifiedName~Portal.Tests.Integration.Domain|FullyQualifiedName~Portal.Tests.Integration.Infrastructures"
 database_tests+="|FullyQualifiedName~Portal.Tests.Integration.Operations|FullyQualifiedName~Portal.Tests.Integration.ServiceConfigs|FullyQualifiedName~Portal.Tests.Integration.Clusters"
 database_tests+="|FullyQualifiedName~Portal.Tests.Integration.Web|FullyQualifiedName~Portal.Tests.Integration.Keycloak.DirectorySignInServiceTests"
+database_tests+="|FullyQualifiedName~Portal.Tests.Integration.Databases|FullyQualifiedName~Portal.Tests.Integration.Api"
 pass_arguments=("$@")
 [[ $# -eq 0 ]] && pass_arguments=(--filter "$database_tests")
 echo "==> dotnet test on PostgreSQL: the database-backed integration tests again (results in $RESULTS)"
