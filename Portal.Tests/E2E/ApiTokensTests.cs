@@ -44,7 +44,7 @@ public sealed class ApiTokensTests(PortalBrowserFixture fixture, ITestOutputHelp
         using (var me = JsonDocument.Parse(body))
         {
             Assert.Equal("ci-deploy", me.RootElement.GetProperty("token").GetProperty("name").GetString());
-            Assert.Equal("ReadWrite", me.RootElement.GetProperty("token").GetProperty("scope").GetString());
+            Assert.Equal("readWrite", me.RootElement.GetProperty("token").GetProperty("scope").GetString());
         }
 
         // Closed, the dialog leaves only the prefix on the page.
@@ -105,7 +105,7 @@ public sealed class ApiTokensTests(PortalBrowserFixture fixture, ITestOutputHelp
         using (var me = JsonDocument.Parse(body))
         {
             Assert.StartsWith(ServiceAccount.ActorIdPrefix, me.RootElement.GetProperty("id").GetString(), StringComparison.Ordinal);
-            Assert.Equal("ReadOnly", me.RootElement.GetProperty("token").GetProperty("scope").GetString());
+            Assert.Equal("readOnly", me.RootElement.GetProperty("token").GetProperty("scope").GetString());
         }
         await SnapshotAsync("service-accounts.light");
         await tokens.ChooseThemeAsync("Dark");

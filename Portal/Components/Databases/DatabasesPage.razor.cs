@@ -70,6 +70,13 @@ public sealed partial class DatabasesPage : IDisposable
         {
             var page = await Databases.ListAsync(_actor ?? await CurrentActor.GetAsync(), _filter,
                 new PageRequest(state.Page * state.PageSize, state.PageSize, _search), field, descending, ct);
+            // Nothing at all, not just nothing matching: the last one went between the check on opening and this load
+            // (its removal's notice can come before this page listened), so the empty state replaces the grid.
+            if (page.Total == 0 && _anyDatabases == true && _filter == new DatabaseFilter() && string.IsNullOrWhiteSpace(_search))
+            {
+                _anyDatabases = false;
+                _ = InvokeAsync(StateHasChanged);
+            }
             return new GridData<DatabaseRow> { Items = page.Items, TotalItems = page.Total };
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
