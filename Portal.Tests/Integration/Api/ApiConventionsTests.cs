@@ -61,6 +61,12 @@ public sealed class ApiConventionsTests(ApiScenario scenario) : IClassFixture<Ap
         Assert.StartsWith("3.1", document.GetProperty("openapi").GetString(), StringComparison.Ordinal);
         Assert.Equal("http", document.GetProperty("components").GetProperty("securitySchemes").GetProperty("bearer").GetProperty("type").GetString());
         Assert.True(document.GetProperty("paths").TryGetProperty("/api/v1/me", out _));
+        // A request body's nullable members may be left out: none of a tenant's is required of the client.
+        var create = document.GetProperty("components").GetProperty("schemas").GetProperty("CreateTenantRequest");
+        Assert.True(!create.TryGetProperty("required", out var required) || required.GetArrayLength() == 0, create.ToString());
+        // A response's members are always sent, nullable or not.
+        var tenant = document.GetProperty("components").GetProperty("schemas").GetProperty("TenantResource");
+        Assert.Contains("whyNotDelete", tenant.GetProperty("required").EnumerateArray().Select(r => r.GetString()));
     }
 
     [Fact]

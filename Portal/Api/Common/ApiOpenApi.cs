@@ -53,6 +53,14 @@ public static class ApiOpenApi
             });
             options.AddSchemaTransformer((schema, context, _) =>
             {
+                // A request body's nullable members may be left out (a missing one reaches the domain, which names it
+                // when it is needed): only the non-nullable ones are required of a client.
+                if (context.ParameterDescription is not null && schema.Required is { Count: > 0 } required && schema.Properties is { } members)
+                {
+                    foreach (var name in required.Where(n => members.TryGetValue(n, out var member) && member.Type is { } type
+                        && type.HasFlag(JsonSchemaType.Null)).ToList())
+                        required.Remove(name);
+                }
                 // The API's problems carry a stable code and, for one input, its field (see ApiProblems).
                 if (context.JsonTypeInfo.Type == typeof(Microsoft.AspNetCore.Mvc.ProblemDetails) || context.JsonTypeInfo.Type == typeof(Microsoft.AspNetCore.Http.HttpValidationProblemDetails))
                 {
