@@ -69,6 +69,13 @@ public sealed partial class ClustersPage : IDisposable
         {
             var page = await Clusters.ListAsync(_actor ?? await CurrentActor.GetAsync(), _filter,
                 new PageRequest(state.Page * state.PageSize, state.PageSize, _search), field, descending, ct);
+            // Nothing at all, not just nothing matching: the last one went between the check on opening and this load
+            // (its removal's notice can come before this page listened), so the empty state replaces the grid.
+            if (page.Total == 0 && _anyClusters == true && _filter == new ClusterFilter() && string.IsNullOrWhiteSpace(_search))
+            {
+                _anyClusters = false;
+                _ = InvokeAsync(StateHasChanged);
+            }
             return new GridData<ClusterRow> { Items = page.Items, TotalItems = page.Total };
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
