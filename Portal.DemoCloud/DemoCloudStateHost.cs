@@ -35,6 +35,7 @@ public sealed partial class DemoCloudStateHost(
 
     private readonly Lock _lock = new();
     private List<DemoStateSaver> _savers = [];
+    private CancellationTokenRegistration? _stopping;
 
     /// <summary>How often changes are looked for (<see cref="SaveInterval"/>); tests turn the timer off and save by hand.</summary>
     internal TimeSpan SaveEvery { get; init; } = SaveInterval;
@@ -51,6 +52,10 @@ public sealed partial class DemoCloudStateHost(
         {
             if (_savers.Count > 0)
                 return Task.CompletedTask;
+            // Saved as soon as the stop begins, while every service is still there: a host stopped by two callers at
+            // once (a test host and its entry point's RunAsync) may dispose the container before this service's turn
+            // to stop comes, and the save at StopAsync would then find the key ring and the logger gone.
+            _stopping = services.GetService<IHostApplicationLifetime>()?.ApplicationStopping.Register(SaveNow);
             if (cloud.Options.StateFolder is { } cloudFolder)
             {
                 OpenStack = Load(Path.Combine(cloudFolder, OpenStackFileName), cloud.Clock,
@@ -70,16 +75,31 @@ public sealed partial class DemoCloudStateHost(
 
     public Task StopAsync(CancellationToken cancellationToken) => DisposeAsync().AsTask();
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Writes every stand-in's state now (the savers keep running).</summary>
+    private void SaveNow()
     {
         List<DemoStateSaver> savers;
         lock (_lock)
+            savers = [.. _savers];
+        foreach (var saver in savers)
+            saver.SaveNow();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        List<DemoStateSaver> savers;
+        CancellationTokenRegistration? stopping;
+        lock (_lock)
         {
+            stopping = _stopping;
+            _stopping = null;
             savers = _savers;
             _savers = [];
             OpenStack = null;
             Kubernetes = null;
         }
+        // Outside the lock: disposing the registration waits for a save it started, which takes the lock.
+        if (stopping is { } registration) await registration.DisposeAsync().ConfigureAwait(false);
         foreach (var saver in savers)
             await saver.DisposeAsync().ConfigureAwait(false);
     }

@@ -46,6 +46,9 @@ internal sealed partial class DemoStateSaver : IAsyncDisposable
         }
     }
 
+    /// <summary>Writes the state now, changed or not; a failure is logged, never thrown.</summary>
+    public void SaveNow() => TrySave(force: true);
+
     /// <summary>Writes the state when it changed since the last write. True when it wrote.</summary>
     public bool SaveIfChanged() => Save(force: false);
 
