@@ -10,9 +10,20 @@ public static class Limits
     public const int DisplayNameMaxLength = 100;
     public const int PasswordMinLength = 12;
 
-    /// <summary>Failed sign-ins before an account is locked.</summary>
+    /// <summary>
+    /// Failed sign-ins for one email from one client address within <see cref="SignInFailureWindow"/>; after that, that
+    /// email waits at that address only, so wrong passwords typed elsewhere never lock its owner out.
+    /// </summary>
     public const int MaxFailedSignIns = 5;
+    public static readonly TimeSpan SignInFailureWindow = TimeSpan.FromMinutes(15);
+    /// <summary>Failed sign-ins for one email from every address together within an hour (NIST SP 800-63B allows at most 100).</summary>
+    public const int MaxFailedSignInsPerAccountPerHour = 100;
+    /// <summary>Sign-in attempts, right or wrong, from one client address per minute.</summary>
+    public const int SignInAttemptsPerAddressPerMinute = 10;
+    /// <summary>How long Identity's own lockout lasts when its failure counter is used (sign-in does not use it).</summary>
     public static readonly TimeSpan LockoutDuration = TimeSpan.FromMinutes(15);
+    /// <summary>How often a live page re-checks that its session is still valid (a sign-out, password or role change ends it).</summary>
+    public static readonly TimeSpan SessionRevalidationInterval = TimeSpan.FromSeconds(15);
 
     public const int DefaultPageSize = 20;
     public const int MaxPageSize = 200;

@@ -61,6 +61,7 @@ public static class DomainServiceCollectionExtensions
         services.TryAddSingleton(new Portal.Domain.Api.ApiTokenOptions());
         services.AddSingleton<Portal.Domain.Api.ApiTokenService>();
         services.AddSingleton<Portal.Domain.Api.IdempotencyStore>();
-        return services.AddIdentityCore<PortalUser>(IdentitySettings.Configure).AddEntityFrameworkStores<PortalDbContext>();
+        return services.AddIdentityCore<PortalUser>(IdentitySettings.Configure).AddEntityFrameworkStores<PortalDbContext>()
+            .AddPasswordValidator<PasswordStrengthValidator>();
     }
 }

@@ -135,6 +135,51 @@ public sealed class UserAdminService(IServiceScopeFactory scopes, AuditLog audit
         return refusal;
     }
 
+    /// <summary>
+    /// Locks an account until a platform admin unlocks it, and ends its sessions everywhere (a new security stamp).
+    /// Refused for one's own account and for the last platform admin who can still sign in; serialized with role changes
+    /// and other locks so two admins cannot lock each other out at the same moment.
+    /// </summary>
+    public async Task<Result> LockAsync(Actor actor, string userId, CancellationToken ct = default)
+    {
+        var subject = new AuditSubject("user.lock", "User", userId, "");
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PortalDbContext>();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+        Refusal? refusal;
+        PortalUser? user;
+        await using (var transaction = await CommandRunner.BeginSerializedAsync(db, ct))
+        {
+            user = await users.FindByIdAsync(userId);
+            var now = clock.GetUtcNow();
+            refusal = actor.WhyNotWrite() ?? (!actor.IsPlatformAdmin ? Refusal.Forbidden("Only platform admins can lock accounts.")
+                : user is null ? Refusal.NotFound("The user")
+                : user.Id == actor.UserId ? Refusal.Conflict("You cannot lock your own account.")
+                // Lockout ends compared here: SQLite cannot compare stored date-time offsets.
+                : user.PlatformRole == PlatformRole.Admin && !(await db.Users
+                    .Where(u => u.PlatformRole == PlatformRole.Admin && u.Id != user.Id).Select(u => u.LockoutEnd).ToListAsync(ct))
+                    .Any(end => end is null || end <= now)
+                    ? Refusal.Conflict($"{user.Email} is the last platform admin who can sign in; it cannot be locked.")
+                : null);
+            if (refusal is null)
+            {
+                var locked = await users.SetLockoutEnabledAsync(user!, true);
+                if (locked.Succeeded) locked = await users.SetLockoutEndDateAsync(user!, DateTimeOffset.MaxValue);
+                if (locked.Succeeded) locked = await users.UpdateSecurityStampAsync(user!);
+                if (locked.Succeeded)
+                {
+                    audit.AddSuccess(db, actor, subject with { TargetName = user!.Email ?? "" });
+                    await db.SaveChangesAsync(ct);
+                    await transaction.CommitAsync(ct);
+                    return Result.Ok();
+                }
+                refusal = ToRefusal(locked);
+            }
+        }
+        await audit.RecordRefusalAsync(db, actor, subject with { TargetName = user?.Email ?? "" }, refusal, ct);
+        return refusal;
+    }
+
     public async Task<Result> UnlockAsync(Actor actor, string userId, CancellationToken ct = default)
     {
         var subject = new AuditSubject("user.unlock", "User", userId, "");

@@ -42,10 +42,13 @@ public static class PortalHost
         // MudBlazor's and the app's static files come from the build's static-web-assets manifest when run from
         // build output in any environment; a published app serves them from wwwroot and this is a no-op.
         builder.WebHost.UseStaticWebAssets();
+        // No "Server: Kestrel" header: answers do not say what serves them.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
 
         var options = builder.Configuration.GetSection(PortalOptions.Section).Get<PortalOptions>() ?? new PortalOptions();
         var dataPath = options.ResolveDataPath(builder.Environment.ContentRootPath);
-        Directory.CreateDirectory(dataPath);
+        // Readable by the portal's user only, and so is everything created in it (DataFolder).
+        var tightened = DataFolder.Prepare(dataPath);
         // Portal:Database:Provider and ConnectionStrings:Portal; a wrong or missing setting stops the start here.
         var data = PortalDataOptions.FromSettings(builder.Configuration[PortalDataOptions.ProviderSetting],
             builder.Configuration.GetConnectionString(PortalDataOptions.ConnectionStringName), dataPath);
@@ -63,6 +66,10 @@ public static class PortalHost
             .AddSignInManager()
             .AddClaimsPrincipalFactory<PortalClaimsPrincipalFactory>()
             .AddDefaultTokenProviders();
+        // Portal:DataProtection:CertificatePath: the key ring in the database is encrypted with this certificate.
+        var keyRing = builder.Configuration.GetSection(KeyRingProtectionOptions.Section).Get<KeyRingProtectionOptions>() ?? new KeyRingProtectionOptions();
+        KeyRingProtection.Apply(services, keyRing);
+        services.AddSingleton(new StartupNotes(tightened, keyRing.IsConfigured));
         // The demo cloud keeps its clusters in the data folder's "demo" folder, so a restart finds them as they were
         // (deleting that folder, with the portal stopped, resets the demo).
         var demoState = Path.Combine(dataPath, DemoStateFolderName);
@@ -93,8 +100,13 @@ public static class PortalHost
             cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
             cookie.SlidingExpiration = true;
         });
-        // Role changes and password changes reach existing sessions within a minute.
-        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
+        // Every request checks the session's security stamp: a sign-out, a password or role change, or a lock (each writes
+        // a new stamp) ends every other session of the account at its next request, on every replica.
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.Zero);
+        var signInOptions = builder.Configuration.GetSection(SignInThrottleOptions.Section).Get<SignInThrottleOptions>() ?? new SignInThrottleOptions();
+        services.AddSingleton(signInOptions);
+        services.AddSingleton<SignInThrottle>();
+        services.AddScoped<LocalSignIn>();
         builder.AddKeycloak(); // Keycloak SSO next to local accounts, when Keycloak:Authority and Keycloak:ClientId are set
         services.AddAuthorization(options =>
         {
@@ -115,7 +127,13 @@ public static class PortalHost
             mud.SnackbarConfiguration.VisibleStateDuration = 6000;
             mud.SnackbarConfiguration.ShowCloseIcon = true;
         });
-        services.AddAntiforgery(a => a.Cookie.Name = "Portal.Antiforgery");
+        services.AddAntiforgery(a =>
+        {
+            a.Cookie.Name = "Portal.Antiforgery";
+            a.Cookie.HttpOnly = true;
+            a.Cookie.SameSite = SameSiteMode.Strict;
+            a.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        });
         services.AddHealthChecks().AddDbContextCheck<PortalDbContext>("database").AddOperationsEngineCheck();
         return builder;
     }
@@ -141,6 +159,13 @@ public static class PortalHost
             // Before anything protects or unprotects data, or the key ring would begin with a new key.
             await LegacyKeyImport.ImportAsync(db, data.LegacyKeysFolder, logger);
         }
+
+        var notes = app.Services.GetRequiredService<StartupNotes>();
+        foreach (var entry in notes.Tightened)
+            logger.LogWarning("{Path} was readable by other users; it is now readable by the portal's user only", entry);
+        if (!notes.KeyRingEncrypted && !app.Environment.IsDevelopment())
+            logger.LogWarning("The data-protection keys in the database are not encrypted at rest: whoever copies the database can decrypt "
+                + "the stored credentials. Set Portal:DataProtection:CertificatePath (see the README, \"Protecting the data\")");
 
         var bootstrap = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<BootstrapAdminOptions>>().Value;
         var created = await BootstrapAdmin.EnsureAsync(app.Services, bootstrap, app.Services.GetRequiredService<TimeProvider>());
@@ -169,9 +194,18 @@ public static class PortalHost
 
     public static WebApplication UsePortal(this WebApplication app)
     {
+        app.UseMiddleware<SecurityHeaders>();
         if (!app.Environment.IsDevelopment())
         {
-            app.UseExceptionHandler("/error", createScopeForErrors: true);
+            app.UseExceptionHandler(new ExceptionHandlerOptions
+            {
+                ExceptionHandlingPath = "/error",
+                CreateScopeForErrors = true,
+                // A request the server could not read (a missing antiforgery token, a malformed form) is the client's
+                // fault: 400, logged in one line by the error page, not a 500 with a stack trace.
+                StatusCodeSelector = error => error is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+                SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException,
+            });
             app.UseHsts();
         }
 
@@ -203,3 +237,6 @@ public static class PortalHost
         return app;
     }
 }
+
+/// <summary>What the composition root found while setting up, reported once the logger is available.</summary>
+public sealed record StartupNotes(IReadOnlyList<string> Tightened, bool KeyRingEncrypted);

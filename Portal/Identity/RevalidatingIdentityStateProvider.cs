@@ -8,13 +8,15 @@ using Portal.Domain.Identity;
 namespace Portal.Identity;
 
 /// <summary>
-/// Re-checks a live circuit's user every minute: a deleted account, a changed password or role (new
-/// security stamp) ends the circuit's authenticated state, as it would a new request.
+/// Re-checks a live circuit's user every <see cref="SignInThrottleOptions.SessionRevalidationInterval"/>: a deleted account, a
+/// sign-out elsewhere, a changed password or role, or a lock (each a new security stamp) ends the circuit's
+/// authenticated state; the page then sends the browser to sign in, which closes the circuit (SessionEndedRedirect).
 /// </summary>
-public sealed class RevalidatingIdentityStateProvider(ILoggerFactory loggerFactory, IServiceScopeFactory scopes, IOptions<IdentityOptions> options)
+public sealed class RevalidatingIdentityStateProvider(ILoggerFactory loggerFactory, IServiceScopeFactory scopes, IOptions<IdentityOptions> options,
+    SignInThrottleOptions signIn)
     : RevalidatingServerAuthenticationStateProvider(loggerFactory)
 {
-    protected override TimeSpan RevalidationInterval => TimeSpan.FromMinutes(1);
+    protected override TimeSpan RevalidationInterval => signIn.SessionRevalidationInterval;
 
     protected override async Task<bool> ValidateAuthenticationStateAsync(AuthenticationState state, CancellationToken ct)
     {

@@ -97,7 +97,7 @@ public sealed class BootstrapAdminTests : IAsyncLifetime
     [Fact]
     public async Task EnsureAsync_ConfiguredEmailBelongsToANonAdmin_PromotesThatAccountAndSetsThePassword()
     {
-        await _db.AddUserAsync("root@portal.test", password: "the-old-password-1");
+        await _db.AddUserAsync("root@portal.test", password: "the-former-battery-staple");
 
         var created = await EnsureAsync(password: TestDatabase.Password);
 
@@ -106,7 +106,7 @@ public sealed class BootstrapAdminTests : IAsyncLifetime
         Assert.Equal(1, await _db.CountAsync<PortalUser>());
         Assert.Equal(PlatformRole.Admin, (await _db.FindUserByEmailAsync("root@portal.test"))!.PlatformRole);
         Assert.True(await CanSignInAsync("root@portal.test", TestDatabase.Password));
-        Assert.False(await CanSignInAsync("root@portal.test", "the-old-password-1"));
+        Assert.False(await CanSignInAsync("root@portal.test", "the-former-battery-staple"));
     }
 
     [Fact]

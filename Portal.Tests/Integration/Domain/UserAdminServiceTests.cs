@@ -95,7 +95,7 @@ public sealed class UserAdminServiceTests : IAsyncLifetime
     [Fact]
     public async Task CreateUserAsync_PasswordExactlyTheMinimumLength_IsAccepted()
     {
-        var password = "abcdefghijklmnop"[..Limits.PasswordMinLength];
+        var password = "Zq8Lr2vXw0pNcY4t"[..Limits.PasswordMinLength];
 
         (await _db.Users.CreateUserAsync(_admin, "dev@acme.test", "Dev", password, PlatformRole.None)).ShouldSucceed();
     }

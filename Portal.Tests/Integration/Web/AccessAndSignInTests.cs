@@ -118,29 +118,6 @@ public sealed class AccessAndSignInTests(PortalWebFactory factory) : IClassFixtu
     }
 
     [Fact]
-    public async Task Five_wrong_passwords_lock_the_account_even_against_the_right_one()
-    {
-        const string email = "lockout@portal.test";
-        await factory.CreateUserAsync(email, PlatformRole.None);
-        using var client = factory.CreatePortalClient();
-
-        for (var attempt = 1; attempt <= Limits.MaxFailedSignIns; attempt++)
-        {
-            using var wrong = await PortalHttp.SignInAsync(client, email, $"wrong-password-number-{attempt}");
-            Assert.Equal(HttpStatusCode.OK, wrong.StatusCode);
-            Assert.False(PortalHttp.SetsCookie(wrong, PortalHttp.AuthCookieName));
-        }
-
-        using var right = await PortalHttp.SignInAsync(client, email, PortalWebFactory.DefaultUserPassword);
-
-        Assert.Equal(HttpStatusCode.OK, right.StatusCode);
-        Assert.False(PortalHttp.SetsCookie(right, PortalHttp.AuthCookieName), "A locked account was signed in.");
-        var error = PortalHttp.FormError(await right.Content.ReadAsStringAsync());
-        Assert.NotNull(error);
-        Assert.StartsWith($"This account is locked after {Limits.MaxFailedSignIns} failed sign-ins.", error);
-    }
-
-    [Fact]
     public async Task Sign_out_without_an_antiforgery_token_is_refused()
     {
         using var client = factory.CreatePortalClient();

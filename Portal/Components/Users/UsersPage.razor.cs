@@ -73,4 +73,15 @@ public partial class UsersPage
         if (result.Succeeded) Snackbar.Add($"{user.Email} unlocked", Severity.Success);
         await ReloadAsync();
     }
+
+    private async Task LockAsync(UserRow user)
+    {
+        if (!await Dialogs.ConfirmAsync("Lock account",
+                $"Lock {user.Email}? Every session of the account ends now, and it cannot sign in until a platform admin unlocks it.", "Lock account"))
+            return;
+        var result = await Users.LockAsync(await CurrentActor.GetAsync(), user.Id);
+        _refusal = result.Refusal;
+        if (result.Succeeded) Snackbar.Add($"{user.Email} locked; its sessions have ended", Severity.Success);
+        await ReloadAsync();
+    }
 }

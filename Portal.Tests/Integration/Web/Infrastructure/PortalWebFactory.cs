@@ -62,6 +62,9 @@ public class PortalWebFactory : WebApplicationFactory<Program>
         }
         builder.UseSetting("BootstrapAdmin:Email", AdminEmail);
         builder.UseSetting("BootstrapAdmin:Password", AdminPassword);
+        // Every test signs in from one address: the per-address sign-in throttle is tested with its own settings
+        // (SignInThrottleTests), elsewhere it would only get in the way.
+        builder.UseSetting("SignIn:AttemptsPerAddressPerMinute", "100000");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.UseSetting("Logging:LogLevel:Microsoft.AspNetCore.DataProtection", "Error");
     }
