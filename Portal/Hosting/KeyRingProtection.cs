@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.EntityFrameworkCore;
 using Portal.Domain.Data;
 
 namespace Portal.Hosting;
@@ -35,6 +37,20 @@ public static class KeyRingProtection
         var builder = services.AddDataProtection().ProtectKeysWithCertificate(certificate);
         if (options.PreviousCertificatePaths.Length > 0)
             builder.UnprotectKeysWithAnyCertificate([.. options.PreviousCertificatePaths.Select(path => Load(path, null, options.CertificatePassword))]);
+    }
+
+    /// <summary>
+    /// With a certificate configured, new secrets must be protected by an encrypted key: when the newest key in the
+    /// database was stored unencrypted (made before the certificate was configured), a new key is made now, so the
+    /// unencrypted one is no longer used to protect anything. It stays, to read what it protected before.
+    /// </summary>
+    public static async Task<bool> EnsureEncryptedDefaultKeyAsync(IServiceProvider services, PortalDbContext db, TimeProvider clock)
+    {
+        var newest = await db.DataProtectionKeys.AsNoTracking().OrderByDescending(k => k.Id).Select(k => k.Xml).FirstOrDefaultAsync();
+        if (newest is null || newest.Contains("encryptedSecret", StringComparison.Ordinal)) return false;
+        var now = clock.GetUtcNow();
+        services.GetRequiredService<IKeyManager>().CreateNewKey(now, now.AddDays(90));
+        return true;
     }
 
     private static X509Certificate2 Load(string path, string? keyPath, string? password)

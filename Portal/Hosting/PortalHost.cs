@@ -158,6 +158,10 @@ public static class PortalHost
             await DatabaseSetup.MigrateAsync(db);
             // Before anything protects or unprotects data, or the key ring would begin with a new key.
             await LegacyKeyImport.ImportAsync(db, data.LegacyKeysFolder, logger);
+            if (app.Services.GetRequiredService<StartupNotes>().KeyRingEncrypted
+                && await KeyRingProtection.EnsureEncryptedDefaultKeyAsync(app.Services, db, app.Services.GetRequiredService<TimeProvider>()))
+                logger.LogWarning("Made a new data-protection key, encrypted with the configured certificate: the newest key was stored "
+                    + "unencrypted. Credentials stored before stay readable with the older key; enter them again to protect them with the certificate");
         }
 
         var notes = app.Services.GetRequiredService<StartupNotes>();

@@ -11,6 +11,7 @@ using Microsoft.Extensions.Logging;
 using Portal.Domain.Data;
 using Portal.Tests.Integration.Keycloak;
 using Portal.Tests.Integration.Web.Infrastructure;
+using Portal.Tests.Support;
 
 namespace Portal.Tests.Integration.Web;
 
@@ -187,6 +188,27 @@ public sealed class KeyRingProtectionTests : IDisposable
     }
 
     [Fact]
+    public async Task Start_CertificateAddedLater_MakesAnEncryptedKeyAndStillReadsOlderSecrets()
+    {
+        await using var database = await ScratchDatabase.CreateAsync(nameof(KeyRingProtectionTests), migrated: false);
+        string protectedEarlier;
+        await using (var before = new SharedFactory(database, null, null))
+            protectedEarlier = before.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("key-ring-test").Protect("stored earlier");
+
+        await using var after = new SharedFactory(database, Certificate("later", "pfx-password"), "pfx-password");
+        var protector = after.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("key-ring-test");
+        var protectedNow = protector.Protect("stored now");
+
+        Assert.Equal("stored earlier", protector.Unprotect(protectedEarlier));
+        Assert.Equal("stored now", protector.Unprotect(protectedNow));
+        await using var db = await after.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
+        var keys = await db.DataProtectionKeys.AsNoTracking().OrderBy(k => k.Id).Select(k => k.Xml!).ToListAsync();
+        Assert.Equal(2, keys.Count);
+        Assert.DoesNotContain("encryptedSecret", keys[0]);
+        Assert.Contains("encryptedSecret", keys[1]);
+    }
+
+    [Fact]
     public void Apply_MissingCertificate_RefusesTheStartWithTheSettingNamed()
     {
         var options = new Hosting.KeyRingProtectionOptions { CertificatePath = Path.Combine(_folder, "missing.pfx") };
@@ -218,6 +240,17 @@ public sealed class KeyRingProtectionTests : IDisposable
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    /// <summary>One portal start on a database the test owns, with or without a certificate.</summary>
+    private sealed class SharedFactory(ScratchDatabase database, string? certificatePath, string? password) : PortalWebFactory(database)
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            if (certificatePath is not null) builder.UseSetting("Portal:DataProtection:CertificatePath", certificatePath);
+            if (password is not null) builder.UseSetting("Portal:DataProtection:CertificatePassword", password);
+        }
+    }
 
     private sealed class CertificateFactory(string certificatePath, string? password) : PortalWebFactory
     {
