@@ -330,6 +330,56 @@ public sealed class UserAdminServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task LockAsync_Account_LocksItUntilUnlockedAndEndsItsSessions()
+    {
+        var user = await _db.AddUserAsync("dev@acme.test");
+        var stampBefore = (await _db.FindUserByEmailAsync("dev@acme.test"))!.SecurityStamp;
+
+        (await _db.Users.LockAsync(_admin, user.UserId)).ShouldSucceed();
+
+        var stored = (await _db.FindUserByEmailAsync("dev@acme.test"))!;
+        Assert.NotEqual(stampBefore, stored.SecurityStamp);
+        _db.Clock.Advance(TimeSpan.FromDays(3650));
+        var page = (await _db.Users.ListUsersAsync(_admin, new PageRequest(Search: "dev@"))).ShouldSucceed();
+        Assert.True(Assert.Single(page.Items).LockedOut);
+    }
+
+    [Fact]
+    public async Task LockAsync_OwnAccount_IsRefused()
+    {
+        (await _db.Users.LockAsync(_admin, _admin.UserId)).ShouldBeRefused(RefusalKind.Conflict);
+
+        Assert.Null((await _db.FindUserByEmailAsync("admin@portal.test"))!.LockoutEnd);
+    }
+
+    [Fact]
+    public async Task LockAsync_ByPlatformViewer_IsForbidden()
+    {
+        var user = await _db.AddUserAsync("dev@acme.test");
+        var viewer = await _db.AddUserAsync("viewer@portal.test", PlatformRole.Viewer);
+
+        (await _db.Users.LockAsync(viewer, user.UserId)).ShouldBeRefused(RefusalKind.Forbidden);
+    }
+
+    [Fact]
+    public async Task LockAsync_TwoPlatformAdminsLockEachOtherAtTheSameMoment_LeavesOneWhoCanSignIn()
+    {
+        var second = await _db.AddPlatformAdminAsync("second@portal.test");
+        Task<Result>? concurrent = null;
+        _db.Hook.BeforeNextSave(() =>
+        {
+            concurrent = Task.Run(() => _db.Users.LockAsync(second, _admin.UserId));
+            return Task.CompletedTask;
+        });
+
+        (await _db.Users.LockAsync(_admin, second.UserId)).ShouldSucceed();
+
+        Assert.NotNull(concurrent);
+        (await concurrent).ShouldBeRefused(RefusalKind.Conflict);
+        Assert.Null((await _db.FindUserByEmailAsync("admin@portal.test"))!.LockoutEnd);
+    }
+
+    [Fact]
     public async Task UnlockAsync_LockedOutAccount_ClearsTheLockoutAndTheFailedCount()
     {
         var user = await _db.AddUserAsync("dev@acme.test", password: TestDatabase.Password);
