@@ -42,7 +42,7 @@ public sealed record ConnectionSettings(
 {
     public const int UrlMaxLength = 500;
     public const int FieldMaxLength = 255;
-    public const int CaBundleMaxLength = 64 * 1024;
+    public const int CaBundleMaxLength = Limits.CaBundleMaxBytes;
 
     /// <summary>Checks shape only (the cloud itself is asked by the registration probe); returns trimmed settings.</summary>
     public Result<ConnectionSettings> Validate(bool secretPresent)
@@ -93,7 +93,7 @@ public sealed record ConnectionSettings(
         var ca = string.IsNullOrWhiteSpace(CaBundlePem) ? null : CaBundlePem.Trim();
         if (ca is not null)
         {
-            if (ca.Length > CaBundleMaxLength) return Refusal.Invalid(Fields.CaBundle, "The CA bundle is too large (64 KiB at most).");
+            if (UserText.Check(ca, UserTextKind.CaBundle) is { Succeeded: false } text) return text.Refusal!;
             if (!ca.Contains("-----BEGIN CERTIFICATE-----", StringComparison.Ordinal))
                 return Refusal.Invalid(Fields.CaBundle, "The CA bundle must be PEM: one or more blocks starting with -----BEGIN CERTIFICATE-----.");
         }
