@@ -188,7 +188,9 @@ public static partial class UserText
     }
 
     private static Refusal TooLarge(UserTextKind kind, long bytes) =>
-        Refusal.Invalid(kind.Field, $"The {kind.Noun} is too large: {Size(bytes)}; the limit is {Size(kind.MaxBytes)}.");
+        Refusal.Invalid(kind.Field, Size(bytes) == Size(kind.MaxBytes)
+            ? $"The {kind.Noun} is too large: just over the limit of {Size(kind.MaxBytes)}."
+            : $"The {kind.Noun} is too large: {Size(bytes)}; the limit is {Size(kind.MaxBytes)}.");
 
     /// <summary>A size for people: "300 bytes", "12.5 KB", "2.1 MB".</summary>
     public static string Size(long bytes) => bytes switch
