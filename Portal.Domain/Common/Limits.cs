@@ -77,4 +77,23 @@ public static class Limits
     public const int IdempotencyKeyMaxLength = 255;
     /// <summary>The largest response an idempotent request's answer may be remembered with.</summary>
     public const int IdempotencyMaxResponseBytes = 256 * 1024;
+
+    // ---- text people paste or upload (clouds.yaml, openrc, kubeconfigs, CA bundles): checked by Common.UserText
+    // before any parser sees it, so a hostile or mistaken paste is refused with a reason instead of exhausting the server.
+    /// <summary>A clouds.yaml or openrc file is a few kilobytes; this leaves room for a file listing many clouds.</summary>
+    public const int CloudConfigMaxBytes = 256 * 1024;
+    /// <summary>A kubeconfig is a few kilobytes (certificates included); this leaves room for one with many contexts.</summary>
+    public const int KubeconfigMaxBytes = 256 * 1024;
+    /// <summary>A CA bundle of a private cloud holds a handful of certificates (about 2 KB each).</summary>
+    public const int CaBundleMaxBytes = 64 * 1024;
+    /// <summary>The deepest nesting of YAML mappings and lists accepted (a kubeconfig nests about six levels).</summary>
+    public const int YamlMaxDepth = 32;
+    /// <summary>The most YAML nodes (values, mappings, lists) one pasted document may hold.</summary>
+    public const int YamlMaxNodes = 20_000;
+    /// <summary>
+    /// The largest message a browser may send over the interactive (SignalR) circuit. A pasted text travels in one
+    /// message as JSON: up to three bytes a character for non-Latin text, plus escapes. Four times the largest text
+    /// limit lets every paste within its limit arrive, so the parser (not the transport) decides and explains.
+    /// </summary>
+    public const int CircuitMessageBytes = 4 * KubeconfigMaxBytes;
 }

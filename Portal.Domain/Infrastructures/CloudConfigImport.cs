@@ -17,8 +17,8 @@ public static partial class CloudConfigImport
     {
         if (string.IsNullOrWhiteSpace(text))
             return Refusal.Invalid(Fields.Paste, "Paste the contents of a clouds.yaml file or an openrc file.");
-        if (text.Length > 256 * 1024)
-            return Refusal.Invalid(Fields.Paste, "That is too long to be a clouds.yaml or openrc file.");
+        var checkedText = UserText.Check(text, UserTextKind.CloudConfig);
+        if (!checkedText.Succeeded) return checkedText.Refusal!;
         return OpenRcLine().IsMatch(text) ? ParseOpenRc(text) : ParseCloudsYaml(text, cloudName);
     }
 
@@ -57,16 +57,9 @@ public static partial class CloudConfigImport
 
     private static Result<ImportedCloudConfig> ParseCloudsYaml(string text, string? cloudName)
     {
-        var stream = new YamlStream();
-        try
-        {
-            using var reader = new StringReader(text);
-            stream.Load(reader);
-        }
-        catch (YamlDotNet.Core.YamlException ex)
-        {
-            return Refusal.Invalid(Fields.Paste, $"This is neither an openrc file nor valid YAML (line {ex.Start.Line}: {ex.Message.Split('\n')[0]}).");
-        }
+        var read = UserText.ReadYaml(text, UserTextKind.CloudsYaml);
+        if (!read.Succeeded) return read.Refusal!;
+        var stream = read.Value!;
 
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
             return Refusal.Invalid(Fields.Paste, "Expected a clouds.yaml file starting with 'clouds:'.");
@@ -77,9 +70,10 @@ public static partial class CloudConfigImport
         {
             var entries = clouds.Children.Where(c => c.Value is YamlMappingNode).ToList();
             if (entries.Count == 0) return Refusal.Invalid(Fields.Paste, "The clouds.yaml file lists no clouds.");
-            var chosen = cloudName is null ? entries[0] : entries.FirstOrDefault(e => ((YamlScalarNode)e.Key).Value == cloudName);
+            // Keys are plain values (UserText refuses any other), so each names its cloud.
+            var chosen = cloudName is null ? entries[0] : entries.FirstOrDefault(e => KeyName(e.Key) == cloudName);
             if (chosen.Key is null) return Refusal.Invalid(Fields.Paste, $"The clouds.yaml file has no cloud named '{cloudName}'.");
-            name = ((YamlScalarNode)chosen.Key).Value ?? "";
+            name = KeyName(chosen.Key);
             cloud = (YamlMappingNode)chosen.Value;
             if (entries.Count > 1 && cloudName is null)
                 notes.Add($"The file lists {entries.Count} clouds; used the first, '{name}'.");
@@ -116,6 +110,8 @@ public static partial class CloudConfigImport
             A("project_name") ?? A("tenant_name"), A("project_domain_name") ?? A("project_domain_id") ?? A("domain_name"), null),
             secret, $"clouds.yaml '{name}'", notes);
     }
+
+    private static string KeyName(YamlNode key) => (key as YamlScalarNode)?.Value ?? "";
 
     private static YamlNode? Child(YamlMappingNode node, string key) =>
         node.Children.TryGetValue(new YamlScalarNode(key), out var value) ? value : null;

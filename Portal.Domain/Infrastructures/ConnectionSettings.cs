@@ -42,7 +42,7 @@ public sealed record ConnectionSettings(
 {
     public const int UrlMaxLength = 500;
     public const int FieldMaxLength = 255;
-    public const int CaBundleMaxLength = 64 * 1024;
+    public const int CaBundleMaxLength = Limits.CaBundleMaxBytes;
 
     /// <summary>Checks shape only (the cloud itself is asked by the registration probe); returns trimmed settings.</summary>
     public Result<ConnectionSettings> Validate(bool secretPresent)
@@ -93,12 +93,35 @@ public sealed record ConnectionSettings(
         var ca = string.IsNullOrWhiteSpace(CaBundlePem) ? null : CaBundlePem.Trim();
         if (ca is not null)
         {
-            if (ca.Length > CaBundleMaxLength) return Refusal.Invalid(Fields.CaBundle, "The CA bundle is too large (64 KiB at most).");
+            if (UserText.Check(ca, UserTextKind.CaBundle) is { Succeeded: false } text) return text.Refusal!;
             if (!ca.Contains("-----BEGIN CERTIFICATE-----", StringComparison.Ordinal))
                 return Refusal.Invalid(Fields.CaBundle, "The CA bundle must be PEM: one or more blocks starting with -----BEGIN CERTIFICATE-----.");
+            if (!CertificatesReadable(ca))
+                return Refusal.Invalid(Fields.CaBundle, "The CA bundle could not be read: one of its PEM certificate blocks is damaged or cut. Paste or upload the CA certificates again.");
         }
 
         return new ConnectionSettings(url, region, Interface, CredentialKind, appId, user, userDomain, project, projectDomain, ca);
+    }
+
+    /// <summary>Whether the bundle holds at least one certificate and no damaged certificate block: read here so a bundle that
+    /// only looks like PEM is refused before it is stored, not when the engine first connects.</summary>
+    private static bool CertificatesReadable(string pem)
+    {
+        var certificates = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
+        try
+        {
+            certificates.ImportFromPem(pem);
+            return certificates.Count > 0;
+        }
+        catch (Exception ex) when (ex is System.Security.Cryptography.CryptographicException or ArgumentException)
+        {
+            return false;
+        }
+        finally
+        {
+            foreach (var certificate in certificates)
+                certificate.Dispose();
+        }
     }
 
     private static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.RegularExpressions;
+using Portal.Domain.Common;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -64,7 +65,7 @@ public sealed record KubeconfigSummary(
 public sealed partial class Kubeconfig
 {
     /// <summary>Larger texts are refused before parsing (a kubeconfig is a few kilobytes).</summary>
-    public const int MaxLength = 1024 * 1024;
+    public const int MaxLength = Limits.KubeconfigMaxBytes;
 
     private const string NeedsCredentials =
         "Portal needs a token (for example a service account token) or a client certificate and key embedded in the kubeconfig";
@@ -197,20 +198,11 @@ public sealed partial class Kubeconfig
     {
         if (string.IsNullOrWhiteSpace(yaml))
             return Invalid("The kubeconfig is empty.");
-        if (yaml.Length > MaxLength)
-            return Invalid($"The kubeconfig is larger than {MaxLength / 1024} KB; a kubeconfig is usually a few kilobytes. Paste only the kubeconfig file.");
-
-        var stream = new YamlStream();
-        try
-        {
-            using var reader = new StringReader(yaml);
-            stream.Load(reader);
-        }
-        catch (YamlException ex)
-        {
-            return Invalid($"The kubeconfig is not valid YAML (line {ex.Start.Line}, column {ex.Start.Column}: {YamlReason(ex)}). " +
-                           "Paste the file exactly as kubectl wrote it; check the indentation and that no line was cut.");
-        }
+        // Size, text, and YAML shape (no aliases, complex keys, deep nesting) are checked before anything is built.
+        var read = UserText.ReadYaml(yaml, UserTextKind.Kubeconfig);
+        if (!read.Succeeded)
+            return Invalid(read.Refusal!.Message);
+        var stream = read.Value!;
 
         var documents = stream.Documents.Where(d => d.RootNode is not YamlScalarNode { Value: null or "" }).ToList();
         if (documents.Count == 0)
@@ -523,17 +515,6 @@ public sealed partial class Kubeconfig
         if (text.Length > 80)
             text = text[..80] + "…";
         return $"\"{text}\"";
-    }
-
-    private static string YamlReason(YamlException ex)
-    {
-        var message = ex.Message;
-        // YamlDotNet prefixes "(Line: 3, Col: 5, Idx: 40) - (Line: 3, Col: 9, Idx: 44): "; the position is reported separately.
-        var colon = message.IndexOf("): ", StringComparison.Ordinal);
-        if (message.StartsWith("(Line:", StringComparison.Ordinal) && colon >= 0)
-            message = message[(colon + 3)..];
-        message = TokenLike().Replace(message.Split('\n')[0].Trim().TrimEnd('.'), "***");
-        return message.Length > 160 ? message[..160] + "…" : message;
     }
 
     private static RemoteError Invalid(string message) => new(RemoteErrorKind.InvalidConfiguration, message);

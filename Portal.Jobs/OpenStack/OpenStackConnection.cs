@@ -105,6 +105,8 @@ internal static class CaBundle
     public static string? TryParse(string pem, out X509Certificate2Collection certificates)
     {
         certificates = [];
+        if (Portal.Domain.Common.UserText.Check(pem, Portal.Domain.Common.UserTextKind.CaBundle) is { Succeeded: false } text)
+            return text.Refusal!.Message;
         if (!pem.Contains("-----BEGIN CERTIFICATE-----", StringComparison.Ordinal))
             return "The CA bundle must contain at least one PEM certificate (a block starting with -----BEGIN CERTIFICATE-----).";
         try

@@ -118,7 +118,10 @@ public static class PortalHost
         services.AddScoped<CurrentActor>();
         services.Configure<BootstrapAdminOptions>(builder.Configuration.GetSection(BootstrapAdminOptions.Section));
 
-        services.AddRazorComponents().AddInteractiveServerComponents();
+        // A pasted kubeconfig or clouds.yaml travels in one circuit message: the limit admits every text within its own
+        // limit, so an oversized paste reaches the parser and is refused with a reason instead of dropping the circuit.
+        services.AddRazorComponents().AddInteractiveServerComponents()
+            .AddHubOptions(options => options.MaximumReceiveMessageSize = Limits.CircuitMessageBytes);
         services.AddMudServices(mud =>
         {
             // Toasts rise from the bottom right: never over the app bar or a page's header buttons.

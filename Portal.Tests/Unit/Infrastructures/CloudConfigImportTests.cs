@@ -207,7 +207,7 @@ public sealed class CloudConfigImportTests
     {
         var refusal = CloudConfigImport.Parse(text).ShouldBeRefused(RefusalKind.Invalid, Fields.Paste);
 
-        Assert.StartsWith("This is neither an openrc file nor valid YAML (line ", refusal.Message);
+        Assert.StartsWith("The clouds.yaml is not valid YAML (line ", refusal.Message);
         Assert.DoesNotContain("\n", refusal.Message);
     }
 

@@ -6,7 +6,8 @@ namespace Portal.Tests.Unit.Infrastructures;
 
 public sealed class ConnectionSettingsTests
 {
-    private const string Pem = "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUQ==\n-----END CERTIFICATE-----";
+    /// <summary>A real certificate: the bundle is read, not only recognised by its header.</summary>
+    private static readonly string Pem = new Portal.Tests.Unit.Kubernetes.KubeTestPki().AuthorityPem.Trim();
 
     private static ConnectionSettings AppCredential(string authUrl = "https://keystone.example.com:5000/v3", string? id = "app-id",
         string? region = "RegionOne", string? caBundle = null) =>

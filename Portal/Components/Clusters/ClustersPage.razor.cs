@@ -33,7 +33,8 @@ public sealed partial class ClustersPage : IDisposable
     private LiveRefresh? _live;
 
     /// <summary><c>/clusters?project=&lt;id&gt;</c> opens the list filtered to one project (the Projects page links here).</summary>
-    [SupplyParameterFromQuery(Name = "project")] public Guid? ProjectQuery { get; set; }
+    [SupplyParameterFromQuery(Name = "project")] public string? ProjectQueryText { get; set; }
+    private Guid? ProjectQuery => QueryValues.Id(ProjectQueryText, "project", Logger);
 
     protected override async Task OnInitializedAsync()
     {

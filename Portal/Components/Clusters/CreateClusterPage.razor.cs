@@ -1,3 +1,4 @@
+using Portal.Components.Shared;
 using Microsoft.AspNetCore.Components;
 using Portal.Domain.Clusters;
 using Portal.Domain.Common;
@@ -13,7 +14,9 @@ public sealed partial class CreateClusterPage
     private static readonly IReadOnlyList<string> StepTitles = ["Project & name", "Service Config", "Kubernetes version", "Control plane", "Node pools", "Review"];
 
     /// <summary>Pre-selects a project, as a project's page links here (<c>clusters/new?project=…</c>).</summary>
-    [SupplyParameterFromQuery(Name = "project")] public Guid? ProjectQuery { get; set; }
+    [SupplyParameterFromQuery(Name = "project")] public string? ProjectQueryText { get; set; }
+    private Guid? ProjectQuery => QueryValues.Id(ProjectQueryText, "project", Logger);
+    [Inject] private ILogger<CreateClusterPage> Logger { get; set; } = default!;
 
     [Inject] private ClusterService Clusters { get; set; } = default!;
     [Inject] private ClusterCommands Commands { get; set; } = default!;

@@ -1,3 +1,4 @@
+using Portal.Components.Shared;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web;
 using MudBlazor;
@@ -16,7 +17,9 @@ public sealed partial class CreateDatabasePage
     private static readonly FieldKey[] BackupFields = [Fields.Backups, Fields.BackupSchedule, Fields.BackupHour, Fields.BackupDay, Fields.BackupRetentionDays];
 
     /// <summary>Pre-selects a project, as a project's page links here (<c>databases/new?project=…</c>).</summary>
-    [SupplyParameterFromQuery(Name = "project")] public Guid? ProjectQuery { get; set; }
+    [SupplyParameterFromQuery(Name = "project")] public string? ProjectQueryText { get; set; }
+    private Guid? ProjectQuery => QueryValues.Id(ProjectQueryText, "project", Logger);
+    [Inject] private ILogger<CreateDatabasePage> Logger { get; set; } = default!;
 
     [Inject] private DatabaseService Databases { get; set; } = default!;
     [Inject] private CurrentActor CurrentActor { get; set; } = default!;

@@ -36,7 +36,8 @@ public sealed partial class DatabasesPage : IDisposable
     private CancellationTokenSource? _typing;
 
     /// <summary><c>/databases?project=&lt;id&gt;</c> opens the list filtered to one project.</summary>
-    [SupplyParameterFromQuery(Name = "project")] public Guid? ProjectQuery { get; set; }
+    [SupplyParameterFromQuery(Name = "project")] public string? ProjectQueryText { get; set; }
+    private Guid? ProjectQuery => QueryValues.Id(ProjectQueryText, "project", Logger);
 
     protected override async Task OnInitializedAsync()
     {
