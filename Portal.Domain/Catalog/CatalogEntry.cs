@@ -60,8 +60,9 @@ public abstract class CatalogEntry : IVersioned
     {
         if (string.IsNullOrWhiteSpace(providerId))
             return Refusal.Invalid(Fields.ProviderId, "The cloud returned an entry without an id.");
-        // Clouds allow names we do not (empty, very long): fall back to the id, trim to our limit.
-        var name = string.IsNullOrWhiteSpace(providerName) ? providerId : new string(providerName.Where(c => !char.IsControl(c)).ToArray()).Trim();
+        // Clouds allow names we do not (empty, very long, with hidden characters): drop those, fall back to the id, trim to our limit.
+        var name = string.IsNullOrWhiteSpace(providerName) ? providerId
+            : string.Concat(providerName.EnumerateRunes().Where(r => HiddenCharacters.KindOf(r) is null).Select(r => r.ToString())).Trim();
         if (name.Length == 0) name = providerId;
         return name.Length > Limits.NameMaxLength ? name[..Limits.NameMaxLength] : name;
     }

@@ -106,6 +106,8 @@ public static partial class ClusterRules
     {
         var value = raw?.Trim() ?? "";
         if (value.Length == 0) return Refusal.Invalid(field, $"Give the {what} a name.");
+        // Before the shape: the shape's message would not say which character of a name that looks right is wrong.
+        if (HiddenCharacters.WhyNot(value, $"The {what} name") is { } hidden) return Refusal.Invalid(field, hidden);
         if (value.Length > maxLength) return Refusal.Invalid(field, $"A {what} name has at most {maxLength} characters.");
         if (!DnsLabelShape().IsMatch(value))
             return Refusal.Invalid(field, $"A {what} name uses lowercase letters, digits and hyphens, starts with a letter and ends with a letter or digit (it names objects in Kubernetes), for example 'web-prod'.");

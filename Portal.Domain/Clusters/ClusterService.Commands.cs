@@ -32,7 +32,9 @@ public sealed partial class ClusterService
         var subject = new AuditSubject("mks-cluster.create", ClusterOperations.ClusterTarget, null, request.Name?.Trim() ?? "",
             new { request.ProjectId, request.ServiceConfigId, request.Name, request.Version, controlPlane = request.ControlPlane.ToString(), request.Replicas,
                 request.ControlPlaneFlavorId, pools = request.Pools.Select(p => new { p.Name, p.FlavorId, p.NodeCount, p.AutoscalerEnabled, p.AutoscalerMin, p.AutoscalerMax }) });
-        return commands.RunAsync<StartedClusterOperation>(actor, subject, async db =>
+        // Serialized on the project (deleted at the same moment) and the Service Config (its MKS platform deleted or
+        // disabled at the same moment): the cluster is refused, or they see it.
+        return commands.RunSerializedOnAsync<StartedClusterOperation>(actor, subject, CreationParents(request.ProjectId, request.ServiceConfigId), async db =>
         {
             var validated = await ValidateAsync(db, actor, request, ClusterWizardStep.Review, ct);
             if (!validated.Succeeded) return validated.Refusal!;
@@ -118,7 +120,8 @@ public sealed partial class ClusterService
         CancellationToken ct = default)
     {
         var subject = new AuditSubject("mks-cluster.delete", ClusterOperations.ClusterTarget, clusterId.ToString(), "", new { confirmName });
-        return commands.RunAsync<StartedClusterOperation>(actor, subject, async db =>
+        // Serialized on the cluster with adding and removing its pools.
+        return commands.RunSerializedOnAsync<StartedClusterOperation>(actor, subject, [ParentLock.Cluster(clusterId)], async db =>
         {
             var (cluster, refusal) = await LoadForChangeAsync(db, actor, clusterId, ct);
             if (refusal is not null) return refusal;
@@ -142,7 +145,8 @@ public sealed partial class ClusterService
     {
         var subject = new AuditSubject("mks-node-pool.create", ClusterOperations.PoolTarget, null, request.Name?.Trim() ?? "",
             new { clusterId, request.Name, request.FlavorId, request.NodeCount, request.AutoscalerEnabled, request.AutoscalerMin, request.AutoscalerMax });
-        return commands.RunAsync<StartedClusterOperation>(actor, subject, async db =>
+        // Serialized on the cluster: "at most so many pools" and the cluster's deletion span its pools.
+        return commands.RunSerializedOnAsync<StartedClusterOperation>(actor, subject, [ParentLock.Cluster(clusterId)], async db =>
         {
             var (cluster, refusal) = await LoadForChangeAsync(db, actor, clusterId, ct);
             if (refusal is not null) return refusal;
@@ -222,9 +226,11 @@ public sealed partial class ClusterService
     public Task<Result<StartedClusterOperation>> RemovePoolAsync(Actor actor, Guid poolId, int expectedVersion, CancellationToken ct = default)
     {
         var subject = new AuditSubject("mks-node-pool.delete", ClusterOperations.PoolTarget, poolId.ToString(), "");
-        // Serialized: "never the last pool" spans the cluster's pools, and two removals of different pools change
-        // different rows, so no version check would stop both from passing their checks at the same moment.
-        return commands.RunSerializedAsync<StartedClusterOperation>(actor, subject, async db =>
+        // Serialized on the cluster: "never the last pool" spans the cluster's pools, and two removals of different pools
+        // change different rows, so no version check would stop both from passing their checks at the same moment.
+        return commands.RunSerializedOnAsync<StartedClusterOperation>(actor, subject,
+            async db => await db.NodePools.Where(p => p.Id == poolId).Select(p => p.ClusterId).ToListAsync(ct) is [var clusterId] ? [ParentLock.Cluster(clusterId)] : [],
+            async db =>
         {
             var (cluster, pool, refusal) = await LoadPoolForChangeAsync(db, actor, poolId, ct);
             if (refusal is not null) return refusal;
@@ -305,6 +311,11 @@ public sealed partial class ClusterService
     }
 
     // ---------------------------------------------------------------- shared plumbing
+
+    /// <summary>The locks a new cluster or database takes: its project and its Service Config, as far as the request names them.</summary>
+    internal static IReadOnlyList<ParentLock> CreationParents(Guid? projectId, Guid? serviceConfigId) =>
+        [.. projectId is { } project ? [ParentLock.Project(project)] : Array.Empty<ParentLock>(),
+            .. serviceConfigId is { } config ? [ParentLock.ServiceConfig(config)] : Array.Empty<ParentLock>()];
 
     private Task<Result<StartedClusterOperation>> ChangeClusterAsync(Actor actor, Guid clusterId, int expectedVersion, string action, object? parameters,
         CancellationToken ct,

@@ -33,6 +33,41 @@ public sealed class CommandRunner(IDbContextFactory<PortalDbContext> dbFactory, 
         RunCoreAsync(actor, subject, change, describeSuccess, serialized: true, ct);
 
     /// <summary>
+    /// Like <see cref="RunSerializedAsync{T}(Actor, AuditSubject, Func{PortalDbContext, Task{Result{T}}}, Func{T, AuditSubject}?, CancellationToken)"/>,
+    /// but serialized per parent: only commands that name one of the same parents wait for each other. For a rule about a
+    /// parent's children ("a cluster keeps at least one node pool", "a tenant with projects is not deleted"), where both
+    /// sides of every race (two removals; the parent's delete and a child's create) name the same parent, so the second
+    /// runs its checks after the first committed and is refused with the rule's own reason. <paramref name="parents"/>
+    /// runs inside the transaction before the locks (it may read ids that never change, such as a pool's cluster); the
+    /// change runs after them. Several parents are locked in one fixed order, so two commands never wait on each other.
+    /// </summary>
+    public Task<Result<T>> RunSerializedOnAsync<T>(Actor actor, AuditSubject subject, Func<PortalDbContext, Task<IReadOnlyList<ParentLock>>> parents,
+        Func<PortalDbContext, Task<Result<T>>> change, Func<T, AuditSubject>? describeSuccess = null, CancellationToken ct = default) =>
+        RunCoreAsync(actor, subject, change, describeSuccess, serialized: true, ct, parents: parents);
+
+    /// <summary><see cref="RunSerializedOnAsync{T}"/> for parents known before anything is read.</summary>
+    public Task<Result<T>> RunSerializedOnAsync<T>(Actor actor, AuditSubject subject, IReadOnlyList<ParentLock> parents,
+        Func<PortalDbContext, Task<Result<T>>> change, Func<T, AuditSubject>? describeSuccess = null, CancellationToken ct = default) =>
+        RunSerializedOnAsync(actor, subject, _ => Task.FromResult(parents), change, describeSuccess, ct);
+
+    /// <summary><see cref="RunSerializedOnAsync{T}"/> for a change without a value.</summary>
+    public async Task<Result> RunSerializedOnAsync(Actor actor, AuditSubject subject, Func<PortalDbContext, Task<IReadOnlyList<ParentLock>>> parents,
+        Func<PortalDbContext, Task<Result>> change, CancellationToken ct = default)
+    {
+        var result = await RunSerializedOnAsync<bool>(actor, subject, parents, async db =>
+        {
+            var outcome = await change(db);
+            return outcome.Succeeded ? true : outcome.Refusal!;
+        }, null, ct);
+        return result.Succeeded ? Result.Ok() : result.Refusal!;
+    }
+
+    /// <summary><see cref="RunSerializedOnAsync(Actor, AuditSubject, Func{PortalDbContext, Task{IReadOnlyList{ParentLock}}}, Func{PortalDbContext, Task{Result}}, CancellationToken)"/> for parents known up front.</summary>
+    public Task<Result> RunSerializedOnAsync(Actor actor, AuditSubject subject, IReadOnlyList<ParentLock> parents,
+        Func<PortalDbContext, Task<Result>> change, CancellationToken ct = default) =>
+        RunSerializedOnAsync(actor, subject, _ => Task.FromResult(parents), change, ct);
+
+    /// <summary>
     /// Like <see cref="RunAsync{T}(Actor, AuditSubject, Func{PortalDbContext, Task{Result{T}}}, Func{T, AuditSubject}?, CancellationToken)"/>,
     /// for a person's request about rows the engine writes all the time (cancel or retry an operation while its steps
     /// record progress): a write conflict is not the person's problem, so the request is decided again on the fresh
@@ -58,12 +93,12 @@ public sealed class CommandRunner(IDbContextFactory<PortalDbContext> dbFactory, 
 
     private async Task<Result<T>> RunCoreAsync<T>(Actor actor, AuditSubject subject,
         Func<PortalDbContext, Task<Result<T>>> change, Func<T, AuditSubject>? describeSuccess, bool serialized, CancellationToken ct,
-        int conflictRetries = 0)
+        int conflictRetries = 0, Func<PortalDbContext, Task<IReadOnlyList<ParentLock>>>? parents = null)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         for (var attempt = 0; ; attempt++)
         {
-            var result = await TryOnceAsync(db, actor, subject, change, describeSuccess, serialized, ct);
+            var result = await TryOnceAsync(db, actor, subject, change, describeSuccess, serialized, parents, ct);
             if (result.Succeeded) return result;
             if (result.Refusal!.Kind == RefusalKind.Concurrency && attempt < conflictRetries)
             {
@@ -77,13 +112,14 @@ public sealed class CommandRunner(IDbContextFactory<PortalDbContext> dbFactory, 
 
     /// <summary>Decides and saves once; a refusal changed nothing and is not audited yet.</summary>
     private async Task<Result<T>> TryOnceAsync<T>(PortalDbContext db, Actor actor, AuditSubject subject,
-        Func<PortalDbContext, Task<Result<T>>> change, Func<T, AuditSubject>? describeSuccess, bool serialized, CancellationToken ct)
+        Func<PortalDbContext, Task<Result<T>>> change, Func<T, AuditSubject>? describeSuccess, bool serialized,
+        Func<PortalDbContext, Task<IReadOnlyList<ParentLock>>>? parents, CancellationToken ct)
     {
         // A read-only API token changes nothing: refused here, once for every command of every service.
         if (actor.WhyNotWrite() is { } readOnly) return readOnly;
         if (dispatcher.EnqueuesInTransaction)
-            return await TryOnceWithJobsAsync(db, actor, subject, change, describeSuccess, serialized, ct);
-        await using (var transaction = serialized ? await BeginSerializedAsync(db, ct) : null)
+            return await TryOnceWithJobsAsync(db, actor, subject, change, describeSuccess, serialized, parents, ct);
+        await using (var transaction = serialized ? await BeginSerializedAsync(db, parents, ct) : null)
         {
             var result = await change(db);
             if (result.Succeeded)
@@ -116,7 +152,8 @@ public sealed class CommandRunner(IDbContextFactory<PortalDbContext> dbFactory, 
     /// two-phase commit two connections would need, which is why nothing may hold a second connection open meanwhile).
     /// </summary>
     private async Task<Result<T>> TryOnceWithJobsAsync<T>(PortalDbContext db, Actor actor, AuditSubject subject,
-        Func<PortalDbContext, Task<Result<T>>> change, Func<T, AuditSubject>? describeSuccess, bool serialized, CancellationToken ct)
+        Func<PortalDbContext, Task<Result<T>>> change, Func<T, AuditSubject>? describeSuccess, bool serialized,
+        Func<PortalDbContext, Task<IReadOnlyList<ParentLock>>>? parents, CancellationToken ct)
     {
         Result<T> result;
         HandOver handOver;
@@ -126,7 +163,7 @@ public sealed class CommandRunner(IDbContextFactory<PortalDbContext> dbFactory, 
             if (serialized)
             {
                 scope = NewTransactionScope();
-                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({SerializedCommandsLock})", ct);
+                await TakeLocksAsync(db, parents, ct);
             }
             result = await change(db);
             if (!result.Succeeded) return result;
@@ -180,12 +217,37 @@ public sealed class CommandRunner(IDbContextFactory<PortalDbContext> dbFactory, 
     /// a transaction-scoped advisory lock that every serialized command waits for; commit or rollback releases it.
     /// </summary>
     /// <remarks>Also for the few writes outside a command (Identity's user manager) that guard a rule across rows.</remarks>
-    public static async Task<Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction> BeginSerializedAsync(PortalDbContext db, CancellationToken ct)
+    public static Task<Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction> BeginSerializedAsync(PortalDbContext db, CancellationToken ct) =>
+        BeginSerializedAsync(db, null, ct);
+
+    /// <summary>
+    /// <see cref="BeginSerializedAsync(PortalDbContext, CancellationToken)"/>, serialized per parent when
+    /// <paramref name="parents"/> is given. SQLite's write lock is one for the whole file, so there per parent is the same
+    /// as for everything.
+    /// </summary>
+    private static async Task<Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction> BeginSerializedAsync(PortalDbContext db,
+        Func<PortalDbContext, Task<IReadOnlyList<ParentLock>>>? parents, CancellationToken ct)
     {
         var transaction = await db.Database.BeginTransactionAsync(ct);
-        if (!db.Database.IsSqlite())
-            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({SerializedCommandsLock})", ct);
+        await TakeLocksAsync(db, parents, ct);
         return transaction;
+    }
+
+    /// <summary>
+    /// The advisory locks of a serialized command on PostgreSQL, inside its transaction (which releases them): the
+    /// portal-wide one, or one per parent in ascending key order (a fixed order, so no two commands wait on each other).
+    /// SQLite needs none: its transactions begin IMMEDIATE and take the file's single write lock.
+    /// </summary>
+    private static async Task TakeLocksAsync(PortalDbContext db, Func<PortalDbContext, Task<IReadOnlyList<ParentLock>>>? parents, CancellationToken ct)
+    {
+        if (db.Database.IsSqlite()) return;
+        if (parents is null)
+        {
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({SerializedCommandsLock})", ct);
+            return;
+        }
+        foreach (var key in (await parents(db)).Select(p => p.Key).Distinct().Order())
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({key})", ct);
     }
 
     private static async Task<Refusal?> TrySaveAsync(PortalDbContext db, string targetType, CancellationToken ct)

@@ -14,8 +14,8 @@ public static partial class NameRules
         var value = raw?.Trim() ?? "";
         if (value.Length == 0)
             return Refusal.Invalid(field, $"{label} is required.");
-        if (value.Any(char.IsControl))
-            return Refusal.Invalid(field, $"{label} must not contain control characters such as tabs or line breaks.");
+        if (HiddenCharacters.WhyNot(value, label) is { } hidden)
+            return Refusal.Invalid(field, hidden);
         if (value.Length > maxLength)
             return Refusal.Invalid(field, $"{label} must be at most {maxLength} characters (it has {value.Length}).");
         return value;

@@ -32,7 +32,7 @@ public sealed partial class DatabaseService
             new { request.ProjectId, request.ServiceConfigId, request.Name, request.Major, request.Instances, request.Compute, request.StorageGiB,
                 request.DatabaseName, request.OwnerName, request.BackupsEnabled, backupFrequency = request.BackupFrequency?.ToString(), request.BackupHour,
                 backupDay = request.BackupDay?.ToString(), request.BackupRetentionDays });
-        return commands.RunSerializedAsync<StartedDatabaseOperation>(actor, subject, async db =>
+        return commands.RunSerializedOnAsync<StartedDatabaseOperation>(actor, subject, ClusterService.CreationParents(request.ProjectId, request.ServiceConfigId), async db =>
         {
             var validated = await ValidateAsync(db, actor, request, DatabaseWizardStep.Review, ct);
             if (!validated.Succeeded) return validated.Refusal!;
@@ -59,7 +59,11 @@ public sealed partial class DatabaseService
     {
         var subject = new AuditSubject(DatabaseOperations.Restore, DatabaseOperations.Target, null, request.Name?.Trim() ?? "",
             new { request.SourceId, request.ProjectId, request.Name, request.PointInTime });
-        return commands.RunSerializedAsync<StartedDatabaseOperation>(actor, subject, async db =>
+        // Serialized as a creation: on the target project and the source's Service Config (neither changes).
+        return commands.RunSerializedOnAsync<StartedDatabaseOperation>(actor, subject,
+            async db => await db.Databases.Where(d => d.Id == request.SourceId).Select(d => new { d.ProjectId, d.ServiceConfigId }).ToListAsync(ct) is [var source]
+                ? ClusterService.CreationParents(request.ProjectId ?? source.ProjectId, source.ServiceConfigId) : [],
+            async db =>
         {
             var source = await db.Databases.AsNoTracking().SingleOrDefaultAsync(d => d.Id == request.SourceId, ct);
             var sourceAccess = source is null ? null : await TenantAccess.ForAsync(db, actor, source.TenantId, ct);

@@ -108,7 +108,10 @@ public sealed class InfrastructureService(IDbContextFactory<PortalDbContext> dbF
             seedImages = request.SeedImages.Count,
         };
         var subject = new AuditSubject("infrastructure.register", "Infrastructure", null, request.Name?.Trim() ?? "", parameters);
-        return commands.RunAsync<Guid>(actor, subject, async db =>
+        // Serialized on the zone it is placed in, or on the region a new zone joins, with their deletion.
+        IReadOnlyList<ParentLock> placement = request.Placement.ZoneId is { } zoneId ? [ParentLock.Zone(zoneId)]
+            : request.Placement.RegionId is { } regionId ? [ParentLock.Region(regionId)] : [];
+        return commands.RunSerializedOnAsync<Guid>(actor, subject, placement, async db =>
         {
             if (!actor.IsPlatformAdmin) return Refusal.Forbidden("Only platform admins can register infrastructures.");
             if (!request.Check.Succeeded)
@@ -144,7 +147,9 @@ public sealed class InfrastructureService(IDbContextFactory<PortalDbContext> dbF
     }
 
     public Task<Result> UpdateDetailsAsync(Actor actor, Guid id, int expectedVersion, string? name, string? description, Guid zoneId, CancellationToken ct = default) =>
-        commands.RunAsync(actor, new AuditSubject("infrastructure.update", "Infrastructure", id.ToString(), name?.Trim() ?? "", new { name, description, zoneId }), async db =>
+        // Serialized on the zone it moves to, with that zone's deletion.
+        commands.RunSerializedOnAsync(actor, new AuditSubject("infrastructure.update", "Infrastructure", id.ToString(), name?.Trim() ?? "", new { name, description, zoneId }),
+            [ParentLock.Zone(zoneId)], async db =>
         {
             if (!actor.IsPlatformAdmin) return Refusal.Forbidden("Only platform admins can change infrastructures.");
             var infrastructure = await db.Infrastructures.SingleOrDefaultAsync(i => i.Id == id, ct);
@@ -256,7 +261,8 @@ public sealed class InfrastructureService(IDbContextFactory<PortalDbContext> dbF
 
     /// <summary>Deletes an infrastructure and its catalog; refused while it has Service Configs.</summary>
     public Task<Result> DeleteAsync(Actor actor, Guid id, CancellationToken ct = default) =>
-        commands.RunAsync(actor, new AuditSubject("infrastructure.delete", "Infrastructure", id.ToString(), ""), async db =>
+        // Serialized on the infrastructure with Service Config creation on it.
+        commands.RunSerializedOnAsync(actor, new AuditSubject("infrastructure.delete", "Infrastructure", id.ToString(), ""), [ParentLock.Infrastructure(id)], async db =>
         {
             if (!actor.IsPlatformAdmin) return Refusal.Forbidden("Only platform admins can delete infrastructures.");
             var infrastructure = await db.Infrastructures.SingleOrDefaultAsync(i => i.Id == id, ct);

@@ -83,7 +83,8 @@ public sealed class RegionService(IDbContextFactory<PortalDbContext> dbFactory, 
         }, ct);
 
     public Task<Result> DeleteRegionAsync(Actor actor, Guid id, CancellationToken ct = default) =>
-        commands.RunAsync(actor, new AuditSubject("region.delete", "Region", id.ToString(), ""), async db =>
+        // Serialized on the region with zone creation (and infrastructure creation that adds a zone to it).
+        commands.RunSerializedOnAsync(actor, new AuditSubject("region.delete", "Region", id.ToString(), ""), [ParentLock.Region(id)], async db =>
         {
             if (!actor.IsPlatformAdmin) return Refusal.Forbidden("Only platform admins can delete regions.");
             var region = await db.Regions.Include(r => r.Zones).SingleOrDefaultAsync(r => r.Id == id, ct);
@@ -95,7 +96,8 @@ public sealed class RegionService(IDbContextFactory<PortalDbContext> dbFactory, 
         }, ct);
 
     public Task<Result<Guid>> CreateZoneAsync(Actor actor, Guid regionId, string? name, string? description, CancellationToken ct = default) =>
-        commands.RunAsync<Guid>(actor, new AuditSubject("zone.create", "Zone", null, name?.Trim() ?? "", new { regionId, name, description }), async db =>
+        commands.RunSerializedOnAsync<Guid>(actor, new AuditSubject("zone.create", "Zone", null, name?.Trim() ?? "", new { regionId, name, description }),
+            [ParentLock.Region(regionId)], async db =>
         {
             if (!actor.IsPlatformAdmin) return Refusal.Forbidden("Only platform admins can create zones.");
             var region = await db.Regions.SingleOrDefaultAsync(r => r.Id == regionId, ct);
@@ -125,7 +127,8 @@ public sealed class RegionService(IDbContextFactory<PortalDbContext> dbFactory, 
 
     /// <summary>Deletes a zone, refused while infrastructures are placed in it (the message names them).</summary>
     public Task<Result> DeleteZoneAsync(Actor actor, Guid id, CancellationToken ct = default) =>
-        commands.RunAsync(actor, new AuditSubject("zone.delete", "Zone", id.ToString(), ""), async db =>
+        // Serialized on the zone with infrastructures placed into it.
+        commands.RunSerializedOnAsync(actor, new AuditSubject("zone.delete", "Zone", id.ToString(), ""), [ParentLock.Zone(id)], async db =>
         {
             if (!actor.IsPlatformAdmin) return Refusal.Forbidden("Only platform admins can delete zones.");
             var zone = await db.Zones.SingleOrDefaultAsync(z => z.Id == id, ct);

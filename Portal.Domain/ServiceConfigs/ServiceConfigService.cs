@@ -73,7 +73,7 @@ public sealed partial class ServiceConfigService(IDbContextFactory<PortalDbConte
         IReadOnlyCollection<Guid> tenantIds, CancellationToken ct = default)
     {
         var subject = new AuditSubject("service-config.create", "ServiceConfig", null, name?.Trim() ?? "", new { infrastructureId, name, description, offeredToAll, tenantIds });
-        return commands.RunAsync<Guid>(actor, subject, async db =>
+        return commands.RunSerializedOnAsync<Guid>(actor, subject, [ParentLock.Infrastructure(infrastructureId)], async db =>
         {
             if (!actor.IsPlatformAdmin) return Refusal.Forbidden("Only platform admins can create Service Configs.");
             var infrastructure = await db.Infrastructures.SingleOrDefaultAsync(i => i.Id == infrastructureId, ct);
@@ -109,7 +109,8 @@ public sealed partial class ServiceConfigService(IDbContextFactory<PortalDbConte
         }, ct);
 
     public Task<Result> DeleteAsync(Actor actor, Guid id, CancellationToken ct = default) =>
-        commands.RunAsync(actor, new AuditSubject("service-config.delete", "ServiceConfig", id.ToString(), ""), async db =>
+        // Serialized on the Service Config with platform creation in it.
+        commands.RunSerializedOnAsync(actor, new AuditSubject("service-config.delete", "ServiceConfig", id.ToString(), ""), [ParentLock.ServiceConfig(id)], async db =>
         {
             if (!actor.IsPlatformAdmin) return Refusal.Forbidden("Only platform admins can delete Service Configs.");
             var config = await db.ServiceConfigs.Include(s => s.Platforms).SingleOrDefaultAsync(s => s.Id == id, ct);
@@ -217,7 +218,7 @@ public sealed partial class ServiceConfigService(IDbContextFactory<PortalDbConte
     public Task<Result<Guid>> CreateMksPlatformAsync(Actor actor, Guid serviceConfigId, string? networkId, string? networkName, CancellationToken ct = default)
     {
         var subject = new AuditSubject("mks-platform.create", PlatformTargetType, null, "MKS network platform", new { serviceConfigId, networkId, networkName });
-        return commands.RunAsync<Guid>(actor, subject, async db =>
+        return commands.RunSerializedOnAsync<Guid>(actor, subject, [ParentLock.ServiceConfig(serviceConfigId)], async db =>
         {
             if (!actor.IsPlatformAdmin) return Refusal.Forbidden("Only platform admins can add platforms.");
             var config = await db.ServiceConfigs.Include(s => s.Platforms).SingleOrDefaultAsync(s => s.Id == serviceConfigId, ct);
@@ -240,9 +241,12 @@ public sealed partial class ServiceConfigService(IDbContextFactory<PortalDbConte
     {
         var parameters = new { serviceConfigId, mode = mode.ToString(), operatorVersion, kubeconfig = kubeconfig is null ? null : "(redacted)", clusterServer };
         var subject = new AuditSubject("postgres-platform.create", PlatformTargetType, null, "PostgreSQL platform", parameters);
-        // Serialized: the checks read other rows (the MKS platform, other platforms on the same cluster) that a
-        // concurrent delete or disable could change between the check and the save.
-        return commands.RunSerializedAsync<StartedOperation>(actor, subject, async db =>
+        // Serialized on the Service Config (its MKS platform, deleted or disabled at the same moment) and on the cluster
+        // the operator goes to (another platform claiming it at the same moment).
+        IReadOnlyList<ParentLock> parents = mode == PostgresMode.ManagedTools && clusterServer is not null
+            ? [ParentLock.ServiceConfig(serviceConfigId), ParentLock.OperatorServer(clusterServer)]
+            : [ParentLock.ServiceConfig(serviceConfigId)];
+        return commands.RunSerializedOnAsync<StartedOperation>(actor, subject, parents, async db =>
         {
             if (!actor.IsPlatformAdmin) return Refusal.Forbidden("Only platform admins can add platforms.");
             if (!Enum.IsDefined(mode)) return Refusal.Invalid(Fields.Mode, "Choose Managed, Managed tools or External.");
@@ -280,7 +284,9 @@ public sealed partial class ServiceConfigService(IDbContextFactory<PortalDbConte
     }
 
     public Task<Result> SetEnabledAsync(Actor actor, Guid platformId, int expectedVersion, bool enabled, CancellationToken ct = default) =>
-        commands.RunSerializedAsync(actor, new AuditSubject(enabled ? "platform.enable" : "platform.disable", PlatformTargetType, platformId.ToString(), ""), async db =>
+        // Serialized on the Service Config with cluster, database and platform creation that check the platform is enabled.
+        commands.RunSerializedOnAsync(actor, new AuditSubject(enabled ? "platform.enable" : "platform.disable", PlatformTargetType, platformId.ToString(), ""),
+            db => ConfigOfPlatformAsync(db, platformId, ct), async db =>
         {
             if (!actor.IsPlatformAdmin) return Refusal.Forbidden("Only platform admins can enable or disable platforms.");
             var platform = await db.ServicePlatforms.SingleOrDefaultAsync(p => p.Id == platformId, ct);
@@ -315,8 +321,9 @@ public sealed partial class ServiceConfigService(IDbContextFactory<PortalDbConte
     public Task<Result<Guid?>> DeletePlatformAsync(Actor actor, Guid platformId, CancellationToken ct = default)
     {
         var subject = new AuditSubject("platform.delete", PlatformTargetType, platformId.ToString(), "");
-        // Serialized: deleting the MKS platform checks that no PostgreSQL platform builds on it.
-        return commands.RunSerializedAsync<Guid?>(actor, subject, async db =>
+        // Serialized on the Service Config: deleting the MKS platform checks that no PostgreSQL platform builds on it and
+        // no cluster uses it; the PostgreSQL platform, that no database runs on it. Their creation takes the same lock.
+        return commands.RunSerializedOnAsync<Guid?>(actor, subject, db => ConfigOfPlatformAsync(db, platformId, ct), async db =>
         {
             if (!actor.IsPlatformAdmin) return Refusal.Forbidden("Only platform admins can delete platforms.");
             var platform = await db.ServicePlatforms.Include(p => p.ServiceConfig).SingleOrDefaultAsync(p => p.Id == platformId, ct);
@@ -345,6 +352,11 @@ public sealed partial class ServiceConfigService(IDbContextFactory<PortalDbConte
             return operation.Id;
         }, ct: ct);
     }
+
+    /// <summary>The Service Config a platform belongs to, as the lock its changes take (none when it is gone).</summary>
+    private static async Task<IReadOnlyList<ParentLock>> ConfigOfPlatformAsync(PortalDbContext db, Guid platformId, CancellationToken ct) =>
+        await db.ServicePlatforms.Where(p => p.Id == platformId).Select(p => p.ServiceConfigId).ToListAsync(ct) is [var configId]
+            ? [ParentLock.ServiceConfig(configId)] : [];
 
     /// <summary>Removes a deleted PostgreSQL platform's row at the end of its delete operation (idempotent).</summary>
     public async Task RemovePlatformAsync(Guid platformId, CancellationToken ct = default)

@@ -119,7 +119,8 @@ public sealed class TenancyService(IDbContextFactory<PortalDbContext> dbFactory,
 
     /// <param name="expectedVersion">When given (an API client's If-Match), the delete applies only to that version.</param>
     public Task<Result> DeleteTenantAsync(Actor actor, Guid id, CancellationToken ct = default, int? expectedVersion = null) =>
-        commands.RunAsync(actor, new AuditSubject("tenant.delete", "Tenant", id.ToString(), ""), async db =>
+        // Serialized on the tenant with project creation: a project added at the same moment is seen, never orphaned.
+        commands.RunSerializedOnAsync(actor, new AuditSubject("tenant.delete", "Tenant", id.ToString(), ""), [ParentLock.Tenant(id)], async db =>
         {
             if (!actor.IsPlatformAdmin) return Refusal.Forbidden("Only platform admins can delete tenants.");
             var tenant = await db.Tenants.Include(t => t.Projects).Include(t => t.Memberships).SingleOrDefaultAsync(t => t.Id == id, ct);
@@ -202,7 +203,7 @@ public sealed class TenancyService(IDbContextFactory<PortalDbContext> dbFactory,
     public Task<Result<Guid>> CreateProjectAsync(Actor actor, Guid tenantId, string? name, string? description, CancellationToken ct = default)
     {
         var parameters = new { tenantId, name, description };
-        return commands.RunAsync<Guid>(actor, new AuditSubject("project.create", "Project", null, name?.Trim() ?? "", parameters), async db =>
+        return commands.RunSerializedOnAsync<Guid>(actor, new AuditSubject("project.create", "Project", null, name?.Trim() ?? "", parameters), [ParentLock.Tenant(tenantId)], async db =>
         {
             var tenant = await db.Tenants.SingleOrDefaultAsync(t => t.Id == tenantId, ct);
             var access = await TenantAccess.ForAsync(db, actor, tenantId, ct);
@@ -236,7 +237,8 @@ public sealed class TenancyService(IDbContextFactory<PortalDbContext> dbFactory,
 
     /// <param name="expectedVersion">When given (an API client's If-Match), the delete applies only to that version.</param>
     public Task<Result> DeleteProjectAsync(Actor actor, Guid id, CancellationToken ct = default, int? expectedVersion = null) =>
-        commands.RunAsync(actor, new AuditSubject("project.delete", "Project", id.ToString(), ""), async db =>
+        // Serialized on the project with cluster and database creation in it.
+        commands.RunSerializedOnAsync(actor, new AuditSubject("project.delete", "Project", id.ToString(), ""), [ParentLock.Project(id)], async db =>
         {
             var project = await db.Projects.Include(p => p.Tenant).SingleOrDefaultAsync(p => p.Id == id, ct);
             if (project is null) return Refusal.NotFound("The project");
@@ -246,6 +248,9 @@ public sealed class TenancyService(IDbContextFactory<PortalDbContext> dbFactory,
             if (expectedVersion is { } version && db.Expect(project, version, $"Project '{project.Name}'") is { } stale) return stale;
             var clusters = await db.Clusters.Where(c => c.ProjectId == id).OrderBy(c => c.Name).Select(c => c.Name).Take(6).ToListAsync(ct);
             if (Project.WhyNotDelete(project.Name, clusters) is { } why) return Refusal.Conflict(why);
+            var databases = await db.Databases.Where(d => d.ProjectId == id).OrderBy(d => d.Name).Select(d => d.Name).Take(6).ToListAsync(ct);
+            if (databases.Count > 0)
+                return Refusal.Conflict($"Project '{project.Name}' still has databases: {Naming.List(databases.Take(5))}{(databases.Count > 5 ? " and more" : "")}. Delete them first.");
             db.Projects.Remove(project);
             return Result.Ok();
         }, ct);
@@ -295,7 +300,9 @@ public sealed class TenancyService(IDbContextFactory<PortalDbContext> dbFactory,
     }
 
     public Task<Result> ChangeMemberRoleAsync(Actor actor, Guid membershipId, int expectedVersion, TenantRole role, CancellationToken ct = default) =>
-        commands.RunSerializedAsync(actor, new AuditSubject("member.change-role", "Membership", membershipId.ToString(), "", new { role = role.ToString() }), async db =>
+        // Serialized on the tenant: "at least one tenant admin" spans its memberships.
+        commands.RunSerializedOnAsync(actor, new AuditSubject("member.change-role", "Membership", membershipId.ToString(), "", new { role = role.ToString() }),
+            db => TenantOfMembershipAsync(db, membershipId, ct), async db =>
         {
             var membership = await db.Memberships.Include(m => m.Tenant).Include(m => m.User).SingleOrDefaultAsync(m => m.Id == membershipId, ct);
             if (membership is null) return Refusal.NotFound("The membership");
@@ -315,7 +322,8 @@ public sealed class TenancyService(IDbContextFactory<PortalDbContext> dbFactory,
 
     /// <param name="expectedVersion">When given (an API client's If-Match), the removal applies only to that version.</param>
     public Task<Result> RemoveMemberAsync(Actor actor, Guid membershipId, CancellationToken ct = default, int? expectedVersion = null) =>
-        commands.RunSerializedAsync(actor, new AuditSubject("member.remove", "Membership", membershipId.ToString(), ""), async db =>
+        commands.RunSerializedOnAsync(actor, new AuditSubject("member.remove", "Membership", membershipId.ToString(), ""),
+            db => TenantOfMembershipAsync(db, membershipId, ct), async db =>
         {
             var membership = await db.Memberships.Include(m => m.Tenant).Include(m => m.User).SingleOrDefaultAsync(m => m.Id == membershipId, ct);
             if (membership is null) return Refusal.NotFound("The membership");
@@ -329,6 +337,10 @@ public sealed class TenancyService(IDbContextFactory<PortalDbContext> dbFactory,
             db.Memberships.Remove(membership);
             return Result.Ok();
         }, ct);
+
+    /// <summary>The tenant a membership belongs to, as the lock its changes take (none when it is gone).</summary>
+    private static async Task<IReadOnlyList<ParentLock>> TenantOfMembershipAsync(PortalDbContext db, Guid membershipId, CancellationToken ct) =>
+        await db.Memberships.Where(m => m.Id == membershipId).Select(m => m.TenantId).ToListAsync(ct) is [var tenantId] ? [ParentLock.Tenant(tenantId)] : [];
 
     /// <summary>Local tenant admins of a tenant, for <see cref="MembershipRules.WhyNotStopBeingAdmin"/>.</summary>
     private static Task<int> LocalAdminsAsync(PortalDbContext db, Guid tenantId, CancellationToken ct) =>
