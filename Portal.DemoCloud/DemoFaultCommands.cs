@@ -41,7 +41,19 @@ public sealed class DemoFaultCommands(DemoKubernetesApi demo, CommandRunner comm
             return Result.Ok();
         }, ct);
 
-    /// <summary>Lets every failed object recover on the next tick of the simulated controllers.</summary>
+    /// <summary>The cloud faults armed and not yet struck (the demo cloud is one for every demo infrastructure).</summary>
+    public IReadOnlyList<DemoArmedFault> Armed => demo.ArmedFaults;
+
+    /// <summary>Disarms one armed fault before it strikes.</summary>
+    public Task<Result> DisarmAsync(Actor actor, Guid infrastructureId, Guid faultId, CancellationToken ct = default) =>
+        commands.RunAsync(actor, new AuditSubject("demo-cloud.disarm-fault", "Infrastructure", infrastructureId.ToString(), "Demo cloud", new { faultId }), async db =>
+        {
+            var refusal = await CheckAsync(db, actor, infrastructureId, ct);
+            if (refusal is not null) return refusal;
+            return demo.Disarm(faultId) ? Result.Ok() : Refusal.NotFound("The armed fault");
+        }, ct);
+
+    /// <summary>Disarms every armed fault and lets every failed object recover on the next tick of the simulated controllers.</summary>
     public Task<Result> ClearAsync(Actor actor, Guid infrastructureId, CancellationToken ct = default) =>
         commands.RunAsync(actor, new AuditSubject("demo-cloud.clear-faults", "Infrastructure", infrastructureId.ToString(), "Demo cloud"), async db =>
         {

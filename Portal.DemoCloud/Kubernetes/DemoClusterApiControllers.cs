@@ -212,6 +212,9 @@ internal sealed class DemoOpenStackClusterController : IDemoController
             var ns = DemoStatus.Namespace(osc) ?? "default";
             var clusterName = DemoKubeJson.Text(osc["metadata"]?["labels"]?[DemoCapi.ClusterNameLabel]) ?? name;
             var failure = context.Failure(osc);
+            // Provisioning asks the cloud with the cluster's credentials: an armed credentials fault strikes here.
+            if (failure is null && !DemoStatus.Flag(osc["status"] as JsonObject, "ready"))
+                failure = context.Api.Strike(context.Cluster, osc, clusterName, null, machine: false);
             var ready = failure is null && context.Elapsed(osc, "provisioning") >= context.Delays.InfrastructureProvisioning;
             context.Cluster.UpdateStatus(osc, status =>
             {
@@ -280,6 +283,7 @@ internal sealed class DemoKubeadmControlPlaneController : IDemoController
             var cluster = DemoCapi.OwningCluster(context, kcp, "controlPlaneRef");
             var infraReady = cluster is null || DemoStatus.Flag(cluster["status"] as JsonObject, "infrastructureReady");
             var failure = context.Failure(kcp);
+            var labelCluster = DemoKubeJson.Text(cluster?["metadata"]?["name"]) ?? name;
 
             if (!infraReady)
             {
@@ -288,7 +292,9 @@ internal sealed class DemoKubeadmControlPlaneController : IDemoController
             else if (failure is null)
             {
                 var elapsed = context.Elapsed(kcp, "step");
-                if (ready < desired && elapsed >= context.Delays.ControlPlaneMachine)
+                // A new machine asks the cloud: an armed fault strikes it instead.
+                if (ready < desired && elapsed >= context.Delays.ControlPlaneMachine
+                    && (failure = context.Api.Strike(context.Cluster, kcp, labelCluster, null, machine: true)) is null)
                 {
                     ready++;
                     context.Restart(kcp, "step");
@@ -309,7 +315,8 @@ internal sealed class DemoKubeadmControlPlaneController : IDemoController
                 if (ready >= 1)
                     statusVersion = version;
             }
-            else if (version is not null && statusVersion != version && ready >= desired && failure is null)
+            else if (version is not null && statusVersion != version && ready >= desired && failure is null
+                     && (failure = context.Api.Strike(context.Cluster, kcp, labelCluster, null, machine: true)) is null)
             {
                 var delay = context.Delays.ControlPlaneMachine;
                 var elapsed = context.Elapsed(kcp, $"upgrade-{version}");
@@ -324,7 +331,6 @@ internal sealed class DemoKubeadmControlPlaneController : IDemoController
                 updated = statusVersion == version ? ready : 0;
             }
 
-            var labelCluster = DemoKubeJson.Text(cluster?["metadata"]?["name"]) ?? name;
             context.Cluster.UpdateStatus(kcp, status =>
             {
                 status["selector"] = $"{DemoCapi.ClusterNameLabel}={labelCluster},cluster.x-k8s.io/control-plane";
@@ -366,6 +372,13 @@ internal sealed class DemoMachineDeploymentController : IDemoController
 {
     private readonly Dictionary<string, string> _rolledOut = new(StringComparer.Ordinal);
 
+    /// <summary>The pool a MachineDeployment stands for: its name after the cluster's (<c>{cluster}-{pool}</c>).</summary>
+    private static string PoolOf(JsonObject md, string clusterName)
+    {
+        var name = DemoStatus.Name(md);
+        return name.StartsWith(clusterName + "-", StringComparison.Ordinal) ? name[(clusterName.Length + 1)..] : name;
+    }
+
     private static bool IsRollingOut(JsonObject? status) =>
         status?["conditions"] is JsonArray conditions
         && conditions.OfType<JsonObject>().Any(c => DemoKubeJson.Text(c["type"]) == "Ready" && DemoKubeJson.Text(c["reason"]) == "RollingUpdateInProgress");
@@ -393,7 +406,9 @@ internal sealed class DemoMachineDeploymentController : IDemoController
             else if (failure is null)
             {
                 var elapsed = context.Elapsed(md, "step");
-                if (ready < desired && elapsed >= context.Delays.WorkerMachine)
+                // A new machine asks the cloud: an armed fault strikes it instead.
+                if (ready < desired && elapsed >= context.Delays.WorkerMachine
+                    && (failure = context.Api.Strike(context.Cluster, md, clusterName, PoolOf(md, clusterName), machine: true)) is null)
                 {
                     ready++;
                     context.Restart(md, "step");
@@ -423,7 +438,8 @@ internal sealed class DemoMachineDeploymentController : IDemoController
                 {
                     _rolledOut[uid] = template;
                 }
-                else if (rolledOut != template && failure is null && ready >= desired)
+                else if (rolledOut != template && failure is null && ready >= desired
+                         && (failure = context.Api.Strike(context.Cluster, md, clusterName, PoolOf(md, clusterName), machine: true)) is null)
                 {
                     var delay = context.Delays.WorkerMachine;
                     var elapsed = context.Elapsed(md, $"rollout-{DemoStatus.Hash(template)}");

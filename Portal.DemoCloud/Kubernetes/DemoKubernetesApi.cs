@@ -222,7 +222,7 @@ public sealed partial class DemoKubernetesApi
         }
     }
 
-    /// <summary>Forgets queued and active controller failures, database faults and queued API rejections.</summary>
+    /// <summary>Forgets queued, armed and active controller failures, database faults and queued API rejections.</summary>
     public void ClearFailures()
     {
         lock (_failuresLock)
@@ -230,6 +230,7 @@ public sealed partial class DemoKubernetesApi
             _pendingFailures.Clear();
             _activeFailures.Clear();
         }
+        ClearArmedFaults();
         ClearDatabaseFaults();
         _rejections.Clear();
     }

@@ -103,10 +103,39 @@ public abstract class ClusterHandlerBase(ClusterService clusters, ManagementClus
                 ?? StepOutcome.Succeeded($"Applied {objects.Count} objects: {string.Join(", ", objects.Select(o => o["kind"]!.GetValue<string>()).Distinct())}.");
         });
 
+    /// <summary>
+    /// Applies the cluster's desired state again — every object as stored, which every apply step records right after
+    /// applying — for a wait whose objects are missing. The management cluster may have lost them (restored from a
+    /// backup, or a demo cloud saved before the portal stopped); server-side apply is idempotent, so this changes
+    /// nothing when they are all there. Null when applied; otherwise the step's outcome.
+    /// </summary>
+    protected async Task<StepOutcome?> ReapplyClusterAsync(KubernetesCluster cluster, IKubernetesClient client, CancellationToken ct)
+    {
+        var credentials = await CredentialsAsync(cluster, ct);
+        if (credentials is null) return StepOutcome.Failed("The cluster's infrastructure no longer exists.");
+        var spec = SpecOf(cluster);
+        return await ApplyAllAsync(client, ClusterManifests.All(spec, credentials), ct) ?? await ReconcileAutoscalerAsync(client, spec, ct);
+    }
+
     /// <summary>Waits for the control plane as stored (its replicas and version).</summary>
     protected Task<StepOutcome> WaitForStoredControlPlaneAsync(StepContext context, CancellationToken ct) =>
         OnManagementClusterAsync(context, ct, (cluster, _, client) =>
             WaitForControlPlaneCoreAsync(context, client, cluster, cluster.ControlPlaneReplicas, cluster.KubernetesVersion, ct));
+
+    /// <summary>Waits until the management cluster has removed <paramref name="manifest"/>'s object, asking again when it is not being removed.</summary>
+    protected Task<StepOutcome> WaitForRemovalAsync(StepContext context, IKubernetesClient client, JsonObject manifest, string what, string progress,
+        string done, Func<Task<StepOutcome?>> removeAgain, CancellationToken ct) =>
+        WaitAsync(context, what, async () =>
+        {
+            var health = await ClusterHealth.ReadAsync(client, manifest, ct);
+            if (!health.Succeeded) return WaitProbe.Pending(health.Error!.Message);
+            if (!health.Value!.Exists) return WaitProbe.Done(done);
+            // Still there and not marked for deletion: the management cluster lost the deletion (it came back from a
+            // state saved before it), and waiting alone would wait for ever.
+            return health.Value.Status?.DeletionTimestamp is null
+                ? WaitProbe.Missing($"{manifest["kind"]} {manifest["metadata"]?["name"]} is not being removed; asking again.")
+                : WaitProbe.Pending(progress);
+        }, ct, removeAgain);
 
     protected static StepOutcome Gone(StepContext context) =>
         StepOutcome.Failed($"{context.Target.Name} no longer exists in the portal; there is nothing left to do.");
@@ -171,14 +200,32 @@ public abstract class ClusterHandlerBase(ClusterService clusters, ManagementClus
     /// fault, if any; a fault is recorded on the cluster or pool (so it stays visible), and the step fails with it when
     /// the probe says it is terminal.
     /// </summary>
-    protected async Task<StepOutcome> WaitAsync(StepContext context, string what, Func<Task<WaitProbe>> probe, CancellationToken ct)
+    /// <remarks>
+    /// The wait is level-triggered: it waits for the desired state, not for the effect of one earlier apply. Whenever
+    /// the probe finds that state is not there (<see cref="WaitProbe.Missing"/>), and once before the first look when
+    /// the step resumes after the portal stopped mid-wait, <paramref name="reapply"/> puts it there again (apply is
+    /// idempotent). A management cluster that lost what the apply step did — restored from a backup, or a demo cloud
+    /// whose last save predates the stop — then converges instead of the step timing out.
+    /// </remarks>
+    protected async Task<StepOutcome> WaitAsync(StepContext context, string what, Func<Task<WaitProbe>> probe, CancellationToken ct,
+        Func<Task<StepOutcome?>>? reapply = null)
     {
         var started = clock.GetUtcNow();
         string? lastMessage = null;
         DateTimeOffset? faultSince = null;
+        if (context.Resumed && reapply is not null)
+        {
+            await context.ReportAsync($"The portal stopped during this step; applying the desired state again before waiting for {what}.", ct);
+            if (await reapply() is { } notApplied) return notApplied;
+        }
         while (true)
         {
             var result = await probe();
+            if (result.IsMissing && reapply is not null)
+            {
+                if (await reapply() is { } notApplied) return notApplied;
+                result = WaitProbe.Pending(result.Progress + " Applied the desired state again.");
+            }
             if (result.Outcome is { } outcome)
             {
                 if (outcome.Kind != StepOutcomeKind.Failed || !result.IsFault) return outcome;
@@ -214,6 +261,7 @@ public abstract class ClusterHandlerBase(ClusterService clusters, ManagementClus
         {
             var health = await ClusterHealth.ControlPlaneAsync(client, manifest, replicas, capiVersion, ct);
             if (!health.Succeeded) return WaitProbe.Pending(health.Error!.Message);
+            if (!health.Value!.Exists) return WaitProbe.Missing(health.Value.Progress);
             if (health.Value!.Fault is { } fault)
             {
                 await RecordFaultAsync(cluster.Id, null, fault, ct);
@@ -222,7 +270,7 @@ public abstract class ClusterHandlerBase(ClusterService clusters, ManagementClus
             return health.Value.Ready
                 ? WaitProbe.Done($"The control plane runs {replicas} ready {(replicas == 1 ? "replica" : "replicas")} of Kubernetes {capiVersion}.")
                 : WaitProbe.Pending(health.Value.Progress);
-        }, ct);
+        }, ct, () => ReapplyClusterAsync(cluster, client, ct));
     }
 
     /// <summary>
@@ -240,10 +288,12 @@ public abstract class ClusterHandlerBase(ClusterService clusters, ManagementClus
             {
                 var waiting = new List<string>();
                 string? refused = null;
+                string? missing = null;
                 foreach (var pool in spec.Pools)
                 {
                     var health = await ClusterHealth.PoolAsync(client, ClusterManifests.MachineDeployment(spec, pool), pool.Name, ct);
                     if (!health.Succeeded) return WaitProbe.Pending(health.Error!.Message);
+                    if (!health.Value!.Exists) missing ??= health.Value.Progress;
                     var fault = health.Value!.Fault;
                     if (!string.Equals(recorded.GetValueOrDefault(pool.PoolId), fault, StringComparison.Ordinal))
                     {
@@ -256,10 +306,11 @@ public abstract class ClusterHandlerBase(ClusterService clusters, ManagementClus
                         waiting.Add(health.Value.Progress);
                 }
                 if (refused is not null) return WaitProbe.Fail(StepOutcome.Failed(refused));
+                if (missing is not null) return WaitProbe.Missing(missing);
                 return waiting.Count == 0
                     ? WaitProbe.Done($"All {spec.Pools.Count} node pools are ready ({spec.Pools.Sum(p => p.NodeCount)} nodes).")
                     : WaitProbe.Pending(string.Join(" ", waiting));
-            }, ct);
+            }, ct, () => ReapplyClusterAsync(cluster, client, ct));
         });
 
     /// <summary>Records the provider's fault (or, with null, its absence) on the resource while an operation runs; its state is the operation's to decide.</summary>
@@ -293,10 +344,15 @@ public abstract class ClusterHandlerBase(ClusterService clusters, ManagementClus
 }
 
 /// <summary>One look at the management cluster during a wait: done (an outcome), or still going (progress text).</summary>
-public sealed record WaitProbe(StepOutcome? Outcome, string? Progress, bool IsFault = false)
+public sealed record WaitProbe(StepOutcome? Outcome, string? Progress, bool IsFault = false, bool IsMissing = false)
 {
     public static WaitProbe Done(string message) => new(StepOutcome.Succeeded(message), null);
     /// <summary>The provider reports a fault: the step fails with it once it persists (see <see cref="ClusterOperationOptions.FaultConfirmation"/>).</summary>
     public static WaitProbe Fail(StepOutcome outcome) => new(outcome, null, true);
     public static WaitProbe Pending(string progress) => new(null, progress);
+    /// <summary>
+    /// The desired state is not there — an awaited object does not exist, or one to remove is not being removed — so it
+    /// will not come by waiting: the wait applies it again, then keeps waiting.
+    /// </summary>
+    public static WaitProbe Missing(string progress) => new(null, progress, IsMissing: true);
 }

@@ -50,13 +50,14 @@ public sealed class CreateClusterHandler(ClusterService clusters, ManagementClus
             {
                 var health = await ClusterHealth.ReadAsync(client, manifest, ct);
                 if (!health.Succeeded) return WaitProbe.Pending(health.Error!.Message);
-                if (health.Value!.Fault is { } fault)
+                if (!health.Value!.Exists) return WaitProbe.Missing(health.Value.Progress);
+                if (health.Value.Fault is { } fault)
                 {
                     await RecordFaultAsync(cluster.Id, null, fault, ct);
                     return WaitProbe.Fail(StepOutcome.Failed($"The cloud refused the cluster's infrastructure: {fault}"));
                 }
                 return health.Value.Ready ? WaitProbe.Done("Network, router, security groups and the API load balancer are ready.") : WaitProbe.Pending(health.Value.Progress);
-            }, ct);
+            }, ct, () => ReapplyClusterAsync(cluster, client, ct));
         });
 
     /// <summary>
@@ -68,14 +69,28 @@ public sealed class CreateClusterHandler(ClusterService clusters, ManagementClus
         OnManagementClusterAsync(context, ct, async (cluster, _, management) =>
         {
             var spec = SpecOf(cluster);
-            var secret = await management.GetAsync("v1", "Secret", ClusterManifests.NamespaceFor(cluster.Id), ClusterManifests.KubeconfigSecretName(spec), ct);
-            if (secret.IsNotFound) return StepOutcome.Transient("The cluster's kubeconfig is not written yet.");
-            if (!secret.Succeeded) return FromError(secret.Error!, "Could not read the cluster's kubeconfig");
-            var encoded = secret.Value!["data"]?["value"]?.GetValue<string>();
-            if (encoded is null) return StepOutcome.Transient("The cluster's kubeconfig secret is still empty.");
+            var name = ClusterManifests.KubeconfigSecretName(spec);
+            string? encoded = null;
+            // Cluster API writes the kubeconfig once the control plane is up. When it is missing (the management cluster
+            // lost the cluster's objects), the objects are applied again and the kubeconfig awaited like the control plane.
+            var written = await WaitAsync(context, "the cluster's kubeconfig", async () =>
+            {
+                var secret = await management.GetAsync("v1", "Secret", ClusterManifests.NamespaceFor(cluster.Id), name, ct);
+                if (secret.IsNotFound)
+                {
+                    var controlPlane = await ClusterHealth.ReadAsync(management, ClusterManifests.ControlPlaneObjects(spec)[^1], ct);
+                    return controlPlane is { Succeeded: true, Value.Exists: false }
+                        ? WaitProbe.Missing($"{controlPlane.Value.Progress} The cluster's kubeconfig is not written.")
+                        : WaitProbe.Pending("The cluster's kubeconfig is not written yet.");
+                }
+                if (!secret.Succeeded) return WaitProbe.Pending($"Could not read the cluster's kubeconfig: {secret.Error!.Message}");
+                encoded = secret.Value!["data"]?["value"]?.GetValue<string>();
+                return encoded is null ? WaitProbe.Pending("The cluster's kubeconfig secret is still empty.") : WaitProbe.Done("The kubeconfig is written.");
+            }, ct, () => ReapplyClusterAsync(cluster, management, ct));
+            if (written.Kind != StepOutcomeKind.Succeeded || encoded is null) return written;
             var bytes = new byte[encoded.Length];
             if (!Convert.TryFromBase64String(encoded, bytes, out var length))
-                return StepOutcome.Failed($"The management cluster's secret {ClusterManifests.KubeconfigSecretName(spec)} does not hold a base64 kubeconfig; Cluster API writes it, so check its controllers.");
+                return StepOutcome.Failed($"The management cluster's secret {name} does not hold a base64 kubeconfig; Cluster API writes it, so check its controllers.");
             var workload = kube.Create(System.Text.Encoding.UTF8.GetString(bytes, 0, length));
             if (!workload.Succeeded) return StepOutcome.Failed($"The cluster's kubeconfig cannot be used: {workload.Error!.Message}");
             var credentials = await CredentialsAsync(cluster, ct);
@@ -162,36 +177,49 @@ public sealed class DeleteClusterHandler(ClusterService clusters, ManagementClus
     private Task<StepOutcome> DeleteAsync(StepContext context, CancellationToken ct) =>
         OnManagementClusterAsync(context, ct, async (cluster, _, client) =>
         {
-            var name = ClusterManifests.Cluster(SpecOf(cluster))["metadata"]!["name"]!.GetValue<string>();
-            var deleted = await client.DeleteAsync(ClusterManifests.ClusterApiVersion, "Cluster", ClusterManifests.NamespaceFor(cluster.Id), name, ct);
-            if (deleted.IsNotFound) return StepOutcome.Skipped("The Cluster API cluster was not there (never created, or already removed).");
-            return deleted.Succeeded ? StepOutcome.Succeeded("Cluster API is removing the machines, the network and the load balancer.") : FromError(deleted.Error!, "Could not delete the cluster");
+            var deleted = await DeleteClusterObjectAsync(cluster, client, ct);
+            if (!deleted.Succeeded) return FromError(deleted.Error!, "Could not delete the cluster");
+            return deleted.Value == KubeDeleteOutcome.AlreadyGone
+                ? StepOutcome.Skipped("The Cluster API cluster was not there (never created, or already removed).")
+                : StepOutcome.Succeeded("Cluster API is removing the machines, the network and the load balancer.");
         }, AlreadyGone);
+
+    private static Task<RemoteResult<KubeDeleteOutcome>> DeleteClusterObjectAsync(KubernetesCluster cluster, IKubernetesClient client, CancellationToken ct) =>
+        client.DeleteAsync(ClusterManifests.ClusterApiVersion, "Cluster", ClusterManifests.NamespaceFor(cluster.Id), ClusterManifests.ClusterName(SpecOf(cluster)), ct);
 
     private Task<StepOutcome> WaitGoneAsync(StepContext context, CancellationToken ct) =>
         OnManagementClusterAsync(context, ct, (cluster, _, client) =>
-        {
-            var manifest = ClusterManifests.Cluster(SpecOf(cluster));
-            return WaitAsync(context, "the cluster's removal", async () =>
-            {
-                var health = await ClusterHealth.ReadAsync(client, manifest, ct);
-                if (!health.Succeeded) return WaitProbe.Pending(health.Error!.Message);
-                return health.Value!.Exists ? WaitProbe.Pending("Cluster API is deleting the machines and the network…") : WaitProbe.Done("The machines, network and load balancer are gone.");
-            }, ct);
-        }, AlreadyGone);
+            WaitForRemovalAsync(context, client, ClusterManifests.Cluster(SpecOf(cluster)), "the cluster's removal",
+                "Cluster API is deleting the machines and the network…", "The machines, network and load balancer are gone.",
+                async () =>
+                {
+                    var deleted = await DeleteClusterObjectAsync(cluster, client, ct);
+                    return deleted.Succeeded ? null : FromError(deleted.Error!, "Could not delete the cluster");
+                }, ct), AlreadyGone);
 
     private Task<StepOutcome> NamespaceAsync(StepContext context, CancellationToken ct) =>
         OnManagementClusterAsync(context, ct, async (cluster, _, client) =>
         {
             var deleted = await client.DeleteAsync("v1", "Namespace", null, ClusterManifests.NamespaceFor(cluster.Id), ct);
-            if (deleted.IsNotFound) return StepOutcome.Skipped("The namespace was already gone.");
-            return deleted.Succeeded ? StepOutcome.Succeeded($"Namespace {ClusterManifests.NamespaceFor(cluster.Id)} is being removed with the credentials.") : FromError(deleted.Error!, "Could not delete the namespace");
+            if (!deleted.Succeeded) return FromError(deleted.Error!, "Could not delete the namespace");
+            return deleted.Value == KubeDeleteOutcome.AlreadyGone
+                ? StepOutcome.Skipped("The namespace was already gone.")
+                : StepOutcome.Succeeded($"Namespace {ClusterManifests.NamespaceFor(cluster.Id)} is being removed with the credentials.");
         }, AlreadyGone);
 
     private async Task<StepOutcome> RemoveAsync(StepContext context, CancellationToken ct)
     {
         var (cluster, _) = await LoadAsync(context, ct);
         if (cluster is null) return StepOutcome.Skipped("The cluster was already removed.");
+        if (context.Resumed)
+        {
+            // The portal stopped during this step: the management cluster may have lost the namespace's deletion, and
+            // once the row is gone nothing would ask again. Deleting is idempotent.
+            var client = await ManagementAsync(cluster, ct);
+            if (!client.Succeeded) return FromError(client.Error!, "No management cluster");
+            var deleted = await client.Value!.DeleteAsync("v1", "Namespace", null, ClusterManifests.NamespaceFor(cluster.Id), ct);
+            if (!deleted.Succeeded) return FromError(deleted.Error!, "Could not delete the namespace");
+        }
         await Clusters.RemoveClusterAsync(cluster.Id, ct);
         return StepOutcome.Succeeded($"Cluster {cluster.Name} is deleted.");
     }

@@ -405,7 +405,7 @@ public static partial class ClusterManifests
     // ---- Helpers --------------------------------------------------------------------------------------------------
 
     /// <summary>The cluster's Kubernetes object name: its name, which the domain keeps a DNS label.</summary>
-    private static string ClusterName(ClusterManifestSpec spec) =>
+    internal static string ClusterName(ClusterManifestSpec spec) =>
         DnsLabel().IsMatch(spec.Name) ? spec.Name : throw new ArgumentException($"Cluster name '{spec.Name}' is not a DNS label.", nameof(spec));
 
     private static string PoolName(NodePoolManifestSpec pool) =>

@@ -1,6 +1,7 @@
 using Portal.Domain.Clusters;
 using ClusterSteps = Portal.Domain.Clusters.ClusterOperations.Steps;
 using Portal.Domain.Infrastructures;
+using Portal.Jobs.Kubernetes;
 using Portal.Jobs.Operations;
 
 namespace Portal.Jobs.Clusters;
@@ -31,13 +32,14 @@ public abstract class NodePoolHandlerBase(ClusterService clusters, ManagementClu
             {
                 var health = await ClusterHealth.PoolAsync(client, manifest, pool.Name, ct);
                 if (!health.Succeeded) return WaitProbe.Pending(health.Error!.Message);
-                if (health.Value!.Fault is { } fault)
+                if (!health.Value!.Exists) return WaitProbe.Missing(health.Value.Progress);
+                if (health.Value.Fault is { } fault)
                 {
                     await RecordFaultAsync(cluster.Id, pool.Id, fault, ct);
                     return WaitProbe.Fail(StepOutcome.Failed($"The cloud refused node pool {pool.Name}: {fault}"));
                 }
                 return health.Value.Ready ? WaitProbe.Done($"Node pool {pool.Name} is ready.") : WaitProbe.Pending(health.Value.Progress);
-            }, ct);
+            }, ct, () => ReapplyClusterAsync(cluster, client, ct));
         });
 
     protected static string Nodes(int count) => count == 1 ? "1 node" : $"{count} nodes";
@@ -173,41 +175,39 @@ public sealed class RemoveNodePoolHandler(ClusterService clusters, ManagementClu
     ];
 
     private Task<StepOutcome> DeleteAsync(StepContext context, CancellationToken ct) =>
-        OnManagementClusterAsync(context, ct, async (cluster, pool, client) =>
+        OnManagementClusterAsync(context, ct, (cluster, pool, client) => DeletePoolObjectsAsync(cluster, pool!, client, ct), AlreadyGone);
+
+    /// <summary>Deletes the pool's MachineDeployment and machine templates and fits the autoscaler to the other pools (idempotent).</summary>
+    private async Task<StepOutcome> DeletePoolObjectsAsync(KubernetesCluster cluster, NodePool pool, IKubernetesClient client, CancellationToken ct)
+    {
+        var spec = SpecOf(cluster);
+        var poolSpec = PoolSpecOf(pool);
+        var ns = ClusterManifests.NamespaceFor(cluster.Id);
+        var md = await client.DeleteAsync(ClusterManifests.ClusterApiVersion, "MachineDeployment", ns, ClusterManifests.MachineDeploymentName(spec, poolSpec), ct);
+        if (!md.Succeeded && !md.IsNotFound) return FromError(md.Error!, "Could not delete the MachineDeployment");
+        // Every template the pool had (a flavor change or an upgrade leaves the earlier ones behind).
+        var templates = await client.ListAsync(ClusterManifests.InfrastructureApiVersion, "OpenStackMachineTemplate", ns,
+            $"{ClusterManifests.NodePoolIdLabel}={pool.Id:N}", ct);
+        if (!templates.Succeeded) return FromError(templates.Error!, "Could not list the pool's machine templates");
+        foreach (var name in templates.Value!.Select(t => t["metadata"]!["name"]!.GetValue<string>()).Append(ClusterManifests.MachineTemplateName(spec, poolSpec)).Distinct())
         {
-            var spec = SpecOf(cluster);
-            var poolSpec = PoolSpecOf(pool!);
-            var ns = ClusterManifests.NamespaceFor(cluster.Id);
-            var md = await client.DeleteAsync(ClusterManifests.ClusterApiVersion, "MachineDeployment", ns, ClusterManifests.MachineDeploymentName(spec, poolSpec), ct);
-            if (!md.Succeeded && !md.IsNotFound) return FromError(md.Error!, "Could not delete the MachineDeployment");
-            // Every template the pool had (a flavor change or an upgrade leaves the earlier ones behind).
-            var templates = await client.ListAsync(ClusterManifests.InfrastructureApiVersion, "OpenStackMachineTemplate", ns,
-                $"{ClusterManifests.NodePoolIdLabel}={pool!.Id:N}", ct);
-            if (!templates.Succeeded) return FromError(templates.Error!, "Could not list the pool's machine templates");
-            foreach (var name in templates.Value!.Select(t => t["metadata"]!["name"]!.GetValue<string>()).Append(ClusterManifests.MachineTemplateName(spec, poolSpec)).Distinct())
-            {
-                var template = await client.DeleteAsync(ClusterManifests.InfrastructureApiVersion, "OpenStackMachineTemplate", ns, name, ct);
-                if (!template.Succeeded && !template.IsNotFound) return FromError(template.Error!, $"Could not delete the machine template {name}");
-            }
-            // The autoscaler follows the remaining pools.
-            var remaining = SpecOf(cluster, cluster.Pools.Where(p => p.Id != pool.Id && p.State != ClusterState.Deleting).Select(PoolSpecOf));
-            if (await ReconcileAutoscalerAsync(client, remaining, ct) is { } failed) return failed;
-            return md.IsNotFound
-                ? StepOutcome.Skipped("The pool's MachineDeployment was already gone.")
-                : StepOutcome.Succeeded($"Cluster API is draining and deleting {Nodes(pool.NodeCount)} of {pool.Name}.");
-        }, AlreadyGone);
+            var template = await client.DeleteAsync(ClusterManifests.InfrastructureApiVersion, "OpenStackMachineTemplate", ns, name, ct);
+            if (!template.Succeeded && !template.IsNotFound) return FromError(template.Error!, $"Could not delete the machine template {name}");
+        }
+        // The autoscaler follows the remaining pools.
+        var remaining = SpecOf(cluster, cluster.Pools.Where(p => p.Id != pool.Id && p.State != ClusterState.Deleting).Select(PoolSpecOf));
+        if (await ReconcileAutoscalerAsync(client, remaining, ct) is { } failed) return failed;
+        return md.Value == KubeDeleteOutcome.AlreadyGone
+            ? StepOutcome.Skipped("The pool's MachineDeployment was already gone.")
+            : StepOutcome.Succeeded($"Cluster API is draining and deleting {Nodes(pool.NodeCount)} of {pool.Name}.");
+    }
 
     private Task<StepOutcome> WaitGoneAsync(StepContext context, CancellationToken ct) =>
         OnManagementClusterAsync(context, ct, (cluster, pool, client) =>
-        {
-            var manifest = ClusterManifests.MachineDeployment(SpecOf(cluster), PoolSpecOf(pool!));
-            return WaitAsync(context, $"the machines of {pool!.Name} to go", async () =>
-            {
-                var health = await ClusterHealth.ReadAsync(client, manifest, ct);
-                if (!health.Succeeded) return WaitProbe.Pending(health.Error!.Message);
-                return health.Value!.Exists ? WaitProbe.Pending($"Deleting the machines of {pool.Name}…") : WaitProbe.Done($"The machines of {pool.Name} are gone.");
-            }, ct);
-        }, AlreadyGone);
+            WaitForRemovalAsync(context, client, ClusterManifests.MachineDeployment(SpecOf(cluster), PoolSpecOf(pool!)), $"the machines of {pool!.Name} to go",
+                $"Deleting the machines of {pool.Name}…", $"The machines of {pool.Name} are gone.",
+                async () => await DeletePoolObjectsAsync(cluster, pool, client, ct) is { Kind: StepOutcomeKind.Failed or StepOutcomeKind.Transient } failed ? failed : null,
+                ct), AlreadyGone);
 
     private async Task<StepOutcome> RemoveAsync(StepContext context, CancellationToken ct)
     {

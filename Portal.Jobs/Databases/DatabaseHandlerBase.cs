@@ -116,10 +116,24 @@ public abstract class DatabaseHandlerBase(DatabaseService databases, ServiceConf
         });
 
     /// <summary>
+    /// Applies the database's desired state again — every object as stored, which every apply step records right after
+    /// applying — for a wait whose Cluster is missing: the platform's cluster may have lost it (restored from a backup,
+    /// or a demo cloud saved before the portal stopped). Server-side apply is idempotent. Null when applied.
+    /// </summary>
+    protected async Task<StepOutcome?> ReapplyAsync(DatabaseContext database, IKubernetesClient client, CancellationToken ct) =>
+        await ApplyAllAsync(client, DatabaseManifests.All(await SpecOfAsync(database, ct)), ct);
+
+    /// <summary>
     /// Polls the database until <paramref name="check"/> says it is done, recording what the operator reports on the way
     /// (so list and detail show its phase live). A fault the operator reports fails the step once it persists; so does a
     /// phase that has lasted longer than <see cref="DatabaseOperationOptions.StuckPhaseAfter"/>.
     /// </summary>
+    /// <remarks>
+    /// Level-triggered: it waits for the desired state, not for one earlier apply's effect. When the Cluster is missing,
+    /// and once before the first look when the step resumes after the portal stopped mid-wait, the database's objects
+    /// are applied again (<see cref="ReapplyAsync"/>), so a platform cluster that lost them converges instead of the
+    /// step timing out.
+    /// </remarks>
     protected Task<StepOutcome> WaitAsync(StepContext context, string what, Func<DatabaseObservation, DatabaseContext, string?> check, CancellationToken ct,
         bool settle = false) =>
         OnPlatformAsync(context, ct, async (database, client) =>
@@ -130,6 +144,11 @@ public abstract class DatabaseHandlerBase(DatabaseService databases, ServiceConf
             DateTimeOffset? settledSince = null;
             string? phase = null;
             var phaseSince = started;
+            if (context.Resumed)
+            {
+                await context.ReportAsync($"The portal stopped during this step; applying the database again before waiting for {what}.", ct);
+                if (await ReapplyAsync(database, client, ct) is { } notApplied) return notApplied;
+            }
             while (true)
             {
                 var read = await reconciler.ReadAsync(client, database, ct);
@@ -137,6 +156,11 @@ public abstract class DatabaseHandlerBase(DatabaseService databases, ServiceConf
                 if (!read.Succeeded)
                 {
                     message = $"Could not read the database back: {read.Error!.Message}";
+                }
+                else if (!read.Value!.Exists)
+                {
+                    if (await ReapplyAsync(database, client, ct) is { } notApplied) return notApplied;
+                    message = $"Cluster {database.Database.Name} was missing on the platform's cluster; applied it again.";
                 }
                 else
                 {
@@ -200,13 +224,16 @@ public abstract class DatabaseHandlerBase(DatabaseService databases, ServiceConf
             if (spec.Store is null || spec.Backups is null)
                 return StepOutcome.Failed("The database has no backup object store: turn backups on, or ask a platform admin to configure the store.");
             var name = DatabaseManifests.OnDemandBackupName(spec, context.OperationId, context.Attempt);
-            if (await ApplyAllAsync(client, [DatabaseManifests.OnDemandBackup(spec, context.OperationId, context.Attempt)], ct) is { } notStarted) return notStarted;
+            var manifest = DatabaseManifests.OnDemandBackup(spec, context.OperationId, context.Attempt);
+            if (await ApplyAllAsync(client, [manifest], ct) is { } notStarted) return notStarted;
             var started = clock.GetUtcNow();
             string? last = null;
             while (true)
             {
                 var backup = await client.GetAsync(DatabaseManifests.ApiVersion, "Backup", database.Namespace, name, ct);
                 if (!backup.Succeeded && !backup.IsNotFound) return FromError(backup.Error!, $"Could not read backup {name}");
+                // Gone after it was applied: the platform's cluster lost it; it will not come back by waiting.
+                if (backup.IsNotFound && await ApplyAllAsync(client, [manifest], ct) is { } lost) return lost;
                 var status = backup.Value?["status"] as JsonObject;
                 var phase = status?["phase"]?.GetValue<string>();
                 if (phase == "completed")

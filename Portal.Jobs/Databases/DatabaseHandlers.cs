@@ -296,23 +296,18 @@ public sealed class DeleteDatabaseHandler(DatabaseHandlerServices s) : DatabaseH
     public override IReadOnlyList<OperationStepDefinition> Steps =>
     [
         new(DbSteps.DeleteDatabaseObjects, (c, ct) => OnPlatformAsync(c, ct, async (database, client) =>
-        {
-            var spec = DatabaseSpecs.Of(database.Database, database.Namespace, null);
-            foreach (var (kind, name) in new[] { ("ScheduledBackup", DatabaseManifests.ScheduledBackupName(spec)), ("Cluster", spec.Name) })
-            {
-                var deleted = await client.DeleteAsync(DatabaseManifests.ApiVersion, kind, spec.Namespace, name, ct);
-                if (!deleted.Succeeded) return FromError(deleted.Error!, $"Could not delete {kind} {name}");
-            }
-            return StepOutcome.Succeeded($"Deleted Cluster {spec.Name}; the operator removes its instances and volumes.");
-        }, Gone)),
+            await DeleteObjectsAsync(database, client, ct) ?? StepOutcome.Succeeded($"Deleted Cluster {database.Database.Name}; the operator removes its instances and volumes."), Gone)),
         new(DbSteps.WaitForRemoval, (c, ct) => OnPlatformAsync(c, ct, async (database, client) =>
         {
             var started = Clock.GetUtcNow();
+            if (c.Resumed && await DeleteObjectsAsync(database, client, ct) is { } notDeleted) return notDeleted;
             while (true)
             {
                 var cluster = await client.GetAsync(DatabaseManifests.ApiVersion, "Cluster", database.Namespace, database.Database.Name, ct);
                 if (cluster.IsNotFound) return StepOutcome.Succeeded("The instances and volumes are gone.");
                 if (!cluster.Succeeded) return FromError(cluster.Error!, "Could not read the Cluster back");
+                // There and not being deleted: the platform's cluster lost the deletion; waiting alone would wait for ever.
+                if (cluster.Value!["metadata"]?["deletionTimestamp"] is null && await DeleteObjectsAsync(database, client, ct) is { } failed) return failed;
                 await c.ReportAsync("Waiting for the operator to remove the instances…", ct);
                 if (Clock.GetUtcNow() - started > Options.WaitLimit)
                     return StepOutcome.Failed($"The Cluster is still there after {Options.WaitLimit.TotalMinutes:0} minutes (a finalizer may hold it). Check the platform's cluster, then retry.");
@@ -342,4 +337,16 @@ public sealed class DeleteDatabaseHandler(DatabaseHandlerServices s) : DatabaseH
             return StepOutcome.Succeeded("The database is deleted.");
         }),
     ];
+
+    /// <summary>Deletes the database's ScheduledBackup and Cluster (idempotent: what is already gone counts as deleted). Null when done.</summary>
+    private static async Task<StepOutcome?> DeleteObjectsAsync(Portal.Domain.Databases.DatabaseContext database, IKubernetesClient client, CancellationToken ct)
+    {
+        var spec = DatabaseSpecs.Of(database.Database, database.Namespace, null);
+        foreach (var (kind, name) in new[] { ("ScheduledBackup", DatabaseManifests.ScheduledBackupName(spec)), ("Cluster", spec.Name) })
+        {
+            var deleted = await client.DeleteAsync(DatabaseManifests.ApiVersion, kind, spec.Namespace, name, ct);
+            if (!deleted.Succeeded) return FromError(deleted.Error!, $"Could not delete {kind} {name}");
+        }
+        return null;
+    }
 }

@@ -224,7 +224,8 @@ public sealed class DemoClusterApiTests : IDisposable
         await ApplyAllAsync(Standalone());
         _api.InjectFault(DemoCloudFault.ImageNotFound, "prod", "workers");
 
-        await RunAsync(3);
+        // An armed fault strikes when the pool creates its first machine, once the control plane is up.
+        await RunUntilAsync(async () => (await MachineDeploymentAsync("prod-workers")).Phase == "Failed");
 
         var ready = (await MachineDeploymentAsync("prod-workers")).Condition("Ready")!;
         Assert.Equal($"Image {Image} could not be found.", ready.Message);
