@@ -111,6 +111,10 @@ public sealed class InfrastructureService(IDbContextFactory<PortalDbContext> dbF
         // Serialized on the zone it is placed in, or on the region a new zone joins, with their deletion.
         IReadOnlyList<ParentLock> placement = request.Placement.ZoneId is { } zoneId ? [ParentLock.Zone(zoneId)]
             : request.Placement.RegionId is { } regionId ? [ParentLock.Region(regionId)] : [];
+        // Encrypted before the serialized transaction: the first use of a key ring (or its rotation) writes a new key
+        // through a connection of its own, which would wait for this transaction's write lock on SQLite.
+        var secretProtected = request.Provider == InfrastructureProvider.OpenStack && !string.IsNullOrEmpty(request.Secret)
+            ? secrets.Protect(request.Secret) : null;
         return commands.RunSerializedOnAsync<Guid>(actor, subject, placement, async db =>
         {
             if (!actor.IsPlatformAdmin) return Refusal.Forbidden("Only platform admins can register infrastructures.");
@@ -125,7 +129,7 @@ public sealed class InfrastructureService(IDbContextFactory<PortalDbContext> dbF
                 var validated = request.Connection.Validate(!string.IsNullOrEmpty(request.Secret));
                 if (!validated.Succeeded) return validated.Refusal!;
                 connection = validated.Value!;
-                protectedSecret = secrets.Protect(request.Secret!);
+                protectedSecret = secretProtected;
             }
 
             var now = clock.GetUtcNow();

@@ -246,6 +246,8 @@ public sealed partial class ServiceConfigService(IDbContextFactory<PortalDbConte
         IReadOnlyList<ParentLock> parents = mode == PostgresMode.ManagedTools && clusterServer is not null
             ? [ParentLock.ServiceConfig(serviceConfigId), ParentLock.OperatorServer(clusterServer)]
             : [ParentLock.ServiceConfig(serviceConfigId)];
+        // Encrypted before the serialized transaction (see InfrastructureService.RegisterAsync).
+        var kubeconfigProtected = mode != PostgresMode.Managed && !string.IsNullOrWhiteSpace(kubeconfig) ? secrets.Protect(kubeconfig) : null;
         return commands.RunSerializedOnAsync<StartedOperation>(actor, subject, parents, async db =>
         {
             if (!actor.IsPlatformAdmin) return Refusal.Forbidden("Only platform admins can add platforms.");
@@ -274,7 +276,7 @@ public sealed partial class ServiceConfigService(IDbContextFactory<PortalDbConte
             }
             var now = clock.GetUtcNow();
             var platform = ServicePlatform.CreatePostgres(serviceConfigId, mode, version,
-                mode == PostgresMode.Managed ? null : secrets.Protect(kubeconfig!), mode == PostgresMode.Managed ? null : clusterServer, now);
+                kubeconfigProtected, mode == PostgresMode.Managed ? null : clusterServer, now);
             db.ServicePlatforms.Add(platform);
             var operation = PlatformOperations.Of(PlatformOperations.CreatePostgres)
                 .NewOperation(Target(platform, config.Name), new { mode = mode.ToString(), operatorVersion }, actor, now);

@@ -165,6 +165,8 @@ public static class PortalHost
                 && await KeyRingProtection.EnsureEncryptedDefaultKeyAsync(app.Services, db, app.Services.GetRequiredService<TimeProvider>()))
                 logger.LogWarning("Made a new data-protection key, encrypted with the configured certificate: the newest key was stored "
                     + "unencrypted. Credentials stored before stay readable with the older key; enter them again to protect them with the certificate");
+            // The key ring gets its first key now, not inside some command's transaction.
+            app.Services.GetRequiredService<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>().CreateProtector("Portal.Startup").Protect("ready");
         }
 
         var notes = app.Services.GetRequiredService<StartupNotes>();

@@ -129,19 +129,4 @@ public sealed class PlatformConcurrencyTests : IAsyncLifetime
         if (created.Succeeded)
             await _host.WaitForOperationAsync((await _host.OperationsOfAsync(created.Value)).Single().Id);
     }
-
-    [Fact]
-    public async Task DeleteServiceConfig_PlatformAddedAfterTheCheck_IsRefusedAndKeepsBoth()
-    {
-        var emptyId = await _host.CreateConfigAsync(_infrastructureId, "Empty");
-        var network = await _host.ExternalNetworkAsync(_infrastructureId);
-        Result? added = null;
-        _host.Hook.BeforeNextSave(async () => added = await _host.Configs.CreateMksPlatformAsync(_otherAdmin, emptyId, network, "public"));
-
-        var deleted = await _host.Configs.DeleteAsync(_host.Admin, emptyId);
-
-        added!.ShouldSucceed();
-        deleted.ShouldBeRefused(RefusalKind.Conflict);
-        Assert.Single((await _host.ConfigAsync(_infrastructureId, emptyId)).Platforms);
-    }
 }
