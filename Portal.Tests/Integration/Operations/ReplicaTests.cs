@@ -34,8 +34,9 @@ public sealed class ReplicaTests : IDisposable
 
         using (var a = await ReplicaProcess.StartAsync(_database.Options, "A", stepDelay: TimeSpan.FromSeconds(3)))
         {
-            // A's start-up sweep takes the operation; kill A while its second step waits (each takes 3 s there).
-            await WaitUntilAsync(async () => (await RunsAsync(b)).Contains(("second", "A")), TimeSpan.FromSeconds(60));
+            // A's start-up sweep takes the operation; kill A while its second step waits (each takes 3 s there), which is
+            // once its effect is written (the run is counted a statement earlier: a kill there would be mid-write).
+            await WaitUntilAsync(async () => (await EffectsAsync(b)).Contains(("second", "A")), TimeSpan.FromSeconds(60));
             a.Kill();
         }
         var midway = await b.LoadAsync(id);
